@@ -1,0 +1,1 @@
+"""The e-services backend: citizens, applications, payments, security reports."""

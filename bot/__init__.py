@@ -1,0 +1,1 @@
+"""Msaidizi: the chat assistant (conversation core, intents, channels)."""

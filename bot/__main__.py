@@ -1,0 +1,5 @@
+"""Run the `msaidizi` command line."""
+
+from bot.cli import main
+
+main()

@@ -1,0 +1,159 @@
+"""The conversation core: one inbound message in, a list of replies out, state saved."""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+import unicodedata
+from collections.abc import Sequence
+
+from bot.core.language import detect_language, explicit_language_request, is_clear
+from bot.core.messages import ChoicesReply, InboundMessage, Reply, TextReply
+from bot.core.ports import ConversationLocks, ConversationStore, Nlu, ParseResult, Translations
+from bot.core.routing import Router
+from bot.core.session import Session
+from bot.core.turn import Turn
+
+logger = logging.getLogger(__name__)
+
+MAX_TEXT = 1000  # longer messages are cut: nobody's question needs more, and matching stays fast
+_NUMBER = re.compile(r"^\s*(?:#|no\.?|namba|nambari|number)?\s*(\d{1,2})\s*[.)]?\s*$", re.I)
+_REF_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def new_reference_id() -> str:
+    """Return a short id a citizen can read out to support (no look-alike characters)."""
+    return "".join(secrets.choice(_REF_ALPHABET) for _ in range(6))
+
+
+def clean_text(text: str) -> str:
+    """Drop control characters and collapse whitespace; keep every visible character."""
+    text = unicodedata.normalize("NFC", text)
+    kept = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
+    return " ".join(kept.split())[:MAX_TEXT]
+
+
+class Conversation:
+    """Runs turns: dedupe, lock, load the session, route, save, with one error boundary."""
+
+    def __init__(
+        self,
+        *,
+        store: ConversationStore,
+        locks: ConversationLocks,
+        router: Router,
+        nlu: Nlu,
+        translations: Translations,
+        default_locale: str = "en",
+    ) -> None:
+        self._store = store
+        self._locks = locks
+        self._router = router
+        self._nlu = nlu
+        self._translations = translations
+        self._default_locale = default_locale
+
+    @property
+    def store(self) -> ConversationStore:
+        """Return the conversation store (adapters read the message log through it)."""
+        return self._store
+
+    async def handle(self, message: InboundMessage) -> list[Reply]:
+        """Run one turn and return the replies; a redelivered message gets the same replies."""
+        async with self._locks.hold(message.conversation_id):
+            previous = await self._store.replies_for_duplicate(message)
+            if previous is not None:
+                logger.info(
+                    "Duplicate inbound message ignored",
+                    extra={"channel": message.channel, "conversation_id": message.conversation_id},
+                )
+                return previous
+            session = await self._store.load(message)
+            replies = await self._run_turn(session, message)
+            await self._store.commit_turn(session, message, replies)
+            return replies
+
+    async def _run_turn(self, session: Session, message: InboundMessage) -> list[Reply]:
+        """Build the turn and dispatch it; any failure becomes a localised apology."""
+        try:
+            turn = self._start_turn(session, message)
+            replies = await self._router.dispatch(turn) if turn else self._empty(session)
+        except Exception:
+            ref = new_reference_id()
+            logger.exception(
+                "Turn failed (ref %s)",
+                ref,
+                extra={"channel": message.channel, "conversation_id": message.conversation_id},
+            )
+            t = self._translations.for_locale(session.locale)
+            text = t.gettext("Sorry, something went wrong on our side (ref %(ref)s). Please try again.")
+            replies = [TextReply(text % {"ref": ref})]
+        self._finish_turn(session, message, replies)
+        return replies
+
+    def _start_turn(self, session: Session, message: InboundMessage) -> Turn | None:
+        """Clean the text, resolve typed numbers, settle the language and parse."""
+        text = clean_text(message.text)
+        payload = message.choice.strip()[:64] if message.choice else None
+        if payload is None and (number := _NUMBER.match(text)) and session.choices:
+            index = int(number.group(1)) - 1
+            if 0 <= index < len(session.choices):
+                payload = session.choices[index].payload
+        if payload is None and not _has_words(text):
+            return None
+        detected = self._settle_language(session, message, text) if payload is None else None
+        nlu = (
+            self._nlu.parse(text, session.locale)
+            if payload is None
+            else ParseResult(text=text, language=session.locale, ranking=())
+        )
+        return Turn(
+            message=message,
+            session=session,
+            translations=self._translations,
+            text=text,
+            nlu=nlu,
+            payload=payload,
+            detected_language=detected,
+        )
+
+    def _settle_language(self, session: Session, message: InboundMessage, text: str) -> str | None:
+        """Keep the conversation language, changing it only on clear evidence or request."""
+        requested = explicit_language_request(text)
+        if requested:
+            return requested  # the change_language handler switches and confirms
+        detection = detect_language(text)
+        if session.is_new and not session.history:
+            hint = (message.locale_hint or "")[:2].lower()
+            fallback = hint if hint in self._translations.locales else self._default_locale
+            session.locale = detection.language or fallback
+        elif not session.locale_explicit and is_clear(detection) and detection.language:
+            session.locale = detection.language
+        return detection.language
+
+    def _empty(self, session: Session) -> list[Reply]:
+        """Answer a message with nothing to read in it (blank, emoji only, symbols)."""
+        t = self._translations.for_locale(session.locale)
+        return [
+            TextReply(
+                t.gettext(
+                    "I could not read a question in that message. Please type your question, "
+                    "or send \"menu\" to see what I can help with."
+                )
+            )
+        ]
+
+    @staticmethod
+    def _finish_turn(session: Session, message: InboundMessage, replies: Sequence[Reply]) -> None:
+        """Remember the exchange and which numbered choices are now on screen."""
+        session.remember("citizen", clean_text(message.text) or (message.choice or ""))
+        for reply in replies:
+            session.remember("bot", reply.text)
+        offered = [r for r in replies if isinstance(r, ChoicesReply)]
+        session.choices = list(offered[-1].choices) if offered else []
+
+
+def _has_words(text: str) -> bool:
+    """Return True when the text has at least one letter or digit."""
+    return any(ch.isalnum() for ch in text)

@@ -1,0 +1,197 @@
+"""Ports: the interfaces the core needs, implemented by adapters outside it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Protocol
+
+from bot.core.messages import InboundMessage, Reply
+from bot.core.session import Session
+
+
+@dataclass(frozen=True, slots=True)
+class IntentScore:
+    """One intent with the matcher's confidence in it, between 0 and 1."""
+
+    name: str
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A value found in the message, such as an application reference."""
+
+    entity: str
+    value: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class ParseResult:
+    """What the language-understanding step made of one message."""
+
+    text: str
+    language: str
+    ranking: tuple[IntentScore, ...]
+    entities: tuple[Entity, ...] = ()
+    matched_example: str | None = None
+
+    @property
+    def top(self) -> IntentScore | None:
+        """Return the best-ranked intent, if any."""
+        return self.ranking[0] if self.ranking else None
+
+    def confidence_of(self, name: str) -> float:
+        """Return the confidence for `name`, or 0 when it is not ranked."""
+        return next((s.confidence for s in self.ranking if s.name == name), 0.0)
+
+
+class Nlu(Protocol):
+    """Ranks intents for a message."""
+
+    def parse(self, text: str, language: str | None = None) -> ParseResult:
+        """Rank every known intent for `text`."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One FAQ article in one language, as editors wrote it."""
+
+    id: str
+    language: str
+    title: str
+    body: str
+    questions: tuple[str, ...]
+    keywords: tuple[str, ...]
+    synonyms: tuple[tuple[str, tuple[str, ...]], ...]
+    tags: tuple[str, ...]
+    agency: str
+    source: str
+    reviewed: date
+    escalate_if_unresolved: bool = False
+    path: str = ""
+    extra_cases: tuple[str, ...] = field(default=())
+
+
+class KnowledgeBase(Protocol):
+    """Read access to the FAQ articles currently live."""
+
+    def article(self, article_id: str, language: str) -> Article | None:
+        """Return the article in `language`, falling back to the other language."""
+        ...
+
+    def article_ids(self) -> Sequence[str]:
+        """Return the ids of every live article."""
+        ...
+
+
+class Translator(Protocol):
+    """Localised strings and formats for one locale."""
+
+    locale: str
+
+    def gettext(self, message: str) -> str:
+        """Translate `message`."""
+        ...
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        """Translate a message whose form depends on `n`."""
+        ...
+
+    def money(self, amount: Decimal | int) -> str:
+        """Format an amount in Kenya shillings."""
+        ...
+
+    def datetime(self, moment: datetime) -> str:
+        """Format a moment in Africa/Nairobi time."""
+        ...
+
+    def date(self, day: date) -> str:
+        """Format a calendar date."""
+        ...
+
+
+class Translations(Protocol):
+    """Gives a translator per locale."""
+
+    locales: Sequence[str]
+
+    def for_locale(self, locale: str) -> Translator:
+        """Return the translator for `locale` (or the default one)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedMessage:
+    """A message of a conversation as the message log keeps it, in order."""
+
+    seq: int
+    direction: str  # "in" from the citizen, "out" to the citizen
+    body: dict[str, object]
+    created_at: datetime
+
+
+class ConversationStore(Protocol):
+    """Sessions, the ordered message log and the record of handled inbound messages."""
+
+    async def load(self, message: InboundMessage) -> Session:
+        """Return the session for the message's conversation, new if there is none."""
+        ...
+
+    async def replies_for_duplicate(self, message: InboundMessage) -> list[Reply] | None:
+        """Return the replies already given to this message id, or None if it is new."""
+        ...
+
+    async def commit_turn(
+        self, session: Session, message: InboundMessage, replies: Sequence[Reply]
+    ) -> None:
+        """Save the session, the inbound message and the replies in one transaction."""
+        ...
+
+    async def append_outbound(self, conversation_id: str, replies: Sequence[Reply]) -> list[int]:
+        """Add messages that were not a direct answer (pushes); return their sequence numbers."""
+        ...
+
+    async def messages_after(
+        self, conversation_id: str, after: int, direction: str | None = None, limit: int = 200
+    ) -> list[LoggedMessage]:
+        """Return the logged messages with a sequence number above `after`."""
+        ...
+
+
+class ConversationLocks(Protocol):
+    """Serialises turns of the same conversation, across workers when needed."""
+
+    def hold(self, conversation_id: str) -> AbstractAsyncContextManager[None]:
+        """Hold the conversation's lock for the duration of a turn."""
+        ...
+
+
+class MessageSignal(Protocol):
+    """Wakes up listeners (web sockets) when a conversation gets a new message."""
+
+    async def publish(self, conversation_id: str) -> None:
+        """Announce that `conversation_id` has new messages."""
+        ...
+
+    def subscribe(self, conversation_id: str) -> AbstractAsyncContextManager[Subscription]:
+        """Listen for announcements about `conversation_id`."""
+        ...
+
+
+class Subscription(Protocol):
+    """An open subscription to one conversation's announcements."""
+
+    async def wait(self, timeout: float) -> bool:
+        """Wait for an announcement; return False on timeout."""
+        ...
+
+
+class ConcurrentUpdateError(Exception):
+    """Another worker saved the same session in between; the turn must not overwrite it."""

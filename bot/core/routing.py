@@ -1,0 +1,190 @@
+"""Pick the handler for a turn: tapped choices, interrupts, active flows, rules, then the matcher."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Protocol, runtime_checkable
+
+from bot.core.messages import Reply, utcnow
+from bot.core.turn import Turn
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """Why a handler wants a turn: a score from 0 to 100 and what it found."""
+
+    score: float
+    intent: str
+    entities: Mapping[str, str] = field(default_factory=dict)
+
+
+class IntentHandler(Protocol):
+    """Decides whether it can answer a turn, then answers with data (no I/O towards users)."""
+
+    name: str
+
+    def handles(self, intent: str) -> bool:
+        """Return True when `intent` (an NLU label or a payload name) belongs to this handler."""
+        ...
+
+    def title(self, intent: str, turn: Turn) -> str:
+        """Return a short label for `intent` in the turn's language, for "did you mean" lists."""
+        ...
+
+    def match(self, turn: Turn) -> Match | None:
+        """Return a rule-based match (score 100) when the turn is unmistakably ours."""
+        ...
+
+    async def handle(self, turn: Turn, match: Match) -> list[Reply]:
+        """Answer the turn."""
+        ...
+
+
+@runtime_checkable
+class FlowHandler(Protocol):
+    """A multi-step flow: it owns the conversation until it ends, is cancelled or times out."""
+
+    name: str
+    timeout: timedelta
+
+    async def step(self, turn: Turn) -> list[Reply] | None:
+        """Advance the flow with this turn; None means the turn is not an answer to the flow."""
+        ...
+
+    def reprompt(self, turn: Turn) -> list[Reply]:
+        """Ask again for what the current step needs (after a digression)."""
+        ...
+
+    def expired(self, turn: Turn) -> list[Reply]:
+        """Say politely that the flow timed out."""
+        ...
+
+
+class MissPolicy(Protocol):
+    """What to say when the matcher is unsure or has no answer."""
+
+    def did_you_mean(self, turn: Turn, options: Sequence[tuple[str, str]]) -> list[Reply]:
+        """Offer the close candidates as numbered choices of (title, payload)."""
+        ...
+
+    def miss(self, turn: Turn) -> list[Reply]:
+        """Admit not knowing; after repeated misses offer a person."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Bands:
+    """Confidence bands: answer, suggest ("did you mean"), or admit not knowing."""
+
+    answer: float = 0.55
+    margin: float = 0.08
+    suggest: float = 0.25
+    max_suggestions: int = 3
+
+
+def parse_payload(payload: str) -> tuple[str, str]:
+    """Split a choice payload `name:argument` into its parts."""
+    name, _, argument = payload.partition(":")
+    return name, argument
+
+
+class Router:
+    """Chooses one handler per turn and runs it."""
+
+    def __init__(
+        self,
+        handlers: Iterable[IntentHandler],
+        misses: MissPolicy,
+        bands: Bands | None = None,
+        interrupts: Iterable[str] = (),
+    ) -> None:
+        self._handlers = list(handlers)
+        self._misses = misses
+        self.bands = bands or Bands()
+        self._interrupts = set(interrupts)
+
+    @property
+    def handlers(self) -> Sequence[IntentHandler]:
+        """Return the registered handlers in priority order."""
+        return self._handlers
+
+    def handler_for(self, intent: str) -> IntentHandler | None:
+        """Return the handler that owns `intent`."""
+        return next((h for h in self._handlers if h.handles(intent)), None)
+
+    def _flow(self, turn: Turn) -> FlowHandler | None:
+        name = turn.session.flow
+        handler = next((h for h in self._handlers if h.name == name), None) if name else None
+        return handler if isinstance(handler, FlowHandler) else None
+
+    async def dispatch(self, turn: Turn) -> list[Reply]:
+        """Run the turn through payloads, interrupts, the active flow, rules and the matcher."""
+        flow = self._flow(turn)
+        if turn.payload is not None:
+            return await self._dispatch_payload(turn, turn.payload, flow)
+        for handler in self._handlers:
+            if handler.name in self._interrupts and (m := handler.match(turn)):
+                return await handler.handle(turn, m)
+        if flow is not None:
+            if utcnow() - (turn.session.flow_started_at or utcnow()) > flow.timeout:
+                replies = flow.expired(turn)
+                turn.session.end_flow()
+                return replies + await self._route(turn)
+            stepped = await flow.step(turn)
+            if stepped is not None:
+                return stepped
+            return await self._route(turn) + flow.reprompt(turn)
+        return await self._route(turn)
+
+    async def _dispatch_payload(
+        self, turn: Turn, payload: str, flow: FlowHandler | None
+    ) -> list[Reply]:
+        name, argument = parse_payload(payload)
+        if flow is not None and name == flow.name:
+            stepped = await flow.step(turn)
+            if stepped is not None:
+                return stepped
+        handler = self.handler_for(name)
+        if handler is None:
+            logger.warning("Choice payload %r has no handler", name)
+            return self._misses.miss(turn)
+        entities = {"argument": argument} if argument else {}
+        return await handler.handle(turn, Match(100.0, name, entities))
+
+    async def _route(self, turn: Turn) -> list[Reply]:
+        """Answer from rule matches, then from the matcher's ranking with confidence bands."""
+        rules = [m for h in self._handlers if (m := h.match(turn)) is not None]
+        if rules:
+            best = max(rules, key=lambda m: m.score)
+            handler = self.handler_for(best.intent)
+            if handler is not None:
+                return await handler.handle(turn, best)
+        ranking = [s for s in turn.nlu.ranking if self.handler_for(s.name) is not None]
+        if not ranking:
+            return self._misses.miss(turn)
+        top = ranking[0]
+        runner_up = ranking[1].confidence if len(ranking) > 1 else 0.0
+        bands = self.bands
+        if top.confidence >= bands.answer and top.confidence - runner_up >= bands.margin:
+            handler = self.handler_for(top.name)
+            assert handler is not None
+            return await handler.handle(turn, Match(top.confidence * 100, top.name))
+        options = [s for s in ranking[: bands.max_suggestions] if s.confidence >= bands.suggest]
+        if options:
+            titled = []
+            for option in options:
+                handler = self.handler_for(option.name)
+                assert handler is not None
+                titled.append((handler.title(option.name, turn), _payload_for(handler, option.name)))
+            return self._misses.did_you_mean(turn, titled)
+        return self._misses.miss(turn)
+
+
+def _payload_for(handler: IntentHandler, intent: str) -> str:
+    """Build the choice payload that leads straight to `intent`."""
+    return intent if intent == handler.name else f"{handler.name}:{intent}"

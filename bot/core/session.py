@@ -1,0 +1,104 @@
+"""The state of one conversation, kept in the database between turns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bot.core.messages import Choice, utcnow
+
+HISTORY_LIMIT = 30
+
+
+@dataclass
+class Session:
+    """Everything the core remembers about one conversation.
+
+    `flow` and `state` name the active multi-step flow and its step; `slots` hold what the
+    flow has collected. `choices` are the options last offered, so that a typed number
+    resolves to the same option a tap would. `version` guards against lost updates.
+    """
+
+    conversation_id: str
+    channel: str
+    sender_id: str
+    locale: str = "en"
+    locale_explicit: bool = False
+    flow: str | None = None
+    state: str | None = None
+    slots: dict[str, Any] = field(default_factory=dict)
+    choices: list[Choice] = field(default_factory=list)
+    misses: int = 0
+    history: list[dict[str, str]] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)
+    flow_started_at: datetime | None = None
+    updated_at: datetime = field(default_factory=utcnow)
+    version: int = 0
+    is_new: bool = True
+
+    def remember(self, role: str, text: str) -> None:
+        """Append a line to the recent-turns transcript, keeping only the newest ones."""
+        if not text:
+            return
+        self.history.append({"role": role, "text": text[:2000], "at": utcnow().isoformat()})
+        del self.history[:-HISTORY_LIMIT]
+
+    def start_flow(self, flow: str, state: str) -> None:
+        """Enter a multi-step flow at its first state."""
+        self.flow, self.state = flow, state
+        self.slots = {}
+        self.flow_started_at = utcnow()
+
+    def end_flow(self) -> None:
+        """Leave the active flow and forget what it collected."""
+        self.flow = self.state = None
+        self.slots = {}
+        self.flow_started_at = None
+
+    def to_record(self) -> dict[str, Any]:
+        """Serialise the mutable parts for storage."""
+        return {
+            "locale": self.locale,
+            "locale_explicit": self.locale_explicit,
+            "flow": self.flow,
+            "state": self.state,
+            "slots": self.slots,
+            "choices": [{"title": c.title, "payload": c.payload} for c in self.choices],
+            "misses": self.misses,
+            "history": self.history,
+            "data": self.data,
+            "flow_started_at": self.flow_started_at.isoformat() if self.flow_started_at else None,
+        }
+
+    @classmethod
+    def from_record(
+        cls,
+        *,
+        conversation_id: str,
+        channel: str,
+        sender_id: str,
+        record: dict[str, Any],
+        version: int,
+        updated_at: datetime,
+    ) -> Session:
+        """Rebuild a session from what `to_record` stored."""
+        started = record.get("flow_started_at")
+        return cls(
+            conversation_id=conversation_id,
+            channel=channel,
+            sender_id=sender_id,
+            locale=record.get("locale", "en"),
+            locale_explicit=bool(record.get("locale_explicit", False)),
+            flow=record.get("flow"),
+            state=record.get("state"),
+            slots=dict(record.get("slots") or {}),
+            choices=[Choice(c["title"], c["payload"]) for c in record.get("choices") or []],
+            misses=int(record.get("misses", 0)),
+            history=list(record.get("history") or []),
+            data=dict(record.get("data") or {}),
+            flow_started_at=datetime.fromisoformat(started) if started else None,
+            updated_at=updated_at,
+            version=version,
+            is_new=False,
+        )

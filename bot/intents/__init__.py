@@ -1,0 +1,1 @@
+"""Intent handlers: one module per intent, answering with data."""

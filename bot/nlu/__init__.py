@@ -1,0 +1,1 @@
+"""Language understanding: normalisation and the intent matcher."""

@@ -1,0 +1,73 @@
+"""Normalise citizens' text before matching: case, accents, punctuation, spellings, synonyms."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+
+# Placeholders keep the *kind* of a value (a reference, a phone) without its digits, which
+# are noise for intent matching and personal data besides.
+_PLACEHOLDERS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"https?://\S+|www\.\S+", re.I), " urltoken "),
+    (re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b"), " emailtoken "),
+    (re.compile(r"\b[A-Z]{2,3}-\d{4}-\d{4,6}\b", re.I), " reftoken "),
+    (re.compile(r"\bT-\d{4,}\b", re.I), " tickettoken "),
+    (re.compile(r"(?<!\d)(?:\+?254|0)[17]\d{2}[\s-]?\d{3}[\s-]?\d{3}(?!\d)"), " phonetoken "),
+    (re.compile(r"\b(?=[A-Z0-9]{10}\b)(?=.*\d)(?=.*[A-Z])[A-Z0-9]{10}\b"), " mpesacodetoken "),
+    (re.compile(r"(?<!\d)\d{7,8}(?!\d)"), " idnumbertoken "),
+)
+_NON_WORD = re.compile(r"[^\w\s]|_")
+_REPEATS = re.compile(r"(\w)\1{2,}")
+_SPACES = re.compile(r"\s+")
+
+
+def strip_accents(text: str) -> str:
+    """Remove combining accents ("café" -> "cafe")."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+class Normalizer:
+    """Turns raw text into the canonical form that both examples and queries are matched in."""
+
+    def __init__(
+        self,
+        spellings: Mapping[str, str] | None = None,
+        synonym_groups: Iterable[Iterable[str]] = (),
+    ) -> None:
+        self._spellings = {self._basic(k): self._basic(v) for k, v in (spellings or {}).items()}
+        canonical: dict[str, str] = {}
+        for group in synonym_groups:
+            words = [self._basic(w) for w in group if self._basic(w)]
+            for variant in words[1:]:
+                canonical.setdefault(variant, words[0])
+        self._phrases = {k: v for k, v in canonical.items() if " " in k}
+        self._words = {k: v for k, v in canonical.items() if " " not in k}
+        self._phrase_re = (
+            re.compile(r"\b(" + "|".join(map(re.escape, sorted(self._phrases, key=len,
+                                                                  reverse=True))) + r")\b")
+            if self._phrases
+            else None
+        )
+
+    @staticmethod
+    def _basic(text: str) -> str:
+        """Lower-case, drop accents and punctuation, squeeze letters repeated 3+ times."""
+        text = strip_accents(text).lower()
+        text = _NON_WORD.sub(" ", text)
+        text = _REPEATS.sub(r"\1\1", text)
+        return _SPACES.sub(" ", text).strip()
+
+    def __call__(self, text: str) -> str:
+        """Return the normalised form of `text`."""
+        for pattern, token in _PLACEHOLDERS:
+            text = pattern.sub(token, text)
+        text = self._basic(text)
+        if self._spellings:
+            text = " ".join(self._spellings.get(w, w) for w in text.split())
+        if self._phrase_re is not None:
+            text = self._phrase_re.sub(lambda m: self._phrases[m.group(1)], text)
+        if self._words:
+            text = " ".join(self._words.get(w, w) for w in text.split())
+        return text

@@ -1,0 +1,1 @@
+"""Database adapters for the assistant's own state (sessions, message log)."""

@@ -1,0 +1,1 @@
+"""Human escalation: tickets, agents and the agent console."""
