@@ -1,0 +1,65 @@
+"""Find and mask personal data (ID numbers, phones, M-Pesa codes, emails) in free text."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+# Order matters: longer, more specific shapes first so a phone is not half-masked as an ID.
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("email", re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")),
+    ("phone", re.compile(r"(?<![\w+])(?:\+?254|0)\s?[17]\d{2}[\s-]?\d{3}[\s-]?\d{3}(?!\d)")),
+    ("mpesa", re.compile(r"\b(?=[A-Z0-9]{10}\b)(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{10}\b")),
+    ("id", re.compile(r"(?<![\w-])\d{6,9}(?![\w-])")),
+)
+
+
+def mask_phone(phone: str) -> str:
+    """Show only the last three digits of a phone number: 2547******678."""
+    digits = re.sub(r"\D", "", phone)
+    if len(digits) < 7:
+        return "*" * len(digits)
+    return digits[:4] + "*" * (len(digits) - 7) + digits[-3:]
+
+
+def _mask_match(kind: str, value: str) -> str:
+    if kind == "phone":
+        return mask_phone(value)
+    if kind == "email":
+        name, _, domain = value.partition("@")
+        return f"{name[:1]}***@{domain}"
+    return value[:2] + "*" * (len(value) - 2) if kind == "mpesa" else "*" * (len(value) - 2) + value[-2:]
+
+
+def mask(text: str) -> str:
+    """Return `text` with every ID number, phone, M-Pesa code and email masked."""
+    for kind, pattern in _PATTERNS:
+        text = pattern.sub(lambda m, k=kind: _mask_match(k, m.group(0)), text)  # type: ignore[misc]
+    return text
+
+
+def find(text: str) -> list[tuple[str, int, int]]:
+    """Return (kind, start, end) for each piece of personal data in `text`."""
+    found: list[tuple[str, int, int]] = []
+    taken: list[range] = []
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            if not any(m.start() in r for r in taken):
+                found.append((kind, m.start(), m.end()))
+                taken.append(range(m.start(), m.end()))
+    return sorted(found, key=lambda f: f[1])
+
+
+class RedactingFilter(logging.Filter):
+    """A logging filter that masks personal data in every record's message and arguments."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Mask the formatted message in place; never drop a record."""
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):
+            return True
+        record.msg, record.args = mask(message), None
+        if record.exc_text:
+            record.exc_text = mask(record.exc_text)
+        return True
