@@ -63,3 +63,23 @@ class RedactingFilter(logging.Filter):
         if record.exc_text:
             record.exc_text = mask(record.exc_text)
         return True
+
+
+class RedactingFormatter(logging.Formatter):
+    """Format a record with its `channel`/`conversation_id` context, then mask personal data.
+
+    Masking the finished line also covers tracebacks and extra fields, which a filter on the
+    message alone would miss.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        """Return the masked log line."""
+        line = super().format(record)
+        context = [
+            f"{key}={getattr(record, key)}"
+            for key in ("channel", "conversation_id", "ref")
+            if getattr(record, key, None) is not None
+        ]
+        if context:
+            line = f"{line} [{' '.join(context)}]"
+        return mask(line)

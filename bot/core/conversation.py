@@ -96,6 +96,8 @@ class Conversation:
         """Clean the text, resolve typed numbers, settle the language and parse."""
         text = clean_text(message.text)
         payload = message.choice.strip()[:64] if message.choice else None
+        if payload is None and any(c.payload == text for c in session.choices):
+            payload = text  # a Rasa REST client sends a tapped button's payload as the text
         if payload is None and (number := _NUMBER.match(text)) and session.choices:
             index = int(number.group(1)) - 1
             if 0 <= index < len(session.choices):

@@ -144,6 +144,10 @@ class ConversationStore(Protocol):
         """Return the session for the message's conversation, new if there is none."""
         ...
 
+    async def load_by_id(self, conversation_id: str) -> Session | None:
+        """Return the stored session of a conversation, if there is one."""
+        ...
+
     async def replies_for_duplicate(self, message: InboundMessage) -> list[Reply] | None:
         """Return the replies already given to this message id, or None if it is new."""
         ...

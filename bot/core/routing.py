@@ -129,7 +129,7 @@ class Router:
             return await self._dispatch_payload(turn, turn.payload, flow)
         for handler in self._handlers:
             if handler.name in self._interrupts and (m := handler.match(turn)):
-                return await handler.handle(turn, m)
+                return self._resume(turn, flow, await handler.handle(turn, m))
         if flow is not None:
             if utcnow() - (turn.session.flow_started_at or utcnow()) > flow.timeout:
                 replies = flow.expired(turn)
@@ -154,7 +154,14 @@ class Router:
             logger.warning("Choice payload %r has no handler", name)
             return self._misses.miss(turn)
         entities = {"argument": argument} if argument else {}
-        return await handler.handle(turn, Match(100.0, name, entities))
+        return self._resume(turn, flow, await handler.handle(turn, Match(100.0, name, entities)))
+
+    @staticmethod
+    def _resume(turn: Turn, flow: FlowHandler | None, replies: list[Reply]) -> list[Reply]:
+        """After an interruption that left the flow running, ask the flow's question again."""
+        if flow is not None and turn.session.flow == flow.name:
+            return replies + flow.reprompt(turn)
+        return replies
 
     async def _route(self, turn: Turn) -> list[Reply]:
         """Answer from rule matches, then from the matcher's ranking with confidence bands."""

@@ -1,0 +1,110 @@
+"""Composition root of the assistant: build every adapter once and wire them together."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.config import BotSettings
+from bot.core.conversation import Conversation
+from bot.core.messages import Reply
+from bot.core.ports import ConversationLocks, MessageSignal
+from bot.core.routing import Bands, Router
+from bot.i18n import Catalogs
+from bot.intents.fallback import FallbackIntent
+from bot.intents.registry import INTERRUPTS, default_handlers
+from bot.live_knowledge import LiveKnowledge
+from bot.storage import schema
+from bot.storage.engine import create_engine
+from bot.storage.locks import LocalLocks, RedisLocks
+from bot.storage.signals import LocalSignal, RedisSignal
+from bot.storage.sql import SqlConversationStore
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    """The assistant's wired components, shared by every channel adapter of one process."""
+
+    settings: BotSettings
+    engine: AsyncEngine
+    store: SqlConversationStore
+    locks: ConversationLocks
+    signal: MessageSignal
+    knowledge: LiveKnowledge
+    translations: Catalogs
+    router: Router
+    conversation: Conversation
+    redis: Redis | None = None
+
+    async def push(self, conversation_id: str, replies: Sequence[Reply]) -> list[int]:
+        """Deliver messages that are not an answer (agent replies, payment results)."""
+        seqs = await self.store.append_outbound(conversation_id, replies)
+        await self.signal.publish(conversation_id)
+        return seqs
+
+    async def close(self) -> None:
+        """Release connections."""
+        await self.engine.dispose()
+        if self.redis is not None:
+            await self.redis.aclose()
+
+
+def build_router(knowledge: LiveKnowledge, settings: BotSettings) -> Router:
+    """Build the router with every handler and the configured confidence bands."""
+    fallback = FallbackIntent()
+    bands = Bands(
+        answer=settings.matching.answer,
+        margin=settings.matching.margin,
+        suggest=settings.matching.suggest,
+    )
+    return Router(default_handlers(knowledge, fallback), fallback, bands, INTERRUPTS)
+
+
+def build_runtime(
+    settings: BotSettings, *, migrate: bool = True, knowledge: LiveKnowledge | None = None
+) -> Runtime:
+    """Create the database schema if needed, load knowledge and catalogs, wire the core."""
+    if migrate:
+        schema.upgrade(settings.bot_database_url)
+    engine = create_engine(settings.bot_database_url)
+    redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+    locks: ConversationLocks = RedisLocks(redis) if redis else LocalLocks()
+    signal: MessageSignal = RedisSignal(redis) if redis else LocalSignal()
+    if knowledge is None:
+        knowledge = LiveKnowledge(
+            settings.knowledge_dir, suggest_threshold=settings.matching.suggest
+        )
+    translations = Catalogs(settings.locales_dir)
+    store = SqlConversationStore(engine)
+    router = build_router(knowledge, settings)
+    conversation = Conversation(
+        store=store,
+        locks=locks,
+        router=router,
+        nlu=knowledge,
+        translations=translations,
+        default_locale=settings.default_locale,
+    )
+    logger.info(
+        "Assistant ready: %d articles, database %s",
+        len(knowledge.article_ids()),
+        engine.url.render_as_string(hide_password=True),
+    )
+    return Runtime(
+        settings=settings,
+        engine=engine,
+        store=store,
+        locks=locks,
+        signal=signal,
+        knowledge=knowledge,
+        translations=translations,
+        router=router,
+        conversation=conversation,
+        redis=redis,
+    )

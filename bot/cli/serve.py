@@ -1,0 +1,29 @@
+"""`msaidizi serve`: everything in one process on the embedded default."""
+
+from __future__ import annotations
+
+import click
+import uvicorn
+
+from bot.app import build_runtime
+from bot.channels.web import create_bot_app
+from bot.config import get_settings
+from bot.logs import configure_logging
+
+
+@click.command("serve")
+@click.option("--host", default=None, help="Interface to listen on (default 127.0.0.1).")
+@click.option("--port", type=int, default=None, help="Port to listen on (default 8000).")
+def serve_command(host: str | None, port: int | None) -> None:
+    """Run the web chat, the NLU API and the backend in one process (SQLite under ./var)."""
+    settings = get_settings()
+    if host is not None:
+        settings.web.host = host
+    if port is not None:
+        settings.web.port = port
+    configure_logging(settings.log_level)
+    runtime = build_runtime(settings)
+    app = create_bot_app(runtime)
+    base = settings.web.base_url
+    click.echo(f"Msaidizi is running:\n  Web chat:  {base}/\n  NLU API:   {base}/model/parse")
+    uvicorn.run(app, host=settings.web.host, port=settings.web.port, log_config=None)

@@ -1,0 +1,8 @@
+"""Marking strings for translation where they are defined, not where they are shown."""
+
+from __future__ import annotations
+
+
+def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
+    """Mark `message` for extraction; translate it later with the turn's translator."""
+    return message

@@ -1,0 +1,73 @@
+"""Answer from the FAQ articles: the approved text, its title and when it was last reviewed."""
+
+from __future__ import annotations
+
+from bot.core.messages import Choice, ChoicesReply, Reply, TextReply
+from bot.core.ports import Article, KnowledgeBase
+from bot.core.routing import Match
+from bot.core.turn import Turn
+
+POPULAR_TAG = "popular"
+MAX_TOPICS = 9
+
+
+class FaqIntent:
+    """Serve an article verbatim in the conversation's language."""
+
+    name = "faq"
+
+    def __init__(self, knowledge: KnowledgeBase) -> None:
+        self._knowledge = knowledge
+
+    def handles(self, intent: str) -> bool:
+        """Return True for "faq" and for every article id."""
+        return intent == self.name or self._knowledge.article(intent, "en") is not None
+
+    def title(self, intent: str, turn: Turn) -> str:
+        """Return the article's title in the conversation's language."""
+        article = self._knowledge.article(intent, turn.locale)
+        return article.title if article else intent
+
+    def match(self, turn: Turn) -> Match | None:
+        """Leave FAQ matching to the matcher's confidence bands."""
+        return None
+
+    async def handle(self, turn: Turn, match: Match) -> list[Reply]:
+        """Answer with the article, or list common topics when no article is named."""
+        article_id = match.entities.get("argument") or match.intent
+        article = self._knowledge.article(article_id, turn.locale)
+        if article is None:
+            return [self._topics(turn)]
+        turn.session.misses = 0
+        turn.session.data["last_article"] = article.id
+        replies: list[Reply] = [TextReply(f"{article.body}\n\n{self._footer(turn, article)}")]
+        if article.escalate_if_unresolved:
+            replies.append(
+                ChoicesReply(
+                    turn._("Did this solve your problem?"),
+                    (
+                        Choice(turn._("Yes, thank you"), "fallback:solved"),
+                        Choice(turn._("No, talk to a person"), "talk_to_human"),
+                    ),
+                )
+            )
+        return replies
+
+    @staticmethod
+    def _footer(turn: Turn, article: Article) -> str:
+        """Name the article and its last review date."""
+        return turn._(
+            "(From the article \"%(title)s\", last reviewed %(date)s.)",
+            title=article.title,
+            date=turn.t.date(article.reviewed),
+        )
+
+    def _topics(self, turn: Turn) -> ChoicesReply:
+        """List the popular articles as numbered choices."""
+        ids = self._knowledge.article_ids()
+        articles = [a for i in ids if (a := self._knowledge.article(i, turn.locale))]
+        popular = [a for a in articles if POPULAR_TAG in a.tags] or articles
+        return ChoicesReply(
+            turn._("Common questions. Tap one or type its number, or just type your question:"),
+            tuple(Choice(a.title, f"faq:{a.id}") for a in popular[:MAX_TOPICS]),
+        )

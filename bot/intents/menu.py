@@ -1,0 +1,43 @@
+"""The main menu: every capability as a numbered choice, shown for "menu", "help" and /start."""
+
+from __future__ import annotations
+
+from bot.core.messages import Choice, ChoicesReply, Reply
+from bot.core.routing import Match
+from bot.core.text import N_
+from bot.core.turn import Turn
+from bot.intents.base import Intent, keyword_pattern
+
+MENU_ITEMS: tuple[tuple[str, str], ...] = (
+    (N_("Check an application"), "check_status"),
+    (N_("Make a payment"), "start_payment"),
+    (N_("My payments and receipts"), "payment_history"),
+    (N_("Report a security problem"), "report_security_incident"),
+    (N_("Common questions"), "faq"),
+    (N_("Talk to a person"), "talk_to_human"),
+)
+
+
+def main_menu(turn: Turn, prompt: str | None = None) -> ChoicesReply:
+    """Build the main menu in the conversation's language, with a language switch last."""
+    other = "sw" if turn.locale == "en" else "en"
+    choices = [Choice(turn.t.gettext(title), payload) for title, payload in MENU_ITEMS]
+    choices.append(Choice("Kiswahili" if other == "sw" else "English", f"change_language:{other}"))
+    text = prompt or turn._("What can I help you with? Tap an option or type its number.")
+    return ChoicesReply(text, tuple(choices))
+
+
+class MenuIntent(Intent):
+    """Show the main menu; leaves any active flow."""
+
+    name = "menu"
+    title_msgid = N_("Main menu")
+    rule = keyword_pattern(
+        ["menu", "menyu", "help", "msaada", "saidia", "/menu", "/help", "/start", "start",
+         "main menu", "anza", "options", "huduma"]
+    )
+
+    async def handle(self, turn: Turn, match: Match) -> list[Reply]:
+        """Leave any flow and show the menu."""
+        turn.session.end_flow()
+        return [main_menu(turn)]

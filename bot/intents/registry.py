@@ -1,0 +1,34 @@
+"""The default set of intent handlers, in priority order, and which ones interrupt flows."""
+
+from __future__ import annotations
+
+from bot.core.ports import KnowledgeBase
+from bot.core.routing import IntentHandler
+from bot.intents.cancel import CancelIntent
+from bot.intents.change_language import ChangeLanguageIntent
+from bot.intents.fallback import FallbackIntent
+from bot.intents.faq import FaqIntent
+from bot.intents.greet import GreetIntent
+from bot.intents.info import guidance_intents
+from bot.intents.menu import MenuIntent
+from bot.intents.small_talk import GoodbyeIntent, ThanksIntent
+from bot.intents.talk_to_human import TalkToHumanIntent
+
+# Interrupts work even in the middle of a flow: the citizen can always get out or switch language.
+INTERRUPTS = ("cancel", "menu", "change_language", "talk_to_human")
+
+
+def default_handlers(knowledge: KnowledgeBase, fallback: FallbackIntent) -> list[IntentHandler]:
+    """Build every handler the assistant knows, most specific first."""
+    return [
+        CancelIntent(),
+        MenuIntent(),
+        ChangeLanguageIntent(),
+        TalkToHumanIntent(),
+        GreetIntent(),
+        ThanksIntent(),
+        GoodbyeIntent(),
+        *guidance_intents(),
+        FaqIntent(knowledge),
+        fallback,
+    ]

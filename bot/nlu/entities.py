@@ -1,0 +1,45 @@
+"""Find structured values in a message: application references, tickets, phones, ID numbers."""
+
+from __future__ import annotations
+
+import re
+
+from bot.core.ports import Entity
+
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("reference", re.compile(r"\b([A-Z]{2,3})[-\s]?(20\d{2})[-\s]?(\d{6})\b", re.IGNORECASE)),
+    ("ticket", re.compile(r"\bT[-\s]?(\d{4,8})\b", re.IGNORECASE)),
+    ("phone", re.compile(r"(?<![\w+])(?:\+?254|0)\s?[17]\d{2}[\s-]?\d{3}[\s-]?\d{3}(?!\d)")),
+    ("mpesa_code", re.compile(r"\b(?=[A-Z0-9]{10}\b)(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{10}\b")),
+    ("id_number", re.compile(r"(?<![\w-])\d{6,9}(?![\w-])")),
+)
+
+
+def normalise_phone(raw: str) -> str:
+    """Return a Kenyan mobile number as 2547XXXXXXXX / 2541XXXXXXXX."""
+    digits = re.sub(r"\D", "", raw)
+    if digits.startswith("0"):
+        digits = "254" + digits[1:]
+    return digits
+
+
+def _value(kind: str, match: re.Match[str]) -> str:
+    if kind == "reference":
+        prefix, year, number = match.groups()
+        return f"{prefix.upper()}-{year}-{number}"
+    if kind == "ticket":
+        return f"T-{match.group(1)}"
+    if kind == "phone":
+        return normalise_phone(match.group(0))
+    return match.group(0).upper() if kind == "mpesa_code" else match.group(0)
+
+
+def extract_entities(text: str) -> tuple[Entity, ...]:
+    """Return the entities found in `text`, without overlaps, in order of appearance."""
+    found: list[Entity] = []
+    for kind, pattern in _PATTERNS:
+        for match in pattern.finditer(text):
+            if any(match.start() < e.end and e.start < match.end() for e in found):
+                continue
+            found.append(Entity(kind, _value(kind, match), match.start(), match.end()))
+    return tuple(sorted(found, key=lambda e: e.start))

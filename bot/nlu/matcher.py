@@ -1,0 +1,94 @@
+"""The knowledge-base matcher: one model over FAQ articles and built-in intents, both languages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from bot.core.language import detect_language
+from bot.core.ports import IntentScore, ParseResult
+from bot.knowledge import Knowledge
+from bot.nlu.entities import extract_entities
+from bot.nlu.model import IntentModel
+from bot.nlu.normalize import Normalizer
+
+OUT_OF_SCOPE = "out_of_scope"
+
+ModelFactory = Callable[[Callable[[str], str]], IntentModel]
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingSet:
+    """Example texts with their labels, and the language of each example."""
+
+    texts: tuple[str, ...]
+    labels: tuple[str, ...]
+    languages: tuple[str, ...]
+
+
+def training_set(knowledge: Knowledge, *, exclude: Iterable[str] = ()) -> TrainingSet:
+    """Collect every article's questions, title and keywords, and every intent's examples.
+
+    `exclude` holds texts to leave out (used by k-fold evaluation to hold questions out).
+    """
+    skip = {e.strip().lower() for e in exclude}
+    rows: list[tuple[str, str, str]] = []
+    for (article_id, language), article in sorted(knowledge.articles.items()):
+        for text in (*article.questions, article.title, *article.keywords):
+            rows.append((text, article_id, language))
+    for intent in knowledge.intents:
+        rows.extend((text, intent.intent, intent.language) for text in intent.examples)
+    rows = [r for r in rows if r[0].strip() and r[0].strip().lower() not in skip]
+    texts, labels, languages = zip(*rows, strict=True) if rows else ((), (), ())
+    return TrainingSet(tuple(texts), tuple(labels), tuple(languages))
+
+
+def build_normalizer(knowledge: Knowledge) -> Normalizer:
+    """Build the normaliser from the lexicon and every article's synonyms."""
+    groups = [list(group) for group in knowledge.lexicon.synonyms]
+    for article in knowledge.articles.values():
+        groups.extend([term, *variants] for term, variants in article.synonyms)
+    return Normalizer(knowledge.lexicon.spellings, groups)
+
+
+def _default_model(normalise: Callable[[str], str]) -> IntentModel:
+    return IntentModel(normalise)
+
+
+class KnowledgeMatcher:
+    """Ranks FAQ articles and built-in intents for a message, across English and Swahili."""
+
+    def __init__(
+        self,
+        knowledge: Knowledge,
+        *,
+        exclude: Iterable[str] = (),
+        model_factory: ModelFactory = _default_model,
+        suggest_threshold: float = 0.25,
+        ranking_size: int = 10,
+    ) -> None:
+        self.knowledge = knowledge
+        self.normalise = build_normalizer(knowledge)
+        data = training_set(knowledge, exclude=exclude)
+        self.model = model_factory(self.normalise).fit(data.texts, data.labels)
+        self._suggest = suggest_threshold
+        self._size = ranking_size
+
+    def parse(self, text: str, language: str | None = None) -> ParseResult:
+        """Rank every article and intent for `text`; detect its language and entities."""
+        ranked = self.model.rank(text, k=self._size)
+        detected = detect_language(text).language or language or "en"
+        return ParseResult(
+            text=text,
+            language=detected,
+            ranking=tuple(IntentScore(r.label, round(r.confidence, 4)) for r in ranked),
+            entities=extract_entities(text),
+            matched_example=ranked[0].example if ranked else None,
+        )
+
+    def top_intent(self, result: ParseResult) -> IntentScore:
+        """Return the answerable top intent, or `out_of_scope` when the assistant would not answer."""
+        top = result.top
+        if top is None or top.confidence < self._suggest:
+            return IntentScore(OUT_OF_SCOPE, 1.0 - (top.confidence if top else 0.0))
+        return top

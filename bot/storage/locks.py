@@ -1,0 +1,49 @@
+"""Per-conversation locks: in-process for one worker, Redis when several workers share chats."""
+
+from __future__ import annotations
+
+import asyncio
+import weakref
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from redis.asyncio import Redis
+
+
+class LocalLocks:
+    """asyncio locks keyed by conversation, forgotten when no turn holds or awaits them."""
+
+    def __init__(self) -> None:
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+
+    @asynccontextmanager
+    async def hold(self, conversation_id: str) -> AsyncIterator[None]:
+        """Hold the conversation's lock for one turn."""
+        lock = self._locks.get(conversation_id)
+        if lock is None:
+            lock = asyncio.Lock()
+            self._locks[conversation_id] = lock
+        async with lock:
+            yield
+
+
+class RedisLocks:
+    """Redis locks so that two workers never run turns of one conversation at once."""
+
+    def __init__(self, redis: Redis, *, timeout: float = 60.0, wait: float = 30.0) -> None:
+        self._redis = redis
+        self._timeout = timeout  # a crashed worker's lock expires instead of blocking forever
+        self._wait = wait
+
+    @asynccontextmanager
+    async def hold(self, conversation_id: str) -> AsyncIterator[None]:
+        """Hold the conversation's lock for one turn, across workers."""
+        lock = self._redis.lock(
+            f"msaidizi:lock:{conversation_id}", timeout=self._timeout, blocking_timeout=self._wait
+        )
+        if not await lock.acquire():
+            raise TimeoutError(f"conversation {conversation_id} is busy")
+        try:
+            yield
+        finally:
+            await lock.release()

@@ -1,0 +1,59 @@
+"""Tables for the assistant's own state: sessions, the message log and handled inbound ids."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Integer, String, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from bot.core.messages import utcnow
+
+
+class Base(DeclarativeBase):
+    """Declarative base of the assistant's database (separate from the backend's)."""
+
+    type_annotation_map = {dict[str, Any]: JSON, datetime: DateTime(timezone=True)}
+
+
+class ConversationRow(Base):
+    """One conversation: its session state and the counter that orders its messages."""
+
+    __tablename__ = "bot_conversations"
+
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20), index=True)
+    sender_id: Mapped[str] = mapped_column(String(160))
+    state: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class MessageRow(Base):
+    """A message in or out of a conversation, numbered in the order it happened."""
+
+    __tablename__ = "bot_messages"
+    __table_args__ = (UniqueConstraint("conversation_id", "seq", name="uq_bot_messages_seq"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[str] = mapped_column(String(200), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    direction: Mapped[str] = mapped_column(String(3))
+    body: Mapped[dict[str, Any]] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class InboundReceiptRow(Base):
+    """A channel message id already handled, and which log entries answered it."""
+
+    __tablename__ = "bot_inbound_receipts"
+
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String(200), index=True)
+    first_seq: Mapped[int] = mapped_column(Integer)
+    last_seq: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -1,0 +1,193 @@
+"""SQL implementation of the conversation store (SQLite by default, PostgreSQL in production)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import and_, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.core.messages import InboundMessage, Reply, reply_from_dict, reply_to_dict, utcnow
+from bot.core.ports import ConcurrentUpdateError, LoggedMessage
+from bot.core.session import Session
+from bot.storage.models import ConversationRow, InboundReceiptRow, MessageRow
+
+
+class SqlConversationStore:
+    """Keeps sessions, the ordered message log and handled message ids in one database."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+
+    async def load(self, message: InboundMessage) -> Session:
+        """Return the stored session for the conversation, or a new one."""
+        async with self._sessions() as db:
+            row = await db.get(ConversationRow, message.conversation_id)
+        if row is None:
+            return Session(
+                conversation_id=message.conversation_id,
+                channel=message.channel,
+                sender_id=message.sender_id,
+            )
+        return _session_from_row(row)
+
+    async def load_by_id(self, conversation_id: str) -> Session | None:
+        """Return the stored session of a conversation id, if any."""
+        async with self._sessions() as db:
+            row = await db.get(ConversationRow, conversation_id)
+        return _session_from_row(row) if row is not None else None
+
+    async def replies_for_duplicate(self, message: InboundMessage) -> list[Reply] | None:
+        """Return the replies given the first time this channel message id was handled."""
+        if not message.message_id:
+            return None
+        async with self._sessions() as db:
+            receipt = await db.get(InboundReceiptRow, (message.channel, message.message_id))
+            if receipt is None:
+                return None
+            rows = await db.scalars(
+                select(MessageRow)
+                .where(
+                    MessageRow.conversation_id == receipt.conversation_id,
+                    MessageRow.seq.between(receipt.first_seq, receipt.last_seq),
+                    MessageRow.direction == "out",
+                )
+                .order_by(MessageRow.seq)
+            )
+            return [reply_from_dict(r.body) for r in rows]
+
+    async def commit_turn(
+        self, session: Session, message: InboundMessage, replies: Sequence[Reply]
+    ) -> None:
+        """Save session, inbound message, replies and the handled-id receipt atomically."""
+        inbound: dict[str, Any] = {"kind": "text", "text": message.text}
+        if message.choice:
+            inbound["choice"] = message.choice
+        bodies = [("in", inbound)] + [("out", reply_to_dict(r)) for r in replies]
+        async with self._sessions() as db, db.begin():
+            await self._save_session(db, session)
+            first, last = await self._append(db, session.conversation_id, bodies)
+            if message.message_id:
+                db.add(
+                    InboundReceiptRow(
+                        channel=message.channel,
+                        message_id=message.message_id,
+                        conversation_id=session.conversation_id,
+                        first_seq=first,
+                        last_seq=last,
+                    )
+                )
+        session.version += 1
+        session.is_new = False
+
+    async def save_session(self, session: Session) -> None:
+        """Save a session changed outside a turn (e.g. by a push that ended a flow)."""
+        async with self._sessions() as db, db.begin():
+            await self._save_session(db, session)
+        session.version += 1
+        session.is_new = False
+
+    async def append_outbound(self, conversation_id: str, replies: Sequence[Reply]) -> list[int]:
+        """Log pushed messages after everything already in the conversation."""
+        bodies = [("out", reply_to_dict(r)) for r in replies]
+        async with self._sessions() as db, db.begin():
+            first, last = await self._append(db, conversation_id, bodies)
+        return list(range(first, last + 1))
+
+    async def messages_after(
+        self, conversation_id: str, after: int, direction: str | None = None, limit: int = 200
+    ) -> list[LoggedMessage]:
+        """Return logged messages with a sequence number above `after`, oldest first."""
+        conditions = [MessageRow.conversation_id == conversation_id, MessageRow.seq > after]
+        if direction:
+            conditions.append(MessageRow.direction == direction)
+        async with self._sessions() as db:
+            rows = await db.scalars(
+                select(MessageRow).where(and_(*conditions)).order_by(MessageRow.seq).limit(limit)
+            )
+            return [LoggedMessage(r.seq, r.direction, r.body, r.created_at) for r in rows]
+
+    async def erase_conversation(self, conversation_id: str) -> None:
+        """Delete a conversation's transcript and session (data-rights erasure)."""
+        async with self._sessions() as db, db.begin():
+            for model in (MessageRow, InboundReceiptRow):
+                rows = await db.scalars(
+                    select(model).where(model.conversation_id == conversation_id)
+                )
+                for row in rows:
+                    await db.delete(row)
+            conversation = await db.get(ConversationRow, conversation_id)
+            if conversation is not None:
+                await db.delete(conversation)
+
+    @staticmethod
+    async def _save_session(db: AsyncSession, session: Session) -> None:
+        """Insert a new conversation or update it if nobody else changed it meanwhile."""
+        now = utcnow()
+        if session.is_new and await db.get(ConversationRow, session.conversation_id) is None:
+            db.add(
+                ConversationRow(
+                    id=session.conversation_id,
+                    channel=session.channel,
+                    sender_id=session.sender_id,
+                    state=session.to_record(),
+                    version=1,
+                    last_seq=0,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+            await db.flush()
+            return
+        result = await db.execute(
+            update(ConversationRow)
+            .where(
+                ConversationRow.id == session.conversation_id,
+                ConversationRow.version == session.version,
+            )
+            .values(state=session.to_record(), version=session.version + 1, updated_at=now)
+        )
+        if getattr(result, "rowcount", 1) != 1:
+            raise ConcurrentUpdateError(session.conversation_id)
+
+    @staticmethod
+    async def _append(
+        db: AsyncSession, conversation_id: str, bodies: Sequence[tuple[str, dict[str, Any]]]
+    ) -> tuple[int, int]:
+        """Reserve sequence numbers atomically and insert the messages; return the range."""
+        if not bodies:
+            return 0, -1
+        result = await db.execute(
+            update(ConversationRow)
+            .where(ConversationRow.id == conversation_id)
+            .values(last_seq=ConversationRow.last_seq + len(bodies))
+            .returning(ConversationRow.last_seq)
+        )
+        last = result.scalar_one_or_none()
+        if last is None:
+            raise LookupError(f"no conversation {conversation_id!r} to append to")
+        first = last - len(bodies) + 1
+        now = utcnow()
+        for offset, (direction, body) in enumerate(bodies):
+            db.add(
+                MessageRow(
+                    conversation_id=conversation_id,
+                    seq=first + offset,
+                    direction=direction,
+                    body=body,
+                    created_at=now,
+                )
+            )
+        return first, last
+
+
+def _session_from_row(row: ConversationRow) -> Session:
+    return Session.from_record(
+        conversation_id=row.id,
+        channel=row.channel,
+        sender_id=row.sender_id,
+        record=dict(row.state or {}),
+        version=row.version,
+        updated_at=row.updated_at,
+    )
