@@ -1,0 +1,100 @@
+"""Sign-in by one-time code, and sign-out."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, BackgroundTasks, status
+
+from backend.api.deps import CitizenDep, ContainerDep, ServiceAuthDep, SessionDep
+from backend.crud.tokens import revoke_token
+from backend.domain import DEFAULT_SCOPES, Language
+from backend.problems import ProblemError
+from backend.schemas.auth import (
+    CitizenBrief,
+    LogoutOut,
+    OtpRequestIn,
+    OtpRequestOut,
+    OtpVerifyIn,
+    TokenOut,
+)
+from backend.schemas.common import PROBLEM_RESPONSES
+from backend.services.identifiers import Identifier, parse_identifier
+from backend.services.senders import deliver
+
+router = APIRouter(prefix="/api/v1/auth", tags=["auth"], responses=PROBLEM_RESPONSES)
+
+
+def _identifier(raw: str) -> Identifier:
+    identifier = parse_identifier(raw)
+    if identifier is None:
+        message = "an ID number (6-9 digits) or a Kenyan mobile number"
+        raise ProblemError(
+            422,
+            "validation-error",
+            f"identifier: {message}",
+            errors=[{"field": "identifier", "message": message}],
+        )
+    return identifier
+
+
+@router.post("/otp/request", status_code=status.HTTP_202_ACCEPTED)
+def request_code(
+    body: OtpRequestIn,
+    background: BackgroundTasks,
+    container: ContainerDep,
+    session: SessionDep,
+    _service: ServiceAuthDep,
+) -> OtpRequestOut:
+    """Send a one-time code to the phone (or email) on file; the answer never tells if one exists.
+
+    The message goes out after the response, so a known identifier answers as fast as an
+    unknown one.
+    """
+    message = container.otp.request(
+        session=session,
+        identifier=_identifier(body.identifier),
+        chat_identity=body.chat_identity,
+        channel=body.channel,
+        now=container.clock(),
+    )
+    if message is not None:
+        background.add_task(deliver, container.sender, message)
+    s = container.settings
+    return OtpRequestOut(
+        expires_in_seconds=int(s.otp_ttl.total_seconds()),
+        resend_after_seconds=int(s.otp_resend_interval.total_seconds()),
+    )
+
+
+@router.post("/otp/verify")
+def verify_code(
+    body: OtpVerifyIn, container: ContainerDep, session: SessionDep, _service: ServiceAuthDep
+) -> TokenOut:
+    """Trade a correct code for a token bound to `chat_identity`."""
+    scopes = tuple(body.scopes) if body.scopes else DEFAULT_SCOPES
+    verified = container.otp.verify(
+        session=session,
+        identifier=_identifier(body.identifier),
+        code=body.code,
+        chat_identity=body.chat_identity,
+        now=container.clock(),
+        scopes=tuple(dict.fromkeys(scopes)),
+    )
+    return TokenOut(
+        token=verified.raw_token,
+        expires_at=verified.token.expires_at,
+        scopes=sorted(verified.token.scope_set),
+        chat_identity=verified.token.chat_identity,
+        citizen=CitizenBrief(
+            id=verified.citizen.id,
+            first_name=verified.citizen.first_name,
+            preferred_language=Language(verified.citizen.preferred_language),
+        ),
+    )
+
+
+@router.post("/logout")
+def logout(ctx: CitizenDep, container: ContainerDep, session: SessionDep) -> LogoutOut:
+    """Revoke the token presented with this request."""
+    revoke_token(token=ctx.token, reason="logout", now=container.clock())
+    session.commit()
+    return LogoutOut()

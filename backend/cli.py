@@ -1,0 +1,94 @@
+"""Commands the `msaidizi` group registers: `backend`, `seed`; and `upgrade_database`.
+
+This module defines no group of its own; bot/cli adds these commands to `msaidizi`.
+"""
+
+from __future__ import annotations
+
+import logging.config
+from pathlib import Path
+
+import click
+from alembic import command
+from alembic.config import Config
+
+from backend.config import BackendSettings, get_settings
+from backend.logging_setup import logging_config
+
+ALEMBIC_INI = Path(__file__).with_name("alembic.ini")
+
+
+def alembic_config(settings: BackendSettings) -> Config:
+    """Return an Alembic config for the settings' database."""
+    config = Config(str(ALEMBIC_INI))
+    config.set_main_option("script_location", str(ALEMBIC_INI.with_name("alembic")))
+    # ConfigParser interpolation treats % specially (URL-encoded passwords contain it).
+    config.set_main_option("sqlalchemy.url", settings.database_url.replace("%", "%%"))
+    config.attributes["configure_logger"] = False
+    return config
+
+
+def upgrade_database(settings: BackendSettings) -> None:
+    """Run `alembic upgrade head` on the settings' database."""
+    command.upgrade(alembic_config(settings), "head")
+
+
+@click.command("backend")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--migrate/--no-migrate", default=True, show_default=True,
+              help="Run database migrations before starting.")
+@click.option("--log-level", default="INFO", show_default=True)
+def backend_command(host: str, port: int, migrate: bool, log_level: str) -> None:
+    """Run the backend service alone (uvicorn)."""
+    import uvicorn
+
+    from backend.main import create_app
+
+    config = logging_config(log_level.upper())
+    logging.config.dictConfig(config)
+    settings = get_settings()
+    if migrate:
+        upgrade_database(settings)
+    uvicorn.run(create_app(settings), host=host, port=port, log_config=config,
+                proxy_headers=True)
+
+
+@click.command("seed")
+def seed_command() -> None:
+    """Load the service catalogue and demo citizens (safe to run again)."""
+    from backend.db import make_engine, make_sessionmaker, utcnow
+    from backend.seed import seed
+
+    logging.config.dictConfig(logging_config())
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        with make_sessionmaker(engine)() as session:
+            added = seed(session=session, settings=settings, now=utcnow())
+    finally:
+        engine.dispose()
+    click.echo(f"Seeded: {added['citizens']} citizens, {added['applications']} applications added.")
+
+
+@click.command("unlock-signin")
+@click.argument("id_number")
+def unlock_signin_command(id_number: str) -> None:
+    """Allow sign-in again for a citizen locked after an account-takeover report."""
+    from backend.crud.citizens import get_by_id_number, unlock_signin
+    from backend.db import make_engine, make_sessionmaker
+
+    engine = make_engine(get_settings().database_url)
+    try:
+        with make_sessionmaker(engine)() as session:
+            citizen = get_by_id_number(session=session, id_number=id_number)
+            if citizen is None:
+                raise click.ClickException("No citizen with that ID number.")
+            unlock_signin(session=session, citizen=citizen)
+            session.commit()
+    finally:
+        engine.dispose()
+    click.echo("Sign-in unlocked.")
+
+
+COMMANDS = (backend_command, seed_command, unlock_signin_command)

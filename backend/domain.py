@@ -1,0 +1,207 @@
+"""Domain vocabulary: the enums every layer shares, and the status machines in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+
+
+class Language(StrEnum):
+    """Languages a citizen can prefer."""
+
+    EN = "en"
+    SW = "sw"
+
+
+class IdType(StrEnum):
+    """Kind of identity document a citizen registered with."""
+
+    NATIONAL = "national_id"
+    ALIEN = "alien_id"
+
+
+class ApplicationStatus(StrEnum):
+    """Where an application is in its life."""
+
+    DRAFT = "draft"
+    PENDING_PAYMENT = "pending_payment"
+    SUBMITTED = "submitted"
+    UNDER_REVIEW = "under_review"
+    ACTION_REQUIRED = "action_required"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    READY_FOR_COLLECTION = "ready_for_collection"
+    COLLECTED = "collected"
+
+
+_S = ApplicationStatus
+# Every allowed application status change, and nothing else. `change_status` enforces it.
+APPLICATION_TRANSITIONS: Mapping[ApplicationStatus, frozenset[ApplicationStatus]] = {
+    _S.DRAFT: frozenset({_S.PENDING_PAYMENT, _S.SUBMITTED}),  # SUBMITTED: free services
+    _S.PENDING_PAYMENT: frozenset({_S.SUBMITTED, _S.DRAFT}),
+    _S.SUBMITTED: frozenset({_S.UNDER_REVIEW, _S.REJECTED}),
+    _S.UNDER_REVIEW: frozenset({_S.ACTION_REQUIRED, _S.APPROVED, _S.REJECTED}),
+    _S.ACTION_REQUIRED: frozenset({_S.UNDER_REVIEW, _S.REJECTED}),
+    _S.APPROVED: frozenset({_S.READY_FOR_COLLECTION, _S.COLLECTED}),
+    _S.READY_FOR_COLLECTION: frozenset({_S.COLLECTED}),
+    _S.REJECTED: frozenset(),
+    _S.COLLECTED: frozenset(),
+}
+
+
+def can_transition(current: ApplicationStatus, target: ApplicationStatus) -> bool:
+    """Tell whether an application may move from `current` to `target`."""
+    return target in APPLICATION_TRANSITIONS[current]
+
+
+class RequiredAction(StrEnum):
+    """What an application in `action_required` waits for from the citizen."""
+
+    UPLOAD_DOCUMENT = "upload_document"
+    BOOK_BIOMETRICS = "book_biometrics"
+
+
+class NextStep(StrEnum):
+    """What the citizen should do next; the assistant translates these codes."""
+
+    COMPLETE_APPLICATION = "complete_application"
+    PAY = "pay"
+    UPLOAD_DOCUMENT = "upload_document"
+    BOOK_BIOMETRICS = "book_biometrics"
+    WAIT = "wait"
+    COLLECT = "collect"
+    NONE = "none"
+
+
+class BillStatus(StrEnum):
+    """Whether a bill still needs paying."""
+
+    UNPAID = "unpaid"
+    PAID = "paid"
+    CANCELLED = "cancelled"
+
+
+class PaymentMethod(StrEnum):
+    """How a citizen pays a bill."""
+
+    MPESA = "mpesa"
+    CARD = "card"
+    BANK = "bank"
+
+
+class PaymentStatus(StrEnum):
+    """Where a payment attempt is."""
+
+    PENDING = "pending"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    AWAITING_TRANSFER = "awaiting_transfer"  # bank: instructions given, money not seen yet
+    CANCELLED = "cancelled"
+
+
+class FailureReason(StrEnum):
+    """Why a payment failed, in words the assistant can explain."""
+
+    INSUFFICIENT_FUNDS = "insufficient_funds"
+    CANCELLED_BY_USER = "cancelled_by_user"
+    TIMEOUT = "timeout"
+    WRONG_PIN = "wrong_pin"
+    CARD_DECLINED = "card_declined"
+    GATEWAY_ERROR = "gateway_error"
+    EXPIRED = "expired"
+    OTHER = "other"
+
+
+# Daraja ResultCode -> our reason. Anything not listed counts as failed for OTHER.
+MPESA_RESULT_REASONS: Mapping[int, FailureReason] = {
+    1: FailureReason.INSUFFICIENT_FUNDS,
+    1032: FailureReason.CANCELLED_BY_USER,
+    1037: FailureReason.TIMEOUT,
+    1019: FailureReason.EXPIRED,
+    2001: FailureReason.WRONG_PIN,
+}
+
+
+class ReportCategory(StrEnum):
+    """What a security report is about."""
+
+    ACCOUNT_TAKEOVER = "account_takeover"
+    UNAUTHORISED_PAYMENT = "unauthorised_payment"
+    PHISHING = "phishing"
+    DATA_LEAK = "data_leak"
+    OTHER = "other"
+
+
+class Severity(StrEnum):
+    """How urgently a report is triaged."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+SEVERITY_BY_CATEGORY: Mapping[ReportCategory, Severity] = {
+    ReportCategory.ACCOUNT_TAKEOVER: Severity.HIGH,
+    ReportCategory.UNAUTHORISED_PAYMENT: Severity.HIGH,
+    # A leak of personal data may start the 72-hour notification clock (DPA 2019 s.43).
+    ReportCategory.DATA_LEAK: Severity.HIGH,
+    ReportCategory.PHISHING: Severity.MEDIUM,
+    ReportCategory.OTHER: Severity.LOW,
+}
+
+
+class ReportStatus(StrEnum):
+    """Where a security report is in its handling."""
+
+    RECEIVED = "received"
+    TRIAGED = "triaged"
+    INVESTIGATING = "investigating"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+
+_R = ReportStatus
+REPORT_TRANSITIONS: Mapping[ReportStatus, frozenset[ReportStatus]] = {
+    _R.RECEIVED: frozenset({_R.TRIAGED, _R.CLOSED}),
+    _R.TRIAGED: frozenset({_R.INVESTIGATING, _R.RESOLVED, _R.CLOSED}),
+    _R.INVESTIGATING: frozenset({_R.RESOLVED}),
+    _R.RESOLVED: frozenset({_R.CLOSED, _R.INVESTIGATING}),
+    _R.CLOSED: frozenset(),
+}
+
+
+class ContactPreference(StrEnum):
+    """How the reporter wants to hear back."""
+
+    CHAT = "chat"
+    SMS = "sms"
+    EMAIL = "email"
+    PHONE_CALL = "phone_call"
+    NONE = "none"
+
+
+class Protection(StrEnum):
+    """Protective measures applied when a report is filed."""
+
+    TOKENS_REVOKED = "tokens_revoked"
+    SIGNIN_LOCKED = "signin_locked"
+
+
+class EventType(StrEnum):
+    """Kinds of events in the notification outbox."""
+
+    APPLICATION_STATUS_CHANGED = "application.status_changed"
+    PAYMENT_SUCCEEDED = "payment.succeeded"
+    PAYMENT_FAILED = "payment.failed"
+    SECURITY_REPORT_FILED = "security_report.filed"
+
+
+class Scope(StrEnum):
+    """What a citizen token lets the assistant do."""
+
+    READ = "citizen:read"
+    PAY = "citizen:pay"
+    REPORT = "citizen:report"
+
+
+DEFAULT_SCOPES: tuple[Scope, ...] = (Scope.READ, Scope.PAY, Scope.REPORT)

@@ -1,0 +1,93 @@
+"""The backend's composition root: `create_app(settings)` builds the FastAPI application."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from backend.api.routes import (
+    applications,
+    auth,
+    dev,
+    health,
+    me,
+    mpesa,
+    payments,
+    receipts,
+    security_reports,
+    service,
+)
+from backend.config import BackendSettings
+from backend.container import Container, build_container
+from backend.problems import install_problem_handlers
+from backend.services.daraja import StkGateway
+from backend.services.senders import Sender
+
+logger = logging.getLogger(__name__)
+
+DESCRIPTION = """
+Stand-in for the eCitizen API used by the Msaidizi assistant: citizens, one-time-code sign-in,
+applications, bills, M-Pesa (Daraja-shaped) payments, receipts and security reports.
+
+The assistant authenticates with `X-Service-Key`; citizen endpoints also need
+`Authorization: Bearer <token>` and `X-Chat-Identity: <channel>:<sender_id>`.
+Errors are RFC 9457 `application/problem+json`.
+"""
+
+
+def create_app(
+    settings: BackendSettings,
+    *,
+    gateway: StkGateway | None = None,
+    sender: Sender | None = None,
+) -> FastAPI:
+    """Build the backend app; /dev routes and the Daraja simulator exist only in development.
+
+    Everything is built here, not in the lifespan, so the app also works when mounted in
+    another app (Starlette does not run a mounted app's lifespan); the lifespan only closes
+    connections. Call `shutdown(app)` yourself when mounting.
+    """
+    container = build_container(settings, gateway=gateway, sender=sender)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await shutdown(app)
+
+    app = FastAPI(
+        title="Msaidizi backend (eCitizen stand-in)",
+        version="1.0.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.container = container
+    install_problem_handlers(app)
+    for module in (
+        health,
+        auth,
+        me,
+        applications,
+        payments,
+        receipts,
+        security_reports,
+        service,
+        mpesa,
+    ):
+        app.include_router(module.router)
+    if not settings.is_production:
+        app.include_router(dev.router)
+        assert container.simulator is not None
+        app.mount("/dev/daraja", container.simulator.app)
+    logger.info("Backend ready (%s, public URL %s)", settings.environment, settings.base_url)
+    return app
+
+
+async def shutdown(app: FastAPI) -> None:
+    """Cancel simulator callbacks and close HTTP clients and database connections."""
+    container: Container = app.state.container
+    if container.simulator is not None:
+        await container.simulator.aclose()
+    container.close()

@@ -1,0 +1,92 @@
+"""Bills, payment attempts and receipts. Money is in whole Kenya shillings (integers)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from backend.db import Base, UTCDateTime, utcnow
+from backend.domain import BillStatus, FailureReason, PaymentMethod, PaymentStatus
+from backend.models._types import StrEnumType, enum_check
+from backend.models.applications import Application
+
+
+class Bill(Base):
+    """The invoice for one application: service fee plus the convenience fee."""
+
+    __tablename__ = "bills"
+    __table_args__ = (
+        enum_check("status", BillStatus),
+        CheckConstraint("total_kes = amount_kes + convenience_fee_kes", name="total_adds_up"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), unique=True)
+    citizen_id: Mapped[int] = mapped_column(ForeignKey("citizens.id"), index=True)
+    account_number: Mapped[str] = mapped_column(String(10), unique=True)
+    paybill: Mapped[str] = mapped_column(String(10))
+    amount_kes: Mapped[int] = mapped_column(Integer)
+    convenience_fee_kes: Mapped[int] = mapped_column(Integer)
+    total_kes: Mapped[int] = mapped_column(Integer)
+    status: Mapped[BillStatus] = mapped_column(StrEnumType(BillStatus), default=BillStatus.UNPAID)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    application: Mapped[Application] = relationship(lazy="joined")
+
+
+class Payment(Base):
+    """One attempt to pay a bill, by M-Pesa STK push, card or bank."""
+
+    __tablename__ = "payments"
+    __table_args__ = (
+        enum_check("method", PaymentMethod),
+        enum_check("status", PaymentStatus),
+        enum_check("failure_reason", FailureReason),
+        # The database itself refuses a second pending attempt for one bill; the bill row
+        # lock in the service makes the normal path never hit this.
+        Index(
+            "uq_payments_one_pending_per_bill",
+            "bill_id",
+            unique=True,
+            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text("status = 'pending'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bill_id: Mapped[int] = mapped_column(ForeignKey("bills.id"), index=True)
+    citizen_id: Mapped[int] = mapped_column(ForeignKey("citizens.id"), index=True)
+    method: Mapped[PaymentMethod] = mapped_column(StrEnumType(PaymentMethod))
+    status: Mapped[PaymentStatus] = mapped_column(StrEnumType(PaymentStatus))
+    amount_kes: Mapped[int] = mapped_column(Integer)
+    phone: Mapped[str | None] = mapped_column(String(12))
+    merchant_request_id: Mapped[str | None] = mapped_column(String(64))
+    checkout_request_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    result_code: Mapped[int | None] = mapped_column(Integer)
+    result_desc: Mapped[str | None] = mapped_column(String(300))
+    failure_reason: Mapped[FailureReason | None] = mapped_column(StrEnumType(FailureReason))
+    mpesa_receipt: Mapped[str | None] = mapped_column(String(20), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    bill: Mapped[Bill] = relationship(lazy="joined")
+
+
+class Receipt(Base):
+    """Proof of a successful payment, with the number the citizen quotes."""
+
+    __tablename__ = "receipts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    receipt_no: Mapped[str] = mapped_column(String(20), unique=True)
+    payment_id: Mapped[int] = mapped_column(ForeignKey("payments.id"), unique=True)
+    bill_id: Mapped[int] = mapped_column(ForeignKey("bills.id"), index=True)
+    citizen_id: Mapped[int] = mapped_column(ForeignKey("citizens.id"), index=True)
+    amount_kes: Mapped[int] = mapped_column(Integer)
+    method: Mapped[PaymentMethod] = mapped_column(StrEnumType(PaymentMethod))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    payment: Mapped[Payment] = relationship(lazy="joined")

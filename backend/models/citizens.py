@@ -1,0 +1,88 @@
+"""Citizens, their chat tokens and the one-time-code records."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from backend.db import Base, UTCDateTime, utcnow
+from backend.domain import IdType, Language
+from backend.models._types import StrEnumType, enum_check
+
+
+class Citizen(Base):
+    """A registered citizen or foreign resident."""
+
+    __tablename__ = "citizens"
+    __table_args__ = (
+        enum_check("id_type", IdType),
+        enum_check("preferred_language", Language),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    id_number: Mapped[str] = mapped_column(String(16), unique=True)
+    id_type: Mapped[IdType] = mapped_column(StrEnumType(IdType), default=IdType.NATIONAL)
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    phone: Mapped[str] = mapped_column(String(12), unique=True)
+    email: Mapped[str | None] = mapped_column(String(254))
+    preferred_language: Mapped[Language] = mapped_column(StrEnumType(Language), default=Language.EN)
+    signin_locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    signin_lock_reason: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class CitizenToken(Base):
+    """A bearer token the assistant holds for one citizen in one chat."""
+
+    __tablename__ = "citizen_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    citizen_id: Mapped[int] = mapped_column(ForeignKey("citizens.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    chat_identity: Mapped[str] = mapped_column(String(200))
+    scopes: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_used_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_reason: Mapped[str | None] = mapped_column(String(64))
+
+    @property
+    def scope_set(self) -> frozenset[str]:
+        """Return the scopes as a set."""
+        return frozenset(self.scopes.split())
+
+
+class OtpChallenge(Base):
+    """One issued code; only its HMAC is kept.
+
+    Challenges are written for unknown identifiers too (with no citizen and a code nobody
+    receives), so both cases do the same work and take the same time.
+    """
+
+    __tablename__ = "otp_challenges"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject: Mapped[str] = mapped_column(String(64), index=True)
+    citizen_id: Mapped[int | None] = mapped_column(ForeignKey("citizens.id"), index=True)
+    chat_identity: Mapped[str] = mapped_column(String(200))
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    consumed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class SigninThrottle(Base):
+    """Wrong-code counter and lock per sign-in subject (a citizen, or an unknown identifier)."""
+
+    __tablename__ = "signin_throttles"
+    __table_args__ = (UniqueConstraint("subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject: Mapped[str] = mapped_column(String(64))
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

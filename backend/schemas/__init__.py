@@ -1,0 +1,1 @@
+"""Pydantic models of the HTTP API (requests `...In`, responses `...Out`)."""

@@ -1,0 +1,1 @@
+"""Domain services: fees, references, status changes, sign-in, payments, reports."""

@@ -1,0 +1,44 @@
+"""Parse what citizens type: phone numbers, ID numbers, chat identities."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+_PHONE = re.compile(r"^(?:\+?254|0)([17]\d{8})$")
+_ID_NUMBER = re.compile(r"^\d{6,9}$")
+_CHAT_IDENTITY = re.compile(r"^([a-z][a-z0-9_-]{1,31}):(\S{1,160})$")
+
+
+def normalize_phone(raw: str) -> str | None:
+    """Return the 12-digit MSISDN (2547XXXXXXXX) for a Kenyan mobile number, else None."""
+    compact = re.sub(r"[\s-]", "", raw)
+    match = _PHONE.match(compact)
+    return f"254{match.group(1)}" if match else None
+
+
+@dataclass(frozen=True, slots=True)
+class Identifier:
+    """A sign-in identifier in canonical form."""
+
+    kind: Literal["phone", "id_number"]
+    value: str
+
+
+def parse_identifier(raw: str) -> Identifier | None:
+    """Read a national/alien ID number or a phone number in 07.., 2547.. or +2547.. form."""
+    text = raw.strip()
+    phone = normalize_phone(text)
+    if phone is not None:
+        return Identifier("phone", phone)
+    compact = re.sub(r"\s", "", text)
+    if _ID_NUMBER.match(compact):
+        return Identifier("id_number", compact)
+    return None
+
+
+def parse_chat_identity(raw: str) -> tuple[str, str] | None:
+    """Split `channel:sender_id`; return None when it is not of that shape."""
+    match = _CHAT_IDENTITY.match(raw)
+    return (match.group(1), match.group(2)) if match else None

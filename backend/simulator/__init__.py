@@ -1,0 +1,1 @@
+"""Development stand-ins for outside systems (Daraja); never mounted in production."""
