@@ -90,6 +90,7 @@ def build_runtime(
         nlu=knowledge,
         translations=translations,
         default_locale=settings.default_locale,
+        signal=signal,
     )
     logger.info(
         "Assistant ready: %d articles, database %s",

@@ -28,7 +28,7 @@ class WebSettings(BaseModel):
 
 
 class MatchingSettings(BaseModel):
-    """Confidence bands of the FAQ matcher (0..1), tuned by `msaidizi faq tune`-style k-fold runs."""
+    """Confidence bands of the FAQ matcher (0..1), chosen by k-fold runs over the knowledge."""
 
     answer: float = 0.45
     margin: float = 0.08

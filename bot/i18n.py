@@ -6,13 +6,13 @@ import gettext
 import io
 import logging
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 
 from babel import Locale
-from babel.dates import format_date, format_skeleton, get_timezone
+from babel.dates import format_date, format_skeleton, format_time, get_timezone
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency
@@ -48,14 +48,15 @@ class LocaleTranslator:
 
     def datetime(self, moment: datetime) -> str:
         """Format a moment as a Nairobi date and time."""
-        return format_skeleton("yMMMdHm", moment, tzinfo=self._tz, locale=self._babel)
+        day = format_skeleton("yMMMd", moment, tzinfo=self._tz, locale=self._babel)
+        return f"{day} {format_time(moment, 'HH:mm', tzinfo=self._tz, locale=self._babel)}"
 
     def date(self, day: date) -> str:
         """Format a calendar date."""
         return format_date(day, "long", locale=self._babel)
 
     @cached_property
-    def _tz(self) -> object:
+    def _tz(self) -> tzinfo:
         return get_timezone(TIMEZONE)
 
 

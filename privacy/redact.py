@@ -28,7 +28,9 @@ def _mask_match(kind: str, value: str) -> str:
     if kind == "email":
         name, _, domain = value.partition("@")
         return f"{name[:1]}***@{domain}"
-    return value[:2] + "*" * (len(value) - 2) if kind == "mpesa" else "*" * (len(value) - 2) + value[-2:]
+    if kind == "mpesa":
+        return value[:2] + "*" * (len(value) - 2)
+    return "*" * (len(value) - 2) + value[-2:]
 
 
 def mask(text: str) -> str:

@@ -33,6 +33,7 @@ def parse_command() -> None:
             if not isinstance(data, dict) or not isinstance(data.get("text"), str):
                 click.echo(json.dumps({"error": "expected an object with a 'text' string"}))
                 continue
-            text, lang = data["text"], data.get("lang") if data.get("lang") in ("en", "sw") else None
+            text = data["text"]
+            lang = data.get("lang") if data.get("lang") in ("en", "sw") else None
         result = rasa_parse(knowledge.parse(text[:1000], lang), knowledge)
         click.echo(json.dumps(result, ensure_ascii=False))

@@ -26,4 +26,6 @@ def serve_command(host: str | None, port: int | None) -> None:
     app = create_bot_app(runtime)
     base = settings.web.base_url
     click.echo(f"Msaidizi is running:\n  Web chat:  {base}/\n  NLU API:   {base}/model/parse")
-    uvicorn.run(app, host=settings.web.host, port=settings.web.port, log_config=None)
+    uvicorn.run(
+        app, host=settings.web.host, port=settings.web.port, log_config=None, ws="websockets-sansio"
+    )

@@ -8,9 +8,21 @@ import secrets
 import unicodedata
 from collections.abc import Sequence
 
-from bot.core.language import detect_language, explicit_language_request, is_clear
+from bot.core.language import (
+    detect_language,
+    explicit_language_request,
+    is_clear,
+    is_indicative,
+)
 from bot.core.messages import ChoicesReply, InboundMessage, Reply, TextReply
-from bot.core.ports import ConversationLocks, ConversationStore, Nlu, ParseResult, Translations
+from bot.core.ports import (
+    ConversationLocks,
+    ConversationStore,
+    MessageSignal,
+    Nlu,
+    ParseResult,
+    Translations,
+)
 from bot.core.routing import Router
 from bot.core.session import Session
 from bot.core.turn import Turn
@@ -46,6 +58,7 @@ class Conversation:
         nlu: Nlu,
         translations: Translations,
         default_locale: str = "en",
+        signal: MessageSignal | None = None,
     ) -> None:
         self._store = store
         self._locks = locks
@@ -53,6 +66,7 @@ class Conversation:
         self._nlu = nlu
         self._translations = translations
         self._default_locale = default_locale
+        self._signal = signal
 
     @property
     def store(self) -> ConversationStore:
@@ -72,7 +86,9 @@ class Conversation:
             session = await self._store.load(message)
             replies = await self._run_turn(session, message)
             await self._store.commit_turn(session, message, replies)
-            return replies
+        if self._signal is not None:
+            await self._signal.publish(message.conversation_id)  # other open tabs or devices
+        return replies
 
     async def _run_turn(self, session: Session, message: InboundMessage) -> list[Reply]:
         """Build the turn and dispatch it; any failure becomes a localised apology."""
@@ -87,7 +103,9 @@ class Conversation:
                 extra={"channel": message.channel, "conversation_id": message.conversation_id},
             )
             t = self._translations.for_locale(session.locale)
-            text = t.gettext("Sorry, something went wrong on our side (ref %(ref)s). Please try again.")
+            text = t.gettext(
+                "Sorry, something went wrong on our side (ref %(ref)s). Please try again."
+            )
             replies = [TextReply(text % {"ref": ref})]
         self._finish_turn(session, message, replies)
         return replies
@@ -129,7 +147,9 @@ class Conversation:
         if session.is_new and not session.history:
             hint = (message.locale_hint or "")[:2].lower()
             fallback = hint if hint in self._translations.locales else self._default_locale
-            session.locale = detection.language or fallback
+            session.locale = (
+                detection.language if detection.language and is_indicative(detection) else fallback
+            )
         elif not session.locale_explicit and is_clear(detection) and detection.language:
             session.locale = detection.language
         return detection.language

@@ -15,7 +15,7 @@ _SW_FRAME = {
     "nimesahau", "sijui", "siwezi", "nifanye", "nini", "gani", "je", "vipi", "aje", "wapi",
     "lini", "ngapi", "mangapi", "kiasi", "ama", "au", "lakini", "kama", "pia", "tu", "sana",
     "hapana", "ndio", "ndiyo", "sawa", "asante", "asanteni", "habari", "hujambo", "mambo",
-    "niaje", "sasa", "poa", "karibu", "kwaheri", "samahani", "msaada", "nisaidie", "saidia",
+    "niaje", "poa", "karibu", "kwaheri", "samahani", "msaada", "nisaidie", "saidia",
     "mimi", "wewe", "yeye", "sisi", "nyinyi", "wao", "hakuna", "sina", "nina", "ana", "una",
     "jinsi", "namna", "kupata", "kulipa", "kulipia", "kuomba", "kujua", "kubadilisha",
     "kuongea", "kufanya", "kwanza", "tena", "mara", "siku", "leo", "jana", "kesho", "mwezi",
@@ -49,6 +49,9 @@ _SW_VERB = re.compile(
 _SW_INFINITIVE = re.compile(r"^ku[a-z]{3,}$")
 _SW_ENDINGS = re.compile(r"(isha|ishwa|ika|iwa|ewa|eni|wani|anga|ia|ua)$")
 _WORD = re.compile(r"[a-z']+")
+# Swahili words end in a vowel; English ones mostly do not. Weak evidence, for unknown words.
+_ENGLISH_SHAPE = re.compile(r"(th|ck|ght|tion|[bcdfgklmnprstvwxz]s|[^aeiou]y|[bcdfgkprstvxz])$")
+_VOWEL_END = re.compile(r"[aeiou]$")
 _EXPLICIT = {
     "sw": re.compile(
         r"\b(kiswahili|swahili|kiswa)\b|/lang\s+sw\b|\blugha\s+ya\s+kiswahili\b", re.IGNORECASE
@@ -85,6 +88,10 @@ def detect_language(text: str) -> Detection:
             en += 2.0 if len(word) > 1 else 1.0
         elif _SW_ENDINGS.search(word) and not word.endswith(("ia", "ua")):
             sw += 0.5
+        elif len(word) >= 4 and _ENGLISH_SHAPE.search(word):
+            en += 0.5
+        elif len(word) >= 4 and _VOWEL_END.search(word):
+            sw += 0.5
     total = sw + en
     if total == 0:
         return Detection(None, 0.0, 0.0, 0.0)
@@ -97,6 +104,12 @@ def is_clear(detection: Detection) -> bool:
     """Return True when a detection is strong enough to switch the conversation language."""
     winner = max(detection.sw_score, detection.en_score)
     return detection.language is not None and detection.confidence >= 0.6 and winner >= 4.0
+
+
+def is_indicative(detection: Detection) -> bool:
+    """Return True when a detection rests on at least one grammar word, not only word shapes."""
+    winner = max(detection.sw_score, detection.en_score)
+    return detection.language is not None and detection.confidence >= 0.5 and winner >= 1.5
 
 
 def explicit_language_request(text: str) -> str | None:

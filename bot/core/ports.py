@@ -120,7 +120,10 @@ class Translator(Protocol):
 class Translations(Protocol):
     """Gives a translator per locale."""
 
-    locales: Sequence[str]
+    @property
+    def locales(self) -> Sequence[str]:
+        """Return the supported locales, the default first."""
+        ...
 
     def for_locale(self, locale: str) -> Translator:
         """Return the translator for `locale` (or the default one)."""

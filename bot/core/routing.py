@@ -1,4 +1,4 @@
-"""Pick the handler for a turn: tapped choices, interrupts, active flows, rules, then the matcher."""
+"""Pick the handler for a turn: tapped choices, interrupts, flows, rules, then the matcher."""
 
 from __future__ import annotations
 
@@ -187,7 +187,8 @@ class Router:
             for option in options:
                 handler = self.handler_for(option.name)
                 assert handler is not None
-                titled.append((handler.title(option.name, turn), _payload_for(handler, option.name)))
+                title = handler.title(option.name, turn)
+                titled.append((title, _payload_for(handler, option.name)))
             return self._misses.did_you_mean(turn, titled)
         return self._misses.miss(turn)
 

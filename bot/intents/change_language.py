@@ -1,4 +1,4 @@
-"""Switch the conversation language on request: "Kiswahili tafadhali", "English please", /lang sw."""
+"""Switch the conversation language on request ("Kiswahili tafadhali", /lang sw)."""
 
 from __future__ import annotations
 

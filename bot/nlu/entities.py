@@ -10,7 +10,10 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("reference", re.compile(r"\b([A-Z]{2,3})[-\s]?(20\d{2})[-\s]?(\d{6})\b", re.IGNORECASE)),
     ("ticket", re.compile(r"\bT[-\s]?(\d{4,8})\b", re.IGNORECASE)),
     ("phone", re.compile(r"(?<![\w+])(?:\+?254|0)\s?[17]\d{2}[\s-]?\d{3}[\s-]?\d{3}(?!\d)")),
-    ("mpesa_code", re.compile(r"\b(?=[A-Z0-9]{10}\b)(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{10}\b")),
+    (
+        "mpesa_code",
+        re.compile(r"\b(?=[A-Z0-9]{10}\b)(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{10}\b"),
+    ),
     ("id_number", re.compile(r"(?<![\w-])\d{6,9}(?![\w-])")),
 )
 

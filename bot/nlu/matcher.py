@@ -87,7 +87,7 @@ class KnowledgeMatcher:
         )
 
     def top_intent(self, result: ParseResult) -> IntentScore:
-        """Return the answerable top intent, or `out_of_scope` when the assistant would not answer."""
+        """Return the top intent, or `out_of_scope` when the assistant would not answer."""
         top = result.top
         if top is None or top.confidence < self._suggest:
             return IntentScore(OUT_OF_SCOPE, 1.0 - (top.confidence if top else 0.0))

@@ -80,4 +80,4 @@ class RedisSignal:
             yield _RedisSubscription(pubsub)
         finally:
             await pubsub.unsubscribe()
-            await pubsub.aclose()
+            await pubsub.aclose()  # type: ignore[no-untyped-call]

@@ -1,0 +1,161 @@
+"""Router: payloads, interrupts, flows with timeout and digressions, confidence bands."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+
+import pytest
+
+from bot.core.messages import Choice, ChoicesReply, InboundMessage, Reply, TextReply, utcnow
+from bot.core.ports import IntentScore, ParseResult
+from bot.core.routing import Bands, Match, Router, parse_payload
+from bot.core.session import Session
+from bot.core.turn import Turn
+from bot.i18n import Catalogs
+from tests.conftest import REPO
+
+
+class Simple:
+    def __init__(self, name: str, rule: str | None = None) -> None:
+        self.name, self._rule = name, rule
+
+    def handles(self, intent: str) -> bool:
+        return intent == self.name
+
+    def title(self, intent: str, turn: Turn) -> str:
+        return intent.upper()
+
+    def match(self, turn: Turn) -> Match | None:
+        return Match(100.0, self.name) if self._rule and turn.text == self._rule else None
+
+    async def handle(self, turn: Turn, match: Match) -> list[Reply]:
+        if self.name == "cancel":
+            turn.session.end_flow()
+        return [TextReply(f"{self.name}:{match.entities.get('argument', '')}")]
+
+
+class AskName:
+    """A two-step flow: asks a name, then says it back."""
+
+    name = "ask_name"
+    timeout = timedelta(minutes=10)
+
+    def handles(self, intent: str) -> bool:
+        return intent == self.name
+
+    def title(self, intent: str, turn: Turn) -> str:
+        return "Ask name"
+
+    def match(self, turn: Turn) -> Match | None:
+        return None
+
+    async def handle(self, turn: Turn, match: Match) -> list[Reply]:
+        turn.session.start_flow(self.name, "name")
+        return [TextReply("What is your name?")]
+
+    async def step(self, turn: Turn) -> list[Reply] | None:
+        if "?" in turn.text:
+            return None  # a question, not a name
+        turn.session.end_flow()
+        return [TextReply(f"Hello {turn.text}")]
+
+    def reprompt(self, turn: Turn) -> list[Reply]:
+        return [TextReply("So, what is your name?")]
+
+    def expired(self, turn: Turn) -> list[Reply]:
+        return [TextReply("That took a while; let us start again.")]
+
+
+class Misses:
+    def did_you_mean(self, turn: Turn, options: Sequence[tuple[str, str]]) -> list[Reply]:
+        return [ChoicesReply("did you mean", tuple(Choice(t, p) for t, p in options))]
+
+    def miss(self, turn: Turn) -> list[Reply]:
+        return [TextReply("miss")]
+
+
+def make_turn(text: str, ranking: Sequence[tuple[str, float]] = (), *, payload: str | None = None,
+              session: Session | None = None) -> Turn:
+    session = session or Session("t:1", "t", "1")
+    nlu = ParseResult(text, "en", tuple(IntentScore(n, c) for n, c in ranking))
+    return Turn(InboundMessage("t", "1", text), session, Catalogs(REPO / "locales"), text, nlu,
+                payload=payload)
+
+
+@pytest.fixture
+def router() -> Router:
+    handlers = [Simple("cancel", "cancel"), Simple("menu", "menu"), Simple("faq"), AskName(),
+                Simple("greet")]
+    return Router(handlers, Misses(), Bands(answer=0.5, margin=0.1, suggest=0.2),
+                  interrupts=("cancel", "menu"))
+
+
+async def test_router_confident_top_answers(router: Router) -> None:
+    replies = await router.dispatch(make_turn("hi", [("greet", 0.9), ("faq", 0.1)]))
+    assert replies[0].text == "greet:"
+
+
+async def test_router_close_second_offers_did_you_mean(router: Router) -> None:
+    replies = await router.dispatch(make_turn("x", [("greet", 0.6), ("faq", 0.55), ("menu", 0.1)]))
+    assert isinstance(replies[0], ChoicesReply)
+    assert [c.payload for c in replies[0].choices] == ["greet", "faq"]
+
+
+async def test_router_low_confidence_misses(router: Router) -> None:
+    replies = await router.dispatch(make_turn("x", [("greet", 0.15)]))
+    assert replies[0].text == "miss"
+
+
+async def test_router_unknown_labels_are_ignored(router: Router) -> None:
+    replies = await router.dispatch(make_turn("x", [("nobody", 0.99), ("greet", 0.8)]))
+    assert replies[0].text == "greet:"
+
+
+async def test_router_payload_carries_argument(router: Router) -> None:
+    replies = await router.dispatch(make_turn("", payload="faq:passport-fees"))
+    assert replies[0].text == "faq:passport-fees"
+
+
+async def test_router_unknown_payload_misses(router: Router) -> None:
+    replies = await router.dispatch(make_turn("", payload="nope:1"))
+    assert replies[0].text == "miss"
+
+
+async def test_router_flow_takes_next_message(router: Router) -> None:
+    session = Session("t:1", "t", "1")
+    await router.dispatch(make_turn("", payload="ask_name", session=session))
+    assert session.flow == "ask_name"
+    replies = await router.dispatch(make_turn("Achieng", [("greet", 0.9)], session=session))
+    assert replies[0].text == "Hello Achieng"
+    assert session.flow is None
+
+
+async def test_router_digression_is_answered_then_flow_reprompts(router: Router) -> None:
+    session = Session("t:1", "t", "1")
+    await router.dispatch(make_turn("", payload="ask_name", session=session))
+    replies = await router.dispatch(make_turn("hi?", [("greet", 0.9)], session=session))
+    assert [r.text for r in replies] == ["greet:", "So, what is your name?"]
+    assert session.flow == "ask_name"
+
+
+async def test_router_interrupt_cancel_leaves_flow(router: Router) -> None:
+    session = Session("t:1", "t", "1")
+    await router.dispatch(make_turn("", payload="ask_name", session=session))
+    replies = await router.dispatch(make_turn("cancel", session=session))
+    assert replies[0].text == "cancel:"
+    assert session.flow is None
+
+
+async def test_router_expired_flow_apologises_and_routes_normally(router: Router) -> None:
+    session = Session("t:1", "t", "1")
+    await router.dispatch(make_turn("", payload="ask_name", session=session))
+    session.flow_started_at = utcnow() - timedelta(hours=1)
+    replies = await router.dispatch(make_turn("hello", [("greet", 0.9)], session=session))
+    assert [r.text for r in replies] == ["That took a while; let us start again.", "greet:"]
+    assert session.flow is None
+
+
+def test_parse_payload_splits_on_first_colon() -> None:
+    assert parse_payload("faq:a:b") == ("faq", "a:b")
+    assert parse_payload("menu") == ("menu", "")

@@ -1,0 +1,25 @@
+"""Text normalisation: case, accents, punctuation, repeats, spellings, synonyms, placeholders."""
+
+from __future__ import annotations
+
+from bot.nlu.normalize import Normalizer, strip_accents
+
+
+def test_normalizer_basic_clean_up() -> None:
+    n = Normalizer()
+    assert n("  Hello, WORLD!!! ") == "hello world"
+    assert n("Pleeeease helppp") == "pleease helpp"
+    assert strip_accents("café naïve") == "cafe naive"
+
+
+def test_normalizer_spellings_and_synonym_phrases() -> None:
+    n = Normalizer({"nmesahau": "nimesahau", "pls": "please"},
+                   [["id", "kitambulisho", "national id"], ["passport", "pasipoti"]])
+    assert n("Nmesahau kitambulisho pls") == "nimesahau id please"
+    assert n("my National ID and pasipoti") == "my id and passport"
+
+
+def test_normalizer_replaces_personal_values_with_placeholders() -> None:
+    n = Normalizer()
+    text = n("status PP-2025-000123 phone 0712 345 678 id 12345678 code SJK4XY12AB")
+    assert text == "status reftoken phone phonetoken id idnumbertoken code mpesacodetoken"

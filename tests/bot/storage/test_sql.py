@@ -1,0 +1,88 @@
+"""The SQL conversation store on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.core.messages import Choice, ChoicesReply, InboundMessage, TextReply
+from bot.core.ports import ConcurrentUpdateError
+from bot.storage import schema
+from bot.storage.engine import create_engine
+from bot.storage.sql import SqlConversationStore
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[SqlConversationStore]:
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+    schema.upgrade(url)
+    engine = create_engine(url)
+    yield SqlConversationStore(engine)
+    if request.param == "postgres":
+        async with engine.begin() as connection:
+            from sqlalchemy import text
+
+            await connection.execute(text("DELETE FROM bot_messages"))
+            await connection.execute(text("DELETE FROM bot_inbound_receipts"))
+            await connection.execute(text("DELETE FROM bot_conversations"))
+    await engine.dispose()
+
+
+def message(text: str = "hi", message_id: str | None = None, sender: str = "s1") -> InboundMessage:
+    return InboundMessage("test", sender, text, message_id=message_id)
+
+
+async def test_store_new_conversation_round_trip(store: SqlConversationStore) -> None:
+    session = await store.load(message())
+    assert session.is_new
+    session.locale = "sw"
+    session.choices = [Choice("Ndiyo", "yes")]
+    await store.commit_turn(session, message(), [TextReply("one"), ChoicesReply("two", (Choice("a", "b"),))])
+    again = await store.load(message())
+    assert (again.locale, again.choices, again.version, again.is_new) == ("sw", [Choice("Ndiyo", "yes")], 1, False)
+    log = await store.messages_after("test:s1", 0)
+    assert [(m.seq, m.direction, m.body["text"]) for m in log] == [(1, "in", "hi"), (2, "out", "one"), (3, "out", "two")]
+    assert log[2].body["choices"] == [{"title": "a", "payload": "b"}]
+
+
+async def test_store_duplicate_replies_come_back(store: SqlConversationStore) -> None:
+    first = message("hello", "wamid.1")
+    session = await store.load(first)
+    await store.commit_turn(session, first, [TextReply("answer")])
+    assert [r.text for r in await store.replies_for_duplicate(first) or []] == ["answer"]
+    assert await store.replies_for_duplicate(message("hello", "wamid.2")) is None
+
+
+async def test_store_stale_session_is_refused(store: SqlConversationStore) -> None:
+    session = await store.load(message())
+    await store.commit_turn(session, message(), [])
+    stale = await store.load(message())
+    fresh = await store.load(message())
+    await store.commit_turn(fresh, message(), [])
+    with pytest.raises(ConcurrentUpdateError):
+        await store.commit_turn(stale, message(), [])
+
+
+async def test_store_pushes_are_ordered_after_turns(store: SqlConversationStore) -> None:
+    session = await store.load(message())
+    await store.commit_turn(session, message(), [TextReply("reply")])
+    seqs = await asyncio.gather(*(store.append_outbound("test:s1", [TextReply(f"push {i}")]) for i in range(10)))
+    flat = sorted(s for group in seqs for s in group)
+    assert flat == list(range(3, 13))
+    assert [m.seq for m in await store.messages_after("test:s1", 2, direction="out")] == flat
+
+
+async def test_store_erase_conversation_removes_everything(store: SqlConversationStore) -> None:
+    first = message("hello", "x1")
+    session = await store.load(first)
+    await store.commit_turn(session, first, [TextReply("answer")])
+    await store.erase_conversation("test:s1")
+    assert await store.load_by_id("test:s1") is None
+    assert await store.messages_after("test:s1", 0) == []
+    assert await store.replies_for_duplicate(first) is None

@@ -1,0 +1,89 @@
+"""The web chat page in real Chromium: bilingual answers, did-you-mean taps, history on reload."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from bot.app import build_runtime
+from bot.channels.web import create_bot_app
+from bot.config import BotSettings
+from bot.live_knowledge import LiveKnowledge
+from tests.helpers.server import LiveServer
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def server(bot_settings: BotSettings, fixture_knowledge: LiveKnowledge) -> Iterator[LiveServer]:
+    runtime = build_runtime(bot_settings, migrate=False, knowledge=fixture_knowledge)
+    with LiveServer(create_bot_app(runtime)) as live:
+        yield live
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="en-US")
+    opened = context.new_page()
+    yield opened
+    context.close()
+
+
+def ask(page: Page, text: str) -> None:
+    page.fill("#text", text)
+    page.press("#text", "Enter")
+
+
+def bot_bubbles(page: Page):
+    return page.locator(".msg.out .bubble")
+
+
+def test_webchat_bilingual_answers_did_you_mean_and_reload(
+    server: LiveServer, page: Page, artifacts: Path
+) -> None:
+    page.goto(server.url + "/")
+    expect(bot_bubbles(page).first).to_contain_text("Hello! I am Msaidizi", timeout=15_000)
+
+    ask(page, "how much is a passport")
+    expect(bot_bubbles(page).last).to_contain_text("34-page ordinary passport")
+    expect(bot_bubbles(page).last).to_contain_text("last reviewed")
+
+    ask(page, "pasipoti ni pesa ngapi")
+    expect(bot_bubbles(page).last).to_contain_text("Pasipoti ya kawaida ya kurasa 34")
+    expect(page.locator("#lang")).to_have_text("English")  # the page follows the conversation
+
+    ask(page, "alama za vidole")
+    expect(bot_bubbles(page).last).to_contain_text("Ulimaanisha")
+    bot_bubbles(page).last.locator(".choices button").first.click()
+    expect(bot_bubbles(page).last).to_contain_text("Kwenye eCitizen chagua DCI")
+
+    ask(page, "<b>bold</b><img src=x onerror=\"window.__pwned=1\"><script>window.__pwned=2</script>")
+    expect(page.locator(".msg.in .bubble").last).to_contain_text("<b>bold</b><img src=x")
+    assert page.evaluate("window.__pwned") is None
+    assert page.locator(".msg.in .bubble img").count() == 0
+
+    count = bot_bubbles(page).count()
+    page.screenshot(path=str(artifacts / "webchat-360.png"), full_page=False)
+    page.reload()
+    expect(bot_bubbles(page)).to_have_count(count, timeout=15_000)
+    expect(page.locator(".msg.in .bubble").first).to_contain_text("how much is a passport")
+
+
+def test_webchat_language_toggle_switches_replies(server: LiveServer, page: Page) -> None:
+    page.goto(server.url + "/")
+    expect(bot_bubbles(page).first).to_contain_text("Hello! I am Msaidizi", timeout=15_000)
+    page.click("#lang")
+    expect(bot_bubbles(page).last).to_contain_text("nitakujibu kwa Kiswahili")
+    expect(page.locator("#lang")).to_have_text("English")
+
+
+def test_webchat_first_load_size_is_small(server: LiveServer, page: Page) -> None:
+    sizes: list[int] = []
+    page.on("response", lambda r: sizes.append(len(r.body())) if r.request.resource_type
+            in ("document", "script", "stylesheet", "image", "font") else None)
+    page.goto(server.url + "/")
+    expect(bot_bubbles(page).first).to_be_visible(timeout=15_000)
+    assert sum(sizes) < 100_000

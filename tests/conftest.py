@@ -1,0 +1,91 @@
+"""Fixtures shared by every test: settings on a temporary folder, databases, knowledge."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from bot.config import BotSettings
+from bot.live_knowledge import LiveKnowledge
+from bot.storage import schema
+from tests.helpers.services import POSTGRES_URL, REDIS_URL, require
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def fixture_knowledge_dir() -> Path:
+    """Return the small, stable knowledge folder used by core dialog tests."""
+    return FIXTURES / "knowledge"
+
+
+@pytest.fixture(scope="session")
+def fixture_knowledge(fixture_knowledge_dir: Path) -> LiveKnowledge:
+    """Load and fit the fixture knowledge once per test session."""
+    return LiveKnowledge(fixture_knowledge_dir)
+
+
+@pytest.fixture(scope="session")
+def real_knowledge() -> LiveKnowledge:
+    """Load and fit the real knowledge folder once per test session."""
+    return LiveKnowledge(REPO / "knowledge")
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build one migrated SQLite database to copy for each test (faster than migrating each)."""
+    path = tmp_path_factory.mktemp("template") / "bot.db"
+    schema.upgrade(f"sqlite+aiosqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def bot_settings(tmp_path: Path, migrated_sqlite_template: Path) -> BotSettings:
+    """Settings for one test: a fresh migrated SQLite database under a temporary folder."""
+    data_dir = tmp_path / "var"
+    data_dir.mkdir()
+    shutil.copy(migrated_sqlite_template, data_dir / "bot.db")
+    return BotSettings(
+        _env_file=None,  # type: ignore[call-arg]
+        data_dir=data_dir,
+        knowledge_dir=FIXTURES / "knowledge",
+    )
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """Return an async URL to a private schema in the test PostgreSQL, dropped afterwards."""
+    base = require("postgres", POSTGRES_URL)
+    name = f"msz_bot_{uuid.uuid4().hex[:8]}"
+    sync = sa.create_engine(base.replace("+asyncpg", "+psycopg"))
+    with sync.begin() as connection:
+        connection.execute(sa.text(f'CREATE SCHEMA "{name}"'))
+    separator = "&" if "?" in base else "?"
+    yield f"{base}{separator}options=-csearch_path%3D{name}"
+    with sync.begin() as connection:
+        connection.execute(sa.text(f'DROP SCHEMA "{name}" CASCADE'))
+    sync.dispose()
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """Return the URL of the test Redis database."""
+    return require("redis", REDIS_URL)
+
+
+@pytest.fixture
+async def redis_client(redis_url: str) -> AsyncIterator[object]:
+    """Give a Redis client on a flushed test database."""
+    from redis.asyncio import Redis
+
+    client = Redis.from_url(redis_url)
+    await client.flushdb()
+    yield client
+    await client.flushdb()
+    await client.aclose()

@@ -1,0 +1,84 @@
+"""Content checks on the real knowledge folder: completeness, uniqueness, self-consistency."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.knowledge import LANGUAGES, load_knowledge
+from bot.live_knowledge import LiveKnowledge
+from tests.conftest import REPO
+
+REQUIRED_ARTICLES = [
+    "account-create", "account-verification-code", "password-reset", "account-locked",
+    "account-change-phone", "two-factor-auth", "passport-apply", "passport-fees",
+    "passport-processing-time", "passport-lost", "good-conduct-certificate",
+    "driving-licence-renewal", "business-name-registration", "company-registration",
+    "birth-certificate", "death-certificate", "national-id", "kra-pin", "tax-returns",
+    "tax-compliance-certificate", "import-export-permit", "vehicle-logbook-transfer",
+    "social-protection", "visa-eta", "work-permit", "payment-methods", "mpesa-paybill",
+    "payment-not-reflected", "payment-receipt", "refund", "convenience-fee",
+    "application-tracking", "application-documents", "application-rejected",
+    "document-collection", "report-suspicious-activity", "phishing-messages", "data-protection",
+    "contact-support", "huduma-centres", "use-in-swahili", "mobile-access",
+]
+INTENTS = [
+    "check_status", "start_payment", "payment_history", "report_security_incident",
+    "talk_to_human", "link_account", "change_language", "greet", "thanks", "goodbye",
+    "out_of_scope",
+]
+
+KNOWLEDGE = load_knowledge(REPO / "knowledge")
+
+
+def test_knowledge_loads_without_errors() -> None:
+    assert [str(p) for p in KNOWLEDGE.errors] == []
+
+
+@pytest.mark.parametrize("article_id", REQUIRED_ARTICLES)
+def test_every_required_article_exists_in_both_languages(article_id: str) -> None:
+    for language in LANGUAGES:
+        article = KNOWLEDGE.articles.get((article_id, language))
+        assert article is not None, f"{article_id}.{language}.md is missing"
+        assert len(article.questions) >= 6
+        assert article.body.rstrip().splitlines()[-1].split()[-1].startswith("http"), (
+            "answers end with the source link")
+
+
+@pytest.mark.parametrize("intent", INTENTS)
+def test_every_builtin_intent_has_examples_in_both_languages(intent: str) -> None:
+    languages = {i.language for i in KNOWLEDGE.intents if i.intent == intent and i.examples}
+    assert languages == set(LANGUAGES)
+
+
+def test_no_example_question_appears_in_two_articles() -> None:
+    owner: dict[str, str] = {}
+    clashes = []
+    for (article_id, _), article in sorted(KNOWLEDGE.articles.items()):
+        for question in article.questions:
+            key = " ".join(question.lower().strip(" ?.!").split())
+            if owner.setdefault(key, article_id) != article_id:
+                clashes.append((question, owner[key], article_id))
+    assert clashes == []
+
+
+def test_every_example_question_resolves_to_its_own_article(real_knowledge: LiveKnowledge) -> None:
+    wrong = []
+    for (article_id, language), article in sorted(real_knowledge.current.articles.items()):
+        for question in article.questions:
+            top = real_knowledge.parse(question, language).top
+            if top is None or top.name != article_id:
+                wrong.append((language, question, article_id, top.name if top else None))
+    assert wrong == []
+
+
+def test_files_are_named_after_their_ids() -> None:
+    for path in (REPO / "knowledge" / "faq").glob("*.md"):
+        slug, language, _ = path.name.rsplit(".", 2)
+        assert KNOWLEDGE.articles.get((slug, language)) is not None, path.name
+
+
+def test_editor_guide_exists() -> None:
+    guide = Path(REPO / "knowledge" / "README.md").read_text(encoding="utf-8")
+    assert "questions" in guide and "reviewed" in guide

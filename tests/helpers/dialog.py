@@ -1,0 +1,54 @@
+"""Dialog tables for the conversation core: what the citizen says, what the bot must answer."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from bot.app import Runtime
+from bot.core.messages import ChoicesReply, InboundMessage, Reply, render_as_text
+
+Step = tuple[str, str | Sequence[str]]
+
+
+@dataclass
+class DialogHarness:
+    """Drives one runtime's conversation core and compares replies with translated msgids."""
+
+    runtime: Runtime
+    channel: str = "test"
+    sender: str = field(default_factory=lambda: uuid.uuid4().hex[:10])
+    transcript: list[tuple[str, list[Reply]]] = field(default_factory=list)
+
+    async def say(self, text: str = "", *, choice: str | None = None,
+                  message_id: str | None = None, locale_hint: str | None = None) -> list[Reply]:
+        """Send one message and return the replies."""
+        message = InboundMessage(self.channel, self.sender, text, choice=choice,
+                                 message_id=message_id, locale_hint=locale_hint)
+        replies = await self.runtime.conversation.handle(message)
+        self.transcript.append((text or f"[{choice}]", replies))
+        return replies
+
+    def expected(self, locale: str, msgid: str) -> str:
+        """Return the translated text of `msgid` up to its first placeholder."""
+        translated = self.runtime.translations.for_locale(locale).gettext(msgid)
+        return translated.split("%(")[0].strip()
+
+    async def run(self, locale: str, steps: Sequence[Step]) -> None:
+        """Play the table; each expected msgid (or all of a list) must appear in the replies."""
+        for user_says, expectation in steps:
+            replies = await self.say(user_says)
+            shown = "\n".join(render_as_text(r) for r in replies)
+            wanted = [expectation] if isinstance(expectation, str) else list(expectation)
+            for msgid in wanted:
+                text = self.expected(locale, msgid)
+                assert text in shown, (
+                    f"after {user_says!r} expected {text!r} ({locale}) in:\n{shown}\n\n"
+                    f"transcript: {self.transcript}"
+                )
+
+
+def choices_of(replies: Sequence[Reply]) -> list[str]:
+    """Return the payloads of every choice offered in the replies."""
+    return [c.payload for r in replies if isinstance(r, ChoicesReply) for c in r.choices]

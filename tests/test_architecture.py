@@ -1,0 +1,83 @@
+"""Imports point inward: the core and intents know no framework, nothing imports bot wrongly."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+FRAMEWORKS = {"telegram", "rasa_sdk", "fastapi", "starlette", "sqlalchemy", "httpx", "redis",
+              "uvicorn", "sanic"}
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+    return found
+
+
+def files(folder: str) -> list[Path]:
+    return sorted((REPO / folder).rglob("*.py"))
+
+
+@pytest.mark.parametrize("folder", ["bot/core", "bot/intents", "bot/nlu"])
+def test_inner_layers_import_no_framework(folder: str) -> None:
+    offenders = {
+        str(path.relative_to(REPO)): sorted(m for m in imported_modules(path)
+                                            if m.split(".")[0] in FRAMEWORKS)
+        for path in files(folder)
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_core_does_not_import_adapters() -> None:
+    allowed_bot = ("bot.core",)
+    offenders = [
+        (str(path.relative_to(REPO)), module)
+        for path in files("bot/core")
+        for module in imported_modules(path)
+        if module.startswith("bot.") and not module.startswith(allowed_bot)
+    ]
+    assert offenders == []
+
+
+def test_intents_use_ports_not_adapters() -> None:
+    forbidden = ("bot.storage", "bot.channels", "bot.actions", "bot.app", "bot.cli",
+                 "bot.backend_client")
+    offenders = [
+        (str(path.relative_to(REPO)), module)
+        for path in files("bot/intents")
+        for module in imported_modules(path)
+        if module.startswith(forbidden)
+    ]
+    assert offenders == []
+
+
+@pytest.mark.parametrize("folder", ["backend", "escalation", "privacy"])
+def test_backend_and_escalation_never_import_the_bot(folder: str) -> None:
+    offenders = [
+        (str(path.relative_to(REPO)), module)
+        for path in files(folder)
+        for module in imported_modules(path)
+        if module == "bot" or module.startswith("bot.")
+    ]
+    assert offenders == []
+
+
+def test_only_adapters_import_channel_sdks() -> None:
+    rules = {"telegram": "bot/channels/telegram", "rasa_sdk": "bot/actions"}
+    offenders = []
+    for path in files("bot"):
+        relative = str(path.relative_to(REPO))
+        for module in imported_modules(path):
+            root = module.split(".")[0]
+            if root in rules and not relative.startswith(rules[root]):
+                offenders.append((relative, module))
+    assert offenders == []
