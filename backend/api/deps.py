@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated
@@ -25,7 +25,9 @@ _bearer = HTTPBearer(auto_error=False, description="Citizen token from /auth/otp
 _LAST_USED_GRANULARITY = timedelta(minutes=1)
 
 
-def get_container(request: Request) -> Container:
+# Dependencies that do no I/O are `async def` so FastAPI does not hop to a worker thread for
+# each of them; the ones that touch the database stay `def`.
+async def get_container(request: Request) -> Container:
     """Return the app's container."""
     container: Container = request.app.state.container
     return container
@@ -50,7 +52,7 @@ class ServiceCaller:
     name: str
 
 
-def require_service(
+async def require_service(
     container: ContainerDep,
     key: Annotated[str | None, Depends(_service_key_header)] = None,
 ) -> ServiceCaller:
@@ -171,10 +173,10 @@ def optional_citizen(
 OptionalCitizenDep = Annotated[CitizenContext | None, Depends(optional_citizen)]
 
 
-def require_scope(scope: str) -> Callable[[CitizenContext], CitizenContext]:
+def require_scope(scope: str) -> Callable[[CitizenContext], Awaitable[CitizenContext]]:
     """Return a dependency that also demands `scope` on the token."""
 
-    def check(ctx: CitizenDep) -> CitizenContext:
+    async def check(ctx: CitizenDep) -> CitizenContext:
         if scope not in ctx.token.scope_set:
             raise ProblemError(403, "insufficient-scope", f"The token lacks {scope}.")
         return ctx
@@ -182,7 +184,7 @@ def require_scope(scope: str) -> Callable[[CitizenContext], CitizenContext]:
     return check
 
 
-def idempotency_key(
+async def idempotency_key(
     key: Annotated[
         str | None,
         Header(alias="Idempotency-Key", description="Unique per intended operation (UUID)"),
@@ -204,11 +206,11 @@ def idempotency_key(
 IdempotencyKeyDep = Annotated[str, Depends(idempotency_key)]
 
 
-def optional_idempotency_key(
+async def optional_idempotency_key(
     key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
 ) -> str | None:
     """Accept an Idempotency-Key header if one is sent."""
-    return None if key is None else idempotency_key(key)
+    return None if key is None else await idempotency_key(key)
 
 
 OptionalIdempotencyKeyDep = Annotated[str | None, Depends(optional_idempotency_key)]

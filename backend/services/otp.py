@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import math
 import secrets
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import NoReturn
@@ -41,6 +42,31 @@ _TEXTS = {
 }
 
 
+class LockoutCache:
+    """Identifiers known to be locked out, so their guesses are refused without a query.
+
+    The database stays the authority (other workers learn a lock on their first query); this
+    only keeps a locked-out guesser from costing a database round trip per try.
+    """
+
+    def __init__(self, max_entries: int = 50_000) -> None:
+        self._until: dict[str, datetime] = {}
+        self._max = max_entries
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> datetime | None:
+        """Return until when `key` is locked, if known."""
+        return self._until.get(key)
+
+    def remember(self, key: str, until: datetime) -> None:
+        """Remember a lock, dropping the oldest entries when full."""
+        with self._lock:
+            if len(self._until) >= self._max:
+                for old in list(self._until)[: self._max // 10]:
+                    del self._until[old]
+            self._until[key] = until
+
+
 @dataclass(frozen=True, slots=True)
 class Verified:
     """A successful verification: the raw token (shown once) and its row."""
@@ -56,6 +82,24 @@ class OtpService:
     def __init__(self, settings: BackendSettings) -> None:
         self._settings = settings
         self._key = settings.otp_secret.get_secret_value().encode()
+        self._locked = LockoutCache()
+
+    def forget_lockouts(self) -> None:
+        """Drop the in-process lockout cache (tests; the database keeps the locks)."""
+        self._locked = LockoutCache()
+
+    def _cache_key(self, identifier: Identifier) -> str:
+        return self._mac(f"identifier:{identifier.kind}:{identifier.value}")
+
+    def refuse_if_known_locked(self, identifier: Identifier, now: datetime) -> None:
+        """Raise `otp-locked` for an identifier known to be locked, without the database.
+
+        Raises:
+            ProblemError: `otp-locked` (429).
+        """
+        until = self._locked.get(self._cache_key(identifier))
+        if until is not None and until > now:
+            raise _locked(until, now)
 
     def _mac(self, message: str) -> str:
         return hmac.new(self._key, message.encode(), hashlib.sha256).hexdigest()
@@ -147,12 +191,16 @@ class OtpService:
         Raises:
             ProblemError: `otp-locked` (429) while locked, `otp-invalid` (400) otherwise.
         """
+        cache_key = self._cache_key(identifier)
+        self.refuse_if_known_locked(identifier, now)
         citizen = find_by_identifier(session=session, identifier=identifier)
         subject = self.subject_for(identifier, citizen)
         throttle = self._throttle(session=session, subject=subject, now=now)
-        if throttle.locked_until is not None and throttle.locked_until > now:
+        locked_until = throttle.locked_until
+        if locked_until is not None and locked_until > now:
             session.rollback()
-            raise _locked(throttle.locked_until, now)
+            self._locked.remember(cache_key, locked_until)
+            raise _locked(locked_until, now)
         challenge = session.scalar(
             select(OtpChallenge)
             .where(OtpChallenge.subject == subject, OtpChallenge.consumed_at.is_(None))
@@ -170,7 +218,7 @@ class OtpService:
             and hmac.compare_digest(challenge.chat_identity, chat_identity)
         )
         if not (code_ok and usable):
-            self._record_failure(session=session, throttle=throttle, now=now)
+            self._record_failure(session=session, throttle=throttle, now=now, cache_key=cache_key)
         assert challenge is not None
         assert citizen is not None
         consumed = session.execute(
@@ -179,7 +227,7 @@ class OtpService:
             .values(consumed_at=now)
         )
         if getattr(consumed, "rowcount", 0) != 1:  # a parallel request used it first
-            self._record_failure(session=session, throttle=throttle, now=now)
+            self._record_failure(session=session, throttle=throttle, now=now, cache_key=cache_key)
         throttle.failed_attempts, throttle.locked_until, throttle.updated_at = 0, None, now
         raw, token = create_token(
             session=session,
@@ -208,7 +256,7 @@ class OtpService:
         return throttle
 
     def _record_failure(
-        self, *, session: Session, throttle: SigninThrottle, now: datetime
+        self, *, session: Session, throttle: SigninThrottle, now: datetime, cache_key: str
     ) -> NoReturn:
         """Count a wrong try, lock after the maximum, commit, and raise."""
         throttle.failed_attempts += 1
@@ -219,6 +267,7 @@ class OtpService:
             throttle.failed_attempts, throttle.locked_until = 0, locked_until
         session.commit()
         if locked_until is not None:
+            self._locked.remember(cache_key, locked_until)
             raise _locked(locked_until, now)
         raise ProblemError(400, "otp-invalid", "The code is wrong, used or expired.")
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from fastapi import APIRouter, BackgroundTasks, status
+from starlette.concurrency import run_in_threadpool
 
 from backend.api.deps import CitizenDep, ContainerDep, ServiceAuthDep, SessionDep
+from backend.container import Container
 from backend.crud.tokens import revoke_token
 from backend.domain import DEFAULT_SCOPES, Language
 from backend.problems import ProblemError
@@ -18,6 +22,7 @@ from backend.schemas.auth import (
 )
 from backend.schemas.common import PROBLEM_RESPONSES
 from backend.services.identifiers import Identifier, parse_identifier
+from backend.services.otp import Verified
 from backend.services.senders import deliver
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"], responses=PROBLEM_RESPONSES)
@@ -66,19 +71,18 @@ def request_code(
 
 
 @router.post("/otp/verify")
-def verify_code(
-    body: OtpVerifyIn, container: ContainerDep, session: SessionDep, _service: ServiceAuthDep
+async def verify_code(
+    body: OtpVerifyIn, container: ContainerDep, _service: ServiceAuthDep
 ) -> TokenOut:
-    """Trade a correct code for a token bound to `chat_identity`."""
-    scopes = tuple(body.scopes) if body.scopes else DEFAULT_SCOPES
-    verified = container.otp.verify(
-        session=session,
-        identifier=_identifier(body.identifier),
-        code=body.code,
-        chat_identity=body.chat_identity,
-        now=container.clock(),
-        scopes=tuple(dict.fromkeys(scopes)),
-    )
+    """Trade a correct code for a token bound to `chat_identity`.
+
+    A locked-out identifier is refused before any database work, so brute force is cheap
+    to turn away.
+    """
+    identifier = _identifier(body.identifier)
+    now = container.clock()
+    container.otp.refuse_if_known_locked(identifier, now)
+    verified = await run_in_threadpool(_verify, container, body, identifier, now)
     return TokenOut(
         token=verified.raw_token,
         expires_at=verified.token.expires_at,
@@ -90,6 +94,21 @@ def verify_code(
             preferred_language=Language(verified.citizen.preferred_language),
         ),
     )
+
+
+def _verify(
+    container: Container, body: OtpVerifyIn, identifier: Identifier, now: datetime
+) -> Verified:
+    scopes = tuple(body.scopes) if body.scopes else DEFAULT_SCOPES
+    with container.session_factory() as session:
+        return container.otp.verify(
+            session=session,
+            identifier=identifier,
+            code=body.code,
+            chat_identity=body.chat_identity,
+            now=now,
+            scopes=tuple(dict.fromkeys(scopes)),
+        )
 
 
 @router.post("/logout")
