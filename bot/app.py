@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
 
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import BotSettings
 from bot.core.conversation import Conversation
-from bot.core.messages import Reply
+from bot.core.delivery import ChannelSender, Deliverer
+from bot.core.messages import InboundMessage, Reply
 from bot.core.ports import ConversationLocks, MessageSignal
 from bot.core.routing import Bands, Router
 from bot.i18n import Catalogs
@@ -41,15 +43,51 @@ class Runtime:
     router: Router
     conversation: Conversation
     redis: Redis | None = None
+    senders: dict[str, ChannelSender] = field(default_factory=dict)
+    background: list[Callable[[asyncio.Event], Awaitable[None]]] = field(default_factory=list)
+    _stop: asyncio.Event | None = None
+    _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.deliverer = Deliverer(self.store, self.senders, self.locks)
+        self.background.append(self.deliverer.run)
+
+    def add_sender(self, sender: ChannelSender) -> None:
+        """Let a pushing channel (Telegram, WhatsApp) send this conversation's messages."""
+        self.senders[sender.channel] = sender
+        self.store.push_channels.add(sender.channel)
+        self.deliverer = Deliverer(self.store, self.senders, self.locks)
+        self.background[0] = self.deliverer.run
+
+    async def handle(self, message: InboundMessage) -> list[Reply]:
+        """Run a turn and send its replies on channels that push."""
+        replies = await self.conversation.handle(message)
+        await self._deliver(message.conversation_id)
+        return replies
 
     async def push(self, conversation_id: str, replies: Sequence[Reply]) -> list[int]:
         """Deliver messages that are not an answer (agent replies, payment results)."""
         seqs = await self.store.append_outbound(conversation_id, replies)
         await self.signal.publish(conversation_id)
+        await self._deliver(conversation_id)
         return seqs
 
+    async def _deliver(self, conversation_id: str) -> None:
+        try:
+            await self.deliverer.deliver(conversation_id)
+        except Exception:  # the sweep retries; the citizen's turn must not fail for this
+            logger.exception("Immediate delivery failed", extra={"conversation_id": conversation_id})
+
+    async def start(self) -> None:
+        """Start the background loops (delivery sweep, notifications)."""
+        self._stop = asyncio.Event()
+        self._tasks = [asyncio.create_task(loop(self._stop)) for loop in self.background]
+
     async def close(self) -> None:
-        """Release connections."""
+        """Stop background loops and release connections."""
+        if self._stop is not None:
+            self._stop.set()
+            await asyncio.gather(*self._tasks, return_exceptions=True)
         await self.engine.dispose()
         if self.redis is not None:
             await self.redis.aclose()

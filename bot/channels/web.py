@@ -17,6 +17,7 @@ def create_bot_app(runtime: Runtime) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await runtime.start()
         yield
         await runtime.close()
 

@@ -169,6 +169,7 @@ class Conversation:
     @staticmethod
     def _finish_turn(session: Session, message: InboundMessage, replies: Sequence[Reply]) -> None:
         """Remember the exchange and which numbered choices are now on screen."""
+        session.last_inbound_at = message.received_at
         session.remember("citizen", clean_text(message.text) or (message.choice or ""))
         for reply in replies:
             session.remember("bot", reply.text)

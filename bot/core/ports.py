@@ -172,6 +172,16 @@ class ConversationStore(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class PendingDelivery:
+    """An outbound message a channel still has to send."""
+
+    id: int
+    seq: int
+    body: dict[str, object]
+    attempts: int
+
+
 class ConversationLocks(Protocol):
     """Serialises turns of the same conversation, across workers when needed."""
 

@@ -127,8 +127,11 @@ class Router:
         flow = self._flow(turn)
         if turn.payload is not None:
             return await self._dispatch_payload(turn, turn.payload, flow)
+        interrupts = () if flow is not None and getattr(flow, "blocks_interrupts", False) else (
+            self._interrupts
+        )
         for handler in self._handlers:
-            if handler.name in self._interrupts and (m := handler.match(turn)):
+            if handler.name in interrupts and (m := handler.match(turn)):
                 return self._resume(turn, flow, await handler.handle(turn, m))
         if flow is not None:
             if utcnow() - (turn.session.flow_started_at or utcnow()) > flow.timeout:

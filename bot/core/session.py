@@ -33,6 +33,7 @@ class Session:
     history: list[dict[str, str]] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)
     flow_started_at: datetime | None = None
+    last_inbound_at: datetime | None = None
     updated_at: datetime = field(default_factory=utcnow)
     version: int = 0
     is_new: bool = True
@@ -68,7 +69,8 @@ class Session:
             "misses": self.misses,
             "history": self.history,
             "data": self.data,
-            "flow_started_at": self.flow_started_at.isoformat() if self.flow_started_at else None,
+            "flow_started_at": _iso(self.flow_started_at),
+            "last_inbound_at": _iso(self.last_inbound_at),
         }
 
     @classmethod
@@ -83,7 +85,6 @@ class Session:
         updated_at: datetime,
     ) -> Session:
         """Rebuild a session from what `to_record` stored."""
-        started = record.get("flow_started_at")
         return cls(
             conversation_id=conversation_id,
             channel=channel,
@@ -97,8 +98,17 @@ class Session:
             misses=int(record.get("misses", 0)),
             history=list(record.get("history") or []),
             data=dict(record.get("data") or {}),
-            flow_started_at=datetime.fromisoformat(started) if started else None,
+            flow_started_at=_from_iso(record.get("flow_started_at")),
+            last_inbound_at=_from_iso(record.get("last_inbound_at")),
             updated_at=updated_at,
             version=version,
             is_new=False,
         )
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _from_iso(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None

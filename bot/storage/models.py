@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, DateTime, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from bot.core.messages import utcnow
@@ -36,10 +36,18 @@ class ConversationRow(Base):
 
 
 class MessageRow(Base):
-    """A message in or out of a conversation, numbered in the order it happened."""
+    """A message in or out of a conversation, numbered in the order it happened.
+
+    `delivery` tracks outbound messages that a channel must send through its API (Telegram,
+    WhatsApp): pending until sent, retried with backoff, failed after the last attempt. It is
+    None where the channel fetches messages itself (web chat).
+    """
 
     __tablename__ = "bot_messages"
-    __table_args__ = (UniqueConstraint("conversation_id", "seq", name="uq_bot_messages_seq"),)
+    __table_args__ = (
+        UniqueConstraint("conversation_id", "seq", name="uq_bot_messages_seq"),
+        Index("ix_bot_messages_delivery_due", "delivery", "next_attempt_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     conversation_id: Mapped[str] = mapped_column(String(200), index=True)
@@ -47,6 +55,10 @@ class MessageRow(Base):
     direction: Mapped[str] = mapped_column(String(3))
     body: Mapped[dict[str, Any]] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    delivery: Mapped[str | None] = mapped_column(String(10), default=None)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    next_attempt_at: Mapped[datetime | None] = mapped_column(default=None)
+    last_error: Mapped[str | None] = mapped_column(String(300), default=None)
 
 
 class InboundReceiptRow(Base):

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.core.messages import InboundMessage, Reply, reply_from_dict, reply_to_dict, utcnow
-from bot.core.ports import ConcurrentUpdateError, LoggedMessage
+from bot.core.ports import ConcurrentUpdateError, LoggedMessage, PendingDelivery
 from bot.core.session import Session
 from bot.storage.models import ConversationRow, InboundReceiptRow, MessageRow
 
@@ -17,8 +18,9 @@ from bot.storage.models import ConversationRow, InboundReceiptRow, MessageRow
 class SqlConversationStore:
     """Keeps sessions, the ordered message log and handled message ids in one database."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, push_channels: Iterable[str] = ()) -> None:
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+        self.push_channels = set(push_channels)
 
     async def load(self, message: InboundMessage) -> Session:
         """Return the stored session for the conversation, or a new one."""
@@ -67,7 +69,7 @@ class SqlConversationStore:
         bodies = [("in", inbound)] + [("out", reply_to_dict(r)) for r in replies]
         async with self._sessions() as db, db.begin():
             await self._save_session(db, session)
-            first, last = await self._append(db, session.conversation_id, bodies)
+            first, last = await self._append(db, session.conversation_id, bodies, session.channel)
             if message.message_id:
                 db.add(
                     InboundReceiptRow(
@@ -91,9 +93,53 @@ class SqlConversationStore:
     async def append_outbound(self, conversation_id: str, replies: Sequence[Reply]) -> list[int]:
         """Log pushed messages after everything already in the conversation."""
         bodies = [("out", reply_to_dict(r)) for r in replies]
+        channel = conversation_id.split(":", 1)[0]
         async with self._sessions() as db, db.begin():
-            first, last = await self._append(db, conversation_id, bodies)
+            first, last = await self._append(db, conversation_id, bodies, channel)
         return list(range(first, last + 1))
+
+    async def pending_deliveries(self, conversation_id: str) -> list[PendingDelivery]:
+        """Return the conversation's outbound messages still to be sent, in order."""
+        async with self._sessions() as db:
+            rows = await db.scalars(
+                select(MessageRow)
+                .where(MessageRow.conversation_id == conversation_id,
+                       MessageRow.delivery == "pending")
+                .order_by(MessageRow.seq)
+            )
+            return [PendingDelivery(r.id, r.seq, r.body, r.attempts) for r in rows]
+
+    async def due_conversations(self, now: datetime, limit: int = 100) -> list[str]:
+        """Return conversations with a pending delivery whose retry time has come."""
+        async with self._sessions() as db:
+            rows = await db.scalars(
+                select(MessageRow.conversation_id)
+                .where(
+                    MessageRow.delivery == "pending",
+                    or_(MessageRow.next_attempt_at.is_(None), MessageRow.next_attempt_at <= now),
+                )
+                .distinct()
+                .limit(limit)
+            )
+            return list(rows)
+
+    async def mark_delivery(
+        self,
+        message_id: int,
+        *,
+        status: str,
+        attempts: int,
+        next_attempt_at: datetime | None = None,
+        error: str | None = None,
+    ) -> None:
+        """Record the outcome of one delivery attempt."""
+        async with self._sessions() as db, db.begin():
+            await db.execute(
+                update(MessageRow)
+                .where(MessageRow.id == message_id)
+                .values(delivery=status, attempts=attempts, next_attempt_at=next_attempt_at,
+                        last_error=(error or "")[:300] or None)
+            )
 
     async def messages_after(
         self, conversation_id: str, after: int, direction: str | None = None, limit: int = 200
@@ -151,9 +197,12 @@ class SqlConversationStore:
         if getattr(result, "rowcount", 1) != 1:
             raise ConcurrentUpdateError(session.conversation_id)
 
-    @staticmethod
     async def _append(
-        db: AsyncSession, conversation_id: str, bodies: Sequence[tuple[str, dict[str, Any]]]
+        self,
+        db: AsyncSession,
+        conversation_id: str,
+        bodies: Sequence[tuple[str, dict[str, Any]]],
+        channel: str,
     ) -> tuple[int, int]:
         """Reserve sequence numbers atomically and insert the messages; return the range."""
         if not bodies:
@@ -165,10 +214,15 @@ class SqlConversationStore:
             .returning(ConversationRow.last_seq)
         )
         last = result.scalar_one_or_none()
-        if last is None:
-            raise LookupError(f"no conversation {conversation_id!r} to append to")
+        if last is None:  # a push to a chat that never wrote (e.g. a template to a known number)
+            channel_name, _, sender = conversation_id.partition(":")
+            db.add(ConversationRow(id=conversation_id, channel=channel_name, sender_id=sender,
+                                   state={}, version=0, last_seq=len(bodies)))
+            await db.flush()
+            last = len(bodies)
         first = last - len(bodies) + 1
         now = utcnow()
+        pushes = channel in self.push_channels
         for offset, (direction, body) in enumerate(bodies):
             db.add(
                 MessageRow(
@@ -177,6 +231,8 @@ class SqlConversationStore:
                     direction=direction,
                     body=body,
                     created_at=now,
+                    delivery="pending" if pushes and direction == "out" else None,
+                    attempts=0,
                 )
             )
         return first, last

@@ -1,0 +1,158 @@
+"""Send outbound messages through channels that push (Telegram, WhatsApp), in order, with retries.
+
+Every outbound message is stored before it is sent (the turn's transaction or a push), so a
+crash between storing and sending only delays it: the sweep finds it and sends it later.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from bot.core.messages import Reply, reply_from_dict, utcnow
+from bot.core.ports import ConversationLocks, PendingDelivery
+from bot.core.session import Session
+
+logger = logging.getLogger(__name__)
+
+
+class DeliveryError(Exception):
+    """Sending failed but may succeed later (network, rate limit)."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class PermanentDeliveryError(DeliveryError):
+    """Sending can never succeed (blocked bot, unknown chat, message refused)."""
+
+
+class ChannelSender(Protocol):
+    """Sends replies to one channel's user through the channel's API."""
+
+    channel: str
+
+    async def send(self, session: Session, reply: Reply) -> None:
+        """Send one reply; raise DeliveryError to retry or PermanentDeliveryError to give up."""
+        ...
+
+
+class DeliveryStore(Protocol):
+    """What the deliverer needs from storage."""
+
+    async def load_by_id(self, conversation_id: str) -> Session | None:
+        """Return the session of a conversation."""
+        ...
+
+    async def pending_deliveries(self, conversation_id: str) -> list[PendingDelivery]:
+        """Return outbound messages still to send, oldest first."""
+        ...
+
+    async def due_conversations(self, now: datetime, limit: int = 100) -> list[str]:
+        """Return conversations with deliveries due now."""
+        ...
+
+    async def mark_delivery(
+        self,
+        message_id: int,
+        *,
+        status: str,
+        attempts: int,
+        next_attempt_at: datetime | None = None,
+        error: str | None = None,
+    ) -> None:
+        """Record one attempt's outcome."""
+        ...
+
+
+class Deliverer:
+    """Sends pending messages per conversation, in sequence order, retrying with backoff."""
+
+    def __init__(
+        self,
+        store: DeliveryStore,
+        senders: Mapping[str, ChannelSender],
+        locks: ConversationLocks,
+        *,
+        max_attempts: int = 8,
+        base_delay: float = 2.0,
+    ) -> None:
+        self._store = store
+        self._senders = dict(senders)
+        self._locks = locks
+        self._max_attempts = max_attempts
+        self._base_delay = base_delay
+
+    @property
+    def channels(self) -> Sequence[str]:
+        """Return the channels this deliverer can send to."""
+        return list(self._senders)
+
+    async def deliver(self, conversation_id: str) -> None:
+        """Send the conversation's pending messages now, stopping at the first failure."""
+        channel = conversation_id.split(":", 1)[0]
+        sender = self._senders.get(channel)
+        if sender is None:
+            return
+        async with self._locks.hold(f"deliver:{conversation_id}"):
+            session = await self._store.load_by_id(conversation_id)
+            if session is None:
+                return
+            for pending in await self._store.pending_deliveries(conversation_id):
+                if not await self._send_one(sender, session, pending):
+                    break  # keep order: later messages wait for this one
+
+    async def _send_one(
+        self, sender: ChannelSender, session: Session, pending: PendingDelivery
+    ) -> bool:
+        attempts = pending.attempts + 1
+        try:
+            await sender.send(session, reply_from_dict(pending.body))
+        except PermanentDeliveryError as exc:
+            logger.warning("Delivery refused for good: %s", exc,
+                           extra={"conversation_id": session.conversation_id})
+            await self._store.mark_delivery(pending.id, status="failed", attempts=attempts,
+                                            error=str(exc))
+            return True  # nothing more can be done for this one; go on with the next
+        except DeliveryError as exc:
+            if attempts >= self._max_attempts:
+                logger.error("Delivery abandoned after %d attempts: %s", attempts, exc,
+                             extra={"conversation_id": session.conversation_id})
+                await self._store.mark_delivery(pending.id, status="failed", attempts=attempts,
+                                                error=str(exc))
+                return True
+            delay = (
+                exc.retry_after
+                if exc.retry_after is not None
+                else self._base_delay * 2 ** (attempts - 1)
+            )
+            await self._store.mark_delivery(
+                pending.id, status="pending", attempts=attempts,
+                next_attempt_at=utcnow() + timedelta(seconds=delay), error=str(exc),
+            )
+            return False
+        await self._store.mark_delivery(pending.id, status="sent", attempts=attempts)
+        return True
+
+    async def sweep(self) -> int:
+        """Deliver every conversation with messages due; return how many were tried."""
+        due = await self._store.due_conversations(utcnow())
+        for conversation_id in due:
+            try:
+                await self.deliver(conversation_id)
+            except Exception:
+                logger.exception("Delivery sweep failed", extra={"conversation_id": conversation_id})
+        return len(due)
+
+    async def run(self, stop: asyncio.Event, interval: float = 3.0) -> None:
+        """Sweep until `stop` is set."""
+        while not stop.is_set():
+            await self.sweep()
+            try:
+                await asyncio.wait_for(stop.wait(), interval)
+            except TimeoutError:
+                continue
