@@ -37,11 +37,9 @@ class Normalizer:
         synonym_groups: Iterable[Iterable[str]] = (),
     ) -> None:
         self._spellings = {self._basic(k): self._basic(v) for k, v in (spellings or {}).items()}
-        canonical: dict[str, str] = {}
-        for group in synonym_groups:
-            words = [self._basic(w) for w in group if self._basic(w)]
-            for variant in words[1:]:
-                canonical.setdefault(variant, words[0])
+        canonical = _canonical_forms(
+            [[self._basic(w) for w in group if self._basic(w)] for group in synonym_groups]
+        )
         self._phrases = {k: v for k, v in canonical.items() if " " in k}
         self._words = {k: v for k, v in canonical.items() if " " not in k}
         self._phrase_re = (
@@ -71,3 +69,35 @@ class Normalizer:
         if self._words:
             text = " ".join(self._words.get(w, w) for w in text.split())
         return text
+
+
+def _canonical_forms(groups: Iterable[list[str]]) -> dict[str, str]:
+    """Merge groups that share a word; map every word to its class's canonical form.
+
+    Groups sharing a word are one class (union-find), so two files can never swap or chain
+    words ("ada" -> "fee" here, "fee" -> "ada" there). The canonical form is the first word of
+    the earliest group, which is why the lexicon's groups are passed first.
+    """
+    parent: dict[str, str] = {}
+    order: dict[str, int] = {}
+
+    def find(word: str) -> str:
+        while parent[word] != word:
+            parent[word] = parent[parent[word]]
+            word = parent[word]
+        return word
+
+    for group in groups:
+        for word in group:
+            parent.setdefault(word, word)
+            order.setdefault(word, len(order))
+        if not group:
+            continue
+        head = find(group[0])
+        for word in group[1:]:
+            root = find(word)
+            if root != head:
+                first, second = sorted((head, root), key=lambda w: order[w])
+                parent[second] = first
+                head = first
+    return {word: find(word) for word in parent if find(word) != word}

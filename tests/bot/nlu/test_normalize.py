@@ -23,3 +23,11 @@ def test_normalizer_replaces_personal_values_with_placeholders() -> None:
     n = Normalizer()
     text = n("status PP-2025-000123 phone 0712 345 678 id 12345678 code SJK4XY12AB")
     assert text == "status reftoken phone phonetoken id idnumbertoken code mpesacodetoken"
+
+
+def test_normalizer_merges_overlapping_groups_without_swaps() -> None:
+    # one file says ada -> fee, another says fee -> ada: both must land on one form
+    n = Normalizer({}, [["fee", "ada"], ["ada", "bei", "gharama"], ["pasipoti", "passport"],
+                        ["passport", "pasipoti"]])
+    assert n("ada") == n("fee") == n("bei") == n("gharama") == "fee"
+    assert n("passport") == n("pasipoti")
