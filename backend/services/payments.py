@@ -27,7 +27,7 @@ from backend.problems import ProblemError
 from backend.services.applications import change_status
 from backend.services.callbacks import StkCallback
 from backend.services.daraja import DarajaError, StkGateway
-from backend.services.references import CARD_RECEIPT_PREFIX, new_reference
+from backend.services.references import OWN_RECEIPT_PREFIX, new_reference
 from privacy import mask
 
 logger = logging.getLogger(__name__)
@@ -124,7 +124,9 @@ class PaymentService:
         now: datetime,
     ) -> StartResult:
         bill = session.scalar(
-            select(Bill).where(Bill.id == bill_id, Bill.citizen_id == citizen_id).with_for_update()
+            select(Bill)
+            .where(Bill.id == bill_id, Bill.citizen_id == citizen_id)
+            .with_for_update(of=Bill)
         )
         if bill is None:
             raise ProblemError(404, "not-found", "No such bill.")
@@ -207,7 +209,7 @@ class PaymentService:
         payment = session.scalar(
             select(Payment)
             .where(Payment.checkout_request_id == callback.checkout_request_id)
-            .with_for_update()
+            .with_for_update(of=Payment)
         )
         if payment is None:
             logger.warning(
@@ -279,7 +281,7 @@ class PaymentService:
         payment = session.scalar(
             select(Payment)
             .where(Payment.id == payment_id, Payment.method == PaymentMethod.CARD)
-            .with_for_update()
+            .with_for_update(of=Payment)
         )
         if payment is None:
             return None
@@ -358,7 +360,9 @@ class PaymentService:
             return payment
         if answer.pending or answer.result_code is None:
             return payment
-        locked = session.scalar(select(Payment).where(Payment.id == payment.id).with_for_update())
+        locked = session.scalar(
+            select(Payment).where(Payment.id == payment.id).with_for_update(of=Payment)
+        )
         assert locked is not None
         self._apply_result(
             session=session,
@@ -387,7 +391,7 @@ class PaymentService:
         payment.failure_reason = None
         payment.result_code, payment.result_desc = result_code, result_desc[:300]
         payment.completed_at = now
-        number = receipt_no or new_reference(session=session, prefix=CARD_RECEIPT_PREFIX, now=now)
+        number = receipt_no or new_reference(session=session, prefix=OWN_RECEIPT_PREFIX, now=now)
         session.add(
             Receipt(
                 receipt_no=number,
@@ -399,7 +403,9 @@ class PaymentService:
                 issued_at=now,
             )
         )
-        bill = session.scalar(select(Bill).where(Bill.id == payment.bill_id).with_for_update())
+        bill = session.scalar(
+            select(Bill).where(Bill.id == payment.bill_id).with_for_update(of=Bill)
+        )
         assert bill is not None
         if bill.status == BillStatus.PAID:
             logger.warning("Bill %s paid twice (payment %s): refund needed", bill.id, payment.id)

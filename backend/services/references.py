@@ -15,7 +15,7 @@ from backend.models import Bill, ReferenceCounter
 ACCOUNT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 ACCOUNT_LENGTH = 8
 REPORT_PREFIX = "SR"
-CARD_RECEIPT_PREFIX = "CR"
+OWN_RECEIPT_PREFIX = "RC"  # receipts we number ourselves (card, query-settled)
 
 
 def _bump(session: Session, name: str) -> int | None:

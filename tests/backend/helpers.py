@@ -163,3 +163,25 @@ def assert_problem(response: httpx.Response, status: int, kind: str) -> dict[str
     assert body["status"] == status
     assert body["title"]
     return body
+
+
+def make_pending_mpesa(container: Container, bill: Bill, checkout_id: str) -> int:
+    """Insert a pending M-Pesa payment for `bill` as if the STK push had been accepted."""
+    from backend.domain import PaymentStatus
+    from backend.models import Payment
+
+    with container.session_factory() as session:
+        payment = Payment(bill_id=bill.id, citizen_id=bill.citizen_id, method=PaymentMethod.MPESA,
+                          status=PaymentStatus.PENDING, amount_kes=bill.total_kes,
+                          phone="254712345678", merchant_request_id="29115-34620561-1",
+                          checkout_request_id=checkout_id, created_at=container.clock())
+        session.add(payment)
+        session.commit()
+        return payment.id
+
+
+def events(client: httpx.Client, after: int = 0) -> list[dict[str, Any]]:
+    """Return the event outbox after `after`."""
+    body: dict[str, Any] = client.get("/api/v1/service/events",
+                                      params={"after": after, "limit": 500}).json()
+    return list(body["events"])
