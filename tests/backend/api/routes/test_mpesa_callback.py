@@ -100,7 +100,7 @@ def test_callback_failure_codes_mark_payment_failed(
 def test_callback_ten_copies_record_one_payment(
     client: httpx.Client, container: Container, pending: tuple[int, int, str]
 ) -> None:
-    payment_id, _, checkout = pending
+    _, _, checkout = pending
     body = stk_callback(checkout, 0, receipt="SJK4XY12AB")
 
     def post(_: int) -> dict[str, object]:

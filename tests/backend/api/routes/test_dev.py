@@ -1,0 +1,88 @@
+"""Development-only routes, and their absence in production."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from backend.config import BackendSettings
+from backend.container import Container
+from backend.main import create_app
+from tests.backend.conftest import asgi_client
+from tests.backend.helpers import assert_problem, make_citizen, wait_until
+
+PRODUCTION = {
+    "environment": "production",
+    "service_key": "prod-service-key-0123456789",
+    "otp_secret": "prod-otp-secret-0123456789",
+    "link_secret": "prod-link-secret-0123456789",
+    "callback_token": "prod-callback-token-0123456789",
+    "mpesa_consumer_key": "ck",
+    "mpesa_consumer_secret": "cs",
+    "mpesa_base_url": "https://sandbox.safaricom.co.ke",
+    "otp_sender": "log",
+}
+
+
+def test_outbox_json_newest_first_and_page(client: httpx.Client, container: Container) -> None:
+    citizen = make_citizen(container)
+    client.post("/api/v1/auth/otp/request",
+                json={"identifier": citizen.id_number, "chat_identity": "telegram:1"})
+    messages = wait_until(lambda: client.get("/dev/outbox",
+                                             params={"to": "0" + citizen.phone[3:]}).json())
+    assert messages[0]["to"] == citizen.phone
+    assert messages[0]["channel"] == "sms"
+    page = client.get("/dev/outbox/page", params={"to": citizen.phone})
+    assert page.headers["content-type"].startswith("text/html")
+    assert "Msaidizi" in page.text
+    assert client.get("/dev/outbox", params={"to": "nobody@example.com"}).json() == []
+
+
+async def test_dev_routes_absent_in_production(tmp_sqlite_url: str) -> None:
+    app = create_app(BackendSettings(database_url=tmp_sqlite_url, **PRODUCTION))  # type: ignore[arg-type]
+    async with asgi_client(app) as api:
+        for path in ("/dev/outbox", "/dev/outbox/page", "/dev/card/1",
+                     "/dev/daraja/outcomes", "/dev/daraja/oauth/v1/generate"):
+            assert_problem(await api.get(path), 404, "not-found")
+        assert (await api.get("/health")).status_code == 200
+        paths = (await api.get("/openapi.json")).json()["paths"]
+    assert not [p for p in paths if p.startswith("/dev")]
+    app.state.container.close()
+
+
+def test_openapi_docs_are_served(client: httpx.Client) -> None:
+    assert client.get("/docs").status_code == 200
+    spec = client.get("/openapi.json").json()
+    for path in ("/api/v1/auth/otp/request", "/api/v1/me/bills/{bill_id}/payments",
+                 "/api/v1/service/events", "/api/v1/security-reports"):
+        assert path in spec["paths"]
+
+
+def test_health_ready_checks_database(client: httpx.Client) -> None:
+    assert client.get("/health/ready").json() == {"status": "ok", "database": "ok"}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status", "kind"),
+    [
+        ("GET", "/api/v1/nowhere", 404, "not-found"),
+        ("DELETE", "/api/v1/auth/otp/request", 405, "method-not-allowed"),
+        ("GET", "/api/v1/service/events?limit=0", 422, "validation-error"),
+    ],
+)
+def test_problem_shapes_for_routing_errors(
+    client: httpx.Client, method: str, path: str, status: int, kind: str
+) -> None:
+    headers = {"Authorization": "Bearer x", "X-Chat-Identity": "telegram:1"}
+    assert_problem(client.request(method, path, headers=headers), status, kind)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"{not json", b"[]", b'"text"', b"null", "{\"identifier\": \"\u00e9\"}".encode()],
+)
+def test_bad_bodies_never_give_500(client: httpx.Client, content: bytes) -> None:
+    response = client.post("/api/v1/auth/otp/request", content=content,
+                           headers={"Content-Type": "application/json"})
+    problem = assert_problem(response, 422, "validation-error")
+    assert problem["errors"]
