@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
 
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -19,6 +21,7 @@ from bot.core.routing import Bands, Router
 from bot.i18n import Catalogs
 from bot.intents.fallback import FallbackIntent
 from bot.intents.registry import INTERRUPTS, default_handlers
+from bot.knowledge_watch import watch_knowledge
 from bot.live_knowledge import LiveKnowledge
 from bot.storage import schema
 from bot.storage.engine import create_engine
@@ -44,20 +47,21 @@ class Runtime:
     conversation: Conversation
     redis: Redis | None = None
     senders: dict[str, ChannelSender] = field(default_factory=dict)
-    background: list[Callable[[asyncio.Event], Awaitable[None]]] = field(default_factory=list)
+    background: list[Callable[[asyncio.Event], Coroutine[Any, Any, None]]] = field(
+        default_factory=list
+    )
     _stop: asyncio.Event | None = None
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.deliverer = Deliverer(self.store, self.senders, self.locks)
-        self.background.append(self.deliverer.run)
+        self.background.append(lambda stop: self.deliverer.run(stop))
 
     def add_sender(self, sender: ChannelSender) -> None:
         """Let a pushing channel (Telegram, WhatsApp) send this conversation's messages."""
         self.senders[sender.channel] = sender
         self.store.push_channels.add(sender.channel)
         self.deliverer = Deliverer(self.store, self.senders, self.locks)
-        self.background[0] = self.deliverer.run
 
     async def handle(self, message: InboundMessage) -> list[Reply]:
         """Run a turn and send its replies on channels that push."""
@@ -76,7 +80,9 @@ class Runtime:
         try:
             await self.deliverer.deliver(conversation_id)
         except Exception:  # the sweep retries; the citizen's turn must not fail for this
-            logger.exception("Immediate delivery failed", extra={"conversation_id": conversation_id})
+            logger.exception(
+                "Immediate delivery failed", extra={"conversation_id": conversation_id}
+            )
 
     async def start(self) -> None:
         """Start the background loops (delivery sweep, notifications)."""
@@ -130,12 +136,7 @@ def build_runtime(
         default_locale=settings.default_locale,
         signal=signal,
     )
-    logger.info(
-        "Assistant ready: %d articles, database %s",
-        len(knowledge.article_ids()),
-        engine.url.render_as_string(hide_password=True),
-    )
-    return Runtime(
+    runtime = Runtime(
         settings=settings,
         engine=engine,
         store=store,
@@ -147,3 +148,11 @@ def build_runtime(
         conversation=conversation,
         redis=redis,
     )
+    if settings.watch_knowledge:
+        runtime.background.append(partial(watch_knowledge, knowledge))
+    logger.info(
+        "Assistant ready: %d articles, database %s",
+        len(knowledge.article_ids()),
+        engine.url.render_as_string(hide_password=True),
+    )
+    return runtime

@@ -58,6 +58,7 @@ class BotSettings(BaseSettings):
     locales_dir: Path = REPO_ROOT / "locales"
     default_locale: Literal["en", "sw"] = "en"
     log_level: str = "INFO"
+    watch_knowledge: bool = True
     web: WebSettings = Field(default_factory=WebSettings)
     matching: MatchingSettings = Field(default_factory=MatchingSettings)
     backend: BackendLink = Field(default_factory=BackendLink)

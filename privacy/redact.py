@@ -5,12 +5,18 @@ from __future__ import annotations
 import logging
 import re
 
+# The shapes of personal data in Kenyan chat; bot.nlu reuses them to find entities.
+EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+PHONE = re.compile(r"(?<![\w+])(?:\+?254|0)\s?[17]\d{2}[\s-]?\d{3}[\s-]?\d{3}(?!\d)")
+MPESA_CODE = re.compile(r"\b(?=[A-Z0-9]{10}\b)(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{10}\b")
+ID_NUMBER = re.compile(r"(?<![\w-])\d{6,9}(?![\w-])")
+
 # Order matters: longer, more specific shapes first so a phone is not half-masked as an ID.
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("email", re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")),
-    ("phone", re.compile(r"(?<![\w+])(?:\+?254|0)\s?[17]\d{2}[\s-]?\d{3}[\s-]?\d{3}(?!\d)")),
-    ("mpesa", re.compile(r"\b(?=[A-Z0-9]{10}\b)(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{10}\b")),
-    ("id", re.compile(r"(?<![\w-])\d{6,9}(?![\w-])")),
+    ("email", EMAIL),
+    ("phone", PHONE),
+    ("mpesa", MPESA_CODE),
+    ("id", ID_NUMBER),
 )
 
 

@@ -55,6 +55,7 @@ def bot_settings(tmp_path: Path, migrated_sqlite_template: Path) -> BotSettings:
         _env_file=None,  # type: ignore[call-arg]
         data_dir=data_dir,
         knowledge_dir=FIXTURES / "knowledge",
+        watch_knowledge=False,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from bot.cli.chat import chat_command
+from bot.cli.faq import faq_group
 from bot.cli.parse import parse_command
 from bot.cli.serve import serve_command
 
@@ -17,3 +18,4 @@ def main() -> None:
 main.add_command(serve_command)
 main.add_command(chat_command)
 main.add_command(parse_command)
+main.add_command(faq_group)

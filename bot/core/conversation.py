@@ -18,6 +18,7 @@ from bot.core.messages import ChoicesReply, InboundMessage, Reply, TextReply
 from bot.core.ports import (
     ConversationLocks,
     ConversationStore,
+    MatchEvent,
     MessageSignal,
     Nlu,
     ParseResult,
@@ -84,14 +85,17 @@ class Conversation:
                 )
                 return previous
             session = await self._store.load(message)
-            replies = await self._run_turn(session, message)
-            await self._store.commit_turn(session, message, replies)
+            replies, events = await self._run_turn(session, message)
+            await self._store.commit_turn(session, message, replies, events)
         if self._signal is not None:
             await self._signal.publish(message.conversation_id)  # other open tabs or devices
         return replies
 
-    async def _run_turn(self, session: Session, message: InboundMessage) -> list[Reply]:
+    async def _run_turn(
+        self, session: Session, message: InboundMessage
+    ) -> tuple[list[Reply], list[MatchEvent]]:
         """Build the turn and dispatch it; any failure becomes a localised apology."""
+        turn: Turn | None = None
         try:
             turn = self._start_turn(session, message)
             replies = await self._router.dispatch(turn) if turn else self._empty(session)
@@ -108,7 +112,7 @@ class Conversation:
             )
             replies = [TextReply(text % {"ref": ref})]
         self._finish_turn(session, message, replies)
-        return replies
+        return replies, (turn.events if turn else [])
 
     def _start_turn(self, session: Session, message: InboundMessage) -> Turn | None:
         """Clean the text, resolve typed numbers, settle the language and parse."""

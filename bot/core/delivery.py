@@ -145,7 +145,9 @@ class Deliverer:
             try:
                 await self.deliver(conversation_id)
             except Exception:
-                logger.exception("Delivery sweep failed", extra={"conversation_id": conversation_id})
+                logger.exception(
+                    "Delivery sweep failed", extra={"conversation_id": conversation_id}
+                )
         return len(due)
 
     async def run(self, stop: asyncio.Event, interval: float = 3.0) -> None:

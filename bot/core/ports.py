@@ -51,6 +51,22 @@ class ParseResult:
         return next((s.confidence for s in self.ranking if s.name == name), 0.0)
 
 
+@dataclass(frozen=True, slots=True)
+class MatchEvent:
+    """What the matcher could not settle alone, kept (masked) for the editors' gap report.
+
+    `kind` is "fallback" (no answer), "did_you_mean" (options offered) or "chosen" (what the
+    citizen picked from those options; `chosen` is None for "none of these").
+    """
+
+    kind: str
+    query: str
+    language: str
+    options: tuple[str, ...] = ()
+    chosen: str | None = None
+    score: float | None = None
+
+
 class Nlu(Protocol):
     """Ranks intents for a message."""
 
@@ -156,9 +172,13 @@ class ConversationStore(Protocol):
         ...
 
     async def commit_turn(
-        self, session: Session, message: InboundMessage, replies: Sequence[Reply]
+        self,
+        session: Session,
+        message: InboundMessage,
+        replies: Sequence[Reply],
+        events: Sequence[MatchEvent] = (),
     ) -> None:
-        """Save the session, the inbound message and the replies in one transaction."""
+        """Save the session, the inbound message, the replies and match events atomically."""
         ...
 
     async def append_outbound(self, conversation_id: str, replies: Sequence[Reply]) -> list[int]:

@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Protocol, runtime_checkable
 
 from bot.core.messages import Reply, utcnow
+from bot.core.ports import IntentScore
 from bot.core.turn import Turn
 
 logger = logging.getLogger(__name__)
@@ -76,6 +77,10 @@ class MissPolicy(Protocol):
         """Admit not knowing; after repeated misses offer a person."""
         ...
 
+    def followed(self, turn: Turn) -> None:
+        """Note which "did you mean" option the citizen took, if options were on screen."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class Bands:
@@ -85,6 +90,26 @@ class Bands:
     margin: float = 0.08
     suggest: float = 0.25
     max_suggestions: int = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What the bands make of a ranking: "answer" one intent, "suggest" options, or "miss"."""
+
+    kind: str
+    options: tuple[IntentScore, ...] = ()
+
+
+def decide(ranking: Sequence[IntentScore], bands: Bands) -> Decision:
+    """Apply the confidence bands to a ranking of answerable intents (best first)."""
+    if not ranking:
+        return Decision("miss")
+    top = ranking[0]
+    runner_up = ranking[1].confidence if len(ranking) > 1 else 0.0
+    if top.confidence >= bands.answer and top.confidence - runner_up >= bands.margin:
+        return Decision("answer", (top,))
+    options = tuple(s for s in ranking[: bands.max_suggestions] if s.confidence >= bands.suggest)
+    return Decision("suggest", options) if options else Decision("miss")
 
 
 def parse_payload(payload: str) -> tuple[str, str]:
@@ -102,8 +127,10 @@ class Router:
         misses: MissPolicy,
         bands: Bands | None = None,
         interrupts: Iterable[str] = (),
+        never_offer: Iterable[str] = ("out_of_scope",),
     ) -> None:
         self._handlers = list(handlers)
+        self._never_offer = set(never_offer)  # "out of scope" is not an option worth offering
         self._misses = misses
         self.bands = bands or Bands()
         self._interrupts = set(interrupts)
@@ -125,6 +152,7 @@ class Router:
     async def dispatch(self, turn: Turn) -> list[Reply]:
         """Run the turn through payloads, interrupts, the active flow, rules and the matcher."""
         flow = self._flow(turn)
+        self._misses.followed(turn)
         if turn.payload is not None:
             return await self._dispatch_payload(turn, turn.payload, flow)
         interrupts = () if flow is not None and getattr(flow, "blocks_interrupts", False) else (
@@ -175,24 +203,22 @@ class Router:
             if handler is not None:
                 return await handler.handle(turn, best)
         ranking = [s for s in turn.nlu.ranking if self.handler_for(s.name) is not None]
-        if not ranking:
-            return self._misses.miss(turn)
-        top = ranking[0]
-        runner_up = ranking[1].confidence if len(ranking) > 1 else 0.0
-        bands = self.bands
-        if top.confidence >= bands.answer and top.confidence - runner_up >= bands.margin:
+        decision = decide(ranking, self.bands)
+        if decision.kind == "answer":
+            top = decision.options[0]
             handler = self.handler_for(top.name)
             assert handler is not None
             return await handler.handle(turn, Match(top.confidence * 100, top.name))
-        options = [s for s in ranking[: bands.max_suggestions] if s.confidence >= bands.suggest]
-        if options:
+        if decision.kind == "suggest":
             titled = []
-            for option in options:
+            for option in decision.options:
                 handler = self.handler_for(option.name)
-                assert handler is not None
+                if handler is None or option.name in self._never_offer:
+                    continue
                 title = handler.title(option.name, turn)
                 titled.append((title, _payload_for(handler, option.name)))
-            return self._misses.did_you_mean(turn, titled)
+            if titled:
+                return self._misses.did_you_mean(turn, titled)
         return self._misses.miss(turn)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.core.messages import InboundMessage
-from bot.core.ports import ParseResult, Translations, Translator
+from bot.core.ports import MatchEvent, ParseResult, Translations, Translator
 from bot.core.session import Session
 
 
@@ -25,7 +25,7 @@ class Turn:
     nlu: ParseResult
     payload: str | None = None
     detected_language: str | None = None
-    notes: dict[str, object] = field(default_factory=dict)
+    events: list[MatchEvent] = field(default_factory=list)
 
     @property
     def t(self) -> Translator:

@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.core.messages import Choice, ChoicesReply, Reply, TextReply
+from bot.core.ports import MatchEvent
 from bot.core.routing import Match
 from bot.core.text import N_
 from bot.core.turn import Turn
 from bot.intents.base import Intent
 
 MISSES_BEFORE_OFFERING_A_PERSON = 2
+NONE_OF_THESE = "fallback:none"
+PENDING = "did_you_mean"
 
 
 class FallbackIntent(Intent):
@@ -25,16 +28,37 @@ class FallbackIntent(Intent):
 
     def did_you_mean(self, turn: Turn, options: Sequence[tuple[str, str]]) -> list[Reply]:
         """Offer the close candidates, plus a way out."""
-        turn.session.data["did_you_mean"] = {
-            "query": turn.text,
-            "options": [payload for _, payload in options],
-        }
+        payloads = [payload for _, payload in options]
+        language = turn.detected_language or turn.locale
+        turn.session.data[PENDING] = {"query": turn.text, "options": payloads,
+                                      "language": language}
+        top = turn.nlu.top
+        turn.events.append(MatchEvent("did_you_mean", turn.text, language, tuple(payloads),
+                                      score=top.confidence if top else None))
         choices = [Choice(title, payload) for title, payload in options]
-        choices.append(Choice(turn._("None of these"), "fallback:none"))
+        choices.append(Choice(turn._("None of these"), NONE_OF_THESE))
         return [ChoicesReply(turn._("I am not sure I understood. Did you mean:"), tuple(choices))]
+
+    def followed(self, turn: Turn) -> None:
+        """Record which offered option was taken ("none of these" included), then forget them."""
+        pending = turn.session.data.pop(PENDING, None)
+        if not pending or turn.payload is None:
+            return
+        options = tuple(pending.get("options", ()))
+        if turn.payload in options or turn.payload == NONE_OF_THESE:
+            chosen = None if turn.payload == NONE_OF_THESE else turn.payload.split(":", 1)[-1]
+            turn.events.append(MatchEvent("chosen", pending.get("query", ""),
+                                          pending.get("language", turn.locale), options, chosen))
 
     def miss(self, turn: Turn) -> list[Reply]:
         """Say honestly that there is no answer; after repeated misses offer a person."""
+        if turn.text and turn.payload is None:
+            top = turn.nlu.top
+            turn.events.append(MatchEvent(
+                "fallback", turn.text, turn.detected_language or turn.locale,
+                tuple(s.name for s in turn.nlu.ranking[:3]),
+                score=top.confidence if top else None,
+            ))
         turn.session.misses += 1
         if turn.session.misses >= MISSES_BEFORE_OFFERING_A_PERSON:
             return [

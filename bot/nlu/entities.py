@@ -5,16 +5,20 @@ from __future__ import annotations
 import re
 
 from bot.core.ports import Entity
+from privacy.redact import EMAIL, ID_NUMBER, MPESA_CODE, PHONE
 
-_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("reference", re.compile(r"\b([A-Z]{2,3})[-\s]?(20\d{2})[-\s]?(\d{6})\b", re.IGNORECASE)),
-    ("ticket", re.compile(r"\bT[-\s]?(\d{4,8})\b", re.IGNORECASE)),
-    ("phone", re.compile(r"(?<![\w+])(?:\+?254|0)\s?[17]\d{2}[\s-]?\d{3}[\s-]?\d{3}(?!\d)")),
-    (
-        "mpesa_code",
-        re.compile(r"\b(?=[A-Z0-9]{10}\b)(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{10}\b"),
-    ),
-    ("id_number", re.compile(r"(?<![\w-])\d{6,9}(?![\w-])")),
+REFERENCE = re.compile(r"\b([A-Z]{2,3})[-\s]?(20\d{2})[-\s]?(\d{6})\b", re.IGNORECASE)
+TICKET = re.compile(r"\bT[-\s]?(\d{4,8})\b", re.IGNORECASE)
+URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
+
+# Order matters: earlier kinds win where two shapes overlap.
+PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("reference", REFERENCE),
+    ("ticket", TICKET),
+    ("phone", PHONE),
+    ("mpesa_code", MPESA_CODE),
+    ("id_number", ID_NUMBER),
+    ("email", EMAIL),
 )
 
 
@@ -40,7 +44,7 @@ def _value(kind: str, match: re.Match[str]) -> str:
 def extract_entities(text: str) -> tuple[Entity, ...]:
     """Return the entities found in `text`, without overlaps, in order of appearance."""
     found: list[Entity] = []
-    for kind, pattern in _PATTERNS:
+    for kind, pattern in PATTERNS:
         for match in pattern.finditer(text):
             if any(match.start() < e.end and e.start < match.end() for e in found):
                 continue

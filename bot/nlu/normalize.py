@@ -6,16 +6,20 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 
+from bot.nlu.entities import REFERENCE, TICKET, URL
+from privacy.redact import EMAIL, ID_NUMBER, MPESA_CODE, PHONE
+
 # Placeholders keep the *kind* of a value (a reference, a phone) without its digits, which
-# are noise for intent matching and personal data besides.
+# are noise for intent matching and personal data besides. The "zz" names share no letters
+# with real words, so a placeholder never looks like a keyword of some article.
 _PLACEHOLDERS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"https?://\S+|www\.\S+", re.I), " urltoken "),
-    (re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b"), " emailtoken "),
-    (re.compile(r"\b[A-Z]{2,3}-\d{4}-\d{4,6}\b", re.I), " reftoken "),
-    (re.compile(r"\bT-\d{4,}\b", re.I), " tickettoken "),
-    (re.compile(r"(?<!\d)(?:\+?254|0)[17]\d{2}[\s-]?\d{3}[\s-]?\d{3}(?!\d)"), " phonetoken "),
-    (re.compile(r"\b(?=[A-Z0-9]{10}\b)(?=.*\d)(?=.*[A-Z])[A-Z0-9]{10}\b"), " mpesacodetoken "),
-    (re.compile(r"(?<!\d)\d{7,8}(?!\d)"), " idnumbertoken "),
+    (URL, " zzurl "),
+    (EMAIL, " zzemail "),
+    (REFERENCE, " zzref "),
+    (TICKET, " zzticket "),
+    (PHONE, " zzphone "),
+    (MPESA_CODE, " zzmpesa "),
+    (ID_NUMBER, " zzidno "),
 )
 _NON_WORD = re.compile(r"[^\w\s]|_")
 _REPEATS = re.compile(r"(\w)\1{2,}")

@@ -72,3 +72,18 @@ class InboundReceiptRow(Base):
     first_seq: Mapped[int] = mapped_column(Integer)
     last_seq: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class MatchEventRow(Base):
+    """A fallback, a "did you mean" or the option then chosen; the query is stored masked."""
+
+    __tablename__ = "bot_match_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    language: Mapped[str] = mapped_column(String(5))
+    query: Mapped[str] = mapped_column(String(1000))
+    options: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    chosen: Mapped[str | None] = mapped_column(String(120), default=None)
+    score: Mapped[float | None] = mapped_column(default=None)

@@ -10,9 +10,10 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.core.messages import InboundMessage, Reply, reply_from_dict, reply_to_dict, utcnow
-from bot.core.ports import ConcurrentUpdateError, LoggedMessage, PendingDelivery
+from bot.core.ports import ConcurrentUpdateError, LoggedMessage, MatchEvent, PendingDelivery
 from bot.core.session import Session
-from bot.storage.models import ConversationRow, InboundReceiptRow, MessageRow
+from bot.storage.models import ConversationRow, InboundReceiptRow, MatchEventRow, MessageRow
+from privacy import mask
 
 
 class SqlConversationStore:
@@ -60,9 +61,13 @@ class SqlConversationStore:
             return [reply_from_dict(r.body) for r in rows]
 
     async def commit_turn(
-        self, session: Session, message: InboundMessage, replies: Sequence[Reply]
+        self,
+        session: Session,
+        message: InboundMessage,
+        replies: Sequence[Reply],
+        events: Sequence[MatchEvent] = (),
     ) -> None:
-        """Save session, inbound message, replies and the handled-id receipt atomically."""
+        """Save session, inbound message, replies, match events and the receipt atomically."""
         inbound: dict[str, Any] = {"kind": "text", "text": message.text}
         if message.choice:
             inbound["choice"] = message.choice
@@ -70,6 +75,17 @@ class SqlConversationStore:
         async with self._sessions() as db, db.begin():
             await self._save_session(db, session)
             first, last = await self._append(db, session.conversation_id, bodies, session.channel)
+            for event in events:
+                db.add(
+                    MatchEventRow(
+                        kind=event.kind,
+                        language=event.language,
+                        query=mask(event.query)[:1000],
+                        options={"options": list(event.options)},
+                        chosen=event.chosen,
+                        score=event.score,
+                    )
+                )
             if message.message_id:
                 db.add(
                     InboundReceiptRow(
@@ -153,6 +169,19 @@ class SqlConversationStore:
                 select(MessageRow).where(and_(*conditions)).order_by(MessageRow.seq).limit(limit)
             )
             return [LoggedMessage(r.seq, r.direction, r.body, r.created_at) for r in rows]
+
+    async def match_events(self, since: datetime | None = None) -> list[MatchEvent]:
+        """Return the recorded match events, oldest first (for the gap report)."""
+        query = select(MatchEventRow).order_by(MatchEventRow.id)
+        if since is not None:
+            query = query.where(MatchEventRow.created_at >= since)
+        async with self._sessions() as db:
+            rows = await db.scalars(query)
+            return [
+                MatchEvent(r.kind, r.query, r.language, tuple(r.options.get("options", ())),
+                           r.chosen, r.score)
+                for r in rows
+            ]
 
     async def erase_conversation(self, conversation_id: str) -> None:
         """Delete a conversation's transcript and session (data-rights erasure)."""

@@ -74,6 +74,9 @@ class Misses:
     def miss(self, turn: Turn) -> list[Reply]:
         return [TextReply("miss")]
 
+    def followed(self, turn: Turn) -> None:
+        return None
+
 
 def make_turn(text: str, ranking: Sequence[tuple[str, float]] = (), *, payload: str | None = None,
               session: Session | None = None) -> Turn:

@@ -1,0 +1,1 @@
+"""Tools for content editors: lint, regression test, explain, gap report."""

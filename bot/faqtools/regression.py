@@ -1,0 +1,54 @@
+"""The regression table built from the content: every example and extra case reaches its article."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.knowledge import Knowledge
+from bot.nlu.matcher import KnowledgeMatcher
+
+
+@dataclass(frozen=True, slots=True)
+class RegressionCase:
+    """A question that must reach `expected`; `learnt` is False for held-out `tests:` cases."""
+
+    text: str
+    expected: str
+    language: str
+    path: str
+    learnt: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RegressionResult:
+    """A case with what the matcher answered."""
+
+    case: RegressionCase
+    answered: str
+    confidence: float
+
+    @property
+    def passed(self) -> bool:
+        """Return True when the case reached its own article."""
+        return self.answered == self.case.expected
+
+
+def regression_cases(knowledge: Knowledge) -> list[RegressionCase]:
+    """Return every article question and every extra `tests:` case, in both languages."""
+    cases = []
+    for (article_id, language), article in sorted(knowledge.articles.items()):
+        cases += [RegressionCase(q, article_id, language, article.path, True)
+                  for q in article.questions]
+        cases += [RegressionCase(q, article_id, language, article.path, False)
+                  for q in article.extra_cases]
+    return cases
+
+
+def run_regression(matcher: KnowledgeMatcher) -> list[RegressionResult]:
+    """Ask every case and record the top answer."""
+    results = []
+    for case in regression_cases(matcher.knowledge):
+        top = matcher.parse(case.text, case.language).top
+        answered = (top.name, top.confidence) if top else ("", 0.0)
+        results.append(RegressionResult(case, *answered))
+    return results
