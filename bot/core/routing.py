@@ -150,6 +150,16 @@ class Router:
         return handler if isinstance(handler, FlowHandler) else None
 
     async def dispatch(self, turn: Turn) -> list[Reply]:
+        """Run the turn, then any follow-up a handler asked for (at most a few, in order)."""
+        replies = await self._dispatch_once(turn)
+        for _ in range(3):
+            if turn.follow_up is None:
+                break
+            turn.payload, turn.follow_up = turn.follow_up, None
+            replies += await self._dispatch_payload(turn, turn.payload, self._flow(turn))
+        return replies
+
+    async def _dispatch_once(self, turn: Turn) -> list[Reply]:
         """Run the turn through payloads, interrupts, the active flow, rules and the matcher."""
         flow = self._flow(turn)
         self._misses.followed(turn)

@@ -26,6 +26,7 @@ class Turn:
     payload: str | None = None
     detected_language: str | None = None
     events: list[MatchEvent] = field(default_factory=list)
+    follow_up: str | None = None  # a payload to run next in the same turn (resume after sign-in)
 
     @property
     def t(self) -> Translator:

@@ -162,3 +162,15 @@ async def test_router_expired_flow_apologises_and_routes_normally(router: Router
 def test_parse_payload_splits_on_first_colon() -> None:
     assert parse_payload("faq:a:b") == ("faq", "a:b")
     assert parse_payload("menu") == ("menu", "")
+
+
+class Chainer(Simple):
+    async def handle(self, turn: Turn, match: Match) -> list[Reply]:
+        turn.follow_up = "faq:after-sign-in"
+        return [TextReply("signed in")]
+
+
+async def test_router_runs_follow_up_payload_in_the_same_turn() -> None:
+    router = Router([Chainer("link"), Simple("faq")], Misses(), Bands())
+    replies = await router.dispatch(make_turn("", payload="link"))
+    assert [r.text for r in replies] == ["signed in", "faq:after-sign-in"]
