@@ -36,8 +36,12 @@ def upgrade_database(settings: BackendSettings) -> None:
 @click.command("backend")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
-@click.option("--migrate/--no-migrate", default=True, show_default=True,
-              help="Run database migrations before starting.")
+@click.option(
+    "--migrate/--no-migrate",
+    default=True,
+    show_default=True,
+    help="Run database migrations before starting.",
+)
 @click.option("--log-level", default="INFO", show_default=True)
 def backend_command(host: str, port: int, migrate: bool, log_level: str) -> None:
     """Run the backend service alone (uvicorn)."""
@@ -50,8 +54,7 @@ def backend_command(host: str, port: int, migrate: bool, log_level: str) -> None
     settings = get_settings()
     if migrate:
         upgrade_database(settings)
-    uvicorn.run(create_app(settings), host=host, port=port, log_config=config,
-                proxy_headers=True)
+    uvicorn.run(create_app(settings), host=host, port=port, log_config=config, proxy_headers=True)
 
 
 @click.command("seed")

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 logger = logging.getLogger(__name__)
@@ -148,6 +149,22 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _on_data_error(request: Request, exc: Exception) -> JSONResponse:
+    # The database refused a value (NUL byte, number out of range...): bad input, not a bug.
+    logger.info("Database refused a value on %s %s", request.method, request.url.path)
+    return JSONResponse(
+        problem_body(
+            422,
+            "validation-error",
+            "A value in the request cannot be used.",
+            request.url.path,
+            errors=[],
+        ),
+        status_code=422,
+        media_type=PROBLEM_MEDIA_TYPE,
+    )
+
+
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
     logger.exception("Unhandled error on %s %s", request.method, request.url.path)
     return JSONResponse(
@@ -162,4 +179,5 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, _on_problem)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http)
+    app.add_exception_handler(DataError, _on_data_error)
     app.add_exception_handler(Exception, _on_unexpected)

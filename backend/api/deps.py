@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Path, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
@@ -23,6 +23,9 @@ _service_key_header = APIKeyHeader(
 )
 _bearer = HTTPBearer(auto_error=False, description="Citizen token from /auth/otp/verify")
 _LAST_USED_GRANULARITY = timedelta(minutes=1)
+MAX_ID = 2**31 - 1  # ids are 32-bit integers; bigger numbers are bad input, not a 500
+
+DbId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 # Dependencies that do no I/O are `async def` so FastAPI does not hop to a worker thread for

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from backend.domain import ContactPreference, ReportCategory, ReportStatus, Severity
+from backend.services.daraja import EAT
 
 
 class SecurityReportIn(BaseModel):
@@ -23,6 +24,21 @@ class SecurityReportIn(BaseModel):
     )
     contact_preference: ContactPreference = ContactPreference.CHAT
     anonymous: bool = False
+
+    @field_validator("occurred_at")
+    @classmethod
+    def _assume_kenyan_time(cls, value: datetime | None) -> datetime | None:
+        """Read a time without a zone as Kenyan time (EAT), as the citizen meant it."""
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=EAT)
+        return value
+
+    @field_validator("description", "occurred_text", "transaction_reference")
+    @classmethod
+    def _no_nul(cls, value: str | None) -> str | None:
+        if value is not None and "\x00" in value:
+            raise ValueError("must not contain NUL characters")
+        return value
 
 
 class SecurityReportOut(BaseModel):

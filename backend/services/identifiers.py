@@ -8,7 +8,7 @@ from typing import Literal
 
 _PHONE = re.compile(r"^(?:\+?254|0)([17]\d{8})$")
 _ID_NUMBER = re.compile(r"^\d{6,9}$")
-_CHAT_IDENTITY = re.compile(r"^([a-z][a-z0-9_-]{1,31}):(\S{1,160})$")
+_CHAT_IDENTITY = re.compile(r"^([a-z][a-z0-9_-]{1,31}):([\x21-\x7e]{1,160})$")
 
 
 def normalize_phone(raw: str) -> str | None:

@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from backend.api.deps import ContainerDep, SessionDep
+from backend.api.deps import ContainerDep, DbId, SessionDep
 from backend.crud.outbox import messages_to
 from backend.domain import PaymentMethod, PaymentStatus
 from backend.models import Payment
@@ -73,7 +73,7 @@ def _card_payment(session: SessionDep, payment_id: int) -> Payment:
 
 
 @router.get("/card/{payment_id}", response_class=HTMLResponse)
-def card_checkout(payment_id: int, container: ContainerDep, session: SessionDep) -> HTMLResponse:
+def card_checkout(payment_id: DbId, container: ContainerDep, session: SessionDep) -> HTMLResponse:
     """Show the simulated hosted card checkout with Pay and Fail buttons."""
     payment = _card_payment(session, payment_id)
     settings = container.settings
@@ -97,7 +97,7 @@ def card_checkout(payment_id: int, container: ContainerDep, session: SessionDep)
 
 @router.post("/card/{payment_id}/{outcome}")
 def card_outcome(
-    payment_id: int, outcome: str, container: ContainerDep, session: SessionDep
+    payment_id: DbId, outcome: str, container: ContainerDep, session: SessionDep
 ) -> RedirectResponse:
     """Complete (pay) or decline (fail) the simulated card payment, then show the result."""
     if outcome not in {"pay", "fail"}:

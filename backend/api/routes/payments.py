@@ -12,6 +12,7 @@ from backend.api.deps import (
     CitizenContext,
     CitizenDep,
     ContainerDep,
+    DbId,
     IdempotencyKeyDep,
     SessionDep,
     require_scope,
@@ -57,7 +58,7 @@ def list_bills(
 
 @router.get("/bills/{bill_id}")
 def get_bill(
-    bill_id: int, ctx: CitizenDep, container: ContainerDep, session: SessionDep
+    bill_id: DbId, ctx: CitizenDep, container: ContainerDep, session: SessionDep
 ) -> BillOut:
     """Show one bill."""
     bill = crud.get_bill(session=session, citizen_id=ctx.citizen.id, bill_id=bill_id)
@@ -74,7 +75,7 @@ def get_bill(
     responses={200: {"model": PaymentOut, "description": "An attempt was already under way"}},
 )
 def start_payment(
-    bill_id: int,
+    bill_id: DbId,
     body: PaymentStartIn,
     key: IdempotencyKeyDep,
     ctx: PayScopeDep,
@@ -137,7 +138,7 @@ def list_payments(
 
 @router.get("/payments/{payment_id}")
 def get_payment(
-    payment_id: int, ctx: CitizenDep, container: ContainerDep, session: SessionDep
+    payment_id: DbId, ctx: CitizenDep, container: ContainerDep, session: SessionDep
 ) -> PaymentOut:
     """Show a payment; a late M-Pesa callback is covered by asking Daraja (STK query)."""
     payment = crud.get_payment(session=session, citizen_id=ctx.citizen.id, payment_id=payment_id)

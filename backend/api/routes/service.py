@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from sqlalchemy import func, select
 
 from backend.api import presenters
-from backend.api.deps import ContainerDep, ServiceAuthDep, SessionDep
+from backend.api.deps import MAX_ID, ContainerDep, DbId, ServiceAuthDep, SessionDep
 from backend.crud import audit
 from backend.crud.catalogue import list_services
 from backend.crud.events import events_after
@@ -33,7 +33,7 @@ def catalogue(session: SessionDep, _service: ServiceAuthDep) -> list[ServiceOut]
 def list_events(
     session: SessionDep,
     _service: ServiceAuthDep,
-    after: Annotated[int, Query(ge=0, description="Last event id already handled")] = 0,
+    after: Annotated[int, Query(ge=0, le=MAX_ID, description="Last event id already handled")] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> EventsPage:
     """Return events with id > `after`, oldest first; keep `next_after` as the cursor."""
@@ -57,7 +57,7 @@ def list_events(
 
 @router.get("/service/citizens/{citizen_id}/chat-identities")
 def chat_identities(
-    citizen_id: int, container: ContainerDep, session: SessionDep, service: ServiceAuthDep
+    citizen_id: DbId, container: ContainerDep, session: SessionDep, service: ServiceAuthDep
 ) -> ChatIdentitiesOut:
     """Return the chats where the citizen holds a live token, most recently used first."""
     citizen = session.get(Citizen, citizen_id)

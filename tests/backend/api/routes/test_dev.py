@@ -86,3 +86,41 @@ def test_bad_bodies_never_give_500(client: httpx.Client, content: bytes) -> None
                            headers={"Content-Type": "application/json"})
     problem = assert_problem(response, 422, "validation-error")
     assert problem["errors"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/me/bills/99999999999999999999", "/api/v1/me/payments/0",
+     "/api/v1/me/bills/-1", "/api/v1/service/citizens/9223372036854775808/chat-identities"],
+)
+def test_out_of_range_ids_are_validation_errors(
+    client: httpx.Client, container: Container, path: str
+) -> None:
+    from tests.backend.helpers import issue_token
+
+    headers = issue_token(container, make_citizen(container))
+    assert_problem(client.get(path, headers=headers), 422, "validation-error")
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/me/applications/PP%00X", "/api/v1/me/receipts/A%00B",
+             "/api/v1/me/security-reports/SR%00"])
+def test_nul_bytes_in_paths_never_give_500(
+    client: httpx.Client, container: Container, path: str
+) -> None:
+    from tests.backend.helpers import issue_token
+
+    headers = issue_token(container, make_citizen(container))
+    assert client.get(path, headers=headers).status_code in {404, 422}
+
+
+def test_nul_bytes_and_naive_times_in_reports(client: httpx.Client) -> None:
+    bad = client.post("/api/v1/security-reports",
+                      json={"category": "other", "description": "a\u0000b"})
+    assert_problem(bad, 422, "validation-error")
+    naive = client.post("/api/v1/security-reports", json={
+        "category": "other", "description": "x", "occurred_at": "2025-06-01T09:30:00"})
+    assert naive.status_code == 201
+    chat = client.post("/api/v1/auth/otp/request",
+                       json={"identifier": "12345678", "chat_identity": "telegram:a\u0000"})
+    assert_problem(chat, 422, "validation-error")
