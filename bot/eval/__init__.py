@@ -1,0 +1,1 @@
+"""Evaluate the intent matcher on public benchmarks and JSONL cases, beside two references."""

@@ -1,0 +1,86 @@
+"""Render evaluation results as the Markdown of docs/benchmarks.md."""
+
+from __future__ import annotations
+
+import os
+import platform
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from bot.eval.runner import DatasetResult, SystemResult
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.1f}"
+
+
+def machine_info() -> str:
+    """Describe the machine the figures were measured on."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            names = [line.split(":", 1)[1].strip() for line in handle
+                     if line.startswith("model name")]
+        cpu = names[0] if names else cpu
+    except OSError:
+        pass
+    return (f"{cpu}, {os.cpu_count()} cores (shared), Python {platform.python_version()}, "
+            f"{platform.system()} {platform.release()}")
+
+
+def _row(result: SystemResult, oos: bool) -> str:
+    s = result.scores
+    cells = [result.system, _pct(s.in_scope_accuracy if oos else s.accuracy)]
+    if oos:
+        groups = " / ".join(f"{g} {_pct(v)}" for g, v in s.oos_recall_by_group.items())
+        cells += [_pct(s.oos_recall) + (f" ({groups})" if len(s.oos_recall_by_group) > 1 else ""),
+                  _pct(s.oos_precision), _pct(s.accuracy),
+                  "–" if result.threshold is None else f"{result.threshold:.3f}"]
+    cells += [_pct(s.macro_f1), f"{result.fit_seconds:.1f}",
+              f"{result.latency.median_ms:.2f} / {result.latency.p95_ms:.2f} / "
+              f"{result.latency.p99_ms:.2f}"]
+    return "| " + " | ".join(cells) + " |"
+
+
+def dataset_section(result: DatasetResult) -> list[str]:
+    """Return the Markdown lines for one dataset: a table, then our model's top confusions."""
+    oos = bool(result.oos_mode) or any(r.scores.oos_recall is not None for r in result.results)
+    sizes = ", ".join(f"{k} {v}" for k, v in result.sizes.items() if v)
+    lines = [f"### {result.dataset}", "", f"Split sizes: {sizes}."]
+    if result.notes:
+        lines.append(f"Notes: {result.notes}.")
+    if result.oos_mode:
+        lines.append(f"Out of scope: {result.oos_mode}.")
+    header = ["system", "in-scope acc %" if oos else "accuracy %"]
+    if oos:
+        header += ["OOS recall %", "OOS precision %", "overall acc %", "threshold"]
+    header += ["macro-F1 %", "fit s", "rank ms median / p95 / p99"]
+    lines += ["", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += [_row(r, oos) for r in result.results]
+    for r in result.results:
+        if len(r.scores.by_language) > 1:
+            langs = ", ".join(f"{k} {_pct(v)}" for k, v in r.scores.by_language.items())
+            lines.append(f"\n{r.system} by language: {langs}.")
+    ours = result.results[0]
+    if ours.scores.confusions:
+        lines += ["", f"Most confused pairs for {ours.system} (expected → predicted, count): "
+                  + "; ".join(f"{g} → {p} ({n})" for g, p, n in ours.scores.confusions) + "."]
+    return [*lines, ""]
+
+
+def render(results: Sequence[DatasetResult], command: str, preamble: str = "") -> str:
+    """Return the whole report with the command that produced it, the date and the machine."""
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        "# Matcher benchmarks", "",
+        f"Produced by `{command}` on {now}.", "",
+        f"Machine: {machine_info()}. Latency is per single-threaded `rank(text, k=1)` call "
+        "on the test texts; fit is wall-clock seconds; the machine is shared, so times are noisy.",
+        "",
+    ]
+    if preamble:
+        lines += [preamble.strip(), ""]
+    lines += ["## Results", ""]
+    for result in results:
+        lines += dataset_section(result)
+    return "\n".join(lines).rstrip() + "\n"
