@@ -43,6 +43,29 @@ class BackendLink(BaseModel):
     timeout_seconds: float = 5.0
 
 
+class TelegramSettings(BaseModel):
+    """The Telegram bot: its token, how updates arrive, and where the Bot API is."""
+
+    token: SecretStr | None = None
+    webhook_secret: SecretStr | None = None
+    mode: Literal["polling", "webhook"] = "polling"
+    api_base_url: str = "https://api.telegram.org"
+    poll_timeout_seconds: int = Field(default=25, ge=0, le=50)
+
+
+class WhatsAppSettings(BaseModel):
+    """The WhatsApp Cloud API number, its webhook secrets and the template for late pushes."""
+
+    access_token: SecretStr | None = None
+    app_secret: SecretStr | None = None
+    verify_token: SecretStr | None = None
+    phone_number_id: str | None = None
+    api_base_url: str = "https://graph.facebook.com"
+    api_version: str = "v23.0"
+    template_name: str | None = None
+    template_language: str = "en"
+
+
 class BotSettings(BaseSettings):
     """Everything the assistant process needs; build one in the composition root."""
 
@@ -62,6 +85,8 @@ class BotSettings(BaseSettings):
     web: WebSettings = Field(default_factory=WebSettings)
     matching: MatchingSettings = Field(default_factory=MatchingSettings)
     backend: BackendLink = Field(default_factory=BackendLink)
+    telegram: TelegramSettings = Field(default_factory=TelegramSettings)
+    whatsapp: WhatsAppSettings = Field(default_factory=WhatsAppSettings)
 
     @model_validator(mode="after")
     def _refuse_development_secrets_in_production(self) -> BotSettings:
