@@ -2,31 +2,77 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from typing import Protocol
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 
 from bot.app import Runtime
 from bot.channels.nlu_api import create_nlu_router
+from bot.channels.telegram import build_telegram_channel
 from bot.channels.webchat import create_webchat_router
+from bot.channels.whatsapp import build_whatsapp_channel
 
 
-def create_bot_app(runtime: Runtime) -> FastAPI:
-    """Build the FastAPI app of the assistant; it closes the runtime on shutdown."""
+class PushChannel(Protocol):
+    """A channel with its own API (Telegram, WhatsApp): optional webhook routes, a lifecycle."""
+
+    name: str
+    router: APIRouter | None
+
+    async def start(self) -> None:
+        """Register with the platform and start taking messages in."""
+        ...
+
+    async def stop(self) -> None:
+        """Stop taking messages in."""
+        ...
+
+    async def close(self) -> None:
+        """Release the channel's connections (after the runtime stopped sending)."""
+        ...
+
+
+def configured_channels(runtime: Runtime) -> list[PushChannel]:
+    """Build the Telegram and WhatsApp channels whose settings are complete."""
+    built: list[PushChannel | None] = [
+        build_telegram_channel(runtime), build_whatsapp_channel(runtime)
+    ]
+    return [channel for channel in built if channel is not None]
+
+
+def create_bot_app(runtime: Runtime, channels: Sequence[PushChannel] | None = None) -> FastAPI:
+    """Build the FastAPI app of the assistant; it closes the runtime on shutdown.
+
+    `channels` default to those configured in the runtime's settings.
+    """
+    pushing = list(configured_channels(runtime) if channels is None else channels)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        for channel in pushing:
+            await channel.start()
         await runtime.start()
-        yield
-        await runtime.close()
+        try:
+            yield
+        finally:
+            for channel in pushing:
+                await channel.stop()
+            await runtime.close()
+            for channel in pushing:
+                await channel.close()
 
     app = FastAPI(title="Msaidizi assistant", version="0.1.0", lifespan=lifespan)
     app.state.runtime = runtime
+    app.state.channels = pushing
     app.include_router(
         create_webchat_router(runtime.conversation, runtime.store, runtime.signal)
     )
     app.include_router(create_nlu_router(runtime.knowledge))
+    for channel in pushing:
+        if channel.router is not None:
+            app.include_router(channel.router)
 
     @app.get("/health", tags=["health"])
     async def health() -> dict[str, object]:

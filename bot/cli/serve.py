@@ -6,7 +6,9 @@ import click
 import uvicorn
 
 from bot.app import build_runtime
+from bot.channels.telegram import telegram_status
 from bot.channels.web import create_bot_app
+from bot.channels.whatsapp import whatsapp_status
 from bot.config import get_settings
 from bot.logs import configure_logging
 
@@ -26,6 +28,8 @@ def serve_command(host: str | None, port: int | None) -> None:
     app = create_bot_app(runtime)
     base = settings.web.base_url
     click.echo(f"Msaidizi is running:\n  Web chat:  {base}/\n  NLU API:   {base}/model/parse")
+    click.echo(f"  Telegram:  {telegram_status(settings)}")
+    click.echo(f"  WhatsApp:  {whatsapp_status(settings)}")
     uvicorn.run(
         app, host=settings.web.host, port=settings.web.port, log_config=None, ws="websockets-sansio"
     )
