@@ -157,7 +157,7 @@ CITIZENS: tuple[CitizenSeed, ...] = (
 )
 
 # The path from draft to each status; payment happens between pending_payment and submitted.
-_PATHS: dict[ApplicationStatus, tuple[ApplicationStatus, ...]] = {
+STATUS_PATHS: dict[ApplicationStatus, tuple[ApplicationStatus, ...]] = {
     S.DRAFT: (),
     S.PENDING_PAYMENT: (S.PENDING_PAYMENT,),
     S.SUBMITTED: (S.PENDING_PAYMENT, S.SUBMITTED),
@@ -212,7 +212,7 @@ def _advance(
     settings: BackendSettings,
     start: datetime,
 ) -> None:
-    for step, status in enumerate(_PATHS[spec.status], start=1):
+    for step, status in enumerate(STATUS_PATHS[spec.status], start=1):
         when = start + timedelta(days=step)
         if status is S.SUBMITTED:  # paying submits the application
             bill = issue_bill(

@@ -187,6 +187,9 @@ def require_scope(scope: str) -> Callable[[CitizenContext], Awaitable[CitizenCon
     return check
 
 
+ReaderDep = Annotated[CitizenContext, Depends(require_scope("citizen:read"))]
+
+
 async def idempotency_key(
     key: Annotated[
         str | None,

@@ -7,27 +7,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend.config import BackendSettings
-from backend.crud.events import append_event
 from backend.domain import (
-    MPESA_RESULT_REASONS,
-    ApplicationStatus,
     BillStatus,
-    EventType,
     FailureReason,
     PaymentMethod,
     PaymentStatus,
 )
-from backend.models import Bill, Payment, Receipt
+from backend.models import Bill, Payment
 from backend.problems import ProblemError
-from backend.services.applications import change_status
 from backend.services.callbacks import StkCallback
 from backend.services.daraja import DarajaError, StkGateway
-from backend.services.references import OWN_RECEIPT_PREFIX, new_reference
+from backend.services.settlement import apply_result, record_failure, record_success
 from privacy import mask
 
 logger = logging.getLogger(__name__)
@@ -191,7 +186,7 @@ class PaymentService:
             return pending
         # Daraja gives up on a prompt after about a minute; an attempt this old lost its
         # callback. A late success callback is still honoured (see record_callback).
-        self._fail(
+        record_failure(
             session=session,
             payment=pending,
             reason=FailureReason.EXPIRED,
@@ -219,7 +214,7 @@ class PaymentService:
             )
             session.rollback()
             return False
-        changed = self._apply_result(
+        changed = apply_result(
             session=session,
             payment=payment,
             result_code=callback.result_code,
@@ -230,50 +225,6 @@ class PaymentService:
         )
         session.commit()
         return changed
-
-    def _apply_result(
-        self,
-        *,
-        session: Session,
-        payment: Payment,
-        result_code: int,
-        result_desc: str,
-        receipt: str | None,
-        amount: int | None,
-        now: datetime,
-    ) -> bool:
-        late_success = (
-            result_code == 0
-            and payment.status == PaymentStatus.FAILED
-            and payment.failure_reason == FailureReason.EXPIRED
-        )
-        if payment.status != PaymentStatus.PENDING and not late_success:
-            if payment.status == PaymentStatus.SUCCEEDED and receipt and not payment.mpesa_receipt:
-                payment.mpesa_receipt = receipt  # a query settled it first, without a receipt
-            return False
-        if result_code != 0:
-            reason = MPESA_RESULT_REASONS.get(result_code, FailureReason.OTHER)
-            self._fail(
-                session=session,
-                payment=payment,
-                reason=reason,
-                result_code=result_code,
-                result_desc=result_desc,
-                now=now,
-            )
-            return True
-        if amount is not None and amount != payment.amount_kes:
-            logger.warning("Payment %s: paid %s, billed %s", payment.id, amount, payment.amount_kes)
-        payment.mpesa_receipt = receipt
-        self._succeed(
-            session=session,
-            payment=payment,
-            receipt_no=receipt,
-            result_code=0,
-            result_desc=result_desc,
-            now=now,
-        )
-        return True
 
     def settle_card(self, *, session: Session, payment_id: int, success: bool) -> Payment | None:
         """Finish a simulated card checkout; replays change nothing."""
@@ -287,7 +238,7 @@ class PaymentService:
             return None
         if payment.status == PaymentStatus.PENDING:
             if success:
-                self._succeed(
+                record_success(
                     session=session,
                     payment=payment,
                     receipt_no=None,
@@ -296,7 +247,7 @@ class PaymentService:
                     now=now,
                 )
             else:
-                self._fail(
+                record_failure(
                     session=session,
                     payment=payment,
                     reason=FailureReason.CARD_DECLINED,
@@ -331,7 +282,7 @@ class PaymentService:
         )
         session.add(payment)
         session.flush()
-        self._succeed(
+        record_success(
             session=session,
             payment=payment,
             receipt_no=receipt_no,
@@ -364,7 +315,7 @@ class PaymentService:
             select(Payment).where(Payment.id == payment.id).with_for_update(of=Payment)
         )
         assert locked is not None
-        self._apply_result(
+        apply_result(
             session=session,
             payment=locked,
             result_code=answer.result_code,
@@ -377,100 +328,3 @@ class PaymentService:
         return locked
 
     # ----------------------------------------------------------------- helpers
-    def _succeed(
-        self,
-        *,
-        session: Session,
-        payment: Payment,
-        receipt_no: str | None,
-        result_code: int | None,
-        result_desc: str,
-        now: datetime,
-    ) -> None:
-        payment.status = PaymentStatus.SUCCEEDED
-        payment.failure_reason = None
-        payment.result_code, payment.result_desc = result_code, result_desc[:300]
-        payment.completed_at = now
-        number = receipt_no or new_reference(session=session, prefix=OWN_RECEIPT_PREFIX, now=now)
-        session.add(
-            Receipt(
-                receipt_no=number,
-                payment_id=payment.id,
-                bill_id=payment.bill_id,
-                citizen_id=payment.citizen_id,
-                amount_kes=payment.amount_kes,
-                method=payment.method,
-                issued_at=now,
-            )
-        )
-        bill = session.scalar(
-            select(Bill).where(Bill.id == payment.bill_id).with_for_update(of=Bill)
-        )
-        assert bill is not None
-        if bill.status == BillStatus.PAID:
-            logger.warning("Bill %s paid twice (payment %s): refund needed", bill.id, payment.id)
-        else:
-            bill.status, bill.paid_at = BillStatus.PAID, now
-            session.execute(
-                update(Payment)
-                .where(
-                    Payment.bill_id == bill.id, Payment.status == PaymentStatus.AWAITING_TRANSFER
-                )
-                .values(status=PaymentStatus.CANCELLED)
-            )
-        session.flush()
-        append_event(
-            session=session,
-            type=EventType.PAYMENT_SUCCEEDED,
-            citizen_id=payment.citizen_id,
-            payload={
-                "payment_id": payment.id,
-                "bill_id": bill.id,
-                "application_reference": bill.application.reference,
-                "amount_kes": payment.amount_kes,
-                "method": payment.method,
-                "receipt_no": number,
-            },
-            now=now,
-        )
-        application = bill.application
-        if application.status == ApplicationStatus.PENDING_PAYMENT:
-            change_status(
-                session=session,
-                application=application,
-                to=ApplicationStatus.SUBMITTED,
-                note="Payment received. Your application has been submitted.",
-                now=now,
-                actor="system",
-            )
-
-    def _fail(
-        self,
-        *,
-        session: Session,
-        payment: Payment,
-        reason: FailureReason,
-        result_code: int | None,
-        result_desc: str,
-        now: datetime,
-    ) -> None:
-        payment.status = PaymentStatus.FAILED
-        payment.failure_reason = reason
-        payment.result_code, payment.result_desc = result_code, result_desc[:300]
-        payment.completed_at = now
-        session.flush()
-        append_event(
-            session=session,
-            type=EventType.PAYMENT_FAILED,
-            citizen_id=payment.citizen_id,
-            payload={
-                "payment_id": payment.id,
-                "bill_id": payment.bill_id,
-                "application_reference": payment.bill.application.reference,
-                "amount_kes": payment.amount_kes,
-                "method": payment.method,
-                "reason": reason.value,
-                "result_code": result_code,
-            },
-            now=now,
-        )

@@ -18,7 +18,7 @@ from backend.crud.tokens import create_token
 from backend.domain import DEFAULT_SCOPES, ApplicationStatus, IdType, Language, PaymentMethod
 from backend.domain import RequiredAction as RA
 from backend.models import Application, Bill, Citizen
-from backend.seed import _PATHS
+from backend.seed import STATUS_PATHS
 from backend.services.applications import change_status, create_application, issue_bill
 
 SERVICE_HEADERS = {"X-Service-Key": "dev-service-key"}
@@ -68,7 +68,7 @@ def make_application(container: Container, citizen: Citizen, *, service: str = "
         assert svc is not None
         app = create_application(session=session, citizen=citizen, service=svc, now=now)
         payments: PaymentService = container.payments
-        for step in _PATHS[status]:
+        for step in STATUS_PATHS[status]:
             now += timedelta(hours=1)
             if step is ApplicationStatus.SUBMITTED:
                 bill = issue_bill(session=session, application=app, paybill="222222", now=now)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from backend.api import presenters
-from backend.api.deps import CitizenDep, ContainerDep, SessionDep
+from backend.api.deps import ContainerDep, ReaderDep, SessionDep
 from backend.crud import applications as crud
 from backend.problems import ProblemError
 from backend.schemas.applications import ApplicationDetailOut, ApplicationOut
@@ -19,7 +19,7 @@ router = APIRouter(
 
 @router.get("")
 def list_applications(
-    ctx: CitizenDep, container: ContainerDep, session: SessionDep
+    ctx: ReaderDep, container: ContainerDep, session: SessionDep
 ) -> list[ApplicationOut]:
     """List the citizen's applications, newest first."""
     items = crud.list_for_citizen(session=session, citizen_id=ctx.citizen.id)
@@ -32,7 +32,7 @@ def list_applications(
 
 @router.get("/{reference}")
 def get_application(
-    reference: str, ctx: CitizenDep, container: ContainerDep, session: SessionDep
+    reference: str, ctx: ReaderDep, container: ContainerDep, session: SessionDep
 ) -> ApplicationDetailOut:
     """Show one application; another citizen's reference answers 404."""
     item = crud.get_for_citizen(session=session, citizen_id=ctx.citizen.id, reference=reference)

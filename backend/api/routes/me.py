@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from sqlalchemy import select
 
 from backend.api import presenters
-from backend.api.deps import CitizenDep, ContainerDep, SessionDep
+from backend.api.deps import ContainerDep, ReaderDep, SessionDep
 from backend.crud import applications as app_crud
 from backend.crud import payments as pay_crud
 from backend.crud import security_reports as report_crud
@@ -19,7 +19,7 @@ router = APIRouter(prefix="/api/v1/me", tags=["me"], responses=PROBLEM_RESPONSES
 
 
 @router.get("")
-def get_profile(ctx: CitizenDep, container: ContainerDep, session: SessionDep) -> ProfileOut:
+def get_profile(ctx: ReaderDep, container: ContainerDep, session: SessionDep) -> ProfileOut:
     """Show the citizen's profile, identifiers masked."""
     ctx.audit(session, container, "profile")
     session.commit()
@@ -27,7 +27,7 @@ def get_profile(ctx: CitizenDep, container: ContainerDep, session: SessionDep) -
 
 
 @router.get("/data")
-def get_my_data(ctx: CitizenDep, container: ContainerDep, session: SessionDep) -> MyDataOut:
+def get_my_data(ctx: ReaderDep, container: ContainerDep, session: SessionDep) -> MyDataOut:
     """Export everything held about the citizen, unmasked (right of access)."""
     citizen, now = ctx.citizen, container.clock()
     applications = app_crud.list_for_citizen(session=session, citizen_id=citizen.id)

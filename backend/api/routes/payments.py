@@ -10,10 +10,10 @@ from fastapi.responses import JSONResponse
 from backend.api import presenters
 from backend.api.deps import (
     CitizenContext,
-    CitizenDep,
     ContainerDep,
     DbId,
     IdempotencyKeyDep,
+    ReaderDep,
     SessionDep,
     require_scope,
 )
@@ -41,7 +41,7 @@ def _present(container: Container, session: Any, payment: Payment) -> PaymentOut
 
 @router.get("/bills")
 def list_bills(
-    ctx: CitizenDep,
+    ctx: ReaderDep,
     container: ContainerDep,
     session: SessionDep,
     status: Annotated[BillStatus | None, Query(description="unpaid, paid or cancelled")] = None,
@@ -58,7 +58,7 @@ def list_bills(
 
 @router.get("/bills/{bill_id}")
 def get_bill(
-    bill_id: DbId, ctx: CitizenDep, container: ContainerDep, session: SessionDep
+    bill_id: DbId, ctx: ReaderDep, container: ContainerDep, session: SessionDep
 ) -> BillOut:
     """Show one bill."""
     bill = crud.get_bill(session=session, citizen_id=ctx.citizen.id, bill_id=bill_id)
@@ -124,9 +124,7 @@ def start_payment(
 
 
 @router.get("/payments")
-def list_payments(
-    ctx: CitizenDep, container: ContainerDep, session: SessionDep
-) -> list[PaymentOut]:
+def list_payments(ctx: ReaderDep, container: ContainerDep, session: SessionDep) -> list[PaymentOut]:
     """List the citizen's payment history, newest first."""
     payments = crud.list_payments(session=session, citizen_id=ctx.citizen.id)
     receipts = crud.receipt_numbers(session=session, payment_ids=[p.id for p in payments])
@@ -138,7 +136,7 @@ def list_payments(
 
 @router.get("/payments/{payment_id}")
 def get_payment(
-    payment_id: DbId, ctx: CitizenDep, container: ContainerDep, session: SessionDep
+    payment_id: DbId, ctx: ReaderDep, container: ContainerDep, session: SessionDep
 ) -> PaymentOut:
     """Show a payment; a late M-Pesa callback is covered by asking Daraja (STK query)."""
     payment = crud.get_payment(session=session, citizen_id=ctx.citizen.id, payment_id=payment_id)

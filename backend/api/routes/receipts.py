@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 
 from backend.api import presenters
-from backend.api.deps import CitizenDep, ContainerDep, SessionDep
+from backend.api.deps import ContainerDep, ReaderDep, SessionDep
 from backend.crud import audit
 from backend.crud import payments as crud
 from backend.models import Citizen
@@ -21,9 +21,7 @@ router = APIRouter(tags=["receipts"], responses=PROBLEM_RESPONSES)
 
 
 @router.get("/api/v1/me/receipts")
-def list_receipts(
-    ctx: CitizenDep, container: ContainerDep, session: SessionDep
-) -> list[ReceiptOut]:
+def list_receipts(ctx: ReaderDep, container: ContainerDep, session: SessionDep) -> list[ReceiptOut]:
     """List the citizen's receipts with fresh download links."""
     now = container.clock()
     result = [
@@ -37,7 +35,7 @@ def list_receipts(
 
 @router.get("/api/v1/me/receipts/{receipt_no}")
 def get_receipt(
-    receipt_no: str, ctx: CitizenDep, container: ContainerDep, session: SessionDep
+    receipt_no: str, ctx: ReaderDep, container: ContainerDep, session: SessionDep
 ) -> ReceiptOut:
     """Show one receipt with a signed link the citizen can open in a browser."""
     receipt = crud.get_receipt(session=session, receipt_no=receipt_no, citizen_id=ctx.citizen.id)

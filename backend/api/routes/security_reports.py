@@ -7,10 +7,10 @@ from fastapi.responses import JSONResponse
 
 from backend.api import presenters
 from backend.api.deps import (
-    CitizenDep,
     ContainerDep,
     OptionalCitizenDep,
     OptionalIdempotencyKeyDep,
+    ReaderDep,
     ServiceAuthDep,
     SessionDep,
 )
@@ -87,7 +87,7 @@ def create_report(
 
 @router.get("/api/v1/me/security-reports")
 def list_reports(
-    ctx: CitizenDep, container: ContainerDep, session: SessionDep
+    ctx: ReaderDep, container: ContainerDep, session: SessionDep
 ) -> list[SecurityReportOut]:
     """List the reports the citizen filed (not the anonymous ones)."""
     result = [
@@ -101,7 +101,7 @@ def list_reports(
 
 @router.get("/api/v1/me/security-reports/{reference}")
 def get_report(
-    reference: str, ctx: CitizenDep, container: ContainerDep, session: SessionDep
+    reference: str, ctx: ReaderDep, container: ContainerDep, session: SessionDep
 ) -> SecurityReportOut:
     """Show one of the citizen's reports."""
     report = crud.get_for_citizen(session=session, citizen_id=ctx.citizen.id, reference=reference)

@@ -341,3 +341,12 @@ def test_token_scope_missing_refuses_payment(client: httpx.Client, container: Co
     response = client.post("/api/v1/me/bills/1/payments", json={"method": "bank"},
                            headers={**headers, "Idempotency-Key": "k"})
     assert_problem(response, 403, "insufficient-scope")
+
+
+def test_token_without_read_scope_cannot_read(client: httpx.Client, container: Container) -> None:
+    headers = issue_token(container, make_citizen(container), scopes=("citizen:pay",))
+    for path in ("/api/v1/me", "/api/v1/me/applications", "/api/v1/me/bills",
+                 "/api/v1/me/payments", "/api/v1/me/receipts", "/api/v1/me/security-reports",
+                 "/api/v1/me/data"):
+        assert_problem(client.get(path, headers=headers), 403, "insufficient-scope")
+    assert client.post("/api/v1/auth/logout", headers=headers).status_code == 200
