@@ -59,12 +59,13 @@ def backend_command(host: str, port: int, migrate: bool, log_level: str) -> None
 
 @click.command("seed")
 def seed_command() -> None:
-    """Load the service catalogue and demo citizens (safe to run again)."""
+    """Migrate the database, then load the service catalogue and demo citizens (repeatable)."""
     from backend.db import make_engine, make_sessionmaker, utcnow
     from backend.seed import seed
 
     logging.config.dictConfig(logging_config())
     settings = get_settings()
+    upgrade_database(settings)
     engine = make_engine(settings.database_url)
     try:
         with make_sessionmaker(engine)() as session:

@@ -28,10 +28,7 @@ def test_cli_commands_have_expected_names() -> None:
     assert "--host" in result.output and "--port" in result.output
 
 
-def test_cli_seed_migrates_nothing_but_loads_twice(env_db: str) -> None:
-    from backend.cli import upgrade_database
-
-    upgrade_database(get_settings())
+def test_cli_seed_on_empty_database_migrates_and_loads_twice(env_db: str) -> None:
     runner = CliRunner()
     first = runner.invoke(seed_command, [])
     assert first.exit_code == 0, first.output

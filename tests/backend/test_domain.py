@@ -57,3 +57,21 @@ def test_severity_takeover_and_unauthorised_payment_are_high() -> None:
     assert SEVERITY_BY_CATEGORY[ReportCategory.ACCOUNT_TAKEOVER] is Severity.HIGH
     assert SEVERITY_BY_CATEGORY[ReportCategory.UNAUTHORISED_PAYMENT] is Severity.HIGH
     assert set(SEVERITY_BY_CATEGORY) == set(ReportCategory)
+
+
+def test_report_lifecycle_moves_only_along_the_table() -> None:
+    from datetime import UTC, datetime
+
+    from backend.models import SecurityReport
+    from backend.problems import ProblemError
+    from backend.services.security_reports import change_report_status
+
+    report = SecurityReport(status=ReportStatus.RECEIVED)
+    now = datetime.now(UTC)
+    for step in (ReportStatus.TRIAGED, ReportStatus.INVESTIGATING, ReportStatus.RESOLVED,
+                 ReportStatus.CLOSED):
+        change_report_status(report=report, to=step, now=now)
+    assert report.status is ReportStatus.CLOSED
+    with pytest.raises(ProblemError) as caught:
+        change_report_status(report=report, to=ReportStatus.INVESTIGATING, now=now)
+    assert caught.value.kind == "invalid-transition"
