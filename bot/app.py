@@ -7,13 +7,16 @@ import logging
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import BotSettings
 from bot.core.conversation import Conversation
+from bot.backend_client import HttpBackendClient
+from bot.backend_offline import OfflineBackend
+from bot.core.backend import BackendClient
 from bot.core.delivery import ChannelSender, Deliverer
 from bot.core.messages import InboundMessage, Reply
 from bot.core.ports import ConversationLocks, MessageSignal
@@ -22,10 +25,15 @@ from bot.i18n import Catalogs
 from bot.intents.fallback import FallbackIntent
 from bot.intents.registry import INTERRUPTS, default_handlers
 from bot.knowledge_watch import watch_knowledge
+from bot.intents.report_security import ReportOutbox
 from bot.live_knowledge import LiveKnowledge
+from bot.notify.events import EventConsumer
+from bot.notify.pushes import Pusher
+from bot.notify.reports import ReportFiler
 from bot.storage import schema
 from bot.storage.engine import create_engine
 from bot.storage.locks import LocalLocks, RedisLocks
+from bot.storage.outbox import SqlReportOutbox, SqlSettings
 from bot.storage.signals import LocalSignal, RedisSignal
 from bot.storage.sql import SqlConversationStore
 
@@ -46,6 +54,7 @@ class Runtime:
     router: Router
     conversation: Conversation
     redis: Redis | None = None
+    backend: BackendClient | None = None
     senders: dict[str, ChannelSender] = field(default_factory=dict)
     background: list[Callable[[asyncio.Event], Coroutine[Any, Any, None]]] = field(
         default_factory=list
@@ -72,9 +81,13 @@ class Runtime:
     async def push(self, conversation_id: str, replies: Sequence[Reply]) -> list[int]:
         """Deliver messages that are not an answer (agent replies, payment results)."""
         seqs = await self.store.append_outbound(conversation_id, replies)
+        await self.after_push(conversation_id)
+        return seqs
+
+    async def after_push(self, conversation_id: str) -> None:
+        """Wake open pages and send on pushing channels after messages were logged."""
         await self.signal.publish(conversation_id)
         await self._deliver(conversation_id)
-        return seqs
 
     async def _deliver(self, conversation_id: str) -> None:
         try:
@@ -97,21 +110,41 @@ class Runtime:
         await self.engine.dispose()
         if self.redis is not None:
             await self.redis.aclose()
+        closer = getattr(self.backend, "aclose", None)
+        if closer is not None and not isinstance(self.backend, OfflineBackend):
+            await closer()
 
 
-def build_router(knowledge: LiveKnowledge, settings: BotSettings) -> Router:
+def bands_from(settings: BotSettings) -> Bands:
+    """Return the configured confidence bands."""
+    matching = settings.matching
+    return Bands(answer=matching.answer, margin=matching.margin, suggest=matching.suggest)
+
+
+def build_router(knowledge: LiveKnowledge, settings: BotSettings, backend: BackendClient,
+                 reports: ReportOutbox) -> Router:
     """Build the router with every handler and the configured confidence bands."""
     fallback = FallbackIntent()
-    bands = Bands(
-        answer=settings.matching.answer,
-        margin=settings.matching.margin,
-        suggest=settings.matching.suggest,
-    )
-    return Router(default_handlers(knowledge, fallback), fallback, bands, INTERRUPTS)
+    handlers = default_handlers(knowledge, fallback, backend, reports)
+    return Router(handlers, fallback, bands_from(settings), INTERRUPTS)
+
+
+def build_backend(settings: BotSettings) -> BackendClient:
+    """Return the HTTP backend client, or an offline stand-in when no URL is configured."""
+    link = settings.backend_api
+    if not link.url:
+        logger.warning("No backend URL (MSAIDIZI_BACKEND_API__URL): account actions are off")
+        return cast(BackendClient, OfflineBackend())
+    return HttpBackendClient(link.url, link.service_key.get_secret_value(),
+                             timeout=link.timeout_seconds)
 
 
 def build_runtime(
-    settings: BotSettings, *, migrate: bool = True, knowledge: LiveKnowledge | None = None
+    settings: BotSettings,
+    *,
+    migrate: bool = True,
+    knowledge: LiveKnowledge | None = None,
+    backend: BackendClient | None = None,
 ) -> Runtime:
     """Create the database schema if needed, load knowledge and catalogs, wire the core."""
     if migrate:
@@ -126,7 +159,9 @@ def build_runtime(
         )
     translations = Catalogs(settings.locales_dir)
     store = SqlConversationStore(engine)
-    router = build_router(knowledge, settings)
+    backend = backend or build_backend(settings)
+    reports = SqlReportOutbox(engine)
+    router = build_router(knowledge, settings, backend, reports)
     conversation = Conversation(
         store=store,
         locks=locks,
@@ -147,7 +182,14 @@ def build_runtime(
         router=router,
         conversation=conversation,
         redis=redis,
+        backend=backend,
     )
+    if not isinstance(backend, OfflineBackend):
+        pusher = Pusher(store, locks, translations, runtime.after_push)
+        runtime.background += [
+            EventConsumer(backend, pusher, SqlSettings(engine)).run,
+            ReportFiler(backend, reports, pusher).run,
+        ]
     if settings.watch_knowledge:
         runtime.background.append(partial(watch_knowledge, knowledge))
     logger.info(

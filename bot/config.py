@@ -84,7 +84,7 @@ class BotSettings(BaseSettings):
     watch_knowledge: bool = True
     web: WebSettings = Field(default_factory=WebSettings)
     matching: MatchingSettings = Field(default_factory=MatchingSettings)
-    backend: BackendLink = Field(default_factory=BackendLink)
+    backend_api: BackendLink = Field(default_factory=BackendLink)
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)
     whatsapp: WhatsAppSettings = Field(default_factory=WhatsAppSettings)
 
@@ -92,8 +92,10 @@ class BotSettings(BaseSettings):
     def _refuse_development_secrets_in_production(self) -> BotSettings:
         """Stop a production start with the development service key or an embedded SQLite file."""
         if self.environment == "production":
-            if self.backend.service_key.get_secret_value() == DEV_SERVICE_KEY:
-                raise ValueError("set MSAIDIZI_BACKEND__SERVICE_KEY: the development key is public")
+            if self.backend_api.service_key.get_secret_value() == DEV_SERVICE_KEY:
+                raise ValueError(
+                    "set MSAIDIZI_BACKEND_API__SERVICE_KEY: the development key is public"
+                )
             if self.database_url is None:
                 raise ValueError("set MSAIDIZI_DATABASE_URL (PostgreSQL) in production")
         return self

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from bot.app import build_router
+from bot.app import bands_from
 from bot.config import get_settings
 from bot.core.messages import utcnow
 from bot.faqtools import explain as explaining
@@ -89,7 +89,7 @@ def explain_command(question: str, lang: str, knowledge_dir: Path | None) -> Non
     """Show the top matches for QUESTION with their scores, what matched, and the decision."""
     settings = get_settings()
     live = LiveKnowledge(_folder(knowledge_dir))
-    bands = build_router(live, settings).bands
+    bands = bands_from(settings)
     click.echo(explaining.render(explaining.explain(live.matcher, question, lang, bands)))
 
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import click
 import uvicorn
 
-from bot.app import build_runtime
 from bot.channels.telegram import telegram_status
-from bot.channels.web import create_bot_app
 from bot.channels.whatsapp import whatsapp_status
+from bot.combined import BACKEND_PATH, create_combined_app
 from bot.config import get_settings
 from bot.logs import configure_logging
 
@@ -24,10 +23,13 @@ def serve_command(host: str | None, port: int | None) -> None:
     if port is not None:
         settings.web.port = port
     configure_logging(settings.log_level)
-    runtime = build_runtime(settings)
-    app = create_bot_app(runtime)
+    app, _ = create_combined_app(settings)
     base = settings.web.base_url
-    click.echo(f"Msaidizi is running:\n  Web chat:  {base}/\n  NLU API:   {base}/model/parse")
+    click.echo(
+        f"Msaidizi is running:\n  Web chat:  {base}/\n  NLU API:   {base}/model/parse\n"
+        f"  Backend:   {base}{BACKEND_PATH}/docs (demo data loaded; codes at "
+        f"{base}{BACKEND_PATH}/dev/outbox/page)"
+    )
     click.echo(f"  Telegram:  {telegram_status(settings)}")
     click.echo(f"  WhatsApp:  {whatsapp_status(settings)}")
     uvicorn.run(

@@ -37,6 +37,7 @@ class Session:
     updated_at: datetime = field(default_factory=utcnow)
     version: int = 0
     is_new: bool = True
+    erase_requested: bool = False  # set by "delete my data": the store erases the transcript
 
     def remember(self, role: str, text: str) -> None:
         """Append a line to the recent-turns transcript, keeping only the newest ones."""

@@ -2,23 +2,35 @@
 
 from __future__ import annotations
 
+from bot.core.backend import BackendClient
 from bot.core.ports import KnowledgeBase
 from bot.core.routing import IntentHandler
 from bot.intents.cancel import CancelIntent
 from bot.intents.change_language import ChangeLanguageIntent
+from bot.intents.check_status import CheckStatusIntent
+from bot.intents.data_rights import DeleteMyDataIntent, LogoutIntent, MyDataIntent
 from bot.intents.fallback import FallbackIntent
 from bot.intents.faq import FaqIntent
 from bot.intents.greet import GreetIntent
 from bot.intents.info import guidance_intents
+from bot.intents.link_account import LinkAccountFlow
 from bot.intents.menu import MenuIntent
+from bot.intents.payment_history import PaymentHistoryIntent, ReceiptIntent
+from bot.intents.report_security import ReportOutbox, ReportSecurityFlow
 from bot.intents.small_talk import GoodbyeIntent, ThanksIntent
+from bot.intents.start_payment import StartPaymentFlow
 from bot.intents.talk_to_human import TalkToHumanIntent
 
 # Interrupts work even in the middle of a flow: the citizen can always get out or switch language.
 INTERRUPTS = ("cancel", "menu", "change_language", "talk_to_human")
 
 
-def default_handlers(knowledge: KnowledgeBase, fallback: FallbackIntent) -> list[IntentHandler]:
+def default_handlers(
+    knowledge: KnowledgeBase,
+    fallback: FallbackIntent,
+    backend: BackendClient,
+    reports: ReportOutbox,
+) -> list[IntentHandler]:
     """Build every handler the assistant knows, most specific first."""
     return [
         CancelIntent(),
@@ -28,6 +40,15 @@ def default_handlers(knowledge: KnowledgeBase, fallback: FallbackIntent) -> list
         GreetIntent(),
         ThanksIntent(),
         GoodbyeIntent(),
+        LinkAccountFlow(backend),
+        LogoutIntent(backend),
+        CheckStatusIntent(backend),
+        StartPaymentFlow(backend),
+        PaymentHistoryIntent(backend),
+        ReceiptIntent(backend),
+        ReportSecurityFlow(backend, reports),
+        MyDataIntent(backend),
+        DeleteMyDataIntent(backend),
         *guidance_intents(),
         FaqIntent(knowledge),
         fallback,

@@ -87,3 +87,37 @@ class MatchEventRow(Base):
     options: Mapped[dict[str, Any]] = mapped_column(default=dict)
     chosen: Mapped[str | None] = mapped_column(String(120), default=None)
     score: Mapped[float | None] = mapped_column(default=None)
+
+
+class PendingReportRow(Base):
+    """A security report the backend could not take yet; filed by a background loop."""
+
+    __tablename__ = "bot_pending_reports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[str] = mapped_column(String(200), index=True)
+    idempotency_key: Mapped[str] = mapped_column(String(120), unique=True)
+    draft: Mapped[dict[str, Any]] = mapped_column()
+    token: Mapped[str | None] = mapped_column(String(200), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
+    filed_reference: Mapped[str | None] = mapped_column(String(40), default=None)
+
+
+class HandledKeyRow(Base):
+    """A push already delivered for a backend event or filed report: never push it twice."""
+
+    __tablename__ = "bot_handled_keys"
+
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class SettingRow(Base):
+    """Small durable values of the assistant, such as the backend event cursor."""
+
+    __tablename__ = "bot_settings"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[str] = mapped_column(String(400))

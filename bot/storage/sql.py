@@ -6,13 +6,20 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.core.messages import InboundMessage, Reply, reply_from_dict, reply_to_dict, utcnow
 from bot.core.ports import ConcurrentUpdateError, LoggedMessage, MatchEvent, PendingDelivery
 from bot.core.session import Session
-from bot.storage.models import ConversationRow, InboundReceiptRow, MatchEventRow, MessageRow
+from bot.storage.models import (
+    ConversationRow,
+    HandledKeyRow,
+    InboundReceiptRow,
+    MatchEventRow,
+    MessageRow,
+)
 from privacy import mask
 
 
@@ -72,7 +79,13 @@ class SqlConversationStore:
         if message.choice:
             inbound["choice"] = message.choice
         bodies = [("in", inbound)] + [("out", reply_to_dict(r)) for r in replies]
+        erase, session.erase_requested = session.erase_requested, False
+        if erase:  # data-rights erasure: keep only the confirmation, not even the request
+            session.history = []
+            bodies = bodies[1:]
         async with self._sessions() as db, db.begin():
+            if erase:
+                await self._erase_transcript(db, session.conversation_id)
             await self._save_session(db, session)
             first, last = await self._append(db, session.conversation_id, bodies, session.channel)
             for event in events:
@@ -106,13 +119,32 @@ class SqlConversationStore:
         session.version += 1
         session.is_new = False
 
-    async def append_outbound(self, conversation_id: str, replies: Sequence[Reply]) -> list[int]:
-        """Log pushed messages after everything already in the conversation."""
+    async def append_outbound(
+        self, conversation_id: str, replies: Sequence[Reply], *, once_key: str | None = None
+    ) -> list[int]:
+        """Log pushed messages after everything already in the conversation.
+
+        With `once_key`, the push happens at most once: the key is recorded in the same
+        transaction, and a second push with the same key changes nothing.
+        """
         bodies = [("out", reply_to_dict(r)) for r in replies]
         channel = conversation_id.split(":", 1)[0]
-        async with self._sessions() as db, db.begin():
-            first, last = await self._append(db, conversation_id, bodies, channel)
+        try:
+            async with self._sessions() as db, db.begin():
+                if once_key is not None:
+                    db.add(HandledKeyRow(key=once_key[:120]))
+                    await db.flush()
+                first, last = await self._append(db, conversation_id, bodies, channel)
+        except IntegrityError:
+            if once_key is None:
+                raise
+            return []
         return list(range(first, last + 1))
+
+    async def was_handled(self, once_key: str) -> bool:
+        """Return True when a push with this key was already made."""
+        async with self._sessions() as db:
+            return await db.get(HandledKeyRow, once_key[:120]) is not None
 
     async def pending_deliveries(self, conversation_id: str) -> list[PendingDelivery]:
         """Return the conversation's outbound messages still to be sent, in order."""
@@ -186,15 +218,16 @@ class SqlConversationStore:
     async def erase_conversation(self, conversation_id: str) -> None:
         """Delete a conversation's transcript and session (data-rights erasure)."""
         async with self._sessions() as db, db.begin():
-            for model in (MessageRow, InboundReceiptRow):
-                rows = await db.scalars(
-                    select(model).where(model.conversation_id == conversation_id)
-                )
-                for row in rows:
-                    await db.delete(row)
+            await self._erase_transcript(db, conversation_id)
             conversation = await db.get(ConversationRow, conversation_id)
             if conversation is not None:
                 await db.delete(conversation)
+
+    @staticmethod
+    async def _erase_transcript(db: AsyncSession, conversation_id: str) -> None:
+        """Delete every logged message and handled-id record of a conversation."""
+        for model in (MessageRow, InboundReceiptRow):
+            await db.execute(delete(model).where(model.conversation_id == conversation_id))
 
     @staticmethod
     async def _save_session(db: AsyncSession, session: Session) -> None:

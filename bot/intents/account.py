@@ -1,0 +1,76 @@
+"""The chat's sign-in: reading it, requiring it for an action, and explaining backend trouble."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+from bot.core.backend import BackendUnavailable, ChatAuth, Linked, SignInNeeded
+from bot.core.messages import Reply, TextReply, utcnow
+from bot.core.session import Session
+from bot.core.turn import Turn
+
+AUTH = "auth"
+CONSENT = "consent"
+
+
+def chat_identity(session: Session) -> str:
+    """Return the chat identity the backend binds sign-ins to (channel:sender)."""
+    return f"{session.channel}:{session.sender_id}"
+
+
+def current_auth(session: Session) -> ChatAuth | None:
+    """Return the chat's sign-in if there is one and it has not expired."""
+    auth = session.data.get(AUTH)
+    if not auth:
+        return None
+    if datetime.fromisoformat(auth["expires_at"]) <= utcnow():
+        forget_sign_in(session)
+        return None
+    return ChatAuth(auth["token"], chat_identity(session))
+
+
+def remember_sign_in(session: Session, linked: Linked) -> None:
+    """Keep the sign-in the backend just issued."""
+    session.data[AUTH] = {
+        "token": linked.token,
+        "expires_at": linked.expires_at.isoformat(),
+        "citizen_id": linked.citizen_id,
+        "first_name": linked.first_name,
+        "linked_at": utcnow().isoformat(),
+    }
+
+
+def forget_sign_in(session: Session) -> None:
+    """Drop the chat's sign-in (logged out, expired or revoked)."""
+    session.data.pop(AUTH, None)
+
+
+def ask_to_sign_in(turn: Turn, resume: str) -> list[Reply]:
+    """Start linking the account, then carry on with `resume` (a choice payload)."""
+    turn.follow_up = f"link_account:{resume}"
+    return []
+
+
+def service_unavailable(turn: Turn) -> list[Reply]:
+    """Say the backend is not answering, in the citizen's language."""
+    return [TextReply(turn._(
+        "Sorry, the eCitizen service is unavailable right now. Please try again in a few "
+        "minutes."))]
+
+
+async def with_sign_in(
+    turn: Turn, resume: str, action: Callable[[ChatAuth], Awaitable[list[Reply]]]
+) -> list[Reply]:
+    """Run `action` with the chat's sign-in, asking to link first (or again) when needed."""
+    auth = current_auth(turn.session)
+    if auth is None:
+        return ask_to_sign_in(turn, resume)
+    try:
+        return await action(auth)
+    except SignInNeeded:
+        forget_sign_in(turn.session)
+        return [TextReply(turn._("Your sign-in in this chat has expired. Let us link your "
+                                 "account again.")), *ask_to_sign_in(turn, resume)]
+    except BackendUnavailable:
+        return service_unavailable(turn)

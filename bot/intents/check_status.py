@@ -1,0 +1,118 @@
+"""Where is my application? One reference, or a numbered list of the citizen's applications."""
+
+from __future__ import annotations
+
+from bot.core.backend import Application, BackendClient, ChatAuth, NotFound
+from bot.core.messages import Choice, ChoicesReply, Reply, TextReply
+from bot.core.routing import Match
+from bot.core.text import N_
+from bot.core.turn import Turn
+from bot.intents.account import with_sign_in
+from bot.intents.base import Intent
+
+STATUS_LABELS = {
+    "draft": N_("not yet submitted (draft)"),
+    "pending_payment": N_("waiting for payment"),
+    "submitted": N_("submitted"),
+    "under_review": N_("under review"),
+    "action_required": N_("waiting for something from you"),
+    "approved": N_("approved"),
+    "rejected": N_("rejected"),
+    "ready_for_collection": N_("ready for collection"),
+    "collected": N_("collected"),
+}
+
+
+def status_label(turn: Turn, status: str) -> str:
+    """Return the translated label of an application status."""
+    return turn.t.gettext(STATUS_LABELS.get(status, status))
+
+
+def next_step_text(turn: Turn, application: Application) -> str:
+    """Say in plain words what the citizen should do next."""
+    step = application.next_step
+    if step.code == "pay":
+        amount = turn.t.money(step.amount_due or 0)
+        return turn._("Next step: pay %(amount)s. Tap \"Pay now\" or use PayBill %(paybill)s, "
+                      "account %(account)s.", amount=amount, paybill=step.paybill or "222222",
+                      account=step.account_number or "-")
+    if step.code == "upload_document":
+        document = step.document or turn._("the requested document")
+        return turn._("Next step: upload %(document)s on eCitizen (My Applications, then this "
+                      "application, then Upload).", document=document)
+    if step.code == "book_biometrics":
+        return turn._("Next step: book your biometrics appointment on eCitizen and go with your "
+                      "original ID.")
+    if step.code == "collect":
+        when = turn.t.date(step.available_from) if step.available_from else turn._("now")
+        return turn._("Next step: collect it at %(office)s from %(when)s. Bring your original ID "
+                      "and this reference.", office=step.collection_office or "-", when=when)
+    if step.code == "complete_application":
+        return turn._("Next step: finish the application on eCitizen and submit it.")
+    if step.code == "wait":
+        return turn._("Nothing to do for now: I will tell you here when the status changes.")
+    return ""
+
+
+def status_reply(turn: Turn, application: Application) -> list[Reply]:
+    """Describe one application: service, status, last update, note, next step."""
+    lines = [turn._("%(service)s %(reference)s: %(status)s (updated %(date)s).",
+                    service=application.service_name(turn.locale),
+                    reference=application.reference,
+                    status=status_label(turn, application.status),
+                    date=turn.t.date(application.updated_at))]
+    if application.history and application.history[-1].note:
+        lines.append(turn._("Note from the office: %(note)s", note=application.history[-1].note))
+    step = next_step_text(turn, application)
+    if step:
+        lines.append(step)
+    text = "\n".join(lines)
+    if application.next_step.code == "pay" and application.next_step.bill_id:
+        payload = f"start_payment:{application.next_step.bill_id}"
+        return [ChoicesReply(text, (Choice(turn._("Pay now"), payload),))]
+    return [TextReply(text)]
+
+
+class CheckStatusIntent(Intent):
+    """Give the status of one application, or list them all to choose from."""
+
+    name = "check_status"
+    title_msgid = N_("Check an application")
+
+    def __init__(self, backend: BackendClient) -> None:
+        self._backend = backend
+
+    async def handle(self, turn: Turn, match: Match) -> list[Reply]:
+        """Look up the reference given (typed or tapped), or list the applications."""
+        reference = match.entities.get("argument") or next(
+            (e.value for e in turn.nlu.entities if e.entity == "reference"), "")
+        resume = f"{self.name}:{reference}" if reference else self.name
+
+        async def act(auth: ChatAuth) -> list[Reply]:
+            return await (self._one(turn, auth, reference) if reference
+                          else self._all(turn, auth))
+
+        return await with_sign_in(turn, resume, act)
+
+    async def _one(self, turn: Turn, auth: ChatAuth, reference: str) -> list[Reply]:
+        try:
+            application = await self._backend.application(auth, reference)
+        except NotFound:
+            return [TextReply(turn._(
+                "I could not find an application %(reference)s on your account. Check the "
+                "reference (for example PP-2025-000123), or write \"my applications\" to see "
+                "them all.", reference=reference))]
+        return status_reply(turn, application)
+
+    async def _all(self, turn: Turn, auth: ChatAuth) -> list[Reply]:
+        applications = await self._backend.applications(auth)
+        if not applications:
+            return [TextReply(turn._("There are no applications on your eCitizen account."))]
+        if len(applications) == 1:
+            return status_reply(turn, applications[0])
+        choices = tuple(
+            Choice(f"{a.reference} · {a.service_name(turn.locale)} · "
+                   f"{status_label(turn, a.status)}", f"{self.name}:{a.reference}")
+            for a in applications[:10]
+        )
+        return [ChoicesReply(turn._("Your applications. Tap one or type its number:"), choices)]

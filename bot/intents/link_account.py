@@ -1,0 +1,178 @@
+"""Link the citizen's eCitizen account to this chat: consent, ID or phone, one-time code."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from enum import StrEnum
+
+from bot.core.backend import BackendClient, BackendUnavailable, Rejected
+from bot.core.messages import Choice, ChoicesReply, Reply, TextReply, utcnow
+from bot.core.routing import Match, parse_payload
+from bot.core.text import N_
+from bot.core.turn import Turn
+from bot.intents.account import (
+    CONSENT,
+    chat_identity,
+    current_auth,
+    remember_sign_in,
+    service_unavailable,
+)
+from bot.intents.forms import CANCEL_HINT, Form, yes_no
+from bot.nlu.entities import normalise_phone
+from privacy import mask
+
+CONSENT_VERSION = "2026-11-v1"
+_ID_NUMBER = re.compile(r"^\d{6,9}$")
+_PHONE = re.compile(r"^(?:\+?254|0)[17]\d{8}$")
+_CODE = re.compile(r"^\d{6}$")
+_RESEND = re.compile(r"\b(resend|send again|new code|tuma tena|code mpya|nitumie tena)\b", re.I)
+
+
+class State(StrEnum):
+    """Steps of linking an account."""
+
+    CONSENT = "consent"
+    IDENTIFIER = "identifier"
+    CODE = "code"
+
+
+class LinkAccountFlow(Form):
+    """Consent, then ID number or phone, then the code sent by SMS; resumes the waiting action."""
+
+    name = "link_account"
+    title_msgid = N_("Link my eCitizen account")
+    timeout = timedelta(minutes=10)
+
+    def __init__(self, backend: BackendClient) -> None:
+        self._backend = backend
+        self.states = {State.CONSENT: self._consent, State.IDENTIFIER: self._identifier,
+                       State.CODE: self._code}
+        self.prompts = {State.CONSENT: self._ask_consent, State.IDENTIFIER: self._ask_identifier,
+                        State.CODE: self._ask_code}
+
+    async def handle(self, turn: Turn, match: Match) -> list[Reply]:
+        """Start linking, remembering which action to carry on with afterwards."""
+        resume = match.entities.get("argument", "")
+        if current_auth(turn.session) is not None:
+            if resume:
+                turn.follow_up = resume
+                return []
+            name = turn.session.data["auth"].get("first_name", "")
+            return [TextReply(turn._("Your eCitizen account (%(name)s) is already linked to this "
+                                     "chat. Write \"log out\" to unlink it.", name=name))]
+        first = State.IDENTIFIER if turn.session.data.get(CONSENT) else State.CONSENT
+        replies = self.begin(turn, first)
+        turn.session.slots["resume"] = resume
+        return replies
+
+    def _ask_consent(self, turn: Turn) -> list[Reply]:
+        return [ChoicesReply(turn._(
+            "To act on your eCitizen account in this chat, I need your consent (Data Protection "
+            "Act, 2019):\n"
+            "- What is used: your ID number or phone to find your account, and your "
+            "applications, payments and reports when you ask about them.\n"
+            "- Why: only to answer your requests in this chat.\n"
+            "- How long: the link lasts 30 days or until you write \"log out\"; chat messages "
+            "are kept for 90 days. Write \"my data\" to see what is held, \"delete my data\" to "
+            "erase it.\n"
+            "Do you agree?"),
+            (Choice(turn._("Yes, I agree"), "link_account:agree"),
+             Choice(turn._("No"), "link_account:decline")))]
+
+    async def _consent(self, turn: Turn) -> list[Reply] | None:
+        answer = _argument(turn)
+        agreed = {"agree": True, "decline": False}.get(answer) if answer else yes_no(turn)
+        if agreed is None:
+            return self.retry(turn, turn._("Please answer yes or no."))
+        if not agreed:
+            turn.session.end_flow()
+            return [TextReply(turn._("All right, I will not link your account. You can still "
+                                     "ask me general questions."))]
+        turn.session.data[CONSENT] = {"version": CONSENT_VERSION, "at": utcnow().isoformat()}
+        return self.goto(turn, State.IDENTIFIER)
+
+    def _ask_identifier(self, turn: Turn) -> list[Reply]:
+        return [TextReply(turn._("Please type your ID number or the phone number registered on "
+                                 "eCitizen.") + " " + turn.t.gettext(CANCEL_HINT))]
+
+    async def _identifier(self, turn: Turn) -> list[Reply] | None:
+        raw = re.sub(r"[\s-]", "", turn.text)
+        if _PHONE.match(raw):
+            identifier = normalise_phone(raw)
+        elif _ID_NUMBER.match(raw):
+            identifier = raw
+        else:
+            return self.retry(turn, turn._(
+                "That does not look like an ID number (6 to 9 digits) or a Kenyan phone number "
+                "(like 0712 345 678)."))
+        turn.session.slots["identifier"] = identifier
+        return await self._send_code(turn)
+
+    async def _send_code(self, turn: Turn) -> list[Reply]:
+        try:
+            await self._backend.request_code(turn.session.slots["identifier"],
+                                             chat_identity(turn.session))
+        except BackendUnavailable:
+            turn.session.end_flow()
+            return service_unavailable(turn)
+        except Rejected as exc:
+            if exc.kind == "rate-limited":
+                return [TextReply(turn._("A code was sent very recently. Please wait a minute, "
+                                         "then write \"resend\"."))]
+            if exc.kind == "otp-locked":
+                turn.session.end_flow()
+                return [TextReply(_locked(turn))]
+            raise
+        turn.session.state = State.CODE
+        return [TextReply(turn._(
+            "If %(masked)s matches an eCitizen account, a 6-digit code has been sent by SMS to "
+            "the phone number on that account. Type the code here; it expires in 5 minutes.",
+            masked=mask(turn.session.slots["identifier"])))]
+
+    def _ask_code(self, turn: Turn) -> list[Reply]:
+        return [TextReply(turn._("Please type the 6-digit code from the SMS, or write "
+                                 "\"resend\" for a new one."))]
+
+    async def _code(self, turn: Turn) -> list[Reply] | None:
+        if _RESEND.search(turn.text):
+            return await self._send_code(turn)
+        code = re.sub(r"\s", "", turn.text)
+        if not _CODE.match(code):
+            return self.retry(turn, turn._("The code has 6 digits, like 123456."))
+        try:
+            linked = await self._backend.verify_code(
+                turn.session.slots["identifier"], code, chat_identity(turn.session))
+        except BackendUnavailable:
+            return service_unavailable(turn)
+        except Rejected as exc:
+            if exc.kind == "otp-locked":
+                turn.session.end_flow()
+                return [TextReply(_locked(turn))]
+            return self.retry(turn, turn._(
+                "That code did not work: it is wrong or has expired. Check the SMS and type it "
+                "again, or write \"resend\" for a new code."))
+        resume = turn.session.slots.get("resume", "")
+        turn.session.end_flow()
+        remember_sign_in(turn.session, linked)
+        replies: list[Reply] = []
+        if not turn.session.locale_explicit and linked.preferred_language in ("en", "sw"):
+            turn.session.locale = linked.preferred_language  # the citizen chose it on eCitizen
+        replies.append(TextReply(turn._("Thank you, %(name)s. Your eCitizen account is now linked "
+                                        "to this chat.", name=linked.first_name)))
+        if resume:
+            turn.follow_up = resume
+        return replies
+
+
+def _argument(turn: Turn) -> str:
+    """Return the argument of a tapped link_account:<argument> choice, if any."""
+    if not turn.payload:
+        return ""
+    name, argument = parse_payload(turn.payload)
+    return argument if name == "link_account" else ""
+
+
+def _locked(turn: Turn) -> str:
+    return turn._("Too many wrong codes. For your security, signing in is locked for 15 minutes. "
+                  "Please try again later.")

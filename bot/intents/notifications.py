@@ -1,0 +1,61 @@
+"""What to tell a citizen when something happens in the backend (status change, payment result)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from bot.core.messages import Choice, ChoicesReply, Reply, TextReply
+from bot.core.text import N_
+from bot.core.turn import Turn
+from bot.intents.check_status import status_label
+
+PAYMENT_FAILURES = {
+    "insufficient_funds": N_("your M-Pesa balance was not enough. Top up, then try again."),
+    "cancelled_by_user": N_("the M-Pesa prompt was cancelled on the phone."),
+    "timeout": N_("your phone could not be reached in time. Keep it on and unlocked, then try "
+                  "again."),
+    "wrong_pin": N_("the M-Pesa PIN was wrong. Try again and enter your PIN carefully."),
+    "expired": N_("the prompt expired before it was answered."),
+    "card_declined": N_("the card was declined."),
+}
+FAILURES = "payment_failures"  # per bill, so repeated failures can bring in a person
+
+
+def render_event(turn: Turn, kind: str, payload: Mapping[str, Any]) -> list[Reply]:
+    """Return the messages for a backend event in the conversation's language ([] to skip)."""
+    if kind == "payment.succeeded":
+        return _payment_succeeded(turn, payload)
+    if kind == "payment.failed":
+        return _payment_failed(turn, payload)
+    if kind == "application.status_changed":
+        return [TextReply(turn._("Update on %(reference)s: it is now %(status)s.",
+                                 reference=payload.get("application_reference", ""),
+                                 status=status_label(turn, str(payload.get("to_status", "")))))]
+    return []  # security reports are confirmed in the chat where they were made
+
+
+def _payment_succeeded(turn: Turn, payload: Mapping[str, Any]) -> list[Reply]:
+    turn.session.data.get(FAILURES, {}).pop(str(payload.get("bill_id")), None)
+    receipt = str(payload.get("receipt_no") or "")
+    text = turn._("Payment received: %(amount)s for %(reference)s. Receipt number: %(receipt)s.",
+                  amount=turn.t.money(int(payload.get("amount_kes", 0))),
+                  reference=payload.get("application_reference", ""), receipt=receipt)
+    if not receipt:
+        return [TextReply(text)]
+    return [ChoicesReply(text, (Choice(turn._("Get the receipt"), f"receipt:{receipt}"),))]
+
+
+def _payment_failed(turn: Turn, payload: Mapping[str, Any]) -> list[Reply]:
+    bill = str(payload.get("bill_id", ""))
+    failures = turn.session.data.setdefault(FAILURES, {})
+    failures[bill] = int(failures.get(bill, 0)) + 1
+    reason = PAYMENT_FAILURES.get(str(payload.get("reason")))
+    why = turn.t.gettext(reason) if reason else turn._("the payment was not completed.")
+    text = turn._("The payment for %(reference)s did not go through: %(why)s No money was taken "
+                  "for this attempt.", reference=payload.get("application_reference", ""),
+                  why=why)
+    choices = [Choice(turn._("Try again"), f"start_payment:{bill}")]
+    if failures[bill] >= 2:
+        choices.append(Choice(turn._("Talk to a person"), "talk_to_human"))
+    return [ChoicesReply(text, tuple(choices))]

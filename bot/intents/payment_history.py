@@ -1,0 +1,82 @@
+"""My payments and receipts: the latest payments, and a receipt link on request."""
+
+from __future__ import annotations
+
+from bot.core.backend import BackendClient, ChatAuth, NotFound
+from bot.core.messages import Choice, ChoicesReply, LinkReply, Reply, TextReply
+from bot.core.routing import Match
+from bot.core.text import N_
+from bot.core.turn import Turn
+from bot.intents.account import with_sign_in
+from bot.intents.base import Intent
+
+SHOWN = 5
+PAYMENT_STATUS = {
+    "succeeded": N_("paid"),
+    "pending": N_("waiting for confirmation"),
+    "failed": N_("failed"),
+    "awaiting_transfer": N_("waiting for your bank transfer"),
+    "cancelled": N_("cancelled"),
+}
+
+
+class PaymentHistoryIntent(Intent):
+    """List the latest payments; each paid one offers its receipt."""
+
+    name = "payment_history"
+    title_msgid = N_("My payments and receipts")
+
+    def __init__(self, backend: BackendClient) -> None:
+        self._backend = backend
+
+    async def handle(self, turn: Turn, match: Match) -> list[Reply]:
+        """Show the latest payments with receipt choices."""
+
+        async def act(auth: ChatAuth) -> list[Reply]:
+            payments = list(await self._backend.payments(auth))[:SHOWN]
+            if not payments:
+                return [TextReply(turn._("There are no payments on your eCitizen account yet."))]
+            lines = [turn._("Your latest payments:")]
+            choices = []
+            for p in payments:
+                when = turn.t.date(p.created_at) if p.created_at else ""
+                status = turn.t.gettext(PAYMENT_STATUS.get(p.status, p.status))
+                lines.append(f"- {when} · {p.reference} · {turn.t.money(p.amount)} · {status}")
+                if p.receipt_no:
+                    choices.append(Choice(turn._("Receipt %(number)s", number=p.receipt_no),
+                                          f"receipt:{p.receipt_no}"))
+            if choices:
+                return [ChoicesReply("\n".join(lines), tuple(choices))]
+            return [TextReply("\n".join(lines))]
+
+        return await with_sign_in(turn, self.name, act)
+
+
+class ReceiptIntent(Intent):
+    """Give a link to download one receipt."""
+
+    name = "receipt"
+    title_msgid = N_("Get a receipt")
+
+    def __init__(self, backend: BackendClient) -> None:
+        self._backend = backend
+
+    async def handle(self, turn: Turn, match: Match) -> list[Reply]:
+        """Answer with the receipt's download link."""
+        number = match.entities.get("argument", "")
+        if not number:
+            return [TextReply(turn._("Which receipt? Write \"my payments\" to see them."))]
+
+        async def act(auth: ChatAuth) -> list[Reply]:
+            try:
+                receipt = await self._backend.receipt(auth, number)
+            except NotFound:
+                return [TextReply(turn._("I could not find receipt %(number)s on your account.",
+                                         number=number))]
+            text = turn._("Receipt %(number)s for %(reference)s, %(amount)s, issued %(date)s.",
+                          number=receipt.receipt_no, reference=receipt.reference,
+                          amount=turn.t.money(receipt.amount),
+                          date=turn.t.datetime(receipt.issued_at))
+            return [LinkReply(text, receipt.url, turn._("Open the receipt"))]
+
+        return await with_sign_in(turn, f"{self.name}:{number}", act)

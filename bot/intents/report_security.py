@@ -1,0 +1,304 @@
+"""Report a security problem: a guided form that takes corrections and questions mid-way."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime, time, timedelta
+from enum import StrEnum
+from typing import Any, Protocol
+
+from bot.core.backend import (
+    BackendClient,
+    BackendUnavailable,
+    FiledReport,
+    ReportDraft,
+    SignInNeeded,
+)
+from bot.core.messages import Choice, ChoicesReply, Reply, TextReply
+from bot.core.routing import Match, parse_payload
+from bot.core.text import N_
+from bot.core.turn import Turn
+from bot.intents.account import current_auth, forget_sign_in
+from bot.intents.forms import Form, looks_like_question, yes_no
+from bot.nlu.when import NAIROBI, parse_when
+
+CATEGORIES = {
+    "account_takeover": N_("Someone got into my account"),
+    "unauthorised_payment": N_("A payment I did not make"),
+    "phishing": N_("A fake message, call or website"),
+    "data_leak": N_("My personal data was exposed"),
+    "other": N_("Something else"),
+}
+_HINTS = (
+    ("account_takeover", re.compile(r"hack|imehack|imeingiliwa|someone (got|logged) into|"
+                                    r"changed my (email|phone|password)|takeover|did not request",
+                                    re.I)),
+    ("unauthorised_payment", re.compile(r"unauthori[sz]ed|money (was )?taken|pesa imetolewa|"
+                                        r"sikulipa|charged without|deducted", re.I)),
+    ("phishing", re.compile(r"phish|scam|fake|matapeli|tapeli|fraud|conman|asking for (my )?"
+                            r"(pin|password|code)", re.I)),
+    ("data_leak", re.compile(r"leak|exposed|data yangu imevuja|shared my data", re.I)),
+)
+_CORRECTION = re.compile(r"^\s*(no|not|actually|sorry|hapana|si hivyo|kumbe|samahani)\b", re.I)
+_REFERENCE = re.compile(r"^[A-Za-z0-9-]{4,40}$")
+
+
+class State(StrEnum):
+    """Steps of a security report."""
+
+    CATEGORY = "category"
+    DESCRIPTION = "description"
+    WHEN = "when"
+    REFERENCE = "reference"
+    ANONYMOUS = "anonymous"
+    CONFIRM = "confirm"
+
+
+class ReportOutbox(Protocol):
+    """Keeps a report the backend could not take, to file it when the backend is back."""
+
+    async def keep(self, conversation_id: str, draft: ReportDraft, idempotency_key: str,
+                   token: str | None) -> None:
+        """Store the report durably."""
+        ...
+
+
+class ReportSecurityFlow(Form):
+    """Category, what happened, when, optional reference, anonymous or not, confirm, file."""
+
+    name = "report_security_incident"
+    title_msgid = N_("Report a security problem")
+    timeout = timedelta(minutes=30)
+
+    def __init__(self, backend: BackendClient, outbox: ReportOutbox) -> None:
+        self._backend = backend
+        self._outbox = outbox
+        self.states = {State.CATEGORY: self._category, State.DESCRIPTION: self._description,
+                       State.WHEN: self._when, State.REFERENCE: self._reference,
+                       State.ANONYMOUS: self._anonymous, State.CONFIRM: self._confirm}
+        self.prompts = {State.CATEGORY: self._ask_category,
+                        State.DESCRIPTION: self._ask_description, State.WHEN: self._ask_when,
+                        State.REFERENCE: self._ask_reference,
+                        State.ANONYMOUS: self._ask_anonymous, State.CONFIRM: self._summary}
+
+    async def handle(self, turn: Turn, match: Match) -> list[Reply]:
+        """Start the form, skipping the category when the message already makes it clear."""
+        turn.session.start_flow(self.name, State.CATEGORY)
+        turn.session.slots["key"] = uuid.uuid4().hex
+        hinted = next((c for c, pattern in _HINTS if pattern.search(turn.text)), None)
+        intro = TextReply(turn._("I will help you report it. It takes a few short questions."))
+        if hinted:
+            turn.session.slots["category"] = hinted
+            return [intro, *self.goto(turn, State.DESCRIPTION)]
+        return [intro, *self.goto(turn, State.CATEGORY)]
+
+    # -- steps -------------------------------------------------------------------------------
+
+    async def _category(self, turn: Turn) -> list[Reply] | None:
+        chosen = _argument(turn)
+        if chosen not in CATEGORIES:
+            chosen = next((c for c, pattern in _HINTS if pattern.search(turn.text)), "")
+        if not chosen:
+            return None if looks_like_question(turn) else self.retry(
+                turn, turn._("Please choose one of the options."))
+        turn.session.slots["category"] = chosen
+        return self._next(turn, State.DESCRIPTION)
+
+    async def _description(self, turn: Turn) -> list[Reply] | None:
+        if turn.payload is not None or len(turn.text) < 5:
+            return self.retry(turn, turn._("Please describe what happened in a few words."))
+        turn.session.slots["description"] = turn.text
+        return self._next(turn, State.WHEN)
+
+    async def _when(self, turn: Turn) -> list[Reply] | None:
+        if not self._remember_when(turn):
+            if looks_like_question(turn):
+                return None
+            return self.retry(turn, turn._("I did not understand the date. You can write "
+                                           "\"today\", \"yesterday\", \"3 days ago\", a date like "
+                                           "12/11/2026, or \"I don't know\"."))
+        return self._next(turn, State.REFERENCE)
+
+    async def _reference(self, turn: Turn) -> list[Reply] | None:
+        if _argument(turn) == "skip" or yes_no(turn) is False:
+            turn.session.slots["reference"] = None
+        elif self._corrected(turn):
+            return self.reprompt(turn)
+        elif _REFERENCE.match(turn.text.replace(" ", "")):
+            turn.session.slots["reference"] = turn.text.replace(" ", "").upper()
+        elif looks_like_question(turn):
+            return None
+        else:
+            return self.retry(turn, turn._("That does not look like a reference: it should be "
+                                           "letters and numbers, like SJK4XY12AB."))
+        state = State.ANONYMOUS if current_auth(turn.session) else State.CONFIRM
+        return self._next(turn, state)
+
+    async def _anonymous(self, turn: Turn) -> list[Reply] | None:
+        answer = _argument(turn)
+        if answer in ("named", "anonymous"):
+            turn.session.slots["anonymous"] = answer == "anonymous"
+        elif self._corrected(turn):
+            return self.reprompt(turn)
+        else:
+            return None if looks_like_question(turn) else self.retry(
+                turn, turn._("Please choose one of the options."))
+        return self.goto(turn, State.CONFIRM)
+
+    async def _confirm(self, turn: Turn) -> list[Reply] | None:
+        answer = _argument(turn)
+        if answer == "send" or (turn.payload is None and yes_no(turn) is True):
+            return await self._file(turn)
+        if answer == "change":
+            return self._choose_change(turn)
+        if answer.startswith("edit-") and answer[5:] in State.__members__.values():
+            turn.session.slots["editing"] = True
+            return self.goto(turn, State(answer[5:]))
+        if self._corrected(turn):
+            return [TextReply(turn._("Thanks, I have corrected it.")), *self._summary(turn)]
+        return None if looks_like_question(turn) else self.retry(
+            turn, turn._("Tap \"Send report\", or tell me what to correct, for example "
+                         "\"no, it was yesterday\"."))
+
+    # -- prompts -----------------------------------------------------------------------------
+
+    def _ask_category(self, turn: Turn) -> list[Reply]:
+        return [ChoicesReply(turn._("What happened?"), tuple(
+            Choice(turn.t.gettext(title), f"{self.name}:{code}")
+            for code, title in CATEGORIES.items()))]
+
+    def _ask_description(self, turn: Turn) -> list[Reply]:
+        return [TextReply(turn._("Briefly, what happened? Please do not send any PIN or "
+                                 "password."))]
+
+    def _ask_when(self, turn: Turn) -> list[Reply]:
+        return [TextReply(turn._("When did it happen? For example: today, yesterday, 3 days ago, "
+                                 "or a date like 12/11/2026."))]
+
+    def _ask_reference(self, turn: Turn) -> list[Reply]:
+        return [ChoicesReply(turn._("If there is a reference (M-Pesa code, receipt or application "
+                                    "number), type it. Otherwise tap Skip."),
+                             (Choice(turn._("Skip"), f"{self.name}:skip"),))]
+
+    def _ask_anonymous(self, turn: Turn) -> list[Reply]:
+        return [ChoicesReply(turn._("Should the report carry your name, so the security team can "
+                                    "contact you and protect your account, or be anonymous?"),
+                             (Choice(turn._("With my name"), f"{self.name}:named"),
+                              Choice(turn._("Anonymous"), f"{self.name}:anonymous")))]
+
+    def _summary(self, turn: Turn) -> list[Reply]:
+        slots = turn.session.slots
+        when = slots.get("when_text") or turn._("not known")
+        text = turn._(
+            "Please check your report:\n- What: %(category)s\n- Details: %(description)s\n"
+            "- When: %(when)s\n- Reference: %(reference)s\n- Anonymous: %(anonymous)s",
+            category=turn.t.gettext(CATEGORIES[slots["category"]]),
+            description=slots.get("description", ""), when=when,
+            reference=slots.get("reference") or turn._("none"),
+            anonymous=turn._("yes") if slots.get("anonymous", not current_auth(turn.session))
+            else turn._("no"))
+        return [ChoicesReply(text, (Choice(turn._("Send report"), f"{self.name}:send"),
+                                    Choice(turn._("Change something"), f"{self.name}:change"),
+                                    Choice(turn._("Cancel"), "cancel")))]
+
+    def _choose_change(self, turn: Turn) -> list[Reply]:
+        fields = [(State.CATEGORY, N_("What happened")), (State.DESCRIPTION, N_("Details")),
+                  (State.WHEN, N_("When")), (State.REFERENCE, N_("Reference"))]
+        return [ChoicesReply(turn._("What should I change?"), tuple(
+            Choice(turn.t.gettext(title), f"{self.name}:edit-{state.value}")
+            for state, title in fields))]
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _next(self, turn: Turn, state: State) -> list[Reply]:
+        """Go on to `state`, or back to the summary when the citizen was correcting a field."""
+        if turn.session.slots.pop("editing", False):
+            return self.goto(turn, State.CONFIRM)
+        return self.goto(turn, state)
+
+    def _remember_when(self, turn: Turn) -> bool:
+        when = parse_when(turn.text)
+        if when is None:
+            return False
+        turn.session.slots["when_text"] = when.text
+        turn.session.slots["when"] = when.day.isoformat() if when.day else None
+        return True
+
+    def _corrected(self, turn: Turn) -> bool:
+        """Apply "no, it was yesterday"-style corrections of the date or the category."""
+        if turn.payload is not None or not _CORRECTION.search(turn.text):
+            return False
+        if self._remember_when(turn):
+            return True
+        category = next((c for c, pattern in _HINTS if pattern.search(turn.text)), None)
+        if category:
+            turn.session.slots["category"] = category
+            return True
+        return False
+
+    async def _file(self, turn: Turn) -> list[Reply]:
+        slots = turn.session.slots
+        draft = _draft(slots, anonymous=bool(slots.get("anonymous", False)))
+        auth = None if draft.anonymous else current_auth(turn.session)
+        key = f"{turn.session.conversation_id}:{slots['key']}"
+        turn.session.end_flow()
+        filed: FiledReport | None
+        try:
+            filed = await self._backend.file_report(auth, draft, key)
+        except SignInNeeded:
+            forget_sign_in(turn.session)
+            filed = await self._file_or_keep(turn, None, draft, key)
+        except BackendUnavailable:
+            filed = None
+            await self._outbox.keep(turn.session.conversation_id, draft, key,
+                                    auth.token if auth else None)
+        if filed is None:
+            return [TextReply(turn._(
+                "The reporting service is unavailable right now. Your report is saved and will be "
+                "filed as soon as the service is back; I will send you its reference here."))]
+        return filed_replies(turn, filed)
+
+    async def _file_or_keep(self, turn: Turn, token: str | None, draft: ReportDraft,
+                            key: str) -> FiledReport | None:
+        try:
+            return await self._backend.file_report(None, draft, key)
+        except BackendUnavailable:
+            await self._outbox.keep(turn.session.conversation_id, draft, key, token)
+            return None
+
+
+def filed_replies(turn: Turn, filed: FiledReport) -> list[Reply]:
+    """Confirm a filed report; after an account takeover, say what protection was applied."""
+    lines = [turn._("Your report has been received. Reference: %(reference)s.",
+                    reference=filed.reference)]
+    if filed.protection_applied:
+        forget_sign_in(turn.session)  # the backend signed the account out of every chat
+        lines.append(turn._(
+            "To protect you, we have signed your account out of every chat and locked sign-in "
+            "until you reset your password."))
+    if filed.category == "account_takeover":
+        lines.append(turn._(
+            "What to do now:\n1. Reset your password at ecitizen.go.ke (\"Forgot your "
+            "password?\").\n2. Check the phone number and email on your account.\n3. Never share "
+            "a PIN or one-time code with anyone, including callers who say they are from "
+            "eCitizen."))
+    if filed.severity == "high":
+        lines.append(turn._("This report is marked urgent for the security team."))
+    return [TextReply("\n\n".join(lines))]
+
+
+def _draft(slots: dict[str, Any], *, anonymous: bool) -> ReportDraft:
+    day = slots.get("when")
+    occurred = (datetime.combine(datetime.fromisoformat(day).date(), time(12), tzinfo=NAIROBI)
+                if day else None)
+    return ReportDraft(category=slots["category"], description=slots.get("description", ""),
+                       occurred_text=slots.get("when_text"), occurred_at=occurred,
+                       transaction_reference=slots.get("reference"), anonymous=anonymous)
+
+
+def _argument(turn: Turn) -> str:
+    if not turn.payload:
+        return ""
+    name, argument = parse_payload(turn.payload)
+    return argument if name == ReportSecurityFlow.name else ""

@@ -1,0 +1,1 @@
+"""Background work that reaches citizens later: backend events and reports filed after an outage."""

@@ -1,0 +1,85 @@
+"""Read the backend's event outbox and tell each citizen in the chat where they are."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime
+from functools import partial
+
+from bot.core.backend import BackendClient, BackendError, BackendEvent
+from bot.core.messages import Reply
+from bot.core.turn import Turn
+from bot.intents.account import AUTH
+from bot.intents.notifications import render_event
+from bot.notify.pushes import Pusher
+from bot.storage.outbox import SqlSettings
+
+logger = logging.getLogger(__name__)
+
+CURSOR = "backend_event_cursor"
+# Re-read a little before the cursor: an event committed late must not be skipped. The
+# per-event push key makes a second look harmless.
+LOOKBACK = 50
+
+
+class EventConsumer:
+    """Polls events after a durable cursor and pushes one message per event, at most once."""
+
+    def __init__(self, backend: BackendClient, pusher: Pusher, settings: SqlSettings,
+                 *, interval: float = 2.0) -> None:
+        self._backend = backend
+        self._pusher = pusher
+        self._settings = settings
+        self._interval = interval
+
+    async def poll_once(self) -> int:
+        """Handle the next page of events; return how many were new."""
+        stored = await self._settings.get(CURSOR, "")
+        if not stored:  # first start: the past is not news; begin with what happens next
+            _, latest = await self._backend.events(0, limit=1)
+            await self._settings.set(CURSOR, str(latest))
+            return 0
+        cursor = int(stored)
+        events, _ = await self._backend.events(max(0, cursor - LOOKBACK), limit=200)
+        handled = 0
+        for event in events:
+            if await self._deliver(event):
+                handled += 1
+        if events:
+            await self._settings.set(CURSOR, str(max(cursor, events[-1].id)))
+        return handled
+
+    async def _deliver(self, event: BackendEvent) -> bool:
+        if event.citizen_id is None:
+            return False
+        chats, _ = await self._backend.chat_identities(event.citizen_id)
+        for chat in chats:  # the most recently used chat first: that is where the citizen is
+            pushed = await self._pusher.push(
+                f"{chat.channel}:{chat.sender_id}", f"event:{event.id}",
+                partial(_render, event=event))
+            if pushed:
+                return True
+        return False
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Poll until `stop` is set; a backend outage only delays notifications."""
+        while not stop.is_set():
+            try:
+                await self.poll_once()
+            except BackendError as exc:
+                logger.warning("Event polling paused: %s", type(exc).__name__)
+            except Exception:
+                logger.exception("Event polling failed")
+            try:
+                await asyncio.wait_for(stop.wait(), self._interval)
+            except TimeoutError:
+                continue
+
+
+def _render(turn: Turn, event: BackendEvent) -> list[Reply]:
+    """Render an event for a chat, unless it happened before this chat was linked."""
+    linked_at = (turn.session.data.get(AUTH) or {}).get("linked_at")
+    if linked_at and event.created_at and event.created_at < datetime.fromisoformat(linked_at):
+        return []
+    return render_event(turn, event.type, event.payload)

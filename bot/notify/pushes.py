@@ -1,0 +1,54 @@
+"""Compose and push messages into an existing conversation from background work."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from bot.core.messages import InboundMessage, Reply
+from bot.core.ports import ConversationLocks, ParseResult, Translations
+from bot.core.session import Session
+from bot.core.turn import Turn
+from bot.storage.sql import SqlConversationStore
+
+Render = Callable[[Turn], list[Reply]]
+
+
+class Pusher:
+    """Renders replies in the conversation's language and pushes them at most once.
+
+    The conversation's lock is held while the session is read, the messages appended and
+    the session saved, so a push never races a turn of the same conversation.
+    """
+
+    def __init__(self, store: SqlConversationStore, locks: ConversationLocks,
+                 translations: Translations,
+                 after_push: Callable[[str], Awaitable[None]]) -> None:
+        self._store = store
+        self._locks = locks
+        self._translations = translations
+        self._after_push = after_push
+
+    async def push(self, conversation_id: str, once_key: str, render: Render) -> bool:
+        """Render and push; return False when already pushed or there is nothing to say."""
+        async with self._locks.hold(conversation_id):
+            if await self._store.was_handled(once_key):
+                return False
+            session = await self._store.load_by_id(conversation_id)
+            if session is None:
+                return False
+            replies = render(push_turn(session, self._translations))
+            if not replies:
+                return False
+            if not await self._store.append_outbound(conversation_id, replies,
+                                                     once_key=once_key):
+                return False
+            await self._store.save_session(session)
+        await self._after_push(conversation_id)
+        return True
+
+
+def push_turn(session: Session, translations: Translations) -> Turn:
+    """Build the turn a renderer speaks through when nobody has written (a push)."""
+    message = InboundMessage(session.channel, session.sender_id, "")
+    nlu = ParseResult(text="", language=session.locale, ranking=())
+    return Turn(message, session, translations, "", nlu)
