@@ -89,15 +89,22 @@ def _split_url(match: re.Match[str]) -> tuple[str, str]:
 
 def markdown_to_telegram_html(text: str) -> str:
     """Escape `text` for Telegram's HTML mode and turn the light Markdown into tags."""
-    escaped = html.escape(text, quote=False)
-    escaped = _BULLET.sub(r"\1• ", escaped)
-    escaped = _BOLD.sub(r"<b>\1</b>", escaped)
+    urls: list[str] = []
+
+    def hold(match: re.Match[str]) -> str:
+        # URLs are found in the raw text and set aside, so escaping cannot split them
+        url, tail = _split_url(match)
+        urls.append(url)
+        return f"\x00{len(urls) - 1}\x00{tail}"
+
+    held = _URL.sub(hold, text.replace("\x00", ""))
+    escaped = _BOLD.sub(r"<b>\1</b>", _BULLET.sub(r"\1• ", html.escape(held, quote=False)))
 
     def link(match: re.Match[str]) -> str:
-        url, tail = _split_url(match)
-        return f'<a href="{url.replace(chr(34), "&quot;")}">{url}</a>{tail}'
+        url = html.escape(urls[int(match.group(1))], quote=True)
+        return f'<a href="{url}">{url}</a>'
 
-    return _URL.sub(link, escaped)
+    return re.sub(r"\x00(\d+)\x00", link, escaped)
 
 
 def markdown_to_whatsapp(text: str) -> str:
