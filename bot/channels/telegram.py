@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING
@@ -100,6 +101,9 @@ def make_bot(settings: TelegramSettings) -> ExtBot[int]:
     """Build the PTB bot with explicit time-outs and the Bot API's send-rate limits."""
     if settings.token is None:
         raise ValueError("a Telegram bot needs a token")
+    # Opt in to PTB's timedelta durations (its next major default): otherwise every flood
+    # error (RetryAfter) emits a deprecation warning from inside PTB.
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
     base = settings.api_base_url.rstrip("/")
     return ExtBot(
         settings.token.get_secret_value(),

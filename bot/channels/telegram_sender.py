@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import time
 import warnings
+from collections.abc import Callable
 from datetime import timedelta
 
 from telegram import (
@@ -100,13 +102,21 @@ class TelegramSender:
 
     channel = CHANNEL
 
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: Bot, clock: Callable[[], float] = time.monotonic) -> None:
         self._bot = bot
+        self._clock = clock
+        self._flood_until: dict[str, float] = {}  # chat id -> end of Telegram's flood wait
 
     async def send(self, session: Session, reply: Reply) -> None:
         """Send one reply as one or more messages; map Bot API errors to delivery errors."""
+        chat_id = session.sender_id
+        # Calls during a flood wait only prolong it, and the deliverer may try again early
+        # (a later message of the same chat is due): answer for Telegram until it is over.
+        wait = self._flood_until.get(chat_id, 0.0) - self._clock()
+        if wait > 0:
+            raise DeliveryError(f"Telegram flood control: {wait:.1f}s left", retry_after=wait)
         for text, markup in render_reply(reply):
-            await self._send_message(session.sender_id, text, markup)
+            await self._send_message(chat_id, text, markup)
 
     async def _send_message(
         self, chat_id: str, text: str, markup: InlineKeyboardMarkup | None
@@ -121,6 +131,7 @@ class TelegramSender:
             )
         except RetryAfter as exc:
             seconds = retry_after_seconds(exc)
+            self._note_flood(chat_id, seconds)
             raise DeliveryError(f"Telegram flood control: retry in {seconds:g}s",
                                 retry_after=seconds) from exc
         except Forbidden as exc:  # blocked by the user, or the user deleted their account
@@ -129,3 +140,8 @@ class TelegramSender:
             raise PermanentDeliveryError(f"Telegram refused the message: {exc.message}") from exc
         except TelegramError as exc:  # network errors, time-outs, server errors
             raise DeliveryError(f"Telegram unreachable: {exc.message}") from exc
+
+    def _note_flood(self, chat_id: str, seconds: float) -> None:
+        now = self._clock()
+        self._flood_until = {chat: end for chat, end in self._flood_until.items() if end > now}
+        self._flood_until[chat_id] = now + seconds
