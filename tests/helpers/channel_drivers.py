@@ -19,13 +19,15 @@ import itertools
 import json
 import time
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 import httpx
+import pytest
+import sqlalchemy as sa
 from pydantic import SecretStr
 
 from bot.app import Runtime, build_runtime
@@ -35,6 +37,8 @@ from bot.channels.web import PushChannel, create_bot_app
 from bot.channels.whatsapp import SIGNATURE_HEADER, WhatsAppChannel
 from bot.config import BotSettings, TelegramSettings, WhatsAppSettings
 from bot.live_knowledge import LiveKnowledge
+from bot.storage.models import MessageRow
+from tests.helpers.server import LiveServer
 from tests.helpers.standins.graph import GraphStandIn
 from tests.helpers.standins.telegram import TelegramStandIn, strip_html
 
@@ -72,6 +76,26 @@ class ChannelDriver(Protocol):
     async def say(self, text: str) -> Shown: ...
 
     async def tap(self, index: int) -> Shown: ...
+
+
+# ---------------------------------------------------------------- stand-in servers
+@pytest.fixture(scope="module")
+def telegram_api() -> Iterator[TelegramStandIn]:
+    """Serve a Bot API stand-in on loopback for the test module."""
+    standin = TelegramStandIn()
+    with LiveServer(standin.app) as server:
+        standin.url = server.url
+        yield standin
+        standin.closing = True  # release a long poll that is still waiting
+
+
+@pytest.fixture(scope="module")
+def graph_api() -> Iterator[GraphStandIn]:
+    """Serve a Graph API stand-in on loopback for the test module."""
+    standin = GraphStandIn()
+    with LiveServer(standin.app) as server:
+        standin.url = server.url
+        yield standin
 
 
 # ---------------------------------------------------------------- settings and the app
@@ -125,6 +149,18 @@ async def channel_app(settings: BotSettings, knowledge: LiveKnowledge, *,
                 await runtime.close()
                 await telegram.close()
                 await whatsapp.close()
+
+
+async def delivery_states(runtime: Runtime, conversation_id: str) -> list[dict[str, Any]]:
+    """Return each outbound message's text, delivery status, attempts and last error."""
+    async with runtime.engine.connect() as connection:
+        rows = await connection.execute(
+            sa.select(MessageRow.body, MessageRow.delivery, MessageRow.attempts,
+                      MessageRow.last_error)
+            .where(MessageRow.conversation_id == conversation_id, MessageRow.direction == "out")
+            .order_by(MessageRow.seq))
+        return [{"text": body.get("text"), "delivery": delivery, "attempts": attempts,
+                 "error": error} for body, delivery, attempts, error in rows]
 
 
 # ---------------------------------------------------------------- web chat
