@@ -137,7 +137,8 @@ async def channel_app(settings: BotSettings, knowledge: LiveKnowledge, *,
     whatsapp = WhatsAppChannel(runtime, settings.whatsapp)
     channels: list[PushChannel] = [telegram, whatsapp]
     app = create_bot_app(runtime, channels=channels)
-    transport = httpx.ASGITransport(app=app)
+    # like a platform, the client sees a 500 when a turn fails, not the exception
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://msaidizi.test") as client:
         if lifespan:
             async with app.router.lifespan_context(app):

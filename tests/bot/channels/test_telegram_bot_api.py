@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from bot.channels.telegram import COMMANDS
 from bot.channels.telegram_inbound import SECRET_HEADER
+from bot.cli import main
 from bot.cli.telegram import run_polling
-from bot.config import BotSettings
+from bot.config import BotSettings, get_settings
 from bot.core.messages import TextReply
 from bot.live_knowledge import LiveKnowledge
 from tests.helpers import channel_drivers
@@ -109,6 +112,28 @@ async def test_retried_update_is_one_turn_with_one_set_of_replies(
     assert [m.direction for m in history] == ["in", "out"]
 
 
+async def test_webhook_answers_500_until_the_turn_is_stored_then_runs_it_once(
+    app: ChannelApp, telegram_api: TelegramStandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = app.runtime.store
+    real_commit = store.commit_turn
+
+    async def database_down(*args: object, **kwargs: object) -> None:
+        raise ConnectionError("database is down")
+
+    monkeypatch.setattr(store, "commit_turn", database_down)
+    update = telegram_message_update(559, "Hello there", "en")
+    update["update_id"] = telegram_api.next_update_id()
+    response = await post_update(app, update, **{SECRET_HEADER: TELEGRAM_SECRET})
+    assert response.status_code == 500  # Telegram delivers it again later
+    assert texts_to(telegram_api, "559") == []
+    monkeypatch.setattr(store, "commit_turn", real_commit)
+    for _ in range(2):
+        response = await post_update(app, update, **{SECRET_HEADER: TELEGRAM_SECRET})
+        assert response.status_code == 200
+    assert len(texts_to(telegram_api, "559")) == 1
+
+
 async def test_callback_query_is_answered_and_tapped_payload_handled(
     citizen: TelegramDriver, telegram_api: TelegramStandIn
 ) -> None:
@@ -137,6 +162,19 @@ async def test_start_deep_link_answers_the_article(citizen: TelegramDriver, app:
     shown = await citizen.say("/start faq_passport-fees")
     article = app.runtime.knowledge.article("passport-fees", "en")
     assert article is not None and article.title in shown.text
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "core: Conversation applies locale_hint to a new session only when its first message is "
+    "text, so a first tap or deep link is answered in the default language"))
+@pytest.mark.parametrize("command", ["/start faq_passport-fees", "/human"])
+async def test_first_deep_link_or_tap_answers_in_the_clients_language(
+    app: ChannelApp, telegram_api: TelegramStandIn, command: str
+) -> None:
+    swahili = TelegramDriver(telegram_api, client=app.client, language_code="sw")
+    await swahili.say(command)
+    session = await app.runtime.store.load_by_id(f"telegram:{swahili.sender_id}")
+    assert session is not None and session.locale == "sw"
 
 
 @pytest.mark.parametrize(
@@ -317,6 +355,29 @@ async def test_polling_fetches_a_failed_batch_again_and_runs_it_once(
         assert len(texts_to(telegram_api, "557")) == 1
         offsets = [c.params.get("offset") for c in telegram_api.calls_to("getUpdates")]
         assert offsets.count(update_id + 1) >= 1
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [({}, "MSAIDIZI_TELEGRAM__TOKEN is not set"),
+     ({"MSAIDIZI_TELEGRAM__TOKEN": "1:a", "MSAIDIZI_TELEGRAM__MODE": "webhook",
+       "MSAIDIZI_TELEGRAM__WEBHOOK_SECRET": "abc"}, "`msaidizi serve` receives the updates")],
+)
+def test_msaidizi_telegram_refuses_without_token_or_in_webhook_mode(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, env: dict[str, str], message: str
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no .env here
+    for name in ("TOKEN", "MODE", "WEBHOOK_SECRET"):
+        monkeypatch.delenv(f"MSAIDIZI_TELEGRAM__{name}", raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(main, ["telegram"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 1
+    assert message in result.output
 
 
 async def test_msaidizi_telegram_polls_until_stopped(

@@ -155,6 +155,27 @@ async def test_meta_retry_of_the_same_wamid_is_one_turn_with_one_set_of_replies(
     assert [m.direction for m in history] == ["in", "out"]
 
 
+async def test_notification_answers_500_until_the_turn_is_stored_then_runs_it_once(
+    app: ChannelApp, graph_api: GraphStandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = app.runtime.store
+    real_commit = store.commit_turn
+
+    async def database_down(*args: object, **kwargs: object) -> None:
+        raise ConnectionError("database is down")
+
+    data = whatsapp_notification("text", "254700000778", type="text", text={"body": "hello"})
+    body = json.dumps(data).encode()
+    monkeypatch.setattr(store, "commit_turn", database_down)
+    response = await post_raw(app, body, {SIGNATURE_HEADER: sign(body)})
+    assert response.status_code == 500  # Meta delivers it again later
+    monkeypatch.setattr(store, "commit_turn", real_commit)
+    for _ in range(2):
+        response = await post_raw(app, body, {SIGNATURE_HEADER: sign(body)})
+        assert response.status_code == 200
+    assert len(graph_api.sent("254700000778")) == 1
+
+
 async def test_non_text_message_gets_a_polite_could_not_read_answer(
     citizen: WhatsAppDriver, graph_api: GraphStandIn
 ) -> None:
