@@ -55,6 +55,8 @@ class Runtime:
     conversation: Conversation
     redis: Redis | None = None
     backend: BackendClient | None = None
+    events: EventConsumer | None = None
+    reports: ReportFiler | None = None
     senders: dict[str, ChannelSender] = field(default_factory=dict)
     background: list[Callable[[asyncio.Event], Coroutine[Any, Any, None]]] = field(
         default_factory=list
@@ -186,10 +188,9 @@ def build_runtime(
     )
     if not isinstance(backend, OfflineBackend):
         pusher = Pusher(store, locks, translations, runtime.after_push)
-        runtime.background += [
-            EventConsumer(backend, pusher, SqlSettings(engine)).run,
-            ReportFiler(backend, reports, pusher).run,
-        ]
+        runtime.events = EventConsumer(backend, pusher, SqlSettings(engine))
+        runtime.reports = ReportFiler(backend, reports, pusher)
+        runtime.background += [runtime.events.run, runtime.reports.run]
     if settings.watch_knowledge:
         runtime.background.append(partial(watch_knowledge, knowledge))
     logger.info(

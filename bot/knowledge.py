@@ -189,7 +189,12 @@ def _load_intents(paths: Iterable[Path], problems: list[Problem]) -> Iterable[In
         if lang not in LANGUAGES or not isinstance(examples, list):
             problems.append(Problem(str(path), 1, "expected <intent>.<lang>.yaml with examples:"))
             continue
-        yield IntentExamples(stem, lang, tuple(str(e).strip() for e in examples), str(path))
+        for example in examples:
+            if not isinstance(example, str):  # "report: ..." unquoted is read as a mapping
+                problems.append(Problem(str(path), 1, f"example {example!r} is not plain text: "
+                                        "put it in quotes"))
+        yield IntentExamples(stem, lang, tuple(e.strip() for e in examples
+                                               if isinstance(e, str) and e.strip()), str(path))
 
 
 def _load_lexicon(path: Path, problems: list[Problem]) -> Lexicon:

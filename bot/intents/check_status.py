@@ -23,6 +23,10 @@ STATUS_LABELS = {
 }
 
 
+# Intents that also come with a reference ("pay GC-2025-000456") and must keep it.
+_OTHER_REFERENCE_INTENTS = {"start_payment", "payment_history", "report_security_incident"}
+
+
 def status_label(turn: Turn, status: str) -> str:
     """Return the translated label of an application status."""
     return turn.t.gettext(STATUS_LABELS.get(status, status))
@@ -81,6 +85,16 @@ class CheckStatusIntent(Intent):
 
     def __init__(self, backend: BackendClient) -> None:
         self._backend = backend
+
+    def match(self, turn: Turn) -> Match | None:
+        """A message with an application reference asks about it, unless it is clearly a payment."""
+        reference = next((e.value for e in turn.nlu.entities if e.entity == "reference"), None)
+        if reference is None:
+            return None
+        top = turn.nlu.top
+        if top is not None and top.name in _OTHER_REFERENCE_INTENTS and top.confidence >= 0.3:
+            return None
+        return Match(90.0, self.name, {"argument": reference})
 
     async def handle(self, turn: Turn, match: Match) -> list[Reply]:
         """Look up the reference given (typed or tapped), or list the applications."""

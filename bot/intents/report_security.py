@@ -121,10 +121,10 @@ class ReportSecurityFlow(Form):
         return self._next(turn, State.REFERENCE)
 
     async def _reference(self, turn: Turn) -> list[Reply] | None:
+        if self._corrected(turn):
+            return [TextReply(turn._("Thanks, I have corrected it.")), *self.reprompt(turn)]
         if _argument(turn) == "skip" or yes_no(turn) is False:
             turn.session.slots["reference"] = None
-        elif self._corrected(turn):
-            return self.reprompt(turn)
         elif _REFERENCE.match(turn.text.replace(" ", "")):
             turn.session.slots["reference"] = turn.text.replace(" ", "").upper()
         elif looks_like_question(turn):
@@ -140,7 +140,7 @@ class ReportSecurityFlow(Form):
         if answer in ("named", "anonymous"):
             turn.session.slots["anonymous"] = answer == "anonymous"
         elif self._corrected(turn):
-            return self.reprompt(turn)
+            return [TextReply(turn._("Thanks, I have corrected it.")), *self.reprompt(turn)]
         else:
             return None if looks_like_question(turn) else self.retry(
                 turn, turn._("Please choose one of the options."))

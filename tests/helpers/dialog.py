@@ -26,7 +26,7 @@ class DialogHarness:
         """Send one message and return the replies."""
         message = InboundMessage(self.channel, self.sender, text, choice=choice,
                                  message_id=message_id, locale_hint=locale_hint)
-        replies = await self.runtime.conversation.handle(message)
+        replies = await self.runtime.handle(message)
         self.transcript.append((text or f"[{choice}]", replies))
         return replies
 
@@ -52,3 +52,8 @@ class DialogHarness:
 def choices_of(replies: Sequence[Reply]) -> list[str]:
     """Return the payloads of every choice offered in the replies."""
     return [c.payload for r in replies if isinstance(r, ChoicesReply) for c in r.choices]
+
+
+def texts(replies: Sequence[Reply]) -> str:
+    """Return every reply rendered as text, joined (for substring assertions)."""
+    return "\n".join(render_as_text(r) for r in replies)

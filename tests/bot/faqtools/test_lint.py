@@ -76,3 +76,10 @@ def test_lint_command_exit_code_follows_errors(knowledge_copy: Path) -> None:
     bad = runner.invoke(main, ["faq", "lint", "--knowledge", str(knowledge_copy), "--no-confusions"])
     assert bad.exit_code == 1
     assert "has no sw version" in bad.output
+
+
+def test_lint_reports_example_that_yaml_reads_as_a_mapping(knowledge_copy: Path) -> None:
+    path = knowledge_copy / "intents" / "greet.en.yaml"
+    path.write_text("intent: greet\nexamples:\n  - hello\n  - report: a fake caller\n", encoding="utf-8")
+    assert any("is not plain text" in m and m.startswith(str(path))
+               for m in messages(knowledge_copy, confusions=False))

@@ -1,0 +1,113 @@
+"""Linking an account: consent, ID or phone, code; wrong, expired and locked codes; log out."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.app import Runtime
+from tests.bot.intents.conftest import WANJIRU_PHONE, LiveBackend
+from tests.bot.intents.helpers import LINKED, link, start
+from tests.helpers.dialog import DialogHarness, choices_of, texts
+
+CONSENT = "Do you agree?"
+ASK_ID = "Please type your ID number or the phone number registered on eCitizen."
+CODE_SENT = ("If %(masked)s matches an eCitizen account, a 6-digit code has been sent by SMS to "
+             "the phone number on that account. Type the code here; it expires in 5 minutes.")
+BAD_CODE = ("That code did not work: it is wrong or has expired. Check the SMS and type it "
+            "again, or write \"resend\" for a new code.")
+DECLINED = ("All right, I will not link your account. You can still ask me general questions.")
+
+
+@pytest.mark.parametrize("locale", ["en", "sw"])
+async def test_link_account_with_consent_id_and_code(chat: DialogHarness, live_backend: LiveBackend, locale: str) -> None:
+    await start(chat, locale)
+    replies = await chat.say(choice="link_account")
+    assert "link_account:agree" in choices_of(replies)
+    assert "Data Protection Act" in texts(replies) or "Sheria ya Ulinzi wa Data" in texts(replies)
+    await chat.run(locale, [("yes", ASK_ID), ("12345678", CODE_SENT)])
+    assert "12345678" not in texts(chat.transcript[-1][1])  # the ID is never echoed in full
+    replies = await chat.say(live_backend.latest_code())
+    # the language chosen in the chat wins; otherwise Wanjiru's own preference (Swahili) does
+    assert chat.expected(locale, LINKED).split(",")[0] in texts(replies)
+    session = await chat.runtime.store.load_by_id(f"test:{chat.sender}")
+    assert session.data["auth"]["first_name"] == "Wanjiru"
+    assert session.data["consent"]["version"]
+
+
+async def test_link_by_phone_number_works_too(chat: DialogHarness, live_backend: LiveBackend) -> None:
+    await start(chat, "en")
+    await chat.say(choice="link_account")
+    await chat.say(choice="link_account:agree")
+    await chat.say("0712 345 678")
+    replies = await chat.say(live_backend.latest_code(WANJIRU_PHONE))
+    assert "Wanjiru" in texts(replies)
+
+
+async def test_declined_consent_links_nothing(chat: DialogHarness) -> None:
+    await chat.say("Hello there")  # English, but not chosen explicitly
+    await chat.say(choice="link_account")
+    await chat.run("en", [("no", DECLINED)])
+    session = await chat.runtime.store.load_by_id(f"test:{chat.sender}")
+    assert "consent" not in session.data and session.flow is None
+
+
+async def test_wrong_code_is_refused_and_three_failures_offer_a_person(chat: DialogHarness, live_backend: LiveBackend) -> None:
+    await start(chat, "en")
+    await chat.say(choice="link_account")
+    await chat.say(choice="link_account:agree")
+    await chat.say("12345678")
+    real = live_backend.latest_code()
+    wrong = "000000" if real != "000000" else "111111"
+    await chat.run("en", [(wrong, BAD_CODE), ("12ab", "The code has 6 digits, like 123456.")])
+    replies = await chat.say(wrong)
+    assert "talk_to_human" in choices_of(replies)
+    session = await chat.runtime.store.load_by_id(f"test:{chat.sender}")
+    assert session.flow is None and "auth" not in session.data
+
+
+async def test_expired_code_is_refused_and_resend_gives_a_new_one(chat: DialogHarness, live_backend: LiveBackend) -> None:
+    await start(chat, "en")
+    await chat.say(choice="link_account")
+    await chat.say(choice="link_account:agree")
+    await chat.say("12345678")
+    old = live_backend.latest_code()
+    live_backend.container.clock.offset = timedelta(minutes=6)
+    await chat.run("en", [(old, BAD_CODE), ("resend", CODE_SENT)])
+    fresh = live_backend.latest_code()
+    replies = await chat.say(fresh)
+    assert "Wanjiru" in texts(replies)
+
+
+async def test_unknown_id_gets_the_same_answer_and_no_code(chat: DialogHarness) -> None:
+    await start(chat, "en")
+    await chat.say(choice="link_account")
+    await chat.say(choice="link_account:agree")
+    await chat.run("en", [("99999999", CODE_SENT), ("123456", BAD_CODE)])
+
+
+async def test_invalid_identifier_is_explained(chat: DialogHarness) -> None:
+    await start(chat, "en")
+    await chat.say(choice="link_account")
+    await chat.say(choice="link_account:agree")
+    replies = await chat.say("my name is Wanjiru")
+    assert "does not look like an ID number" in texts(replies)
+
+
+@pytest.mark.parametrize(("locale", "words"), [("en", "log out"), ("sw", "ondoa akaunti")])
+async def test_log_out_unlinks(chat: DialogHarness, live_backend: LiveBackend, action_runtime: Runtime, locale: str, words: str) -> None:
+    await start(chat, locale)
+    await link(chat, live_backend)
+    replies = await chat.say(words)
+    assert "auth" not in (await action_runtime.store.load_by_id(f"test:{chat.sender}")).data
+    assert replies[0].text == action_runtime.translations.for_locale(locale).gettext(
+        "Done: your eCitizen account is no longer linked to this chat.")
+
+
+async def test_linking_switches_to_the_citizens_preferred_language_unless_chosen(
+    chat: DialogHarness, live_backend: LiveBackend
+) -> None:
+    await chat.say("Hello there")
+    replies = await link(chat, live_backend)
+    assert texts(replies).startswith("Asante, Wanjiru.")
