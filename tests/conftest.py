@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from bot.combined import create_combined_app
 from bot.config import BotSettings
 from bot.live_knowledge import LiveKnowledge
 from bot.storage import schema
+from tests.helpers.server import LiveServer, free_port
 from tests.helpers.services import POSTGRES_URL, REDIS_URL, require
 
 REPO = Path(__file__).resolve().parent.parent
@@ -90,3 +92,17 @@ async def redis_client(redis_url: str) -> AsyncIterator[object]:
     yield client
     await client.flushdb()
     await client.aclose()
+
+
+@pytest.fixture
+def system(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[LiveServer]:
+    """Serve assistant + backend (seeded, M-Pesa simulator) exactly as `msaidizi serve` does."""
+    port = free_port()
+    monkeypatch.setenv("MSAIDIZI_BACKEND_SIMULATOR_DELAY_SECONDS", "0.3")
+    monkeypatch.setenv("MSAIDIZI_BACKEND_DATABASE_URL", f"sqlite:///{tmp_path / 'backend.db'}")
+    settings = BotSettings(_env_file=None, data_dir=tmp_path / "var",  # type: ignore[call-arg]
+                           watch_knowledge=False)
+    settings.web.port = port
+    app, _ = create_combined_app(settings)
+    with LiveServer(app, port=port) as server:
+        yield server
