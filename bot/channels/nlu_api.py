@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Collection
 from typing import Any, Literal
 
 from fastapi import APIRouter
@@ -18,8 +20,27 @@ class ParseRequest(BaseModel):
     lang: Literal["en", "sw"] | None = None
 
 
-def rasa_parse(result: ParseResult, knowledge: LiveKnowledge) -> dict[str, Any]:
+# A tapped button comes back to Rasa as its payload text, e.g. "start_payment:confirm".
+_PAYLOAD = re.compile(r"^/?(?P<name>[a-z_]{2,40})(?::(?P<argument>[\w:.-]{1,60}))?$")
+
+
+def payload_parse(text: str, payloads: Collection[str]) -> dict[str, Any] | None:
+    """Recognise a button payload sent back as text; None when `text` is not one."""
+    m = _PAYLOAD.match(text.strip())
+    if m is None or m["name"] not in payloads:
+        return None
+    intent = {"name": m["name"], "confidence": 1.0}
+    return {"text": text, "intent": intent, "intent_ranking": [intent],
+            "entities": [{"entity": "payload", "value": text.strip().lstrip("/"), "start": 0,
+                          "end": len(text), "extractor": "msaidizi"}],
+            "language": None}
+
+
+def rasa_parse(result: ParseResult, knowledge: LiveKnowledge,
+               payloads: Collection[str] = ()) -> dict[str, Any]:
     """Shape a parse result as Rasa's HTTP API does."""
+    if payloads and (tapped := payload_parse(result.text, payloads)) is not None:
+        return tapped
     top = knowledge.top_intent(result)
     return {
         "text": result.text,
@@ -34,13 +55,13 @@ def rasa_parse(result: ParseResult, knowledge: LiveKnowledge) -> dict[str, Any]:
     }
 
 
-def create_nlu_router(knowledge: LiveKnowledge) -> APIRouter:
-    """Build the /model/parse route over the live matcher."""
+def create_nlu_router(knowledge: LiveKnowledge, payloads: Collection[str] = ()) -> APIRouter:
+    """Build the /model/parse route over the live matcher; `payloads` are handler names."""
     router = APIRouter(tags=["nlu"])
 
     @router.post("/model/parse")
     def parse(body: ParseRequest) -> dict[str, Any]:
         """Rank intents and FAQ articles for a text, as Rasa's /model/parse does."""
-        return rasa_parse(knowledge.parse(body.text[:1000], body.lang), knowledge)
+        return rasa_parse(knowledge.parse(body.text[:1000], body.lang), knowledge, payloads)
 
     return router

@@ -39,3 +39,11 @@ async def test_parse_builtin_intent_and_swahili(client: httpx.AsyncClient) -> No
 async def test_parse_nonsense_is_out_of_scope(client: httpx.AsyncClient) -> None:
     body = (await client.post("/model/parse", json={"text": "qwxz vbnm plkj"})).json()
     assert body["intent"]["name"] == "out_of_scope"
+
+
+async def test_parse_recognises_a_button_payload_sent_back_as_text(client: httpx.AsyncClient) -> None:
+    body = (await client.post("/model/parse", json={"text": "start_payment:confirm"})).json()
+    assert body["intent"] == {"name": "start_payment", "confidence": 1.0}
+    assert body["entities"][0]["value"] == "start_payment:confirm"
+    plain = (await client.post("/model/parse", json={"text": "nonsense_word:x"})).json()
+    assert plain["intent"]["name"] != "nonsense_word"
