@@ -69,7 +69,8 @@ def create_bot_app(runtime: Runtime, channels: Sequence[PushChannel] | None = No
     app.include_router(
         create_webchat_router(runtime.conversation, runtime.store, runtime.signal)
     )
-    app.include_router(create_nlu_router(runtime.knowledge))
+    handler_names = {h.name for h in runtime.router.handlers}
+    app.include_router(create_nlu_router(runtime.knowledge, handler_names))
     for channel in pushing:
         if channel.router is not None:
             app.include_router(channel.router)
