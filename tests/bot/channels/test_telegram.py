@@ -17,7 +17,7 @@ from bot.channels.telegram_sender import (
     render_reply,
 )
 from bot.config import BotSettings, TelegramSettings
-from bot.core.messages import Choice, ChoicesReply, LinkReply, TextReply
+from bot.core.messages import Choice, ChoicesReply, HandoffReply, LinkReply, TextReply
 from tests.helpers.channel_drivers import load_fixture
 from tests.helpers.standins.telegram import strip_html, visible_text
 
@@ -198,6 +198,12 @@ def test_link_reply_is_text_with_a_url_button() -> None:
     button = markup.inline_keyboard[0][0]
     assert (button.text, button.url) == ("Open", "https://pay.ecitizen.go.ke/x")
     assert strip_html(text) == "Pay here"
+
+
+def test_handoff_reply_is_plain_text_and_empty_text_sends_nothing() -> None:
+    assert render_reply(HandoffReply("An agent <Amina> joined.", "T-1", "open")) == [
+        ("An agent &lt;Amina&gt; joined.", None)]
+    assert render_reply(TextReply("")) == []
 
 
 def test_telegram_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

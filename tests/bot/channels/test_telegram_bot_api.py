@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from pydantic import SecretStr
 
 from bot.channels.telegram import COMMANDS
 from bot.channels.telegram_inbound import SECRET_HEADER
@@ -309,6 +310,32 @@ async def test_start_up_sets_the_webhook_with_the_secret_when_public_url_is_http
     assert webhook["url"] == "https://msaidizi.example.go.ke/webhooks/telegram"
     assert webhook["secret_token"] == TELEGRAM_SECRET
     assert webhook["allowed_updates"] == ["message", "callback_query"]
+
+
+async def test_rejected_token_stops_the_start_up_without_logging_it(
+    settings: BotSettings, fixture_knowledge: LiveKnowledge, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = settings.model_copy(update={"telegram": settings.telegram.model_copy(
+        update={"token": SecretStr("999:revoked-token")})})
+    with pytest.raises(RuntimeError, match="Telegram rejected MSAIDIZI_TELEGRAM__TOKEN") as error:
+        async with channel_app(settings, fixture_knowledge):
+            pass
+    assert "revoked-token" not in str(error.value) + caplog.text
+
+
+async def test_unreachable_telegram_at_start_up_keeps_serving_and_queues_replies(
+    settings: BotSettings, fixture_knowledge: LiveKnowledge, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = settings.model_copy(update={"telegram": settings.telegram.model_copy(
+        update={"api_base_url": "http://127.0.0.1:9"})})
+    async with channel_app(settings, fixture_knowledge) as running:
+        update = telegram_message_update(560, "hello", "en")
+        update["update_id"] = 1
+        response = await post_update(running, update, **{SECRET_HEADER: TELEGRAM_SECRET})
+        assert response.status_code == 200
+        [state] = await delivery_states(running.runtime, "telegram:560")
+        assert state["delivery"] == "pending" and "unreachable" in state["error"]
+    assert "Telegram is not reachable at start-up" in caplog.text
 
 
 async def test_polling_end_to_end_acknowledges_only_after_the_turn(

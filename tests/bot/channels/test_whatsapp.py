@@ -10,7 +10,7 @@ from pydantic import SecretStr
 from bot.channels.whatsapp import parse_notification, signature_valid, whatsapp_status
 from bot.channels.whatsapp_sender import choices_message, render_reply, template_message
 from bot.config import BotSettings, WhatsAppSettings
-from bot.core.messages import Choice, ChoicesReply, LinkReply, TextReply
+from bot.core.messages import Choice, ChoicesReply, HandoffReply, LinkReply, TextReply
 from tests.helpers.channel_drivers import load_fixture, sign
 from tests.helpers.standins.graph import check_message
 
@@ -169,6 +169,11 @@ def test_long_text_is_split_under_4096_and_markdown_converted() -> None:
 def test_link_reply_is_text_with_a_preview() -> None:
     [message] = render_reply(LinkReply("Pay here", "https://pay.ecitizen.go.ke/x", "Open"), "Options")
     assert message["text"] == {"body": "Pay here\nhttps://pay.ecitizen.go.ke/x", "preview_url": True}
+
+
+def test_handoff_reply_is_plain_text() -> None:
+    [message] = render_reply(HandoffReply("An agent has joined.", "T-1", "open"), "Options")
+    assert message["text"]["body"] == "An agent has joined."
 
 
 def test_template_wraps_the_text_on_one_line_as_its_body_parameter() -> None:
