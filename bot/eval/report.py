@@ -74,8 +74,9 @@ def render(results: Sequence[DatasetResult], command: str, preamble: str = "") -
     lines = [
         "# Matcher benchmarks", "",
         f"Produced by `{command}` on {now}.", "",
-        f"Machine: {machine_info()}. Latency is per single-threaded `rank(text, k=1)` call "
-        "on the test texts; fit is wall-clock seconds; the machine is shared, so times are noisy.",
+        f"Machine: {machine_info()}. Latency: one single-threaded `rank(text, k=1)` call per "
+        "test text (up to 500 texts, spread over the split), each the fastest of 3 repeats, "
+        "because the machine is shared; fit is wall-clock seconds and noisy for the same reason.",
         "",
     ]
     if preamble:

@@ -15,10 +15,12 @@ def apply_threshold(predictions: Sequence[Prediction], threshold: float) -> list
 
 
 def tune_threshold(predictions: Sequence[Prediction]) -> float:
-    """Return the threshold maximising in-scope accuracy plus OOS recall on `predictions`.
+    """Return the lowest threshold maximising accuracy over `predictions`, OOS included.
 
-    Both terms weigh the same, so the choice does not depend on how many OOS examples the
-    validation split happens to hold. Without OOS examples the threshold is 0 (never decline).
+    Every validation example counts once, in scope or not, as in the datasets' own accuracy.
+    (Weighing in-scope accuracy and OOS recall equally instead gave CLINC150 validation
+    thresholds that declined one in-scope question in eight.) Without OOS examples the
+    threshold is 0 (never decline).
     """
     in_scope = sorted((p.confidence, p.correct) for p in predictions if not p.example.is_oos)
     oos = sorted(p.confidence for p in predictions
@@ -27,7 +29,7 @@ def tune_threshold(predictions: Sequence[Prediction]) -> float:
     already = oos_total - len(oos)  # OOS examples the system labelled OOS itself
     if not oos_total or not in_scope:
         return 0.0
-    best, best_value = 0.0, -1.0
+    best, best_value = 0.0, -1
     candidates = sorted({0.0} | {c for c, _ in in_scope} | {c + 1e-9 for c in oos})
     # Sweep thresholds upwards: counts of correct in-scope kept and OOS caught move monotonically.
     kept_correct = sum(ok for _, ok in in_scope)
@@ -38,7 +40,7 @@ def tune_threshold(predictions: Sequence[Prediction]) -> float:
             i += 1
         while j < len(oos) and oos[j] < threshold:
             j += 1
-        value = kept_correct / len(in_scope) + (already + j) / oos_total
-        if value > best_value + 1e-12:
+        value = kept_correct + already + j
+        if value > best_value:
             best, best_value = threshold, value
     return best

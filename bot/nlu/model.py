@@ -1,19 +1,61 @@
-"""The intent model: rank labels for a text, trained from plain (label, examples) pairs."""
+"""The intent model: rank labels for a text, trained from plain (label, examples) pairs.
+
+Recipe (chosen on train/validation data of public benchmarks, see docs/benchmarks.md):
+
+1. Features: TF-IDF of character 2-5 grams within word boundaries (typos, Sheng spellings,
+   Swahili affixes), of word 1-2 grams after light English stemming, and of unordered word
+   pairs in the sentence ("card ... arrive"), which a linear model cannot otherwise combine.
+2. A linear SVM over those features proposes the candidate labels.
+3. Evidence per candidate: the SVM margin, the TF-IDF cosine of the nearest training example of
+   that label and the RapidFuzz ratio of the nearest example of that label. A logistic regression
+   fitted on cross-validated predictions of the training set turns them into P(label is right),
+   which ranks the candidates and is the confidence: comparable across texts, so one threshold
+   separates "answer" from "out of scope".
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
+import itertools
+import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Self
+from functools import lru_cache
+from typing import Any, Self
 
 import numpy as np
+import scipy.sparse as sp
+import snowballstemmer  # type: ignore[import-untyped]
+from numpy.typing import NDArray
 from rapidfuzz import fuzz, process, utils
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import FeatureUnion
+from sklearn.model_selection import KFold, StratifiedKFold
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import LinearSVC
 
 Normalise = Callable[[str], str]
+FloatArray = NDArray[np.float64]
+
+_TOKEN = re.compile(r"(?u)\b\w+\b")
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    # Snowball's English rules leave most Swahili words alone (no -ing, -ed, -ly endings).
+    return str(_STEMMER.stemWord(word))
+
+
+def stemmed_words(text: str) -> list[str]:
+    """Return the lower-cased word tokens of `text`, stemmed."""
+    return [_stem(w) for w in _TOKEN.findall(text.lower())]
+
+
+def word_pairs(text: str) -> list[str]:
+    """Return every unordered pair of distinct stemmed words in `text`."""
+    words = sorted(set(stemmed_words(text)))
+    return [f"{a}|{b}" for a, b in itertools.combinations(words, 2)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,20 +68,147 @@ class Ranked:
     fuzzy: float = 0.0
 
 
-class IntentModel:
-    """TF-IDF (character and word n-grams) with a linear classifier, blended with RapidFuzz.
+class _Features:
+    """The weighted union of character, word and word-pair TF-IDF blocks.
 
-    The linear model generalises from many phrasings; the fuzzy nearest example rescues
-    short, misspelled questions that are close to one written example.
+    scikit-learn learns the vocabularies and IDF weights; `transform` recomputes the same
+    sublinear, L2-normalised TF-IDF itself, because the library's input checks cost more than
+    the arithmetic when one short question is ranked.
     """
 
-    def __init__(self, normalise: Normalise | None = None, *, fuzzy_weight: float = 0.35) -> None:
-        self._normalise = normalise or (lambda s: utils.default_process(s))
-        self._fuzzy_weight = fuzzy_weight
+    def __init__(self, char_ngrams: tuple[int, int], pair_weight: float) -> None:
+        self._vectorizers: list[tuple[TfidfVectorizer, float]] = [
+            (TfidfVectorizer(analyzer="char_wb", ngram_range=char_ngrams, sublinear_tf=True), 1.0),
+            (TfidfVectorizer(analyzer=_word_ngrams, sublinear_tf=True), 1.0),
+        ]
+        if pair_weight > 0:
+            self._vectorizers.append((TfidfVectorizer(analyzer=word_pairs, sublinear_tf=True),
+                                      pair_weight))
+        self._blocks: list[tuple[Callable[[str], list[str]], dict[str, int], FloatArray, float]]
+        self.size = 0
+
+    def fit_transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """Learn the vocabularies and return the matrix of `texts`."""
+        self._blocks, offset = [], 0
+        for vectorizer, weight in self._vectorizers:
+            try:
+                vectorizer.fit(texts)
+            except ValueError:  # nothing to learn, e.g. no sentence has two words
+                continue
+            vocabulary = {g: int(j) + offset for g, j in vectorizer.vocabulary_.items()}
+            idf = np.zeros(offset + len(vocabulary))
+            idf[offset:] = vectorizer.idf_
+            self._blocks.append((vectorizer.build_analyzer(), vocabulary, idf, weight))
+            offset += len(vocabulary)
+        self.size = offset
+        return self.transform(texts)
+
+    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """Return the matrix of `texts`."""
+        indptr, indices, values = [0], [], []
+        filled = 0
+        for text in texts:
+            for analyze, vocabulary, idf, weight in self._blocks:
+                counts = Counter(j for g in analyze(text) if (j := vocabulary.get(g)) is not None)
+                if not counts:
+                    continue
+                columns = np.fromiter(counts, dtype=np.int64, count=len(counts))
+                tfidf = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64,
+                                                  count=len(counts)))) * idf[columns]
+                indices.append(columns)
+                values.append(weight * tfidf / np.sqrt(tfidf @ tfidf))
+                filled += len(columns)
+            indptr.append(filled)
+        data = np.concatenate(values) if values else np.zeros(0)
+        cols = np.concatenate(indices) if indices else np.zeros(0, dtype=np.int64)
+        return sp.csr_matrix((data, cols, np.array(indptr)), shape=(len(texts), self.size))
+
+
+def _word_ngrams(text: str) -> list[str]:
+    """Return stemmed word unigrams and bigrams."""
+    words = stemmed_words(text)
+    return words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
+
+
+class _Scorer:
+    """The SVM and the per-label nearest-example evidence for candidate labels."""
+
+    def __init__(self, features: _Features, matrix: sp.csr_matrix, texts: Sequence[str],
+                 labels: NDArray[np.int64], n_labels: int, params: dict[str, Any],
+                 shown: Sequence[str] | None = None) -> None:
+        self.features = features
+        self.n_labels = n_labels
+        present = np.unique(labels)
+        self.svm = LinearSVC(C=params["c"]).fit(matrix, labels) if len(present) > 1 else None
+        if self.svm is not None:
+            self.coef = np.ascontiguousarray(self.svm.coef_.T)
+            self.intercept = self.svm.intercept_
+            self.classes = self.svm.classes_
+        self.rows = [np.flatnonzero(labels == i) for i in range(n_labels)]
+        # Fuzzy choices are processed once here rather than on every call.
+        self.choices = [[utils.default_process(texts[int(j)]) for j in r] for r in self.rows]
+        self.shown = [[(shown or texts)[int(j)] for j in r] for r in self.rows]
+        self.candidates = params["candidates"]
+
+    def decisions(self, matrix: sp.csr_matrix) -> FloatArray:
+        """Return the SVM decision value of every label (absent labels get -inf)."""
+        out = np.full((matrix.shape[0], self.n_labels), -np.inf)
+        if self.svm is None:
+            out[:, [i for i, r in enumerate(self.rows) if len(r)]] = 1.0
+            return out
+        scores = np.asarray(matrix @ self.coef) + self.intercept
+        if len(self.classes) == 2:
+            scores = np.column_stack([-scores[:, 0], scores[:, 0]])
+        out[:, self.classes] = scores
+        return out
+
+    def evidence(self, texts: Sequence[str], matrix: sp.csr_matrix | None = None
+                 ) -> tuple[FloatArray, NDArray[np.int64], Any]:
+        """Return candidate features (n, m, f), candidate labels (n, m) and nearest examples."""
+        if matrix is None:
+            matrix = self.features.transform(texts)
+        decisions = self.decisions(matrix)
+        m = min(self.candidates, int(np.isfinite(decisions[0]).sum()))
+        order = np.argsort(-decisions, axis=1)[:, :m]
+        feats = np.zeros((len(texts), m, 4))
+        nearest: list[list[tuple[str, float]]] = []
+        for i, text in enumerate(texts):
+            query = utils.default_process(text)
+            row = []
+            for r, label in enumerate(order[i]):
+                ratios = process.cdist([query], self.choices[label], scorer=fuzz.ratio,
+                                       processor=None, dtype=np.float32)[0]
+                best = int(np.argmax(ratios))
+                row.append((self.shown[label][best], float(ratios[best])))
+                feats[i, r, :2] = (decisions[i, label], ratios[best] / 100.0)
+            nearest.append(row)
+        top = feats[:, :1, :]
+        feats[:, :, 2] = top[:, :, 0] - feats[:, :, 0]  # how far below the SVM's favourite
+        feats[:, :, 3] = feats[:, :, 1] - feats[:, :, 1].max(axis=1, keepdims=True)
+        return feats, order, nearest
+
+
+class IntentModel:
+    """Linear SVM over character, word and word-pair TF-IDF, re-ranked with RapidFuzz evidence.
+
+    The SVM generalises from many phrasings; the nearest example of each candidate label (TF-IDF
+    cosine and RapidFuzz ratio) adds evidence for short, misspelled questions close to one
+    written example. A calibrator fitted on cross-validated predictions blends them into
+    P(right label).
+    """
+
+    def __init__(self, normalise: Normalise | None = None, *, c: float = 0.5,
+                 char_ngrams: tuple[int, int] = (2, 5), pair_weight: float = 1.0,
+                 candidates: int = 5, calibration_folds: int = 3, hidden_share: float = 0.2,
+                 rerank: bool = True, seed: int = 0) -> None:
+        self._normalise = normalise or utils.default_process
+        self._params: dict[str, Any] = {"c": c, "char_ngrams": char_ngrams,
+                                        "pair_weight": pair_weight, "candidates": candidates}
+        self._folds = calibration_folds
+        self._rerank = rerank
+        self._hidden_share = hidden_share
+        self._seed = seed
         self._labels: list[str] = []
-        self._examples: list[str] = []
-        self._example_labels: list[int] = []
-        self._raw_examples: list[str] = []
 
     def fit(self, texts: Sequence[str], labels: Sequence[str]) -> Self:
         """Learn from example texts and their labels."""
@@ -47,71 +216,80 @@ class IntentModel:
             raise ValueError("texts and labels must be non-empty and of equal length")
         self._labels = sorted(set(labels))
         index = {label: i for i, label in enumerate(self._labels)}
-        self._raw_examples = list(texts)
-        self._examples = [self._normalise(t) for t in texts]
-        self._example_labels = [index[label] for label in labels]
-        self._vectorizer = FeatureUnion(
-            [
-                ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5),
-                                          sublinear_tf=True, min_df=1)),
-                ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2),
-                                          sublinear_tf=True, token_pattern=r"(?u)\b\w+\b")),
-            ]
-        )
-        matrix = self._vectorizer.fit_transform(self._examples)
-        if len(self._labels) > 1:
-            self._classifier: LogisticRegression | None = LogisticRegression(
-                C=20.0, max_iter=2000
-            ).fit(matrix, self._example_labels)
-        else:
-            self._classifier = None
+        normalised = [self._normalise(t) for t in texts]
+        y = np.array([index[label] for label in labels], dtype=np.int64)
+        features = _Features(self._params["char_ngrams"], self._params["pair_weight"])
+        matrix = features.fit_transform(normalised)
+        self._scorer = _Scorer(features, matrix, normalised, y, len(self._labels), self._params,
+                               shown=list(texts))
+        self._calibrator = self._fit_calibrator(features, matrix, normalised, y)
         return self
+
+    def _fit_calibrator(self, features: _Features, matrix: sp.csr_matrix, texts: list[str],
+                        y: NDArray[np.int64]) -> Any:
+        """Fit P(candidate is right) on out-of-fold evidence; None when data is too thin.
+
+        Each fold also hides a share of the labels from its model: their held-out questions
+        then have no right candidate, as out-of-scope questions, so the calibrator learns
+        what weak evidence looks like even when the training data has no OOS examples.
+        """
+        n_labels = len(self._labels)
+        if n_labels < 2 or len(texts) < 2 * self._folds:
+            return None
+        stratify = int(np.bincount(y).min()) >= self._folds
+        splitter = (StratifiedKFold if stratify else KFold)(
+            n_splits=self._folds, shuffle=True, random_state=self._seed)
+        shuffled = np.random.default_rng(self._seed).permutation(n_labels)
+        hide = round(self._hidden_share * n_labels) if n_labels >= 3 else 0
+        feats, hits = [], []
+        for fold, (train, held) in enumerate(splitter.split(texts, y)):
+            hidden = np.roll(shuffled, -fold * hide)[:hide]
+            train = train[~np.isin(y[train], hidden)]
+            # The vocabulary and IDF come from all texts: no labels leak through them.
+            scorer = _Scorer(features, matrix[train], [texts[i] for i in train], y[train],
+                             n_labels, self._params)
+            f, order, _ = scorer.evidence([texts[i] for i in held], matrix[held])
+            feats.append(f.reshape(-1, f.shape[2]))
+            hits.append((order == y[held][:, None]).reshape(-1))
+        target = np.concatenate(hits)
+        if target.all() or not target.any():
+            return None
+        scaler = StandardScaler().fit(np.concatenate(feats))
+        model = LogisticRegression(C=1.0, max_iter=1000)
+        model.fit(scaler.transform(np.concatenate(feats)), target)
+        return scaler.mean_, scaler.scale_, model.coef_[0], float(model.intercept_[0])
 
     @property
     def labels(self) -> Sequence[str]:
         """Return the labels the model knows."""
         return self._labels
 
+    def confidences(self, texts: Sequence[str]) -> tuple[FloatArray, NDArray[np.int64], Any]:
+        """Return P(right) per candidate (n, m), the candidate labels and nearest examples."""
+        feats, order, nearest = self._scorer.evidence(texts)
+        if self._calibrator is None:
+            probs = 1.0 / (1.0 + np.exp(-2.0 * feats[:, :, 0]))
+        else:
+            mean, scale, weights, bias = self._calibrator
+            logits = ((feats - mean) / scale) @ weights + bias
+            probs = 1.0 / (1.0 + np.exp(-logits))
+        return probs, order, nearest
+
+    def rank_many(self, texts: Sequence[str], k: int = 5) -> list[list[Ranked]]:
+        """Rank labels for several texts at once (faster than one `rank` call each)."""
+        normalised = [self._normalise(t) for t in texts]
+        keep = [i for i, t in enumerate(normalised) if t]
+        out: list[list[Ranked]] = [[] for _ in texts]
+        if not keep:
+            return out
+        probs, order, nearest = self.confidences([normalised[i] for i in keep])
+        for row, i in enumerate(keep):
+            best = (np.argsort(-probs[row], kind="stable") if self._rerank
+                    else np.arange(probs.shape[1]))[:k]
+            out[i] = [Ranked(self._labels[order[row, j]], float(probs[row, j]),
+                             nearest[row][j][0], nearest[row][j][1]) for j in best]
+        return out
+
     def rank(self, text: str, k: int = 5) -> list[Ranked]:
         """Return the `k` best labels for `text`, best first."""
-        query = self._normalise(text)
-        if not query:
-            return []
-        probabilities = self._probabilities(query)
-        nearest = self._nearest(query)
-        scores = (1 - self._fuzzy_weight) * probabilities
-        for label_index, (score, _) in nearest.items():
-            scores[label_index] += self._fuzzy_weight * score / 100.0
-        order = np.argsort(-scores)[:k]
-        return [
-            Ranked(
-                label=self._labels[i],
-                confidence=float(min(1.0, scores[i])),
-                example=nearest.get(int(i), (0.0, None))[1],
-                fuzzy=nearest.get(int(i), (0.0, None))[0],
-            )
-            for i in order
-        ]
-
-    def _probabilities(self, query: str) -> np.ndarray:
-        if self._classifier is None:
-            return np.ones(1)
-        vector = self._vectorizer.transform([query])
-        return np.asarray(self._classifier.predict_proba(vector)[0], dtype=float)
-
-    def _nearest(self, query: str) -> dict[int, tuple[float, str]]:
-        """Return, per label, the best fuzzy score among its examples and that example."""
-        hits = process.extract(
-            query,
-            self._examples,
-            scorer=fuzz.token_sort_ratio,
-            processor=None,
-            limit=25,
-            score_cutoff=40,
-        )
-        best: dict[int, tuple[float, str]] = defaultdict(lambda: (0.0, ""))
-        for _, score, position in hits:
-            label_index = self._example_labels[position]
-            if score > best[label_index][0]:
-                best[label_index] = (float(score), self._raw_examples[position])
-        return dict(best)
+        return self.rank_many([text], k)[0]

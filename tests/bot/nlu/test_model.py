@@ -1,0 +1,117 @@
+import pytest
+
+from bot.nlu.model import IntentModel, Ranked, stemmed_words, word_pairs
+
+TOY = {
+    "password-reset": [
+        "I forgot my password", "how do I reset my password", "cannot remember my password",
+        "change my forgotten password", "password reset link", "reset password please",
+        "nimesahau password yangu", "nimesahau nenosiri", "jinsi ya kubadilisha password",
+        "siwezi kukumbuka nenosiri langu",
+    ],
+    "passport-fees": [
+        "how much is a passport", "passport fees", "what does a passport cost",
+        "price of a new passport", "cost of renewing passport", "passport application fee",
+        "pasipoti ni bei gani", "ada ya pasipoti", "gharama ya passport ni ngapi",
+        "nalipa pesa ngapi kwa pasipoti",
+    ],
+    "mpesa-paybill": [
+        "what is the paybill number", "how to pay with mpesa", "mpesa paybill for ecitizen",
+        "pay using m-pesa", "which account number do I use on mpesa", "paybill 222222",
+        "nalipa aje na mpesa", "namba ya paybill ni gani", "kulipa kwa mpesa", "lipa na mpesa",
+    ],
+    "greet": [
+        "hello", "hi there", "good morning", "hey", "habari", "mambo", "sasa", "niaje",
+        "habari yako", "hujambo",
+    ],
+}
+TEXTS = [t for texts in TOY.values() for t in texts]
+LABELS = [label for label, texts in TOY.items() for _ in texts]
+
+
+@pytest.fixture(scope="module")
+def model():
+    return IntentModel().fit(TEXTS, LABELS)
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    ("I forgot the password", "password-reset"),
+    ("how much do passports cost", "passport-fees"),
+    ("nataka kulipa na mpesa", "mpesa-paybill"),
+    ("habari za asubuhi", "greet"),
+])
+def test_rank_unseen_phrasings_top_label(model, text, label):
+    assert model.rank(text)[0].label == label
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    ("i forgt my pasword", "password-reset"),
+    ("pasport fee", "passport-fees"),
+    ("nmesahau pasword", "password-reset"),
+    ("mpesaa paybil", "mpesa-paybill"),
+])
+def test_rank_typos_and_sheng_spellings_still_match(model, text, label):
+    assert model.rank(text)[0].label == label
+
+
+def test_rank_out_of_scope_less_confident_than_in_scope(model):
+    inside = model.rank("how do I reset my password")[0].confidence
+    outside = model.rank("who won the football match yesterday")[0].confidence
+    assert inside > 0.7
+    assert outside < inside - 0.3
+
+
+def test_rank_returns_k_sorted_confidences_in_unit_range(model):
+    ranked = model.rank("passport price", k=3)
+    assert len(ranked) == 3
+    assert all(isinstance(r, Ranked) and 0.0 <= r.confidence <= 1.0 for r in ranked)
+    assert [r.confidence for r in ranked] == sorted((r.confidence for r in ranked), reverse=True)
+    assert len({r.label for r in ranked}) == 3
+
+
+def test_rank_example_is_raw_training_text_with_fuzzy_score(model):
+    top = model.rank("Nimesahau password yangu!!")[0]
+    assert top.example == "nimesahau password yangu"
+    assert top.fuzzy == pytest.approx(100.0)
+
+
+def test_rank_empty_or_punctuation_only_returns_nothing(model):
+    assert model.rank("") == []
+    assert model.rank(" ?! ") == []
+
+
+def test_rank_many_matches_rank(model):
+    texts = ["hello", "", "lipa na mpesa"]
+    assert model.rank_many(texts, k=2) == [model.rank(t, k=2) for t in texts]
+
+
+def test_labels_sorted_and_complete(model):
+    assert list(model.labels) == sorted(TOY)
+
+
+def test_fit_two_examples_per_label_falls_back_without_calibration():
+    m = IntentModel().fit(["reset password", "forgot password", "passport fee", "passport cost"],
+                          ["pw", "pw", "pp", "pp"])
+    assert m.rank("password forgot")[0].label == "pw"
+    assert 0.0 <= m.rank("password forgot")[0].confidence <= 1.0
+
+
+def test_fit_single_label_ranks_it():
+    m = IntentModel().fit(["hello", "hi"], ["greet", "greet"])
+    assert [r.label for r in m.rank("hello there")] == ["greet"]
+
+
+def test_fit_custom_normaliser_is_applied_to_examples_and_queries():
+    m = IntentModel(normalise=lambda s: s.lower().replace("pwd", "password"))
+    m.fit(TEXTS, LABELS)
+    assert m.rank("PWD reset")[0].label == "password-reset"
+
+
+def test_fit_mismatched_lengths_raises():
+    with pytest.raises(ValueError):
+        IntentModel().fit(["a"], [])
+
+
+def test_word_features_stem_and_pair():
+    assert stemmed_words("Cards arriving") == ["card", "arriv"]
+    assert word_pairs("card arrived card") == ["arriv|card"]
