@@ -14,9 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import BotSettings
 from bot.core.conversation import Conversation
-from bot.backend_client import HttpBackendClient
 from bot.backend_offline import OfflineBackend
 from bot.core.backend import BackendClient
+from bot.core.escalation import EscalationClient
 from bot.core.delivery import ChannelSender, Deliverer
 from bot.core.messages import InboundMessage, Reply
 from bot.core.ports import ConversationLocks, MessageSignal
@@ -25,6 +25,8 @@ from bot.i18n import Catalogs
 from bot.intents.fallback import FallbackIntent
 from bot.intents.registry import INTERRUPTS, default_handlers
 from bot.knowledge_watch import watch_knowledge
+from bot.escalation_client import HttpEscalationClient
+from bot.intents.handoff import HandoffFlow, TicketRoutes
 from bot.intents.report_security import ReportOutbox
 from bot.live_knowledge import LiveKnowledge
 from bot.notify.events import EventConsumer
@@ -33,7 +35,7 @@ from bot.notify.reports import ReportFiler
 from bot.storage import schema
 from bot.storage.engine import create_engine
 from bot.storage.locks import LocalLocks, RedisLocks
-from bot.storage.outbox import SqlReportOutbox, SqlSettings
+from bot.storage.outbox import SqlReportOutbox, SqlSettings, SqlTicketRoutes
 from bot.storage.signals import LocalSignal, RedisSignal
 from bot.storage.sql import SqlConversationStore
 
@@ -124,21 +126,23 @@ def bands_from(settings: BotSettings) -> Bands:
 
 
 def build_router(knowledge: LiveKnowledge, settings: BotSettings, backend: BackendClient,
-                 reports: ReportOutbox) -> Router:
+                 reports: ReportOutbox, escalation: EscalationClient,
+                 routes: TicketRoutes) -> Router:
     """Build the router with every handler and the configured confidence bands."""
     fallback = FallbackIntent()
-    handlers = default_handlers(knowledge, fallback, backend, reports)
-    return Router(handlers, fallback, bands_from(settings), INTERRUPTS)
+    handoff = HandoffFlow(escalation, routes)
+    handlers = default_handlers(knowledge, fallback, backend, reports, handoff, escalation)
+    return Router(handlers, fallback, bands_from(settings), INTERRUPTS, before=[handoff.attach])
 
 
-def build_backend(settings: BotSettings) -> BackendClient:
-    """Return the HTTP backend client, or an offline stand-in when no URL is configured."""
+def build_backend(settings: BotSettings) -> HttpEscalationClient | OfflineBackend:
+    """Return the HTTP client (backend and tickets), or an offline stand-in without a URL."""
     link = settings.backend_api
     if not link.url:
         logger.warning("No backend URL (MSAIDIZI_BACKEND_API__URL): account actions are off")
-        return cast(BackendClient, OfflineBackend())
-    return HttpBackendClient(link.url, link.service_key.get_secret_value(),
-                             timeout=link.timeout_seconds)
+        return OfflineBackend()
+    return HttpEscalationClient(link.url, link.service_key.get_secret_value(),
+                                timeout=link.timeout_seconds)
 
 
 def build_runtime(
@@ -161,9 +165,13 @@ def build_runtime(
         )
     translations = Catalogs(settings.locales_dir)
     store = SqlConversationStore(engine)
-    backend = backend or build_backend(settings)
+    client = backend or build_backend(settings)
+    backend = cast(BackendClient, client)
+    escalation = cast(EscalationClient, client if hasattr(client, "open_ticket")
+                      else OfflineBackend())
     reports = SqlReportOutbox(engine)
-    router = build_router(knowledge, settings, backend, reports)
+    routes = SqlTicketRoutes(SqlSettings(engine))
+    router = build_router(knowledge, settings, backend, reports, escalation, routes)
     conversation = Conversation(
         store=store,
         locks=locks,

@@ -127,6 +127,8 @@ class Conversation:
         if payload is None and not _has_words(text):
             return None
         detected = self._settle_language(session, message, text) if payload is None else None
+        if payload is not None and session.is_new and not session.history:
+            session.locale = self._hinted_locale(message)  # a first tap or deep link
         nlu = (
             self._nlu.parse(text, session.locale)
             if payload is None
@@ -149,14 +151,19 @@ class Conversation:
             return requested  # the change_language handler switches and confirms
         detection = detect_language(text)
         if session.is_new and not session.history:
-            hint = (message.locale_hint or "")[:2].lower()
-            fallback = hint if hint in self._translations.locales else self._default_locale
             session.locale = (
-                detection.language if detection.language and is_indicative(detection) else fallback
+                detection.language
+                if detection.language and is_indicative(detection)
+                else self._hinted_locale(message)
             )
         elif not session.locale_explicit and is_clear(detection) and detection.language:
             session.locale = detection.language
         return detection.language
+
+    def _hinted_locale(self, message: InboundMessage) -> str:
+        """Return the channel's language hint if supported, else the default language."""
+        hint = (message.locale_hint or "")[:2].lower()
+        return hint if hint in self._translations.locales else self._default_locale
 
     def _empty(self, session: Session) -> list[Reply]:
         """Answer a message with nothing to read in it (blank, emoji only, symbols)."""

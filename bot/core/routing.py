@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Protocol, runtime_checkable
@@ -128,8 +128,10 @@ class Router:
         bands: Bands | None = None,
         interrupts: Iterable[str] = (),
         never_offer: Iterable[str] = ("out_of_scope",),
+        before: Iterable[Callable[[Turn], Awaitable[None]]] = (),
     ) -> None:
         self._handlers = list(handlers)
+        self._before = list(before)  # e.g. join a support ticket opened on another channel
         self._never_offer = set(never_offer)  # "out of scope" is not an option worth offering
         self._misses = misses
         self.bands = bands or Bands()
@@ -151,6 +153,8 @@ class Router:
 
     async def dispatch(self, turn: Turn) -> list[Reply]:
         """Run the turn, then any follow-up a handler asked for (at most a few, in order)."""
+        for hook in self._before:
+            await hook(turn)
         replies = await self._dispatch_once(turn)
         for _ in range(3):
             if turn.follow_up is None:

@@ -68,7 +68,7 @@ class FallbackIntent(Intent):
                         "to a person?"
                     ),
                     (
-                        Choice(turn._("Yes, talk to a person"), "talk_to_human"),
+                        Choice(turn._("Yes, talk to a person"), "talk_to_human:misses"),
                         Choice(turn._("No, I will rephrase"), "fallback:rephrase"),
                         Choice(turn._("Main menu"), "menu"),
                     ),

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.core.messages import Choice, ChoicesReply, Reply, TextReply
+from bot.core.messages import Choice, ChoicesReply, HandoffReply, Reply, TextReply
 from bot.core.text import N_
 from bot.core.turn import Turn
 from bot.intents.check_status import status_label
+from bot.intents.handoff import HANDOFF, State, rating_choices
 
 PAYMENT_FAILURES = {
     "insufficient_funds": N_("your M-Pesa balance was not enough. Top up, then try again."),
@@ -24,6 +25,8 @@ FAILURES = "payment_failures"  # per bill, so repeated failures can bring in a p
 
 def render_event(turn: Turn, kind: str, payload: Mapping[str, Any]) -> list[Reply]:
     """Return the messages for a backend event in the conversation's language ([] to skip)."""
+    if kind.startswith("ticket."):
+        return _ticket_event(turn, kind, payload)
     if kind == "payment.succeeded":
         return _payment_succeeded(turn, payload)
     if kind == "payment.failed":
@@ -57,5 +60,29 @@ def _payment_failed(turn: Turn, payload: Mapping[str, Any]) -> list[Reply]:
                   why=why)
     choices = [Choice(turn._("Try again"), f"start_payment:{bill}")]
     if failures[bill] >= 2:
-        choices.append(Choice(turn._("Talk to a person"), "talk_to_human"))
+        choices.append(Choice(turn._("Talk to a person"), "talk_to_human:payment_failed"))
     return [ChoicesReply(text, tuple(choices))]
+
+
+def _ticket_event(turn: Turn, kind: str, payload: Mapping[str, Any]) -> list[Reply]:
+    """Relay what happens in the support ticket: assigned, agent messages, closed."""
+    session, number = turn.session, str(payload.get("number", ""))
+    agent = str(payload.get("agent_name") or turn._("a support agent"))
+    if kind == "ticket.assigned":
+        if session.flow == HANDOFF:
+            session.state = State.OPEN
+        return [HandoffReply(turn._("You are now chatting with %(agent)s from eCitizen support.",
+                                    agent=agent), number, "open")]
+    if kind == "ticket.agent_message":
+        return [TextReply(turn._("%(agent)s (eCitizen support): %(text)s", agent=agent,
+                                 text=str(payload.get("text", ""))))]
+    if kind == "ticket.resolved":
+        if session.flow == HANDOFF and session.slots.get("ticket") == number:
+            session.end_flow()
+        summary = str(payload.get("summary") or "")
+        text = turn._("%(agent)s has closed this chat.", agent=agent)
+        if summary:
+            text += " " + turn._("Summary: %(summary)s", summary=summary)
+        text += " " + turn._("I am back to answer your questions.")
+        return [HandoffReply(text, number, "resolved"), rating_choices(turn, number)]
+    return []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.backend import BackendClient
+from bot.core.escalation import EscalationClient
 from bot.core.ports import KnowledgeBase
 from bot.core.routing import IntentHandler
 from bot.intents.cancel import CancelIntent
@@ -12,17 +13,17 @@ from bot.intents.data_rights import DeleteMyDataIntent, LogoutIntent, MyDataInte
 from bot.intents.fallback import FallbackIntent
 from bot.intents.faq import FaqIntent
 from bot.intents.greet import GreetIntent
-from bot.intents.info import guidance_intents
+from bot.intents.handoff import HandoffFlow
 from bot.intents.link_account import LinkAccountFlow
 from bot.intents.menu import MenuIntent
 from bot.intents.payment_history import PaymentHistoryIntent, ReceiptIntent
 from bot.intents.report_security import ReportOutbox, ReportSecurityFlow
 from bot.intents.small_talk import GoodbyeIntent, ThanksIntent
 from bot.intents.start_payment import StartPaymentFlow
-from bot.intents.talk_to_human import TalkToHumanIntent
+from bot.intents.ticket_status import TicketStatusIntent
 
 # Interrupts work even in the middle of a flow: the citizen can always get out or switch language.
-INTERRUPTS = ("cancel", "menu", "change_language", "talk_to_human")
+INTERRUPTS = ("cancel", "menu", "change_language", "handoff")
 
 
 def default_handlers(
@@ -30,13 +31,15 @@ def default_handlers(
     fallback: FallbackIntent,
     backend: BackendClient,
     reports: ReportOutbox,
+    handoff: HandoffFlow,
+    escalation: EscalationClient,
 ) -> list[IntentHandler]:
     """Build every handler the assistant knows, most specific first."""
     return [
         CancelIntent(),
         MenuIntent(),
         ChangeLanguageIntent(),
-        TalkToHumanIntent(),
+        handoff,
         GreetIntent(),
         ThanksIntent(),
         GoodbyeIntent(),
@@ -49,7 +52,7 @@ def default_handlers(
         ReportSecurityFlow(backend, reports),
         MyDataIntent(backend),
         DeleteMyDataIntent(backend),
-        *guidance_intents(),
+        TicketStatusIntent(escalation),
         FaqIntent(knowledge),
         fallback,
     ]

@@ -285,6 +285,7 @@ def filed_replies(turn: Turn, filed: FiledReport) -> list[Reply]:
             "eCitizen."))
     if filed.severity == "high":
         lines.append(turn._("This report is marked urgent for the security team."))
+        turn.follow_up = f"talk_to_human:security_report:{filed.reference}"
     return [TextReply("\n\n".join(lines))]
 
 

@@ -13,7 +13,7 @@ from bot.core.turn import Turn
 from bot.intents.account import AUTH
 from bot.intents.notifications import render_event
 from bot.notify.pushes import Pusher
-from bot.storage.outbox import SqlSettings
+from bot.storage.outbox import SqlSettings, SqlTicketRoutes
 
 logger = logging.getLogger(__name__)
 
@@ -27,10 +27,11 @@ class EventConsumer:
     """Polls events after a durable cursor and pushes one message per event, at most once."""
 
     def __init__(self, backend: BackendClient, pusher: Pusher, settings: SqlSettings,
-                 *, interval: float = 2.0) -> None:
+                 *, interval: float = 1.0) -> None:
         self._backend = backend
         self._pusher = pusher
         self._settings = settings
+        self._routes = SqlTicketRoutes(settings)
         self._interval = interval
 
     async def poll_once(self) -> int:
@@ -51,16 +52,24 @@ class EventConsumer:
         return handled
 
     async def _deliver(self, event: BackendEvent) -> bool:
-        if event.citizen_id is None:
-            return False
-        chats, _ = await self._backend.chat_identities(event.citizen_id)
-        for chat in chats:  # the most recently used chat first: that is where the citizen is
-            pushed = await self._pusher.push(
-                f"{chat.channel}:{chat.sender_id}", f"event:{event.id}",
-                partial(_render, event=event))
-            if pushed:
+        for conversation_id in await self._targets(event):
+            if await self._pusher.push(conversation_id, f"event:{event.id}",
+                                       partial(_render, event=event)):
                 return True
         return False
+
+    async def _targets(self, event: BackendEvent) -> list[str]:
+        """Return the chats to try, in order: a ticket's current chat, else the citizen's."""
+        if event.type.startswith("ticket."):
+            number = str(event.payload.get("number", ""))
+            moved = await self._routes.conversation_for(number) if number else None
+            named = str(event.payload.get("conversation_id") or "")
+            return [c for c in (moved, named) if c]
+        if event.citizen_id is None:
+            return []
+        chats, _ = await self._backend.chat_identities(event.citizen_id)
+        # the most recently used chat first: that is where the citizen is
+        return [f"{chat.channel}:{chat.sender_id}" for chat in chats]
 
     async def run(self, stop: asyncio.Event) -> None:
         """Poll until `stop` is set; a backend outage only delays notifications."""
@@ -80,6 +89,7 @@ class EventConsumer:
 def _render(turn: Turn, event: BackendEvent) -> list[Reply]:
     """Render an event for a chat, unless it happened before this chat was linked."""
     linked_at = (turn.session.data.get(AUTH) or {}).get("linked_at")
-    if linked_at and event.created_at and event.created_at < datetime.fromisoformat(linked_at):
+    if (linked_at and not event.type.startswith("ticket.") and event.created_at
+            and event.created_at < datetime.fromisoformat(linked_at)):
         return []
     return render_event(turn, event.type, event.payload)

@@ -83,3 +83,18 @@ class SqlSettings:
                 db.add(SettingRow(key=key, value=value))
             else:
                 row.value = value
+
+
+class SqlTicketRoutes:
+    """Which conversation a support ticket's messages go to (it moves with the citizen)."""
+
+    def __init__(self, settings: SqlSettings) -> None:
+        self._settings = settings
+
+    async def route(self, number: str, conversation_id: str) -> None:
+        """Send the ticket's future messages to `conversation_id`."""
+        await self._settings.set(f"ticket:{number}", conversation_id)
+
+    async def conversation_for(self, number: str) -> str | None:
+        """Return where the ticket's messages go, if it moved."""
+        return await self._settings.get(f"ticket:{number}") or None

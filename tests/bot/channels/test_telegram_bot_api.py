@@ -165,9 +165,6 @@ async def test_start_deep_link_answers_the_article(citizen: TelegramDriver, app:
     assert article is not None and article.title in shown.text
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "core: Conversation applies locale_hint to a new session only when its first message is "
-    "text, so a first tap or deep link is answered in the default language"))
 @pytest.mark.parametrize("command", ["/start faq_passport-fees", "/human"])
 async def test_first_deep_link_or_tap_answers_in_the_clients_language(
     app: ChannelApp, telegram_api: TelegramStandIn, command: str

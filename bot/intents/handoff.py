@@ -1,0 +1,216 @@
+"""Bring in a person: open a ticket with the transcript, pass messages on, rate the help after.
+
+While a person is in charge the flow owns the conversation (no interrupts): the citizen's
+messages go to the ticket and the assistant only confirms while nobody has taken it yet.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Protocol
+
+from bot.core.backend import BackendError, BackendUnavailable, NotFound
+from bot.core.escalation import EscalationClient, Ticket, TicketRequest
+from bot.core.messages import Choice, ChoicesReply, HandoffReply, Reply, TextReply, utcnow
+from bot.core.routing import Match, parse_payload
+from bot.core.text import N_
+from bot.core.turn import Turn
+from bot.intents.account import CONSENT, current_auth
+from bot.intents.base import keyword_pattern
+from bot.intents.talk_to_human import contacts
+from bot.nlu.frustration import is_frustrated
+
+HANDOFF = "handoff"
+ATTACH_CHECK_EVERY = timedelta(minutes=1)
+_CHECKED = "ticket_checked_at"
+REASONS = {"explicit", "misses", "security_report", "frustration", "payment_failed"}
+CATEGORIES = {"security_report": "security", "payment_failed": "payment"}
+_END = re.compile(r"^\s*(end chat|end the chat|leave the queue|stop chat|maliza|maliza "
+                  r"mazungumzo|ondoka|toka kwenye foleni|sitaki tena)\s*[.!]*\s*$", re.I)
+_ASK_PERSON = keyword_pattern(["/human", "agent", "human", "mhudumu", "mtu", "customer care",
+                               "talk to a person", "talk to someone", "real person",
+                               "nataka mtu", "nataka kuongea na mtu"])
+
+
+class State(StrEnum):
+    """Where the handoff is."""
+
+    PENDING = "pending"
+    OPEN = "open"
+
+
+class TicketRoutes(Protocol):
+    """Remembers which conversation a ticket's replies go to (it follows the citizen)."""
+
+    async def route(self, number: str, conversation_id: str) -> None:
+        """Send the ticket's future messages to `conversation_id`."""
+        ...
+
+
+class HandoffFlow:
+    """Tickets, the live relay of the citizen's messages, and the rating at the end."""
+
+    name = HANDOFF
+    timeout = timedelta(days=3)
+    blocks_interrupts = True
+
+    def __init__(self, escalation: EscalationClient, routes: TicketRoutes) -> None:
+        self._escalation = escalation
+        self._routes = routes
+
+    async def attach(self, turn: Turn) -> None:
+        """Join the signed-in citizen's open ticket when they write from another chat."""
+        session = turn.session
+        auth = current_auth(session)
+        if session.flow is not None or auth is None or not session.data.get(CONSENT):
+            return
+        last = session.data.get(_CHECKED)
+        now = utcnow()
+        if last and now - datetime.fromisoformat(last) < ATTACH_CHECK_EVERY:
+            return
+        session.data[_CHECKED] = now.isoformat()
+        try:
+            ticket = await self._escalation.open_ticket_for(session.conversation_id, auth)
+        except BackendError:
+            return
+        if ticket is None or ticket.status not in (State.PENDING, State.OPEN):
+            return
+        session.start_flow(HANDOFF, State(ticket.status))
+        session.slots["ticket"] = ticket.number
+        await self._routes.route(ticket.number, session.conversation_id)
+
+    def handles(self, intent: str) -> bool:
+        """Own requests for a person, the handoff itself and ratings."""
+        return intent in (HANDOFF, "talk_to_human", "rating")
+
+    def title(self, intent: str, turn: Turn) -> str:
+        """Return the translated title."""
+        return turn._("Talk to a person")
+
+    def match(self, turn: Turn) -> Match | None:
+        """A plain request for a person, or a frustrated message, brings one in."""
+        if _ASK_PERSON.search(turn.text):
+            return Match(100.0, "talk_to_human")
+        if is_frustrated(turn.text):
+            return Match(100.0, "talk_to_human", {"argument": "frustration"})
+        return None
+
+    async def handle(self, turn: Turn, match: Match) -> list[Reply]:
+        """Open a ticket (or record a rating)."""
+        argument = match.entities.get("argument", "")
+        if match.intent == "rating":
+            return await self._rate(turn, argument)
+        reason, _, reference = argument.partition(":")
+        return await self.start(turn, reason if reason in REASONS else "explicit", reference)
+
+    async def start(self, turn: Turn, reason: str, report_reference: str = "") -> list[Reply]:
+        """Open the ticket with the transcript and tell the citizen what happens next."""
+        session = turn.session
+        if session.flow == HANDOFF:
+            return [TextReply(turn._("You are already in touch with our support team; just keep "
+                                     "writing here."))]
+        transcript = [{"role": h["role"], "text": h["text"], "at": h.get("at", "")}
+                      for h in session.history[-30:]]
+        if turn.text:
+            transcript.append({"role": "citizen", "text": turn.text, "at": ""})
+        request = TicketRequest(
+            conversation_id=session.conversation_id, channel=session.channel,
+            language=session.locale, category=CATEGORIES.get(reason, "general"), reason=reason,
+            transcript=transcript, priority="high" if reason == "security_report" else None,
+            security_report_reference=report_reference or None)
+        auth = current_auth(session) if session.data.get(CONSENT) else None
+        key = f"{session.conversation_id}:{turn.message.message_id or uuid.uuid4().hex}"
+        try:
+            ticket = await self._escalation.open_ticket(request, auth, key)
+        except BackendError:
+            return [TextReply(turn._("Live chat with our support team is not available right "
+                                     "now.")), *contacts(turn)]
+        session.start_flow(HANDOFF, State.OPEN if ticket.status == "open" else State.PENDING)
+        session.slots["ticket"] = ticket.number
+        await self._routes.route(ticket.number, session.conversation_id)
+        intro = turn._("I am bringing in a person from eCitizen support. Your ticket number is "
+                       "%(number)s.", number=ticket.number)
+        if reason == "frustration":
+            intro = turn._("I am sorry this has been difficult.") + " " + intro
+        return [HandoffReply("\n".join([intro, *self._queue_lines(turn, ticket)]), ticket.number,
+                             ticket.status)]
+
+    def _queue_lines(self, turn: Turn, ticket: Ticket) -> list[str]:
+        lines = []
+        if ticket.agent_name:
+            lines.append(turn._("You are chatting with %(agent)s.", agent=ticket.agent_name))
+        elif not ticket.office_open and ticket.next_open_at:
+            lines.append(turn._(
+                "Our support team is not at work now. Someone will answer from %(when)s; your "
+                "messages will wait in the ticket.", when=turn.t.datetime(ticket.next_open_at)))
+        else:
+            lines.append(turn.t.ngettext(
+                "You are number %(position)d in the queue; the wait is about %(minutes)d "
+                "minute.",
+                "You are number %(position)d in the queue; the wait is about %(minutes)d "
+                "minutes.", ticket.expected_wait_minutes)
+                % {"position": ticket.queue_position, "minutes": ticket.expected_wait_minutes})
+        lines.append(turn._("Keep writing here. Write \"end chat\" to leave."))
+        return lines
+
+    async def step(self, turn: Turn) -> list[Reply] | None:
+        """Pass the citizen's message to the ticket; "end chat" leaves the queue."""
+        number = turn.session.slots.get("ticket", "")
+        if turn.payload and parse_payload(turn.payload)[0] == "rating":
+            return None
+        if _END.search(turn.text):
+            return await self._leave(turn, number)
+        text = turn.text or turn.payload or ""
+        try:
+            await self._escalation.post_message(
+                number, turn.session.conversation_id, text,
+                turn.message.message_id or uuid.uuid4().hex, current_auth(turn.session))
+        except NotFound:
+            turn.session.end_flow()  # the ticket was closed meanwhile: the assistant is back
+            return None
+        except BackendUnavailable:
+            return [TextReply(turn._("I could not pass that on right now. Please send it again "
+                                     "in a moment."))]
+        if turn.session.state == State.PENDING:
+            return [TextReply(turn._("Received. A person will reply here as soon as they take "
+                                     "your ticket %(number)s.", number=number))]
+        return []  # a person is in charge: the assistant stays quiet
+
+    async def _leave(self, turn: Turn, number: str) -> list[Reply]:
+        try:
+            await self._escalation.cancel(number, turn.session.conversation_id)
+        except BackendError:
+            pass  # an agent may have it already; the citizen still wants the assistant back
+        turn.session.end_flow()
+        return [TextReply(turn._("You have left the support chat (ticket %(number)s). I am back: "
+                                 "what can I help you with?", number=number))]
+
+    async def _rate(self, turn: Turn, argument: str) -> list[Reply]:
+        number, _, value = argument.rpartition(":")
+        if not value.isdigit() or not 1 <= int(value) <= 5:
+            return []
+        try:
+            await self._escalation.rate(number, turn.session.conversation_id, int(value))
+        except BackendError:
+            pass  # a lost rating is regrettable, not worth bothering the citizen about
+        return [TextReply(turn._("Thank you for your rating!"))]
+
+    def reprompt(self, turn: Turn) -> list[Reply]:
+        """Nothing to ask again: the citizen is talking to a person."""
+        return []
+
+    def expired(self, turn: Turn) -> list[Reply]:
+        """Close an abandoned handoff."""
+        return [TextReply(turn._("The support chat ended because it was quiet for a long time. "
+                                 "Write \"talk to a person\" if you still need help."))]
+
+
+def rating_choices(turn: Turn, number: str) -> ChoicesReply:
+    """Ask for a 1-5 rating of the help the citizen got."""
+    ends = {1: N_("1 - poor"), 5: N_("5 - excellent")}
+    return ChoicesReply(turn._("How would you rate the help you got?"), tuple(
+        Choice(turn.t.gettext(ends[value]) if value in ends else str(value),
+               f"rating:{number}:{value}") for value in range(1, 6)))
