@@ -103,6 +103,8 @@ class Deliverer:
             if session is None:
                 return
             for pending in await self._store.pending_deliveries(conversation_id):
+                if pending.next_attempt_at and pending.next_attempt_at > utcnow():
+                    break  # honour the back-off (and retry_after); later messages wait in order
                 if not await self._send_one(sender, session, pending):
                     break  # keep order: later messages wait for this one
 

@@ -200,6 +200,7 @@ class PendingDelivery:
     seq: int
     body: dict[str, object]
     attempts: int
+    next_attempt_at: datetime | None = None
 
 
 class ConversationLocks(Protocol):

@@ -155,7 +155,8 @@ class SqlConversationStore:
                        MessageRow.delivery == "pending")
                 .order_by(MessageRow.seq)
             )
-            return [PendingDelivery(r.id, r.seq, r.body, r.attempts) for r in rows]
+            return [PendingDelivery(r.id, r.seq, r.body, r.attempts, r.next_attempt_at)
+                    for r in rows]
 
     async def due_conversations(self, now: datetime, limit: int = 100) -> list[str]:
         """Return conversations with a pending delivery whose retry time has come."""
@@ -219,15 +220,20 @@ class SqlConversationStore:
         """Delete a conversation's transcript and session (data-rights erasure)."""
         async with self._sessions() as db, db.begin():
             await self._erase_transcript(db, conversation_id)
+            await db.execute(delete(InboundReceiptRow)
+                             .where(InboundReceiptRow.conversation_id == conversation_id))
             conversation = await db.get(ConversationRow, conversation_id)
             if conversation is not None:
                 await db.delete(conversation)
 
     @staticmethod
     async def _erase_transcript(db: AsyncSession, conversation_id: str) -> None:
-        """Delete every logged message and handled-id record of a conversation."""
-        for model in (MessageRow, InboundReceiptRow):
-            await db.execute(delete(model).where(model.conversation_id == conversation_id))
+        """Delete every logged message of a conversation.
+
+        The handled-id receipts stay: they hold no content, and without them a message the
+        channel redelivers after the erasure would be answered a second time.
+        """
+        await db.execute(delete(MessageRow).where(MessageRow.conversation_id == conversation_id))
 
     @staticmethod
     async def _save_session(db: AsyncSession, session: Session) -> None:
