@@ -111,7 +111,8 @@ def render(results: Sequence[DatasetResult], command: str, preamble: str = PREAM
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         "# Matcher benchmarks", "",
-        f"Produced by `{command}` on {now}.", "",
+        f"Produced by `{command}` on {now} (the same options work with "
+        "`.venv/bin/python -m bot.eval.cli`).", "",
         f"Machine: {machine_info()}. Latency: one single-threaded `rank(text, k=1)` call per "
         "test text (up to 500 texts, spread over the split), each the fastest of 3 repeats, "
         "because the machine is shared; fit is wall-clock seconds and noisy for the same reason.",
