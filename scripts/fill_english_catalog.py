@@ -11,7 +11,12 @@ path = Path(sys.argv[1] if len(sys.argv) > 1 else "locales/en/LC_MESSAGES/messag
 with path.open("rb") as handle:
     catalog = read_po(handle, locale="en")
 for message in catalog:
-    if message.id and not message.string:
+    if not message.id:
+        continue
+    if isinstance(message.id, tuple):  # plural: one English form per plural form
+        if not all(message.string):
+            message.string = tuple(message.id)
+    elif not message.string:
         message.string = message.id
     message.flags.discard("fuzzy")
 with path.open("wb") as handle:

@@ -86,9 +86,9 @@ class MissPolicy(Protocol):
 class Bands:
     """Confidence bands: answer, suggest ("did you mean"), or admit not knowing."""
 
-    answer: float = 0.55
-    margin: float = 0.08
-    suggest: float = 0.25
+    answer: float = 0.45
+    margin: float = 0.15
+    suggest: float = 0.22
     max_suggestions: int = 3
 
 

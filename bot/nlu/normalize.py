@@ -7,7 +7,10 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 
 from bot.nlu.entities import REFERENCE, TICKET, URL
-from privacy.redact import EMAIL, ID_NUMBER, MPESA_CODE, PHONE
+from privacy.redact import EMAIL, MPESA_CODE, PHONE
+
+# ID numbers have 7 to 9 digits; six-digit numbers such as PayBill 222222 carry meaning.
+LONG_NUMBER = re.compile(r"(?<![\w-])\d{7,9}(?![\w-])")
 
 # Placeholders keep the *kind* of a value (a reference, a phone) without its digits, which
 # are noise for intent matching and personal data besides. The "zz" names share no letters
@@ -19,10 +22,10 @@ _PLACEHOLDERS: tuple[tuple[re.Pattern[str], str], ...] = (
     (TICKET, " zzticket "),
     (PHONE, " zzphone "),
     (MPESA_CODE, " zzmpesa "),
-    (ID_NUMBER, " zzidno "),
+    (LONG_NUMBER, " zzidno "),
 )
 _NON_WORD = re.compile(r"[^\w\s]|_")
-_REPEATS = re.compile(r"(\w)\1{2,}")
+_REPEATS = re.compile(r"([^\W\d_])\1{2,}")  # letters only: 222222 stays a number
 _SPACES = re.compile(r"\s+")
 
 

@@ -57,3 +57,14 @@ def choices_of(replies: Sequence[Reply]) -> list[str]:
 def texts(replies: Sequence[Reply]) -> str:
     """Return every reply rendered as text, joined (for substring assertions)."""
     return "\n".join(render_as_text(r) for r in replies)
+
+
+async def make_deliveries_due(runtime: Runtime) -> None:
+    """Pretend every delivery back-off has passed (instead of sleeping in a test)."""
+    from sqlalchemy import update
+
+    from bot.storage.models import MessageRow
+
+    async with runtime.engine.begin() as connection:
+        await connection.execute(update(MessageRow).where(MessageRow.delivery == "pending")
+                                 .values(next_attempt_at=None))

@@ -28,6 +28,7 @@ from tests.helpers.channel_drivers import (
     load_fixture,
     telegram_message_update,
 )
+from tests.helpers.dialog import make_deliveries_due
 from tests.helpers.standins import GraphStandIn, TelegramStandIn
 from tests.helpers.standins.telegram import strip_html
 
@@ -272,6 +273,7 @@ async def test_server_error_is_retried_later(
     telegram_api.fail_next("sendMessage", "server")
     await app.runtime.push(cid, [TextReply("Later")])
     assert (await delivery_states(app.runtime, cid))[-1]["delivery"] == "pending"
+    await make_deliveries_due(app.runtime)
     await app.runtime.deliverer.deliver(cid)
     assert (await delivery_states(app.runtime, cid))[-1]["delivery"] == "sent"
 

@@ -24,6 +24,7 @@ from tests.helpers.channel_drivers import (
     sign,
     whatsapp_notification,
 )
+from tests.helpers.dialog import make_deliveries_due
 from tests.helpers.standins import GraphStandIn, TelegramStandIn
 
 telegram_api = channel_drivers.telegram_api
@@ -280,6 +281,9 @@ async def test_rate_limit_and_server_errors_are_retried(
     await app.runtime.push(cid, [TextReply("Payment received.")])
     state = (await delivery_states(app.runtime, cid))[-1]
     assert (state["delivery"], state["attempts"]) == ("pending", 1)
+    await app.runtime.deliverer.deliver(cid)
+    assert (await delivery_states(app.runtime, cid))[-1]["delivery"] == "pending"  # backing off
+    await make_deliveries_due(app.runtime)
     await app.runtime.deliverer.deliver(cid)
     assert (await delivery_states(app.runtime, cid))[-1]["delivery"] == "sent"
     assert graph_api.sent(citizen.sender_id)[-1]["text"]["body"] == "Payment received."

@@ -52,12 +52,12 @@ def test_report_files_are_written(tmp_path: Path) -> None:
 
 async def test_conversation_logs_masked_events_for_the_report(runtime: Runtime, dialog: DialogHarness) -> None:
     await dialog.say("xyzzy plugh qwertz 12345678")
-    await dialog.say("fingerprints")  # did you mean
+    await dialog.say("passport password")  # two topics: did you mean
     await dialog.say("1")  # chosen
     events = await runtime.store.match_events()
     assert [e.kind for e in events] == ["fallback", "did_you_mean", "chosen"]
     assert "12345678" not in events[0].query and "******78" in events[0].query
-    assert events[2].chosen == "good-conduct-certificate"
+    assert events[2].chosen == "password-reset"
 
 
 def test_gaps_command_writes_report(runtime: Runtime, bot_settings: BotSettings, tmp_path: Path) -> None:

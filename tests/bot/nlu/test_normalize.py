@@ -31,3 +31,7 @@ def test_normalizer_merges_overlapping_groups_without_swaps() -> None:
                         ["passport", "pasipoti"]])
     assert n("ada") == n("fee") == n("bei") == n("gharama") == "fee"
     assert n("passport") == n("pasipoti")
+
+
+def test_normalizer_keeps_paybill_numbers_as_words() -> None:
+    assert Normalizer()("paybill 222222 account 12345678") == "paybill 222222 account zzidno"
