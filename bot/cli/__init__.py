@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import click
 
+from backend.cli import COMMANDS as BACKEND_COMMANDS
 from bot.cli.chat import chat_command
+from bot.cli.db import db_group
 from bot.cli.faq import faq_group
 from bot.cli.parse import parse_command
 from bot.cli.serve import serve_command
 from bot.cli.telegram import telegram_command
+from bot.eval.cli import eval_command
 
 
 @click.group()
@@ -21,3 +24,8 @@ main.add_command(chat_command)
 main.add_command(parse_command)
 main.add_command(telegram_command)
 main.add_command(faq_group)
+main.add_command(db_group)
+main.add_command(eval_command)
+for command in BACKEND_COMMANDS:  # msaidizi backend / seed / unlock-signin
+    main.add_command(command)
+import bot.cli.actions  # noqa: E402, F401  (registers `msaidizi actions` on main)
