@@ -194,6 +194,11 @@ class EventType(StrEnum):
     PAYMENT_SUCCEEDED = "payment.succeeded"
     PAYMENT_FAILED = "payment.failed"
     SECURITY_REPORT_FILED = "security_report.filed"
+    # Human escalation (escalation/): pushed to the ticket's conversation_id.
+    TICKET_ASSIGNED = "ticket.assigned"
+    TICKET_AGENT_MESSAGE = "ticket.agent_message"
+    TICKET_RESOLVED = "ticket.resolved"
+    TICKET_TRANSFERRED = "ticket.transferred"
 
 
 class Scope(StrEnum):
