@@ -25,6 +25,7 @@ from backend.container import Container, build_container
 from backend.problems import install_problem_handlers
 from backend.services.daraja import StkGateway
 from backend.services.senders import Sender
+from escalation.api import install as install_escalation
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +78,7 @@ def create_app(
         mpesa,
     ):
         app.include_router(module.router)
+    install_escalation(app, container)  # /api/v1/tickets (assistant) and /console (agents)
     if not settings.is_production:
         app.include_router(dev.router)
         assert container.simulator is not None

@@ -22,6 +22,7 @@ from backend.services.applications import change_status, create_application, iss
 from backend.services.daraja import StkAck, StkQueryResult
 from backend.services.payments import PaymentService
 from backend.services.references import reserve_number
+from escalation.seed import seed_demo_agents
 
 logger = logging.getLogger(__name__)
 S = ApplicationStatus
@@ -292,6 +293,8 @@ def seed(*, session: Session, settings: BackendSettings, now: datetime) -> dict[
             )
             _advance(session, application, spec, citizen, payments, settings, start)
             added["applications"] += 1
+    if not settings.is_production:  # public passwords: development only
+        seed_demo_agents(session=session, production=settings.is_production, now=now)
     session.commit()
     logger.info("Seed: %(citizens)d citizens and %(applications)d applications added", added)
     return added

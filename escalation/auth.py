@@ -1,0 +1,215 @@
+"""Console sign-in: Argon2 passwords, lockout, server-side sessions, CSRF tokens.
+
+The session cookie holds a random token; the database keeps its SHA-256 and, beside it, the
+session's CSRF token. Every state-changing console request must echo that CSRF token in
+`X-CSRF-Token`. Before sign-in, a double-submit token (cookie + header) guards the sign-in
+form itself against login CSRF.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Annotated
+
+from fastapi import Depends, Header, Request, Response
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from backend.api.deps import SessionDep
+from backend.problems import ProblemError
+from escalation.models import Agent, AgentSession, AgentSigninThrottle
+from escalation.runtime import Escalation, EscalationDep
+from escalation.seed import DEMO_PASSWORDS
+
+logger = logging.getLogger(__name__)
+
+SESSION_COOKIE = "msz_console"
+PRE_CSRF_COOKIE = "msz_console_csrf"
+CSRF_HEADER = "X-CSRF-Token"
+_TOUCH_EVERY = timedelta(seconds=15)  # presence and idle timeout, without a write per poll
+
+
+def _sha256(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def throttle_subject(email: str) -> str:
+    """Return the key failed sign-ins are counted under (a hash of the address)."""
+    return _sha256(email.strip().lower())
+
+
+def cookie_path(request: Request) -> str:
+    """Return the console's path, including the mount prefix (/backend/console)."""
+    return f"{request.scope.get('root_path', '').rstrip('/')}/console"
+
+
+def set_cookie(
+    response: Response, request: Request, esc: Escalation, name: str, value: str, max_age: int
+) -> None:
+    """Set an HttpOnly, SameSite=Strict cookie scoped to the console."""
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        path=cookie_path(request),
+        httponly=True,
+        samesite="strict",
+        secure=esc.secure_cookies,
+    )
+
+
+def clear_cookie(response: Response, request: Request, esc: Escalation, name: str) -> None:
+    """Remove a console cookie."""
+    response.delete_cookie(
+        name, path=cookie_path(request), httponly=True, samesite="strict",
+        secure=esc.secure_cookies,
+    )
+
+
+def new_token() -> str:
+    """Return a fresh random token (256 bits, URL-safe)."""
+    return secrets.token_urlsafe(32)
+
+
+def _throttle(session: Session, subject: str, now: datetime) -> AgentSigninThrottle:
+    row = session.scalar(select(AgentSigninThrottle).where(AgentSigninThrottle.subject == subject))
+    if row is not None:
+        return row
+    try:
+        with session.begin_nested():
+            row = AgentSigninThrottle(subject=subject, failed_attempts=0, updated_at=now)
+            session.add(row)
+        return row
+    except IntegrityError:  # created by a concurrent attempt
+        return session.scalars(
+            select(AgentSigninThrottle).where(AgentSigninThrottle.subject == subject)
+        ).one()
+
+
+def sign_in(
+    *, session: Session, esc: Escalation, email: str, password: str, now: datetime
+) -> tuple[Agent, str, AgentSession]:
+    """Check the password; return the agent, the raw session token and the session row.
+
+    Failures are counted per e-mail address whether or not it belongs to anyone, so the
+    lockout does not reveal which addresses exist.
+
+    Raises:
+        ProblemError: `sign-in-locked` (429) while locked out, `sign-in-failed` (401).
+    """
+    normalized = email.strip().lower()
+    throttle = _throttle(session, throttle_subject(email), now)
+    if throttle.locked_until is not None and throttle.locked_until > now:
+        wait = int((throttle.locked_until - now).total_seconds()) + 1
+        session.commit()
+        raise ProblemError(429, "sign-in-locked", headers={"Retry-After": str(wait)})
+    agent = session.scalar(select(Agent).where(func.lower(Agent.email) == normalized))
+    stored = agent.password_hash if agent is not None and agent.active else None
+    ok = esc.passwords.verify(stored, password)
+    if ok and esc.production and password in DEMO_PASSWORDS:
+        ok = False  # a public demo password must never open a production console
+    if not ok or agent is None:
+        throttle.failed_attempts += 1
+        throttle.updated_at = now
+        if throttle.failed_attempts >= esc.settings.signin_max_failures:
+            throttle.locked_until = now + esc.settings.signin_lockout
+            throttle.failed_attempts = 0
+            logger.warning("Console sign-in locked after repeated failures")
+        session.commit()
+        raise ProblemError(401, "sign-in-failed", "The e-mail address or password is wrong.")
+    throttle.failed_attempts, throttle.locked_until, throttle.updated_at = 0, None, now
+    if esc.passwords.needs_rehash(agent.password_hash):
+        agent.password_hash = esc.passwords.hash(password)
+    raw = new_token()
+    row = AgentSession(
+        agent_id=agent.id,
+        token_hash=_sha256(raw),
+        csrf_token=new_token(),
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + esc.settings.session_ttl,
+    )
+    session.add(row)
+    agent.last_seen_at = now
+    session.commit()
+    logger.info("Console sign-in: agent %d", agent.id)
+    return agent, raw, row
+
+
+def sign_out(*, session: Session, row: AgentSession, now: datetime) -> None:
+    """Revoke a console session."""
+    row.revoked_at = now
+    session.commit()
+
+
+def revoke_sessions(*, session: Session, agent_id: int, now: datetime) -> None:
+    """Revoke every live session of an agent (password change, deactivation)."""
+    for row in session.scalars(
+        select(AgentSession).where(
+            AgentSession.agent_id == agent_id, AgentSession.revoked_at.is_(None)
+        )
+    ):
+        row.revoked_at = now
+
+
+@dataclass(frozen=True, slots=True)
+class ConsoleUser:
+    """The signed-in agent and their session."""
+
+    agent: Agent
+    session: AgentSession
+
+
+def current_user(request: Request, session: SessionDep, esc: EscalationDep) -> ConsoleUser:
+    """Authenticate the session cookie; refresh presence now and then."""
+    raw = request.cookies.get(SESSION_COOKIE)
+    row = None
+    if raw:
+        row = session.scalar(select(AgentSession).where(AgentSession.token_hash == _sha256(raw)))
+    now = esc.clock()
+    if (
+        row is None
+        or row.revoked_at is not None
+        or row.expires_at <= now
+        or row.last_seen_at + esc.settings.session_idle <= now
+    ):
+        raise ProblemError(401, "session-required", "Sign in to the console.")
+    agent = session.get(Agent, row.agent_id)
+    if agent is None or not agent.active:
+        raise ProblemError(401, "session-required", "Sign in to the console.")
+    if now - row.last_seen_at >= _TOUCH_EVERY:
+        row.last_seen_at = now
+        agent.last_seen_at = now
+        session.commit()
+    return ConsoleUser(agent, row)
+
+
+CurrentUserDep = Annotated[ConsoleUser, Depends(current_user)]
+
+
+async def csrf_user(
+    user: CurrentUserDep,
+    token: Annotated[str | None, Header(alias=CSRF_HEADER)] = None,
+) -> ConsoleUser:
+    """Demand the session's CSRF token on a state-changing request."""
+    if token is None or not hmac.compare_digest(token.encode(), user.session.csrf_token.encode()):
+        raise ProblemError(403, "csrf-invalid", f"Send the session's {CSRF_HEADER} header.")
+    return user
+
+
+CsrfUserDep = Annotated[ConsoleUser, Depends(csrf_user)]
+
+
+async def check_pre_csrf(
+    request: Request, token: Annotated[str | None, Header(alias=CSRF_HEADER)] = None
+) -> None:
+    """Demand the double-submit token (cookie and header) on the sign-in request."""
+    cookie = request.cookies.get(PRE_CSRF_COOKIE)
+    if not cookie or token is None or not hmac.compare_digest(cookie.encode(), token.encode()):
+        raise ProblemError(403, "csrf-invalid", "Reload the sign-in page and try again.")

@@ -1,0 +1,1 @@
+"""The agent console's page, script and stylesheet (package data, no Python)."""

@@ -1,0 +1,41 @@
+"""What escalation's routes need, built once per backend app and kept on `app.state`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from escalation.config import EscalationSettings
+from escalation.notifier import OutboxNotifier, TicketNotifier
+from escalation.office import OfficeCalendar
+from escalation.passwords import Passwords
+
+
+@dataclass
+class Escalation:
+    """Settings, calendar, clock, notifier and password hasher of one app."""
+
+    settings: EscalationSettings
+    clock: Callable[[], datetime]
+    production: bool = False
+    secure_cookies: bool = False
+    notifier: TicketNotifier = field(default_factory=OutboxNotifier)
+    calendar: OfficeCalendar = field(init=False)
+    passwords: Passwords = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.calendar = OfficeCalendar(self.settings)
+        self.passwords = Passwords(self.settings)
+
+
+async def get_escalation(request: Request) -> Escalation:
+    """Return the app's escalation runtime."""
+    runtime: Escalation = request.app.state.escalation
+    return runtime
+
+
+EscalationDep = Annotated[Escalation, Depends(get_escalation)]
