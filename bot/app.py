@@ -12,22 +12,22 @@ from typing import Any, cast
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.config import BotSettings
-from bot.core.conversation import Conversation
 from bot.backend_offline import OfflineBackend
+from bot.config import BotSettings
 from bot.core.backend import BackendClient
-from bot.core.escalation import EscalationClient
+from bot.core.conversation import Conversation
 from bot.core.delivery import ChannelSender, Deliverer
+from bot.core.escalation import EscalationClient
 from bot.core.messages import InboundMessage, Reply
 from bot.core.ports import ConversationLocks, MessageSignal
 from bot.core.routing import Bands, Router
+from bot.escalation_client import HttpEscalationClient
 from bot.i18n import Catalogs
 from bot.intents.fallback import FallbackIntent
-from bot.intents.registry import INTERRUPTS, default_handlers
-from bot.knowledge_watch import watch_knowledge
-from bot.escalation_client import HttpEscalationClient
 from bot.intents.handoff import HandoffFlow, TicketRoutes
+from bot.intents.registry import INTERRUPTS, default_handlers
 from bot.intents.report_security import ReportOutbox
+from bot.knowledge_watch import watch_knowledge
 from bot.live_knowledge import LiveKnowledge
 from bot.notify.events import EventConsumer
 from bot.notify.pushes import Pusher

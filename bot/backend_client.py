@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import httpx
@@ -32,6 +32,7 @@ from bot.core.backend import (
 logger = logging.getLogger(__name__)
 
 API = "/api/v1"
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _SIGN_IN_PROBLEMS = {"token-invalid", "token-expired", "token-revoked", "token-scope"}
 
 
@@ -43,8 +44,8 @@ def problem_kind(response: httpx.Response) -> tuple[str, str]:
         return f"http-{response.status_code}", response.text[:200]
     if not isinstance(body, dict):
         return f"http-{response.status_code}", ""
-    kind = str(body.get("type", "")).rstrip("/").rsplit("/", 1)[-1] or f"http-{response.status_code}"
-    return kind, str(body.get("detail", ""))
+    kind = str(body.get("type", "")).rstrip("/").rsplit("/", 1)[-1]
+    return kind or f"http-{response.status_code}", str(body.get("detail", ""))
 
 
 class HttpBackendClient:
@@ -138,7 +139,7 @@ class HttpBackendClient:
         """List the citizen's payments, newest first."""
         data = await self._call("GET", f"{API}/me/payments", auth=auth)
         payments = [_payment(p) for p in data]
-        return sorted(payments, key=lambda p: p.created_at or datetime.min, reverse=True)
+        return sorted(payments, key=lambda p: p.created_at or _EPOCH, reverse=True)
 
     async def receipt(self, auth: ChatAuth, receipt_no: str) -> Receipt:
         """Return a receipt with its signed download link."""
@@ -186,7 +187,7 @@ class HttpBackendClient:
 
 def _dt(value: str | None) -> datetime:
     if not value:
-        return datetime.min
+        return _EPOCH
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 

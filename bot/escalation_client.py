@@ -68,6 +68,7 @@ def _ticket(data: Mapping[str, Any]) -> Ticket:
         queue_position=int(data.get("queue_position") or 0),
         expected_wait_minutes=int(data.get("expected_wait_minutes") or 0),
         office_open=bool(data.get("office_open", True)),
-        next_open_at=datetime.fromisoformat(next_open.replace("Z", "+00:00")) if next_open else None,
+        next_open_at=(datetime.fromisoformat(next_open.replace("Z", "+00:00"))
+                      if next_open else None),
         agent_name=data.get("agent_name"),
     )

@@ -81,3 +81,17 @@ def test_only_adapters_import_channel_sdks() -> None:
             if root in rules and not relative.startswith(rules[root]):
                 offenders.append((relative, module))
     assert offenders == []
+
+
+def test_only_composition_roots_import_the_backend_or_escalation() -> None:
+    # The assistant reaches the backend over HTTP (BackendClient); only the single-process
+    # composition root and the command line may build the backend app in the same process.
+    allowed = ("bot/combined.py", "bot/cli/")
+    offenders = [
+        (str(path.relative_to(REPO)), module)
+        for path in files("bot")
+        for module in imported_modules(path)
+        if module.split(".")[0] in ("backend", "escalation")
+        and not str(path.relative_to(REPO)).startswith(allowed)
+    ]
+    assert offenders == []

@@ -6,6 +6,7 @@ messages go to the ticket and the assistant only confirms while nobody has taken
 
 from __future__ import annotations
 
+import contextlib
 import re
 import uuid
 from datetime import datetime, timedelta
@@ -180,10 +181,9 @@ class HandoffFlow:
         return []  # a person is in charge: the assistant stays quiet
 
     async def _leave(self, turn: Turn, number: str) -> list[Reply]:
-        try:
+        # an agent may have it already; the citizen still wants the assistant back
+        with contextlib.suppress(BackendError):
             await self._escalation.cancel(number, turn.session.conversation_id)
-        except BackendError:
-            pass  # an agent may have it already; the citizen still wants the assistant back
         turn.session.end_flow()
         return [TextReply(turn._("You have left the support chat (ticket %(number)s). I am back: "
                                  "what can I help you with?", number=number))]
@@ -192,10 +192,9 @@ class HandoffFlow:
         number, _, value = argument.rpartition(":")
         if not value.isdigit() or not 1 <= int(value) <= 5:
             return []
-        try:
+        # a lost rating is regrettable, not worth bothering the citizen about
+        with contextlib.suppress(BackendError):
             await self._escalation.rate(number, turn.session.conversation_id, int(value))
-        except BackendError:
-            pass  # a lost rating is regrettable, not worth bothering the citizen about
         return [TextReply(turn._("Thank you for your rating!"))]
 
     def reprompt(self, turn: Turn) -> list[Reply]:

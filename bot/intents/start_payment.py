@@ -59,8 +59,8 @@ class StartPaymentFlow(Form):
 
     async def handle(self, turn: Turn, match: Match) -> list[Reply]:
         """Start with a given bill (tapped "Pay now") or reference, or list the unpaid bills."""
-        wanted = (match.entities.get("argument") or next(
-            (e.value for e in turn.nlu.entities if e.entity == "reference"), "")).removeprefix("bill-")
+        typed = next((e.value for e in turn.nlu.entities if e.entity == "reference"), "")
+        wanted = (match.entities.get("argument") or typed).removeprefix("bill-")
         resume = f"{self.name}:{wanted}" if wanted else self.name
 
         async def act(auth: ChatAuth) -> list[Reply]:
@@ -200,7 +200,8 @@ class StartPaymentFlow(Form):
     def _refused(self, turn: Turn, exc: Rejected) -> list[Reply]:
         turn.session.end_flow()
         if exc.kind == "bill-already-paid":
-            return [TextReply(turn._("This bill is already paid, so there is nothing more to pay."))]
+            return [TextReply(turn._("This bill is already paid, so there is nothing more to "
+                                     "pay."))]
         return [TextReply(turn._("The payment could not be started: %(reason)s",
                                  reason=exc.detail or exc.kind))]
 

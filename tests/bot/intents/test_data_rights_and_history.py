@@ -23,7 +23,8 @@ async def test_payment_history_lists_payments_and_opens_a_receipt(chat: DialogHa
     replies = await chat.say(choice=receipt)
     link_reply = replies[0]
     assert isinstance(link_reply, LinkReply)
-    page = httpx.get(link_reply.url, timeout=10)
+    async with httpx.AsyncClient(timeout=10) as http:
+        page = await http.get(link_reply.url)
     assert page.status_code == 200 and receipt.split(":")[1] in page.text
 
 
