@@ -1,0 +1,115 @@
+"""Escalation fixtures: a real backend (uvicorn thread) per database, SQLite and PostgreSQL.
+
+Like tests/backend: tables are created once per database and emptied after each test; the
+container's clock is reset; escalation settings are the test defaults (cheap Argon2).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+
+import httpx
+import pytest
+import sqlalchemy as sa
+
+from backend.crud.catalogue import sync_catalogue
+from backend.db import Base, make_engine, make_sessionmaker
+from backend.main import create_app
+from escalation.models import Agent
+from escalation.runtime import Escalation
+from tests.backend.conftest import KEEP_TABLES, make_settings
+from tests.backend.helpers import SERVICE_HEADERS
+from tests.backend.live import BackendServer, free_port
+from tests.escalation.helpers import PASSWORD, TEST_SETTINGS, Console, Esc
+from tests.helpers.services import POSTGRES_URL, require
+
+
+@pytest.fixture(scope="session")
+def esc_pg_url() -> Iterator[str]:
+    """A private PostgreSQL schema for this session's escalation tests."""
+    base = require("postgres", POSTGRES_URL)
+    schema = f"msz_esc_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def esc_db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('escalation') / 'backend.db'}"
+    else:
+        url = request.getfixturevalue("esc_pg_url")
+    engine = make_engine(url)
+    from backend.models import load_all_models
+
+    load_all_models()
+    Base.metadata.create_all(engine)
+    with make_sessionmaker(engine)() as session:
+        sync_catalogue(session=session)
+        session.commit()
+    engine.dispose()
+    return url
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("esc_db_url") == "postgresql":
+            item.add_marker(pytest.mark.postgres)
+
+
+@pytest.fixture(scope="session")
+def esc_server(esc_db_url: str) -> Iterator[Esc]:
+    port = free_port()
+    app = create_app(make_settings(esc_db_url, public_url=f"http://127.0.0.1:{port}"))
+    with BackendServer(app, port) as live:
+        yield Esc(app=app, url=live.url)
+
+
+@pytest.fixture
+def esc(esc_server: Esc) -> Iterator[Esc]:
+    """The shared backend with clean tables, clock at now, test settings."""
+    container = esc_server.container
+    container.clock.offset = timedelta(0)
+    esc_server.use_settings(TEST_SETTINGS)
+    yield esc_server
+    tables = [t for t in reversed(Base.metadata.sorted_tables) if t.name not in KEEP_TABLES]
+    with container.engine.begin() as conn:
+        for table in tables:
+            conn.execute(table.delete())
+
+
+@pytest.fixture
+def runtime(esc: Esc) -> Escalation:
+    return esc.runtime
+
+
+@pytest.fixture
+def client(esc: Esc) -> Iterator[httpx.Client]:
+    """The assistant: service key on every request."""
+    with httpx.Client(base_url=esc.url, headers=SERVICE_HEADERS, timeout=30) as http:
+        yield http
+
+
+@pytest.fixture
+def console(esc: Esc) -> Iterator[Callable[..., Console]]:
+    """Sign agents in to the console; every client is closed afterwards."""
+    opened: list[Console] = []
+
+    def open_for(agent: Agent, password: str = PASSWORD) -> Console:
+        opened.append(Console(esc, agent.email, password))
+        return opened[-1]
+
+    yield open_for
+    for item in opened:
+        item.close()
