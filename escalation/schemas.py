@@ -22,11 +22,16 @@ def _not_blank(value: str) -> str:
 
 
 class TranscriptItem(BaseModel):
-    """One line of the conversation before the handoff."""
+    """One line of the conversation before the handoff (blank lines are skipped)."""
 
     role: Literal["citizen", "bot"]
-    text: str = Field(min_length=1, max_length=MAX_TEXT)
-    at: datetime | None = None
+    text: str = Field(max_length=MAX_TEXT)
+    at: datetime | None = Field(default=None, description="When it was said; empty = unknown")
+
+    @field_validator("at", mode="before")
+    @classmethod
+    def _empty_is_unknown(cls, value: object) -> object:
+        return None if value == "" else value
 
 
 class TicketCreate(BaseModel):

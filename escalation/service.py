@@ -133,6 +133,8 @@ def open_ticket(*, session: Session, esc: Escalation, data: NewTicket, citizen_i
     session.add(ticket)
     session.flush()
     for line in data.transcript:
+        if not line.text.strip():
+            continue
         at = line.at.astimezone(UTC) if line.at and line.at.tzinfo else now
         append_message(session=session, ticket=ticket, kind=line.role, text=line.text, now=now,
                        sent_at=min(at, now))

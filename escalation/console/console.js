@@ -1,4 +1,4 @@
-// Msaidizi agent console. Message text is only ever set with textContent (never innerHTML),
+// Msaidizi agent console. Message text is only ever set with textContent (never as HTML),
 // so HTML or script sent by a citizen shows as text. The page's CSP forbids inline script too.
 (function () {
   "use strict";
@@ -78,6 +78,8 @@
     $("agent-name").textContent = data.agent.name;
     $("agent-role").textContent = data.agent.role.replace("_", " ");
     $("accepting").checked = data.agent.accepting;
+    // only agents and security officers are routed to; the switch means nothing to others
+    $("accepting").parentNode.hidden = ["agent", "security_officer"].indexOf(data.agent.role) < 0;
     $("show-supervisor").hidden = data.agent.role !== "supervisor";
     $("app").hidden = false;
     if (data.agent.role === "editor") {

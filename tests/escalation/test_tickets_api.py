@@ -241,3 +241,23 @@ def test_unlinked_ticket_events_have_no_citizen(client: httpx.Client, esc: Esc) 
     open_ticket(client, "webchat:" + uuid.uuid4().hex[:8])
     (event,) = ticket_events(client)
     assert event["type"] == "ticket.assigned" and event["citizen_id"] is None
+
+
+def test_transcript_lines_without_time_or_text_are_tolerated(client: httpx.Client,
+                                                             esc: Esc) -> None:
+    from sqlalchemy import select
+
+    from escalation.models import TicketMessage
+
+    body = open_ticket(client, transcript=[
+        {"role": "citizen", "text": "hello", "at": ""},
+        {"role": "bot", "text": "   "},
+        {"role": "citizen", "text": "a person please", "at": "2025-01-06T06:59:00+00:00"},
+    ])
+    with esc.container.session_factory() as session:
+        lines = session.scalars(select(TicketMessage).order_by(TicketMessage.seq)).all()
+    assert [(m.seq, m.kind.value, m.text) for m in lines][:2] == [
+        (1, "citizen", "hello"), (2, "citizen", "a person please")]
+    assert lines[0].sent_at >= MONDAY_10  # no time given: when it was stored
+    assert lines[1].sent_at == datetime(2025, 1, 6, 6, 59, tzinfo=UTC)
+    assert body["status"] == "pending"
