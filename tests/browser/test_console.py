@@ -1,0 +1,171 @@
+"""The agent console in real Chromium: sign in, queue, claim, reply, note, reveal, close."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from backend.config import BackendSettings
+from backend.db import Base, make_engine, utcnow
+from backend.main import create_app
+from backend.models import load_all_models
+from escalation.domain import AgentRole
+from escalation.models import Agent
+from escalation.runtime import Escalation
+from tests.escalation.helpers import TEST_SETTINGS
+from tests.helpers.server import LiveServer, free_port
+
+pytestmark = pytest.mark.browser
+
+SERVICE = {"X-Service-Key": "dev-service-key"}
+PASSWORD = "console test passphrase"
+XSS = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script><b>bold</b>'
+
+
+@dataclass
+class Site:
+    url: str
+    app: Any
+    api: httpx.Client
+
+    def add_agent(self, email: str, name: str, role: AgentRole, accepting: bool = True) -> None:
+        runtime: Escalation = self.app.state.escalation
+        with self.app.state.container.session_factory() as session:
+            session.add(Agent(email=email, name=name, display_name=name.split()[0], role=role,
+                              languages="en sw", categories="general payment account application",
+                              max_open=4, password_hash=runtime.passwords.hash(PASSWORD),
+                              active=True, accepting=accepting, created_at=utcnow()))
+            session.commit()
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Iterator[Site]:
+    port = free_port()
+    url = f"sqlite:///{tmp_path / 'console.db'}"
+    engine = make_engine(url)
+    load_all_models()
+    Base.metadata.create_all(engine)
+    engine.dispose()
+    app = create_app(BackendSettings(database_url=url, public_url=f"http://127.0.0.1:{port}"))
+    old = app.state.escalation
+    app.state.escalation = Escalation(settings=TEST_SETTINGS, clock=old.clock)
+    with LiveServer(app, port=port) as live, httpx.Client(base_url=live.url, headers=SERVICE,
+                                                          timeout=30) as api:
+        yield Site(live.url, app, api)
+
+
+def sign_in(page: Page, site: Site, email: str) -> None:
+    page.goto(site.url + "/console")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("#signin-button")
+    expect(page.locator("#agent-name")).to_be_visible(timeout=15_000)
+
+
+def test_console_agent_handles_a_ticket(browser: Browser, site: Site, artifacts: Path) -> None:
+    site.add_agent("achieng@example.go.ke", "Achieng Odhiambo", AgentRole.AGENT, accepting=False)
+    site.add_agent("grace@example.go.ke", "Grace Wambui", AgentRole.SUPERVISOR)
+    cid = "webchat:" + uuid.uuid4().hex[:8]
+    created = site.api.post("/api/v1/tickets", headers={"Idempotency-Key": "k"}, json={
+        "conversation_id": cid, "channel": "webchat", "language": "en", "category": "payment",
+        "reason": "payment_failed", "summary": "M-Pesa payment failed twice",
+        "transcript": [
+            {"role": "citizen", "text": "My phone is 0712 345 678 and it failed"},
+            {"role": "bot", "text": "Sorry, the payment did not go through."},
+            {"role": "citizen", "text": XSS},
+        ]})
+    assert created.status_code == 201, created.text
+    number = created.json()["number"]
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    page = context.new_page()
+    page_errors: list[str] = []
+    page.on("pageerror", lambda error: page_errors.append(str(error)))
+    sign_in(page, site, "achieng@example.go.ke")
+
+    row = page.locator("#queue-list li", has_text=number)
+    expect(row).to_be_visible()
+    expect(row).to_contain_text("payment")
+    row.click()
+    messages = page.locator("#messages li")
+    expect(page.locator("#t-number")).to_have_text(number)
+    expect(messages.first).to_contain_text("0712***678")
+    expect(messages.first).not_to_contain_text("0712 345 678")
+    expect(messages.nth(2)).to_contain_text("<img src=x onerror=")   # markup shown as text
+    assert page.locator("#messages img, #messages script, #messages b").count() == 0
+    assert page.evaluate("window.__pwned") is None
+
+    messages.first.locator("button.reveal").click()
+    expect(messages.first).to_contain_text("0712 345 678")
+
+    page.click("#claim")
+    expect(page.locator("#t-status")).to_have_text("open")
+    expect(page.locator("#t-agent")).to_contain_text("Achieng Odhiambo")
+
+    page.select_option("#canned", label="Greeting")
+    expect(page.locator("#reply-text")).to_have_value(
+        "Hello, my name is Achieng, from eCitizen support. I have read your conversation with "
+        "Msaidizi, so you do not need to repeat yourself. How can I help?")
+    page.click("#send-reply")
+    expect(page.locator("#messages li.agent")).to_contain_text("Hello, my name is Achieng")
+    page.fill("#reply-text", "Payment reversal takes 24 hours " + XSS)
+    page.click("#add-note")
+    expect(page.locator("#messages li.note")).to_contain_text("internal note")
+    expect(page.locator("#messages li.note")).to_contain_text("<script>window.__pwned=2")
+
+    # the citizen writes: the message appears live, in order, without a reload
+    site.api.post(f"/api/v1/tickets/{number}/messages", json={
+        "conversation_id": cid, "text": "Thank you, I will wait", "client_message_id": "c1"})
+    expect(page.locator("#messages li.citizen").last).to_contain_text("Thank you, I will wait")
+    seqs = [int(s) for s in page.eval_on_selector_all(
+        "#messages li", "items => items.map(i => i.dataset.seq)")]
+    assert seqs == sorted(seqs) and len(seqs) == len(set(seqs))
+
+    page.fill("#resolve-summary", "Your payment was reversed; please pay again from the app.")
+    page.click("#resolve")
+    expect(page.locator("#t-status")).to_have_text("resolved")
+    expect(page.locator("#t-resolution")).to_contain_text("Your payment was reversed")
+    page.eval_on_selector("#ticket-pane", "pane => { pane.scrollTop = 0; }")
+    page.screenshot(path=str(artifacts / "console-agent.png"), full_page=True)
+    assert page.evaluate("window.__pwned") is None and page_errors == []
+
+    events = site.api.get("/api/v1/service/events").json()["events"]
+    kinds = [e["type"] for e in events if e["type"].startswith("ticket.")]
+    assert kinds == ["ticket.assigned", "ticket.agent_message", "ticket.resolved"]
+    assert all(e["payload"]["conversation_id"] == cid for e in events)
+
+    # the supervisor sees the reveal, who made it and on which ticket
+    boss = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    sign_in(boss, site, "grace@example.go.ke")
+    boss.click("#show-supervisor")
+    reveal_row = boss.locator("#sv-reveals tbody tr").first
+    expect(reveal_row).to_contain_text("Achieng Odhiambo")
+    expect(reveal_row).to_contain_text(number)
+    expect(reveal_row).to_contain_text("phone")
+    expect(boss.locator("#sv-reveal-integrity")).to_have_text("log intact")
+    expect(boss.locator("#accepting-label")).to_be_hidden()  # supervisors are not routed to
+    boss.screenshot(path=str(artifacts / "console-supervisor.png"), full_page=True)
+
+    page.click("#sign-out")
+    expect(page.locator("#signin-form")).to_be_visible()
+    boss.context.close()
+    context.close()
+
+
+def test_console_wrong_password_shows_an_error(browser: Browser, site: Site) -> None:
+    site.add_agent("brian@example.go.ke", "Brian Kiprop", AgentRole.AGENT)
+    page = browser.new_page()
+    page.goto(site.url + "/console")
+    page.fill("#email", "brian@example.go.ke")
+    page.fill("#password", "not the password")
+    page.click("#signin-button")
+    expect(page.locator("#signin-error")).to_contain_text("wrong")
+    expect(page.locator("#app")).to_be_hidden()
+    page.close()

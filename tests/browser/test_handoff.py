@@ -1,0 +1,119 @@
+"""Citizen in the web chat <-> agent in the console, two real Chromium contexts.
+
+The whole system runs as `msaidizi serve` does (assistant + backend on one port, demo data
+and demo agents seeded): a citizen asks for a person, the demo agent signs in, claims the
+ticket, they exchange messages live both ways (markup stays text on both sides), the agent
+closes it with a summary, the citizen gets the rating prompt and the bot answers FAQs again.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.helpers.server import LiveServer
+
+BOT_SIDE = importlib.util.find_spec("bot.escalation_client") is not None
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(not BOT_SIDE, reason="the assistant's side of the handoff "
+                       "(bot/escalation_client.py and its flow) is not there yet"),
+]
+
+AGENT_EMAIL, AGENT_PASSWORD = "agent@example.go.ke", "demo-agent-2025"  # docs/escalation.md
+MARKUP = '<b>bold</b><img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>'
+LIVE = 20_000  # ms: events reach the chat through the assistant's outbox poller
+
+
+@pytest.fixture
+def pages(browser: Browser) -> Iterator[tuple[Page, Page]]:
+    citizen = browser.new_context(viewport={"width": 400, "height": 800}, locale="en-US")
+    agent = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    yield citizen.new_page(), agent.new_page()
+    citizen.close()
+    agent.close()
+
+
+def say(page: Page, text: str) -> None:
+    page.fill("#text", text)
+    page.press("#text", "Enter")
+
+
+def bot_bubbles(page: Page):  # type: ignore[no-untyped-def]
+    return page.locator(".msg.out .bubble")
+
+
+def test_citizen_and_agent_talk_live_then_the_bot_resumes(
+    system: LiveServer, pages: tuple[Page, Page], artifacts: Path
+) -> None:
+    citizen, agent = pages
+    console = system.url + "/backend/console"
+
+    # the agent signs in first and stops auto-assignment, so claiming is their choice
+    agent.goto(console)
+    agent.fill("#email", AGENT_EMAIL)
+    agent.fill("#password", AGENT_PASSWORD)
+    agent.click("#signin-button")
+    expect(agent.locator("#agent-name")).to_have_text("Achieng Odhiambo", timeout=15_000)
+    agent.uncheck("#accepting")
+
+    citizen.goto(system.url + "/")
+    expect(bot_bubbles(citizen).first).to_be_visible(timeout=15_000)
+    say(citizen, "I want to talk to a person")
+    expect(bot_bubbles(citizen).last).to_contain_text("T-", timeout=LIVE)
+    found = re.search(r"T-\d{6}", bot_bubbles(citizen).last.inner_text())
+    assert found, bot_bubbles(citizen).last.inner_text()
+    number = found.group(0)
+
+    row = agent.locator("#queue-list li", has_text=number)
+    expect(row).to_be_visible(timeout=LIVE)
+    row.click()
+    expect(agent.locator("#messages li.citizen").last).to_contain_text("talk to a person")
+    agent.click("#claim")
+    expect(agent.locator("#t-status")).to_have_text("open")
+    expect(bot_bubbles(citizen).last).to_contain_text("Achieng", timeout=LIVE)  # who it is
+
+    agent.fill("#reply-text", "Hello, I am Achieng. How can I help? " + MARKUP)
+    agent.click("#send-reply")
+    expect(bot_bubbles(citizen).last).to_contain_text("How can I help?", timeout=LIVE)
+    expect(bot_bubbles(citizen).last).to_contain_text("<script>window.__pwned=2</script>")
+
+    say(citizen, "My passport application is late " + MARKUP)
+    expect(agent.locator("#messages li.citizen").last).to_contain_text(
+        "My passport application is late <b>bold</b>", timeout=LIVE)
+    agent.fill("#reply-text", "It is being printed; collect it on Friday.")
+    agent.click("#send-reply")
+    expect(bot_bubbles(citizen).last).to_contain_text("collect it on Friday", timeout=LIVE)
+
+    agent.fill("#resolve-summary", "Passport is being printed; collect on Friday at Nyayo House.")
+    agent.click("#resolve")
+    expect(agent.locator("#t-status")).to_have_text("resolved")
+    expect(citizen.locator(".msg.out .bubble", has_text="Nyayo House")).to_be_visible(
+        timeout=LIVE)
+    rating = citizen.locator(".msg.out .choices button", has_text="5").last
+    expect(rating).to_be_visible(timeout=LIVE)
+    citizen.screenshot(path=str(artifacts / "handoff-citizen.png"))
+    agent.screenshot(path=str(artifacts / "handoff-agent.png"))
+    rating.click()
+
+    say(citizen, "how much is a passport")
+    expect(bot_bubbles(citizen).last).to_contain_text("passport", timeout=LIVE)
+    assert citizen.evaluate("window.__pwned") is None
+    assert agent.evaluate("window.__pwned") is None
+    assert citizen.locator(".msg .bubble img, .msg .bubble script").count() == 0
+    assert agent.locator("#messages img, #messages script").count() == 0
+
+    with httpx.Client(base_url=system.url + "/backend",
+                      headers={"X-Service-Key": "dev-service-key"}) as api:
+        sender = citizen.evaluate("localStorage.getItem('msaidizi.sender')")
+        status = api.get(f"/api/v1/tickets/{number}",
+                         params={"conversation_id": f"webchat:{sender}"})
+        assert status.status_code == 200, status.text
+        assert (status.json()["status"], status.json()["rating"]) == ("resolved", 5)
