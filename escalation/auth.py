@@ -108,7 +108,8 @@ def sign_in(
     if throttle.locked_until is not None and throttle.locked_until > now:
         wait = int((throttle.locked_until - now).total_seconds()) + 1
         session.commit()
-        raise ProblemError(429, "sign-in-locked", headers={"Retry-After": str(wait)})
+        raise ProblemError(429, "sign-in-locked", headers={"Retry-After": str(wait)},
+                           retry_after_seconds=wait)
     agent = session.scalar(select(Agent).where(func.lower(Agent.email) == normalized))
     stored = agent.password_hash if agent is not None and agent.active else None
     ok = esc.passwords.verify(stored, password)

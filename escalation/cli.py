@@ -1,7 +1,7 @@
-"""`msaidizi agents ...`: create and manage console users.
+"""`msaidizi agents ...` (console users) and `msaidizi tickets ...` (retention).
 
-This module defines the `agents` group; the `msaidizi` entry point registers it
-(`from escalation.cli import agents_group`). The database is the backend's
+This module defines the `agents` and `tickets` groups; the `msaidizi` entry point registers
+them (`from escalation.cli import agents_group, tickets_group`). The database is the backend's
 (`MSAIDIZI_BACKEND_DATABASE_URL`); run the migrations first (`msaidizi seed` or
 `alembic -c backend/alembic.ini upgrade head`).
 """
@@ -164,3 +164,26 @@ def unlock_command(email: str) -> None:
             row.failed_attempts, row.locked_until = 0, None
             session.commit()
     click.echo(f"Sign-in unlocked for {email}.")
+
+
+@click.group("tickets")
+def tickets_group() -> None:
+    """Look after support tickets."""
+
+
+@tickets_group.command("redact")
+@click.option("--older-than-days", type=click.IntRange(1, 36500), default=None,
+              help="Closed longer ago than this (default: the transcript_retention setting).")
+def redact_command(older_than_days: int | None) -> None:
+    """Mask personal data in the texts of tickets closed before the retention period."""
+    from datetime import timedelta
+
+    from escalation.retention import redact_closed_tickets
+
+    period = (timedelta(days=older_than_days) if older_than_days
+              else get_escalation_settings().transcript_retention)
+    with _session() as session:
+        changed = redact_closed_tickets(session=session, older_than=period, now=utcnow())
+        session.commit()
+    click.echo(f"Masked personal data in {changed} texts of tickets closed over "
+               f"{period.days} days ago.")

@@ -65,6 +65,11 @@ class EscalationSettings(BaseSettings):
     handling_min_samples: int = Field(default=3, ge=1)
     handling_window: timedelta = timedelta(days=30)
 
+    transcript_retention: timedelta = Field(
+        default=timedelta(days=365),
+        description="After this long, `msaidizi tickets redact` masks closed tickets' texts.",
+    )
+
     presence_window: timedelta = Field(
         default=timedelta(minutes=2),
         description="An agent seen by the console within this window can be auto-assigned.",

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from backend.cli import upgrade_database
 from backend.config import BackendSettings, get_settings
 from backend.db import make_engine, make_sessionmaker
-from escalation.cli import agents_group
+from escalation.cli import agents_group, tickets_group
 from escalation.config import get_escalation_settings
 from escalation.models import Agent, AgentSession
 from escalation.passwords import Passwords
@@ -132,3 +132,9 @@ def test_demo_agents_are_seeded_once_and_never_in_production(db: str) -> None:
         assert agents[demo.email].role is demo.role
     assert agents["security@example.go.ke"].categories == "security"
     assert agents["agent.en@example.go.ke"].languages == "en"
+
+
+def test_tickets_redact_command(db: str) -> None:
+    result = CliRunner().invoke(tickets_group, ["redact", "--older-than-days", "30"])
+    assert result.exit_code == 0, result.output
+    assert "Masked personal data in 0 texts" in result.output

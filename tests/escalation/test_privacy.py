@@ -134,3 +134,32 @@ def test_console_page_has_a_strict_content_security_policy(esc: Esc) -> None:
         assert browser.get("/console/static/../models.py").status_code == 404
         assert browser.get("/console/static/console.html").status_code == 404
         assert browser.get("/console/", follow_redirects=False).headers["location"] == "/console"
+
+
+def test_old_closed_transcripts_are_masked_for_good(client: httpx.Client, esc: Esc,
+                                                    console: SignIn) -> None:
+    from datetime import timedelta
+
+    from escalation.models import Ticket, TicketMessage
+    from escalation.retention import redact_closed_tickets
+
+    agent = console(make_agent(esc, max_open=2))
+    old = open_ticket(client, summary="ID 12345678",
+                      transcript=[{"role": "citizen", "text": PII}])["number"]
+    live = open_ticket(client, transcript=[{"role": "citizen", "text": PII}])["number"]
+    agent.post(f"/tickets/{old}/resolve", {"summary": "Called back on 0712345678"})
+    later = esc.now() + timedelta(days=400)
+    with esc.container.session_factory() as session:
+        changed = redact_closed_tickets(session=session, older_than=timedelta(days=365),
+                                        now=later)
+        session.commit()
+        assert changed == 3  # summary, resolution summary, the citizen's line
+        assert redact_closed_tickets(session=session, older_than=timedelta(days=365),
+                                     now=later) == 0
+        texts = {number: [m.text for m in session.scalars(
+            select(TicketMessage).join(Ticket).where(Ticket.number == number))]
+            for number in (old, live)}
+        resolved = session.scalars(select(Ticket).where(Ticket.number == old)).one()
+    assert "12345678" not in " ".join(texts[old]) and "0712345678" not in (
+        resolved.resolution_summary or "")
+    assert PII in texts[live]  # open tickets are never touched
