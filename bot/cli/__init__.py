@@ -12,6 +12,7 @@ from bot.cli.parse import parse_command
 from bot.cli.serve import serve_command
 from bot.cli.telegram import telegram_command
 from bot.eval.cli import eval_command
+from escalation.cli import agents_group, tickets_group
 
 
 @click.group()
@@ -26,6 +27,6 @@ main.add_command(telegram_command)
 main.add_command(faq_group)
 main.add_command(db_group)
 main.add_command(eval_command)
-for command in BACKEND_COMMANDS:  # msaidizi backend / seed / unlock-signin
-    main.add_command(command)
+for command in (*BACKEND_COMMANDS, agents_group, tickets_group):
+    main.add_command(command)  # msaidizi backend / seed / unlock-signin / agents / tickets
 import bot.cli.actions  # noqa: E402, F401  (registers `msaidizi actions` on main)

@@ -28,4 +28,4 @@ def test_db_upgrade_creates_both_schemas(tmp_path: Path) -> None:
 
 def test_every_documented_command_is_registered() -> None:
     assert {"serve", "chat", "parse", "faq", "db", "eval", "backend", "seed", "telegram",
-            "actions"} <= set(main.commands)
+            "actions", "agents", "tickets"} <= set(main.commands)
