@@ -12,7 +12,6 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from sqlalchemy.orm import Session
 
 from backend.api.deps import SessionDep
-from backend.domain import Language
 from backend.problems import ProblemError
 from backend.schemas.common import PROBLEM_RESPONSES
 from escalation import handling
@@ -28,14 +27,12 @@ from escalation.auth import (
     sign_in,
     sign_out,
 )
-from escalation.canned import add_canned, list_canned
+from escalation.console_directory import router as directory_router
 from escalation.console_schemas import (
     AgentMessageIn,
     AgentOut,
     AssignIn,
     AvailabilityIn,
-    CannedIn,
-    CannedOut,
     CsrfOut,
     MessagesOut,
     QueueOut,
@@ -48,7 +45,7 @@ from escalation.console_schemas import (
     TransferIn,
 )
 from escalation.console_views import (
-    _brief,
+    agent_brief,
     agent_names,
     agent_out,
     message_view,
@@ -57,6 +54,7 @@ from escalation.console_views import (
     ticket_detail,
 )
 from escalation.domain import AgentRole, TicketStatus
+from escalation.locking import lock_ticket_writes
 from escalation.messages import messages_after
 from escalation.models import Agent, Ticket
 from escalation.reveal_api import reveal
@@ -128,6 +126,7 @@ def availability(body: AvailabilityIn, user: CsrfUserDep, esc: EscalationDep,
                  session: SessionDep) -> AgentOut:
     """Start or stop taking new tickets (open ones stay yours)."""
     now = esc.clock()
+    lock_ticket_writes(session)  # before the agent row: routing locks agent rows after it
     user.agent.accepting = body.accepting
     dispatch(session, esc, now)
     session.commit()
@@ -165,7 +164,7 @@ def new_messages(number: TicketNumber, user: CurrentUserDep, session: SessionDep
     lines = messages_after(session=session, ticket_id=ticket.id, after=after)
     names = agent_names(session, [ticket.agent_id, *(m.agent_id for m in lines)])
     return MessagesOut(messages=[message_view(m, names) for m in lines], status=ticket.status,
-                       agent=_brief(ticket, names), can=permissions(user.agent, ticket))
+                       agent=agent_brief(ticket, names), can=permissions(user.agent, ticket))
 
 
 def _claim(session: Session, esc: Escalation, ticket: Ticket, agent: Agent) -> None:
@@ -173,6 +172,7 @@ def _claim(session: Session, esc: Escalation, ticket: Ticket, agent: Agent) -> N
         return
     if not skilled(agent, ticket.queue, ticket.language):
         raise ProblemError(403, "agent-not-eligible", "You cannot take tickets of this queue.")
+    lock_ticket_writes(session)  # count open tickets and assign as one step
     if (not is_supervisor(agent) and ticket.status is TicketStatus.PENDING
             and open_loads(session).get(agent.id, 0) >= agent.max_open):
         raise ProblemError(409, "at-capacity", "Resolve or transfer a ticket first.")
@@ -254,7 +254,7 @@ def post_message(number: TicketNumber, body: AgentMessageIn, user: CsrfUserDep,
     session.commit()
     names = agent_names(session, [ticket.agent_id, message.agent_id])
     return MessagesOut(messages=[message_view(message, names)], status=ticket.status,
-                       agent=_brief(ticket, names), can=permissions(user.agent, ticket))
+                       agent=agent_brief(ticket, names), can=permissions(user.agent, ticket))
 
 
 @router.post("/api/tickets/{number}/resolve")
@@ -280,36 +280,5 @@ def reveal_route(number: TicketNumber, body: RevealIn, user: CsrfUserDep, esc: E
     return out
 
 
-@router.get("/api/agents")
-def agents(user: CurrentUserDep, esc: EscalationDep, session: SessionDep) -> list[AgentOut]:
-    """List active colleagues who handle tickets, with their load (for transfer and assign)."""
-    from sqlalchemy import select
-
-    now = esc.clock()
-    loads = open_loads(session)
-    rows = session.scalars(select(Agent).where(Agent.active.is_(True),
-                                               Agent.role != AgentRole.EDITOR)
-                           .order_by(Agent.name)).all()
-    return [agent_out(a, esc, now, loads.get(a.id, 0)) for a in rows]
-
-
-@router.get("/api/canned")
-def canned(user: CurrentUserDep, session: SessionDep, language: Language | None = None
-           ) -> list[CannedOut]:
-    """List canned replies (built-in and custom), optionally of one language."""
-    return list_canned(session=session, language=language)
-
-
-@router.post("/api/canned", status_code=201)
-def create_canned(body: CannedIn, user: CsrfUserDep, esc: EscalationDep,
-                  session: SessionDep) -> CannedOut:
-    """Add a canned reply (editors and supervisors)."""
-    if user.agent.role not in (AgentRole.EDITOR, AgentRole.SUPERVISOR):
-        raise ProblemError(403, "role-forbidden", "Only editors and supervisors add replies.")
-    row = add_canned(session=session, data=body, by=user.agent, now=esc.clock())
-    session.commit()
-    return CannedOut(id=str(row.id), title=row.title, language=row.language, text=row.text,
-                     builtin=False)
-
-
 router.include_router(supervision_router)
+router.include_router(directory_router)

@@ -81,7 +81,8 @@ def agent_names(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
     return {agent_id: name for agent_id, name in rows}
 
 
-def _brief(ticket: Ticket, names: dict[int, str]) -> AgentBrief | None:
+def agent_brief(ticket: Ticket, names: dict[int, str]) -> AgentBrief | None:
+    """Return who holds the ticket, if anyone."""
     if ticket.agent_id is None:
         return None
     return AgentBrief(id=ticket.agent_id, name=names.get(ticket.agent_id, "?"))
@@ -97,7 +98,7 @@ def summary(ticket: Ticket, names: dict[int, str], preview: str, now: datetime
         category=ticket.category, language=ticket.language, priority=ticket.priority,
         reason=ticket.reason.value, created_at=ticket.created_at, waiting_minutes=max(0, waiting),
         sla_due_at=ticket.sla_due_at, sla_breached=is_breached(ticket, now),
-        agent=_brief(ticket, names), preview=preview, linked=ticket.citizen_id is not None,
+        agent=agent_brief(ticket, names), preview=preview, linked=ticket.citizen_id is not None,
         last_seq=ticket.last_seq,
     )
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from backend.domain import EventType
 from backend.problems import ProblemError
 from escalation.domain import MessageKind, Queue, TicketAction, TicketStatus
+from escalation.locking import lock_ticket_writes
 from escalation.messages import append_message, system_line
 from escalation.models import Agent, Ticket, TicketMessage
 from escalation.runtime import Escalation
@@ -24,6 +25,7 @@ from escalation.skills import is_supervisor
 def assign(*, session: Session, esc: Escalation, ticket: Ticket, agent: Agent,
            by: Agent | None, now: datetime) -> None:
     """Give a pending ticket to `agent` (claimed, assigned by a supervisor, or routed)."""
+    lock_ticket_writes(session)
     transition(ticket, TicketAction.ASSIGN, now=now, agent=agent)
     if by is None:
         text = f"Routed to {agent.name}."
@@ -40,6 +42,7 @@ def assign(*, session: Session, esc: Escalation, ticket: Ticket, agent: Agent,
 def transfer_to_agent(*, session: Session, esc: Escalation, ticket: Ticket, target: Agent,
                       by: Agent, now: datetime) -> None:
     """Hand the ticket to another agent; a pending ticket is simply assigned to them."""
+    lock_ticket_writes(session)
     if ticket.status is TicketStatus.PENDING:
         assign(session=session, esc=esc, ticket=ticket, agent=target, by=by, now=now)
         return
@@ -58,6 +61,7 @@ def transfer_to_agent(*, session: Session, esc: Escalation, ticket: Ticket, targ
 def requeue(*, session: Session, esc: Escalation, ticket: Ticket, queue: Queue, by: Agent,
             now: datetime) -> None:
     """Put the ticket back in a queue (the same or another) to wait for a skilled agent."""
+    lock_ticket_writes(session)
     transition(ticket, TicketAction.REQUEUE, now=now)
     ticket.queue, ticket.requeued_by_id = queue, by.id
     system_line(session=session, ticket=ticket, now=now,
@@ -86,6 +90,7 @@ def reply(*, session: Session, esc: Escalation, ticket: Ticket, agent: Agent, te
     if existing is not None:
         return existing, False
     check_handler(ticket, agent)
+    lock_ticket_writes(session)
     message, created = append_message(session=session, ticket=ticket, kind=MessageKind.AGENT,
                                       text=text, now=now, agent=agent,
                                       client_message_id=f"a:{client_message_id}")
@@ -107,6 +112,7 @@ def note(*, session: Session, ticket: Ticket, agent: Agent, text: str, client_me
 def resolve(*, session: Session, esc: Escalation, ticket: Ticket, agent: Agent, summary: str,
             now: datetime) -> None:
     """Close the ticket with a summary; the assistant takes over and asks for a rating."""
+    lock_ticket_writes(session)
     if ticket.status is TicketStatus.OPEN:
         check_handler(ticket, agent)
     transition(ticket, TicketAction.RESOLVE, now=now)

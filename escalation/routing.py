@@ -14,16 +14,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from escalation.domain import HANDLING_ROLES, PRIORITY_RANK, TicketStatus
 from escalation.handling import assign
+from escalation.locking import lock_ticket_writes
 from escalation.models import Agent, Ticket
 from escalation.runtime import Escalation
 from escalation.skills import skilled
 
-_DISPATCH_LOCK_KEY = 7_310_421_002  # one dispatcher at a time on PostgreSQL
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -71,8 +71,7 @@ def dispatch(session: Session, esc: Escalation, now: datetime, limit: int = 200)
     candidates = available_agents(session, esc, now)
     if not candidates:
         return []
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _DISPATCH_LOCK_KEY})
+    lock_ticket_writes(session)
     # Locked rows are being claimed or answered right now: leave them to that request.
     pending = list(session.scalars(
         select(Ticket)
