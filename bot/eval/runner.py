@@ -41,6 +41,8 @@ class SystemResult:
     fit_seconds: float
     latency: Latency
     threshold: float | None = None
+    unthresholded_in_scope: float | None = None
+    """In-scope accuracy before the threshold: the classifier alone, free of the operating point."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,9 +123,11 @@ def _run_split(dataset: Dataset, name: str, factory: Factory) -> SystemResult:
         threshold = tune_threshold(predict(ranker, dataset.validation))
     predictions = predict(ranker, dataset.test)
     durations = time_calls(ranker, [e.text for e in dataset.test])
+    raw = score(predictions).in_scope_accuracy if dataset.has_oos else None
     if threshold is not None:
         predictions = apply_threshold(predictions, threshold)
-    return SystemResult(name, score(predictions), fit_seconds, Latency.of(durations), threshold)
+    return SystemResult(name, score(predictions), fit_seconds, Latency.of(durations), threshold,
+                        raw)
 
 
 def _run_folds(dataset: Dataset, name: str, factory: Factory, seed: int) -> SystemResult:

@@ -39,5 +39,5 @@ def test_eval_command_jsonl_uses_registered_system(tmp_path):
     cli.register_jsonl_system("echo", _Echo)
     result = CliRunner().invoke(cli.eval_command, ["--jsonl", str(cases)])
     assert result.exit_code == 0, result.output
-    assert "| echo | 50.0 | 100.0 |" in result.output
+    assert "| echo | 50.0 | – | 100.0 |" in result.output
     assert "en 100.0, sw 0.0" in result.output
