@@ -118,6 +118,7 @@ class LinkAccountFlow(Form):
             return service_unavailable(turn)
         except Rejected as exc:
             if exc.kind == "rate-limited":
+                turn.session.state = State.CODE  # "resend" works from here once allowed
                 return [TextReply(turn._("A code was sent very recently. Please wait a minute, "
                                          "then write \"resend\"."))]
             if exc.kind == "otp-locked":

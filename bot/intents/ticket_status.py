@@ -28,6 +28,11 @@ class TicketStatusIntent(Intent):
     def __init__(self, escalation: EscalationClient) -> None:
         self._escalation = escalation
 
+    def match(self, turn: Turn) -> Match | None:
+        """A ticket number (T-000123) in a message asks about that ticket."""
+        number = next((e.value for e in turn.nlu.entities if e.entity == "ticket"), None)
+        return Match(95.0, self.name, {"argument": number}) if number else None
+
     async def handle(self, turn: Turn, match: Match) -> list[Reply]:
         """Look the ticket up for this conversation (or the signed-in citizen)."""
         number = match.entities.get("argument") or next(

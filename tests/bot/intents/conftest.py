@@ -19,7 +19,7 @@ from backend.db import make_engine, make_sessionmaker, utcnow
 from backend.main import create_app
 from backend.seed import seed
 from bot.app import Runtime, build_runtime
-from bot.backend_client import HttpBackendClient
+from bot.escalation_client import HttpEscalationClient
 from bot.config import BotSettings
 from bot.live_knowledge import LiveKnowledge
 from tests.helpers.dialog import DialogHarness
@@ -75,7 +75,7 @@ def live_backend(seeded_backend_db: Path, tmp_path: Path) -> Iterator[LiveBacken
 async def action_runtime(bot_settings: BotSettings, fixture_knowledge: LiveKnowledge,
                          live_backend: LiveBackend) -> AsyncIterator[Runtime]:
     """The assistant talking to the live backend over HTTP."""
-    client = HttpBackendClient(live_backend.url, "dev-service-key")
+    client = HttpEscalationClient(live_backend.url, "dev-service-key")
     built = build_runtime(bot_settings, migrate=False, knowledge=fixture_knowledge, backend=client)
     yield built
     await built.close()
