@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import partial
 from typing import Any, cast
 
@@ -36,6 +37,7 @@ from bot.storage import schema
 from bot.storage.engine import create_engine
 from bot.storage.locks import LocalLocks, RedisLocks
 from bot.storage.outbox import SqlReportOutbox, SqlSettings, SqlTicketRoutes
+from bot.storage.retention import RetentionPurger
 from bot.storage.signals import LocalSignal, RedisSignal
 from bot.storage.sql import SqlConversationStore
 
@@ -131,7 +133,8 @@ def build_router(knowledge: LiveKnowledge, settings: BotSettings, backend: Backe
     """Build the router with every handler and the configured confidence bands."""
     fallback = FallbackIntent()
     handoff = HandoffFlow(escalation, routes)
-    handlers = default_handlers(knowledge, fallback, backend, reports, handoff, escalation)
+    handlers = default_handlers(knowledge, fallback, backend, reports, handoff, escalation,
+                                settings.retention_days)
     return Router(handlers, fallback, bands_from(settings), INTERRUPTS, before=[handoff.attach])
 
 
@@ -199,6 +202,8 @@ def build_runtime(
         runtime.events = EventConsumer(backend, pusher, SqlSettings(engine))
         runtime.reports = ReportFiler(backend, reports, pusher)
         runtime.background += [runtime.events.run, runtime.reports.run]
+    purger = RetentionPurger(engine, timedelta(days=settings.retention_days))
+    runtime.background.append(purger.run)
     if settings.watch_knowledge:
         runtime.background.append(partial(watch_knowledge, knowledge))
     logger.info(

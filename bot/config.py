@@ -82,6 +82,7 @@ class BotSettings(BaseSettings):
     default_locale: Literal["en", "sw"] = "en"
     log_level: str = "INFO"
     watch_knowledge: bool = True
+    retention_days: int = Field(default=90, ge=1)  # chat transcripts (told in the consent)
     web: WebSettings = Field(default_factory=WebSettings)
     matching: MatchingSettings = Field(default_factory=MatchingSettings)
     backend_api: BackendLink = Field(default_factory=BackendLink)

@@ -39,15 +39,17 @@ class MyDataIntent(Intent):
     name = "my_data"
     title_msgid = N_("My data")
 
-    def __init__(self, backend: BackendClient) -> None:
+    def __init__(self, backend: BackendClient, retention_days: int = 90) -> None:
         self._backend = backend
+        self._retention_days = retention_days
 
     async def handle(self, turn: Turn, match: Match) -> list[Reply]:
         """List the data held, masked, with how to erase it."""
         session = turn.session
         lines = [turn._("What this chat keeps about you:"),
                  turn._("- Your language: %(language)s", language=session.locale),
-                 turn._("- Your recent messages in this chat (kept for 90 days)")]
+                 turn._("- Your recent messages in this chat (kept for %(days)d days)",
+                        days=self._retention_days)]
         consent = session.data.get(CONSENT)
         if consent:
             lines.append(turn._("- Your consent to link your account, given on %(date)s",

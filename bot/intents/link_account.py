@@ -44,8 +44,9 @@ class LinkAccountFlow(Form):
     title_msgid = N_("Link my eCitizen account")
     timeout = timedelta(minutes=10)
 
-    def __init__(self, backend: BackendClient) -> None:
+    def __init__(self, backend: BackendClient, retention_days: int = 90) -> None:
         self._backend = backend
+        self._retention_days = retention_days
         self.states = {State.CONSENT: self._consent, State.IDENTIFIER: self._identifier,
                        State.CODE: self._code}
         self.prompts = {State.CONSENT: self._ask_consent, State.IDENTIFIER: self._ask_identifier,
@@ -74,9 +75,9 @@ class LinkAccountFlow(Form):
             "applications, payments and reports when you ask about them.\n"
             "- Why: only to answer your requests in this chat.\n"
             "- How long: the link lasts 30 days or until you write \"log out\"; chat messages "
-            "are kept for 90 days. Write \"my data\" to see what is held, \"delete my data\" to "
-            "erase it.\n"
-            "Do you agree?"),
+            "are kept for %(days)d days. Write \"my data\" to see what is held, \"delete my data\" "
+            "to erase it.\n"
+            "Do you agree?", days=self._retention_days),
             (Choice(turn._("Yes, I agree"), "link_account:agree"),
              Choice(turn._("No"), "link_account:decline")))]
 

@@ -33,6 +33,7 @@ def default_handlers(
     reports: ReportOutbox,
     handoff: HandoffFlow,
     escalation: EscalationClient,
+    retention_days: int = 90,
 ) -> list[IntentHandler]:
     """Build every handler the assistant knows, most specific first."""
     return [
@@ -43,14 +44,14 @@ def default_handlers(
         GreetIntent(),
         ThanksIntent(),
         GoodbyeIntent(),
-        LinkAccountFlow(backend),
+        LinkAccountFlow(backend, retention_days),
         LogoutIntent(backend),
         CheckStatusIntent(backend),
         StartPaymentFlow(backend),
         PaymentHistoryIntent(backend),
         ReceiptIntent(backend),
         ReportSecurityFlow(backend, reports),
-        MyDataIntent(backend),
+        MyDataIntent(backend, retention_days),
         DeleteMyDataIntent(backend),
         TicketStatusIntent(escalation),
         FaqIntent(knowledge),

@@ -1,0 +1,32 @@
+"""Transcripts older than the retention period are deleted; recent ones stay."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import update
+
+from bot.app import Runtime
+from bot.core.messages import utcnow
+from bot.storage.models import ConversationRow, MessageRow
+from bot.storage.retention import RetentionPurger
+from tests.helpers.dialog import DialogHarness
+
+
+async def test_purge_deletes_old_messages_and_idle_histories(runtime: Runtime, dialog: DialogHarness) -> None:
+    await dialog.say("how much is a passport")
+    recent = DialogHarness(runtime)
+    await recent.say("hello")
+    old = utcnow() - timedelta(days=100)
+    async with runtime.engine.begin() as connection:
+        await connection.execute(update(MessageRow)
+                                 .where(MessageRow.conversation_id == f"test:{dialog.sender}")
+                                 .values(created_at=old))
+        await connection.execute(update(ConversationRow)
+                                 .where(ConversationRow.id == f"test:{dialog.sender}")
+                                 .values(updated_at=old))
+    purged = await RetentionPurger(runtime.engine, timedelta(days=90)).purge()
+    assert (purged.messages, purged.histories) == (2, 1)
+    assert await runtime.store.messages_after(f"test:{dialog.sender}", 0) == []
+    assert (await runtime.store.load_by_id(f"test:{dialog.sender}")).history == []
+    assert len(await runtime.store.messages_after(f"test:{recent.sender}", 0)) == 2
