@@ -147,6 +147,13 @@ def load_hwu64(root: Path) -> Dataset:
                    read_seq_dir(base / "test"))
 
 
+def load_hwu64_10shot(root: Path) -> Dataset:
+    """Load HWU64 with its 10-examples-per-intent training split (FAQ-sized data)."""
+    base = root / "hwu64"
+    return Dataset("hwu64-10shot", read_seq_dir(base / "train_10"), read_seq_dir(base / "valid"),
+                   read_seq_dir(base / "test"), notes="train_10: 10 examples per intent")
+
+
 def _load_massive(root: Path, locale: str, train_file: str) -> Dataset:
     base = root / "massive"
     lang = locale.split("-")[0]
@@ -182,6 +189,7 @@ LOADERS: dict[str, Callable[[Path], Dataset]] = {
     "clinc-banking": load_clinc_banking,
     "clinc-credit_cards": load_clinc_credit_cards,
     "hwu64": load_hwu64,
+    "hwu64-10shot": load_hwu64_10shot,
     "massive-en-US": load_massive_en,
     "massive-sw-KE": load_massive_sw,
     "injongo-sw": load_injongo_sw,

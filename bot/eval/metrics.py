@@ -96,6 +96,30 @@ def score(predictions: Sequence[Prediction]) -> Scores:
     )
 
 
+def oos_auroc(predictions: Sequence[Prediction]) -> float | None:
+    """Return the probability that an in-scope example gets more confidence than an OOS one.
+
+    A prediction of the OOS label counts as negative confidence. Threshold-free, so it compares
+    how well systems separate in-scope from out-of-scope whatever operating point is chosen.
+    """
+    def signed(p: Prediction) -> float:
+        return -p.confidence if p.label == OOS else p.confidence
+
+    positives = sorted(signed(p) for p in predictions if not p.example.is_oos)
+    negatives = sorted(signed(p) for p in predictions if p.example.is_oos)
+    if not positives or not negatives:
+        return None
+    wins, low, high = 0.0, 0, 0
+    for value in positives:  # count negatives below (and tied with) each positive
+        while low < len(negatives) and negatives[low] < value:
+            low += 1
+        high = max(high, low)
+        while high < len(negatives) and negatives[high] <= value:
+            high += 1
+        wins += low + 0.5 * (high - low)
+    return wins / (len(positives) * len(negatives))
+
+
 def percentile(values: Sequence[float], q: float) -> float:
     """Return the `q`-th percentile (0..100) of `values` by linear interpolation."""
     if not values:

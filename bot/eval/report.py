@@ -36,7 +36,8 @@ def _row(result: SystemResult, oos: bool) -> str:
         cells += [_pct(result.unthresholded_in_scope),
                   _pct(s.oos_recall) + (f" ({groups})" if len(s.oos_recall_by_group) > 1 else ""),
                   _pct(s.oos_precision), _pct(s.accuracy),
-                  "–" if result.threshold is None else f"{result.threshold:.3f}"]
+                  "–" if result.threshold is None else f"{result.threshold:.3f}",
+                  _pct(result.auroc)]
     cells += [_pct(s.macro_f1), f"{result.fit_seconds:.1f}",
               f"{result.latency.median_ms:.2f} / {result.latency.p95_ms:.2f} / "
               f"{result.latency.p99_ms:.2f}"]
@@ -55,7 +56,7 @@ def dataset_section(result: DatasetResult) -> list[str]:
     header = ["system", "in-scope acc %" if oos else "accuracy %"]
     if oos:
         header += ["in-scope acc % without threshold", "OOS recall %", "OOS precision %",
-                   "overall acc %", "threshold"]
+                   "overall acc %", "threshold", "OOS AUROC %"]
     header += ["macro-F1 %", "fit s", "rank ms median / p95 / p99"]
     lines += ["", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += [_row(r, oos) for r in result.results]

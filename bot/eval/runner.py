@@ -12,7 +12,7 @@ from sklearn.model_selection import StratifiedKFold
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from bot.eval.datasets import OOS, Dataset, Example
-from bot.eval.metrics import Prediction, Scores, percentile, score
+from bot.eval.metrics import Prediction, Scores, oos_auroc, percentile, score
 from bot.eval.systems import Factory, Ranker
 from bot.eval.thresholds import apply_threshold, tune_threshold
 
@@ -43,6 +43,8 @@ class SystemResult:
     threshold: float | None = None
     unthresholded_in_scope: float | None = None
     """In-scope accuracy before the threshold: the classifier alone, free of the operating point."""
+    auroc: float | None = None
+    """How well confidence separates in-scope from OOS test examples (threshold-free)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,10 +126,11 @@ def _run_split(dataset: Dataset, name: str, factory: Factory) -> SystemResult:
     predictions = predict(ranker, dataset.test)
     durations = time_calls(ranker, [e.text for e in dataset.test])
     raw = score(predictions).in_scope_accuracy if dataset.has_oos else None
+    auroc = oos_auroc(predictions)
     if threshold is not None:
         predictions = apply_threshold(predictions, threshold)
     return SystemResult(name, score(predictions), fit_seconds, Latency.of(durations), threshold,
-                        raw)
+                        raw, auroc)
 
 
 def _run_folds(dataset: Dataset, name: str, factory: Factory, seed: int) -> SystemResult:

@@ -42,6 +42,7 @@ def test_load_single_domain_fixture_has_no_train_oos(name):
 
 def test_load_hwu64_and_massive_fixtures_label_languages():
     assert len(datasets.load("hwu64", FIXTURES).train) == 15
+    assert len(datasets.load("hwu64-10shot", FIXTURES).train) == 6
     en = datasets.load("massive-en-US", FIXTURES)
     sw = datasets.load("massive-sw-KE", FIXTURES)
     assert {e.language for e in en.test} == {"en"}

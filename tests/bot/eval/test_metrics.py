@@ -1,7 +1,7 @@
 import pytest
 
 from bot.eval.datasets import OOS, Example
-from bot.eval.metrics import Prediction, confused_pairs, macro_f1, percentile, score
+from bot.eval.metrics import Prediction, confused_pairs, macro_f1, oos_auroc, percentile, score
 
 
 def _p(gold, pred, lang=None, group=None, conf=0.5):
@@ -46,3 +46,11 @@ def test_percentile_interpolates():
     assert percentile([1, 2, 3, 4, 5], 50) == 3
     assert percentile([1, 2, 3, 4, 5], 99) == pytest.approx(4.96)
     assert percentile([], 99) == 0.0
+
+
+def test_oos_auroc_hand_computed_case():
+    preds = [_p("a", "a", conf=0.9), _p("a", "a", conf=0.4), _p(OOS, "a", conf=0.5),
+             _p(OOS, OOS, conf=0.8), _p(OOS, "a", conf=0.4)]
+    # in-scope 0.9 beats all 3; 0.4 beats -0.8, ties 0.4, loses to 0.5 -> (3 + 1.5) / 6
+    assert oos_auroc(preds) == pytest.approx(4.5 / 6)
+    assert oos_auroc([_p("a", "a")]) is None
