@@ -1,22 +1,23 @@
-"""The chat flows' own validation rules, reused by the Rasa forms so both accept the same input.
-
-Some of these live as private names in `bot.intents` today; importing them here keeps that
-coupling in one file. When the intents export them as public functions, only this module
-changes (see docs/rasa.md, "Shared validation").
-"""
+"""The chat flows' own validation rules, reused by the Rasa forms so both accept the same input."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from bot.core.backend import ReportDraft
 from bot.core.routing import parse_payload
-from bot.core.turn import Turn
-from bot.intents.link_account import _CODE, _ID_NUMBER, _PHONE, _RESEND, _locked
-from bot.intents.report_security import _CORRECTION, _HINTS, _REFERENCE, CATEGORIES, _draft
-from bot.nlu.entities import normalise_phone
+from bot.intents.link_account import locked_message, read_code, read_identifier, wants_new_code
+from bot.intents.report_security import (
+    CATEGORIES,
+    category_hint,
+    draft_from,
+    is_correction,
+    read_reference,
+)
 from bot.nlu.when import When, parse_when
+
+__all__ = ["category_hint", "locked_message", "read_code", "read_identifier", "read_reference",
+           "wants_new_code"]
 
 SKIPPED = "skipped"  # the `reference` slot of a report when the citizen had none
 
@@ -29,30 +30,6 @@ def payload_argument(value: object, name: str) -> str:
     return argument if handler == name else ""
 
 
-def read_identifier(text: str) -> str | None:
-    """Return an ID number, or a phone as 2547XXXXXXXX; None when it is neither."""
-    raw = re.sub(r"[\s-]", "", text)
-    if _PHONE.match(raw):
-        return normalise_phone(raw)
-    return raw if _ID_NUMBER.match(raw) else None
-
-
-def read_code(text: str) -> str | None:
-    """Return the 6-digit one-time code in `text`, or None."""
-    code = re.sub(r"\s", "", text)
-    return code if _CODE.match(code) else None
-
-
-def wants_new_code(text: str) -> bool:
-    """Return True when the citizen asks for the code again ("resend", "tuma tena")."""
-    return bool(_RESEND.search(text))
-
-
-def category_hint(text: str) -> str | None:
-    """Return the report category the words make clear ("someone hacked my account")."""
-    return next((code for code, pattern in _HINTS if pattern.search(text)), None)
-
-
 def read_category(value: object, flow: str) -> str | None:
     """Return a category from a tapped option, a category code or telling words."""
     chosen = payload_argument(value, flow)
@@ -63,12 +40,6 @@ def read_category(value: object, flow: str) -> str | None:
     return None
 
 
-def read_reference(text: str) -> str | None:
-    """Return a transaction reference (letters and digits) in upper case, or None."""
-    compact = text.replace(" ", "")
-    return compact.upper() if _REFERENCE.match(compact) else None
-
-
 def when_slots(when: When) -> dict[str, Any]:
     """Return the `when` and `when_day` slot values for a recognised time."""
     return {"when": when.text, "when_day": when.day.isoformat() if when.day else None}
@@ -76,7 +47,7 @@ def when_slots(when: When) -> dict[str, Any]:
 
 def correction(text: str) -> dict[str, Any] | None:
     """Read "no, it was yesterday"-style corrections of the date or the category."""
-    if not _CORRECTION.search(text):
+    if not is_correction(text):
         return None
     when = parse_when(text)
     if when is not None:
@@ -95,9 +66,4 @@ def report_draft(slots: dict[str, Any]) -> ReportDraft:
         "when": slots.get("when_day"),
         "reference": None if reference in (None, SKIPPED) else reference,
     }
-    return _draft(record, anonymous=bool(slots.get("anonymous")))
-
-
-def locked_message(turn: Turn) -> str:
-    """Say that signing in is locked after too many wrong codes."""
-    return _locked(turn)
+    return draft_from(record, anonymous=bool(slots.get("anonymous")))

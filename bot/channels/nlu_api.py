@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Callable
 from typing import Any, Literal
 
 from fastapi import APIRouter
@@ -24,10 +24,10 @@ class ParseRequest(BaseModel):
 _PAYLOAD = re.compile(r"^/?(?P<name>[a-z_]{2,40})(?::(?P<argument>[\w:.-]{1,60}))?$")
 
 
-def payload_parse(text: str, payloads: Collection[str]) -> dict[str, Any] | None:
+def payload_parse(text: str, is_payload: Callable[[str], bool]) -> dict[str, Any] | None:
     """Recognise a button payload sent back as text; None when `text` is not one."""
     m = _PAYLOAD.match(text.strip())
-    if m is None or m["name"] not in payloads:
+    if m is None or not is_payload(m["name"]):
         return None
     intent = {"name": m["name"], "confidence": 1.0}
     return {"text": text, "intent": intent, "intent_ranking": [intent],
@@ -37,9 +37,9 @@ def payload_parse(text: str, payloads: Collection[str]) -> dict[str, Any] | None
 
 
 def rasa_parse(result: ParseResult, knowledge: LiveKnowledge,
-               payloads: Collection[str] = ()) -> dict[str, Any]:
+               is_payload: Callable[[str], bool] | None = None) -> dict[str, Any]:
     """Shape a parse result as Rasa's HTTP API does."""
-    if payloads and (tapped := payload_parse(result.text, payloads)) is not None:
+    if is_payload and (tapped := payload_parse(result.text, is_payload)) is not None:
         return tapped
     top = knowledge.top_intent(result)
     return {
@@ -55,13 +55,14 @@ def rasa_parse(result: ParseResult, knowledge: LiveKnowledge,
     }
 
 
-def create_nlu_router(knowledge: LiveKnowledge, payloads: Collection[str] = ()) -> APIRouter:
-    """Build the /model/parse route over the live matcher; `payloads` are handler names."""
+def create_nlu_router(knowledge: LiveKnowledge,
+                      is_payload: Callable[[str], bool] | None = None) -> APIRouter:
+    """Build the /model/parse route; `is_payload` tells which names are choice payloads."""
     router = APIRouter(tags=["nlu"])
 
     @router.post("/model/parse")
     def parse(body: ParseRequest) -> dict[str, Any]:
         """Rank intents and FAQ articles for a text, as Rasa's /model/parse does."""
-        return rasa_parse(knowledge.parse(body.text[:1000], body.lang), knowledge, payloads)
+        return rasa_parse(knowledge.parse(body.text[:1000], body.lang), knowledge, is_payload)
 
     return router

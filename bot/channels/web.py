@@ -69,8 +69,8 @@ def create_bot_app(runtime: Runtime, channels: Sequence[PushChannel] | None = No
     app.include_router(
         create_webchat_router(runtime.conversation, runtime.store, runtime.signal)
     )
-    handler_names = {h.name for h in runtime.router.handlers}
-    app.include_router(create_nlu_router(runtime.knowledge, handler_names))
+    app.include_router(create_nlu_router(
+        runtime.knowledge, lambda name: runtime.router.handler_for(name) is not None))
     for channel in pushing:
         if channel.router is not None:
             app.include_router(channel.router)

@@ -126,8 +126,10 @@ class Conversation:
                 payload = session.choices[index].payload
         if payload is None and not _has_words(text):
             return None
-        detected = self._settle_language(session, message, text) if payload is None else None
-        if payload is not None and session.is_new and not session.history:
+        typed = payload is None or (
+            bool(text) and text != payload and all(c.title != text for c in session.choices))
+        detected = self._settle_language(session, message, text) if typed else None
+        if not typed and session.is_new and not session.history:
             session.locale = self._hinted_locale(message)  # a first tap or deep link
         nlu = (
             self._nlu.parse(text, session.locale)

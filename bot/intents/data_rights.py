@@ -7,7 +7,7 @@ from bot.core.messages import Choice, ChoicesReply, Reply, TextReply
 from bot.core.routing import Match, parse_payload
 from bot.core.text import N_
 from bot.core.turn import Turn
-from bot.intents.account import AUTH, CONSENT, current_auth, forget_sign_in
+from bot.intents.account import CONSENT, current_auth, forget_sign_in
 from bot.intents.base import Intent
 from privacy import mask
 
@@ -95,8 +95,7 @@ class DeleteMyDataIntent(Intent):
             auth = current_auth(turn.session)
             if auth is not None:
                 await _revoke(self._backend, auth)
-            for key in (AUTH, CONSENT):
-                turn.session.data.pop(key, None)
+            turn.session.data.clear()  # sign-in, consent and anything an adapter kept
             turn.session.erase_requested = True
             return [TextReply(turn._(
                 "Done: I have erased this chat's messages and unlinked your account. Records "

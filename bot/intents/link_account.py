@@ -29,6 +29,25 @@ _CODE = re.compile(r"^\d{6}$")
 _RESEND = re.compile(r"\b(resend|send again|new code|tuma tena|code mpya|nitumie tena)\b", re.I)
 
 
+def read_identifier(text: str) -> str | None:
+    """Return an ID number, or a phone as 2547XXXXXXXX; None when it is neither."""
+    raw = re.sub(r"[\s-]", "", text)
+    if _PHONE.match(raw):
+        return normalise_phone(raw)
+    return raw if _ID_NUMBER.match(raw) else None
+
+
+def read_code(text: str) -> str | None:
+    """Return the 6-digit one-time code in `text`, or None."""
+    code = re.sub(r"\s", "", text)
+    return code if _CODE.match(code) else None
+
+
+def wants_new_code(text: str) -> bool:
+    """Return True when the citizen asks for the code again ("resend", "tuma tena")."""
+    return bool(_RESEND.search(text))
+
+
 class State(StrEnum):
     """Steps of linking an account."""
 
@@ -98,12 +117,8 @@ class LinkAccountFlow(Form):
                                  "eCitizen.") + " " + turn.t.gettext(CANCEL_HINT))]
 
     async def _identifier(self, turn: Turn) -> list[Reply] | None:
-        raw = re.sub(r"[\s-]", "", turn.text)
-        if _PHONE.match(raw):
-            identifier = normalise_phone(raw)
-        elif _ID_NUMBER.match(raw):
-            identifier = raw
-        else:
+        identifier = read_identifier(turn.text)
+        if identifier is None:
             return self.retry(turn, turn._(
                 "That does not look like an ID number (6 to 9 digits) or a Kenyan phone number "
                 "(like 0712 345 678)."))
@@ -124,7 +139,7 @@ class LinkAccountFlow(Form):
                                          "then write \"resend\"."))]
             if exc.kind == "otp-locked":
                 turn.session.end_flow()
-                return [TextReply(_locked(turn))]
+                return [TextReply(locked_message(turn))]
             raise
         turn.session.state = State.CODE
         return [TextReply(turn._(
@@ -137,10 +152,10 @@ class LinkAccountFlow(Form):
                                  "\"resend\" for a new one."))]
 
     async def _code(self, turn: Turn) -> list[Reply] | None:
-        if _RESEND.search(turn.text):
+        if wants_new_code(turn.text):
             return await self._send_code(turn)
-        code = re.sub(r"\s", "", turn.text)
-        if not _CODE.match(code):
+        code = read_code(turn.text)
+        if code is None:
             return self.retry(turn, turn._("The code has 6 digits, like 123456."))
         try:
             linked = await self._backend.verify_code(
@@ -150,7 +165,7 @@ class LinkAccountFlow(Form):
         except Rejected as exc:
             if exc.kind == "otp-locked":
                 turn.session.end_flow()
-                return [TextReply(_locked(turn))]
+                return [TextReply(locked_message(turn))]
             return self.retry(turn, turn._(
                 "That code did not work: it is wrong or has expired. Check the SMS and type it "
                 "again, or write \"resend\" for a new code."))
@@ -175,6 +190,7 @@ def _argument(turn: Turn) -> str:
     return argument if name == "link_account" else ""
 
 
-def _locked(turn: Turn) -> str:
+def locked_message(turn: Turn) -> str:
+    """Say that signing in is locked after too many wrong codes."""
     return turn._("Too many wrong codes. For your security, signing in is locked for 15 minutes. "
                   "Please try again later.")

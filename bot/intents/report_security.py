@@ -31,7 +31,8 @@ CATEGORIES = {
     "other": N_("Something else"),
 }
 _HINTS = (
-    ("account_takeover", re.compile(r"hack|imehack|imeingiliwa|someone (got|logged) into|"
+    ("account_takeover", re.compile(r"hack|imehack|imeingiliwa|ameingia (kwenye|kwa) akaunti|"
+                                    r"ameingilia|someone (got|logged) into|"
                                     r"changed my (email|phone|password)|takeover|did not request",
                                     re.I)),
     ("unauthorised_payment", re.compile(r"unauthori[sz]ed|money (was )?taken|pesa imetolewa|"
@@ -42,6 +43,22 @@ _HINTS = (
 )
 _CORRECTION = re.compile(r"^\s*(no|not|actually|sorry|hapana|si hivyo|kumbe|samahani)\b", re.I)
 _REFERENCE = re.compile(r"^[A-Za-z0-9-]{4,40}$")
+
+
+def category_hint(text: str) -> str | None:
+    """Return the report category the words make clear ("someone hacked my account")."""
+    return next((code for code, pattern in _HINTS if pattern.search(text)), None)
+
+
+def read_reference(text: str) -> str | None:
+    """Return a transaction reference (letters and digits) in upper case, or None."""
+    compact = text.replace(" ", "")
+    return compact.upper() if _REFERENCE.match(compact) else None
+
+
+def is_correction(text: str) -> bool:
+    """Return True for "no, it was ..."-style corrections."""
+    return bool(_CORRECTION.search(text))
 
 
 class State(StrEnum):
@@ -86,7 +103,7 @@ class ReportSecurityFlow(Form):
         """Start the form, skipping the category when the message already makes it clear."""
         turn.session.start_flow(self.name, State.CATEGORY)
         turn.session.slots["key"] = uuid.uuid4().hex
-        hinted = next((c for c, pattern in _HINTS if pattern.search(turn.text)), None)
+        hinted = category_hint(turn.text)
         intro = TextReply(turn._("I will help you report it. It takes a few short questions."))
         if hinted:
             turn.session.slots["category"] = hinted
@@ -98,7 +115,7 @@ class ReportSecurityFlow(Form):
     async def _category(self, turn: Turn) -> list[Reply] | None:
         chosen = _argument(turn)
         if chosen not in CATEGORIES:
-            chosen = next((c for c, pattern in _HINTS if pattern.search(turn.text)), "")
+            chosen = category_hint(turn.text) or ""
         if not chosen:
             return None if looks_like_question(turn) else self.retry(
                 turn, turn._("Please choose one of the options."))
@@ -125,8 +142,8 @@ class ReportSecurityFlow(Form):
             return [TextReply(turn._("Thanks, I have corrected it.")), *self.reprompt(turn)]
         if _argument(turn) == "skip" or yes_no(turn) is False:
             turn.session.slots["reference"] = None
-        elif _REFERENCE.match(turn.text.replace(" ", "")):
-            turn.session.slots["reference"] = turn.text.replace(" ", "").upper()
+        elif (reference := read_reference(turn.text)) is not None:
+            turn.session.slots["reference"] = reference
         elif looks_like_question(turn):
             return None
         else:
@@ -227,11 +244,11 @@ class ReportSecurityFlow(Form):
 
     def _corrected(self, turn: Turn) -> bool:
         """Apply "no, it was yesterday"-style corrections of the date or the category."""
-        if turn.payload is not None or not _CORRECTION.search(turn.text):
+        if turn.payload is not None or not is_correction(turn.text):
             return False
         if self._remember_when(turn):
             return True
-        category = next((c for c, pattern in _HINTS if pattern.search(turn.text)), None)
+        category = category_hint(turn.text)
         if category:
             turn.session.slots["category"] = category
             return True
@@ -239,7 +256,7 @@ class ReportSecurityFlow(Form):
 
     async def _file(self, turn: Turn) -> list[Reply]:
         slots = turn.session.slots
-        draft = _draft(slots, anonymous=bool(slots.get("anonymous", False)))
+        draft = draft_from(slots, anonymous=bool(slots.get("anonymous", False)))
         auth = None if draft.anonymous else current_auth(turn.session)
         key = f"{turn.session.conversation_id}:{slots['key']}"
         turn.session.end_flow()
@@ -289,7 +306,8 @@ def filed_replies(turn: Turn, filed: FiledReport) -> list[Reply]:
     return [TextReply("\n\n".join(lines))]
 
 
-def _draft(slots: dict[str, Any], *, anonymous: bool) -> ReportDraft:
+def draft_from(slots: dict[str, Any], *, anonymous: bool) -> ReportDraft:
+    """Build the report the backend takes from the form's answers."""
     day = slots.get("when")
     occurred = (datetime.combine(datetime.fromisoformat(day).date(), time(12), tzinfo=NAIROBI)
                 if day else None)

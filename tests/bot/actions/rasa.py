@@ -155,8 +155,9 @@ class RasaConversation:
 
     def user(self, text: str) -> dict[str, Any]:
         knowledge = self.runtime.knowledge
-        names = {h.name for h in self.runtime.router.handlers}
-        parse = rasa_parse(knowledge.parse(text[:1000], None), knowledge, names)
+        router = self.runtime.router
+        parse = rasa_parse(knowledge.parse(text[:1000], None), knowledge,
+                           lambda name: router.handler_for(name) is not None)
         message_id = uuid.uuid4().hex
         parse_data = {**parse, "message_id": message_id, "metadata": {}}
         self.latest_message = parse_data

@@ -126,12 +126,7 @@ async def test_a_swahili_report_is_asked_and_answered_in_swahili(
     assert (parse["intent"]["name"], parse["language"]) == ("report_security_incident", "sw")
     run = await rasa.form("security_report_form")
     assert sw.gettext("I will help you report it. It takes a few short questions.") in run.texts
-    assert sw.gettext("What happened?") in run.texts
-    assert run.ask is not None
-    titles = [b["title"] for b in run.ask.responses[0]["buttons"]]
-    assert sw.gettext("Someone got into my account") in titles  # the options, in Swahili
-    rasa.user("report_security_incident:account_takeover")
-    run = await rasa.form("security_report_form")
+    # "mtu ameingia kwenye akaunti yangu" makes the category clear: straight to the details
     assert sw.gettext("Briefly, what happened? Please do not send any PIN or password.") \
         in run.texts
     rasa.user("Mtu alibadilisha nenosiri langu bila ruhusa yangu")
