@@ -110,6 +110,12 @@ On validation splits only (BANKING77: a stratified 20% of train), with the harne
   (-0.2); gradient-boosted instead of logistic re-ranking (same); the TF-IDF cosine of each
   label's nearest example as extra evidence (same accuracy, rank 10x slower).
 * Not tried: anything with pre-trained embeddings or deep learning (outside the constraints).
+
+Confidence with FAQ-sized data (BANKING77-OOS, 50 labels with 10 or 25 training examples each,
+scored on its validation split): median confidence 0.87 for right answers, 0.4 for wrong ones,
+0.36 for in-domain and 0.16 for out-of-domain OOS questions. A threshold of 0.5 keeps about 85%
+of right answers and declines 95% of out-of-domain and two thirds of in-domain OOS questions;
+0.2 keeps 98% of right answers. Tune the bands on held-out questions of the real knowledge base.
 """
 
 
