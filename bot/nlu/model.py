@@ -6,11 +6,12 @@ Recipe (chosen on train/validation data of public benchmarks, see docs/benchmark
    Swahili affixes), of word 1-2 grams after light English stemming, and of unordered word
    pairs in the sentence ("card ... arrive"), which a linear model cannot otherwise combine.
 2. A linear SVM over those features proposes the candidate labels.
-3. Evidence per candidate: the SVM margin, the TF-IDF cosine of the nearest training example of
-   that label and the RapidFuzz ratio of the nearest example of that label. A logistic regression
-   fitted on cross-validated predictions of the training set turns them into P(label is right),
-   which ranks the candidates and is the confidence: comparable across texts, so one threshold
-   separates "answer" from "out of scope".
+3. Evidence per candidate: its SVM margin, how far it is below the SVM's favourite, and the
+   RapidFuzz ratio of that label's nearest training example (absolute and relative to the best
+   candidate's). A logistic regression fitted on out-of-fold predictions of the training set,
+   with some labels hidden per fold to mimic out-of-scope questions, turns them into
+   P(label is right), which ranks the candidates and is the confidence: comparable across
+   texts, so one threshold separates "answer" from "out of scope".
 """
 
 from __future__ import annotations
@@ -162,13 +163,13 @@ class _Scorer:
         out[:, self.classes] = scores
         return out
 
-    def evidence(self, texts: Sequence[str], matrix: sp.csr_matrix | None = None
-                 ) -> tuple[FloatArray, NDArray[np.int64], Any]:
+    def evidence(self, texts: Sequence[str], matrix: sp.csr_matrix | None = None,
+                 at_least: int = 0) -> tuple[FloatArray, NDArray[np.int64], Any]:
         """Return candidate features (n, m, f), candidate labels (n, m) and nearest examples."""
         if matrix is None:
             matrix = self.features.transform(texts)
         decisions = self.decisions(matrix)
-        m = min(self.candidates, int(np.isfinite(decisions[0]).sum()))
+        m = min(max(self.candidates, at_least), int(np.isfinite(decisions[0]).sum()))
         order = np.argsort(-decisions, axis=1)[:, :m]
         feats = np.zeros((len(texts), m, 4))
         nearest: list[list[tuple[str, float]]] = []
@@ -191,10 +192,9 @@ class _Scorer:
 class IntentModel:
     """Linear SVM over character, word and word-pair TF-IDF, re-ranked with RapidFuzz evidence.
 
-    The SVM generalises from many phrasings; the nearest example of each candidate label (TF-IDF
-    cosine and RapidFuzz ratio) adds evidence for short, misspelled questions close to one
-    written example. A calibrator fitted on cross-validated predictions blends them into
-    P(right label).
+    The SVM generalises from many phrasings; the RapidFuzz ratio of each candidate label's nearest
+    example adds evidence for short, misspelled questions close to one written example. A
+    calibrator fitted on cross-validated predictions blends them into P(right label).
     """
 
     def __init__(self, normalise: Normalise | None = None, *, c: float = 0.5,
@@ -264,9 +264,10 @@ class IntentModel:
         """Return the labels the model knows."""
         return self._labels
 
-    def confidences(self, texts: Sequence[str]) -> tuple[FloatArray, NDArray[np.int64], Any]:
-        """Return P(right) per candidate (n, m), the candidate labels and nearest examples."""
-        feats, order, nearest = self._scorer.evidence(texts)
+    def confidences(self, texts: Sequence[str], k: int = 0
+                    ) -> tuple[FloatArray, NDArray[np.int64], Any]:
+        """Return P(right) per candidate (n, m >= k), the candidate labels and nearest examples."""
+        feats, order, nearest = self._scorer.evidence(texts, at_least=k)
         if self._calibrator is None:
             probs = 1.0 / (1.0 + np.exp(-2.0 * feats[:, :, 0]))
         else:
@@ -282,7 +283,7 @@ class IntentModel:
         out: list[list[Ranked]] = [[] for _ in texts]
         if not keep:
             return out
-        probs, order, nearest = self.confidences([normalised[i] for i in keep])
+        probs, order, nearest = self.confidences([normalised[i] for i in keep], k)
         for row, i in enumerate(keep):
             best = (np.argsort(-probs[row], kind="stable") if self._rerank
                     else np.arange(probs.shape[1]))[:k]

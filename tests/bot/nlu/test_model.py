@@ -115,3 +115,9 @@ def test_fit_mismatched_lengths_raises():
 def test_word_features_stem_and_pair():
     assert stemmed_words("Cards arriving") == ["card", "arriv"]
     assert word_pairs("card arrived card") == ["arriv|card"]
+
+
+def test_rank_k_beyond_candidates_returns_every_label(model):
+    many = IntentModel(candidates=2).fit(TEXTS, LABELS)
+    assert len(many.rank("hello", k=4)) == 4
+    assert len(many.rank("hello", k=10)) == 4
