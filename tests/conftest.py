@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import shutil
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
 from bot.combined import create_combined_app
 from bot.config import BotSettings
 from bot.live_knowledge import LiveKnowledge
 from bot.storage import schema
 from tests.helpers.server import LiveServer, free_port
-from tests.helpers.services import POSTGRES_URL, REDIS_URL, require
+from tests.helpers.services import REDIS_URL, private_schema, require
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -63,17 +61,9 @@ def bot_settings(tmp_path: Path, migrated_sqlite_template: Path) -> BotSettings:
 
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
-    """Return an async URL to a private schema in the test PostgreSQL, dropped afterwards."""
-    base = require("postgres", POSTGRES_URL)
-    name = f"msz_bot_{uuid.uuid4().hex[:8]}"
-    sync = sa.create_engine(base.replace("+asyncpg", "+psycopg"))
-    with sync.begin() as connection:
-        connection.execute(sa.text(f'CREATE SCHEMA "{name}"'))
-    separator = "&" if "?" in base else "?"
-    yield f"{base}{separator}options=-csearch_path%3D{name}"
-    with sync.begin() as connection:
-        connection.execute(sa.text(f'DROP SCHEMA "{name}" CASCADE'))
-    sync.dispose()
+    """Return a URL to a private schema in the test PostgreSQL, dropped afterwards."""
+    with private_schema("msz_bot") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

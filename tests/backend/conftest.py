@@ -8,7 +8,6 @@ concurrent requests that a per-test transaction could not see.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -26,7 +25,7 @@ from backend.main import create_app
 from backend.models import load_all_models
 from tests.backend.helpers import SERVICE_HEADERS, Backend
 from tests.backend.live import BackendServer, free_port
-from tests.helpers.services import POSTGRES_URL, require
+from tests.helpers.services import private_schema
 
 KEEP_TABLES = {"agencies", "services"}  # the catalogue is loaded once per database
 
@@ -42,18 +41,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="session")
 def pg_base_url() -> Iterator[str]:
     """Return a PostgreSQL URL whose search_path is a private schema, dropped at the end."""
-    base = require("postgres", POSTGRES_URL)
-    schema = f"msz_backend_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(base)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in base else "?"
-    try:
-        yield f"{base}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
+    with private_schema("msz_backend") as url:
+        yield url
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.helpers.services import services_required
 
@@ -36,3 +36,12 @@ def artifacts() -> Path:
     """Return the folder where browser tests save screenshots."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A page on a 360-pixel-wide phone screen, in English."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="en-US")
+    opened = context.new_page()
+    yield opened
+    context.close()

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from bot.app import build_runtime
 from bot.channels.web import create_bot_app
@@ -22,14 +22,6 @@ def server(bot_settings: BotSettings, fixture_knowledge: LiveKnowledge) -> Itera
     runtime = build_runtime(bot_settings, migrate=False, knowledge=fixture_knowledge)
     with LiveServer(create_bot_app(runtime)) as live:
         yield live
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="en-US")
-    opened = context.new_page()
-    yield opened
-    context.close()
 
 
 def ask(page: Page, text: str) -> None:

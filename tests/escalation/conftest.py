@@ -6,13 +6,11 @@ container's clock is reset; escalation settings are the test defaults (cheap Arg
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 
 import httpx
 import pytest
-import sqlalchemy as sa
 
 from backend.crud.catalogue import sync_catalogue
 from backend.db import Base, make_engine, make_sessionmaker
@@ -23,24 +21,14 @@ from tests.backend.conftest import KEEP_TABLES, make_settings
 from tests.backend.helpers import SERVICE_HEADERS
 from tests.backend.live import BackendServer, free_port
 from tests.escalation.helpers import PASSWORD, TEST_SETTINGS, Console, Esc
-from tests.helpers.services import POSTGRES_URL, require
+from tests.helpers.services import private_schema
 
 
 @pytest.fixture(scope="session")
 def esc_pg_url() -> Iterator[str]:
     """A private PostgreSQL schema for this session's escalation tests."""
-    base = require("postgres", POSTGRES_URL)
-    schema = f"msz_esc_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(base)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in base else "?"
-    try:
-        yield f"{base}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
+    with private_schema("msz_esc") as url:
+        yield url
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])

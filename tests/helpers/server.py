@@ -29,7 +29,7 @@ class LiveServer:
     def __init__(self, app: ASGIApp, port: int | None = None) -> None:
         self.port = port or free_port()
         config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning",
-                                lifespan="on", ws="websockets-sansio")
+                                lifespan="on", ws="websockets-sansio", limit_concurrency=200)
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=lambda: asyncio.run(self._serve()), daemon=True)
         self.loop: asyncio.AbstractEventLoop | None = None

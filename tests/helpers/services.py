@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import socket
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 import pytest
@@ -40,3 +43,25 @@ def require(name: str, url: str) -> str:
     if services_required():
         pytest.fail(message, pytrace=False)
     pytest.skip(message)
+
+
+@contextmanager
+def private_schema(prefix: str) -> Iterator[str]:
+    """Create a private PostgreSQL schema; yield a URL whose search_path is it; drop it after.
+
+    Other test runs share the `test` database, so every session works in its own schema.
+    """
+    import sqlalchemy as sa
+
+    base = require("postgres", POSTGRES_URL)
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(base)
+    with admin.begin() as connection:
+        connection.execute(sa.text(f'CREATE SCHEMA "{name}"'))
+    separator = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{separator}options=-csearch_path%3D{name}"
+    finally:
+        with admin.begin() as connection:
+            connection.execute(sa.text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
+        admin.dispose()
