@@ -25,7 +25,8 @@ async def watch_knowledge(live: LiveKnowledge, stop: asyncio.Event) -> None:
         paths = sorted({path for _, path in changes})
         logger.info("Knowledge changed (%d files); reloading", len(paths))
         try:
-            problems = await asyncio.to_thread(live.reload)
+            problems = await asyncio.to_thread(live.reload, quick=True)
+            await asyncio.to_thread(live.reload)  # the full fit, a moment later
         except Exception:
             logger.exception("Knowledge reload failed; the previous version stays live")
             continue

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bot.core.ports import Article, IntentScore, ParseResult
 from bot.knowledge import Knowledge, Problem, load_knowledge
-from bot.nlu.matcher import KnowledgeMatcher
+from bot.nlu.matcher import KnowledgeMatcher, ModelFactory, provisional_factory
 
 logger = logging.getLogger(__name__)
 
@@ -50,16 +50,22 @@ class LiveKnowledge:
         """Return the matcher now live."""
         return self._matcher
 
-    def reload(self) -> list[Problem]:
-        """Load the folder again; swap it in if usable. Return the problems found."""
+    def reload(self, *, quick: bool = False) -> list[Problem]:
+        """Load the folder again; swap it in if usable. Return the problems found.
+
+        `quick` fits a provisional model that reuses the live calibrator (well under a second)
+        so a change is answered at once; call again without it for the full fit.
+        """
         with self._lock:
-            matcher = self._build()
+            factory = provisional_factory(self._matcher.model) if quick else None
+            matcher = self._build(factory)
             if matcher is not None:
                 self._matcher = matcher
-                logger.info("Knowledge reloaded: %d articles", len(matcher.knowledge.article_ids()))
+                logger.info("Knowledge reloaded%s: %d articles", " (quick)" if quick else "",
+                            len(matcher.knowledge.article_ids()))
             return self.last_problems
 
-    def _build(self) -> KnowledgeMatcher | None:
+    def _build(self, factory: ModelFactory | None = None) -> KnowledgeMatcher | None:
         """Load and fit; keep per-file errors but refuse a version with no articles at all."""
         knowledge = self._keep_last_good(load_knowledge(self.root))
         self.last_problems = list(knowledge.problems)
@@ -67,7 +73,10 @@ class LiveKnowledge:
             logger.error("Knowledge problem: %s", problem)
         if not knowledge.articles:
             return None
-        return KnowledgeMatcher(knowledge, suggest_threshold=self._suggest)
+        if factory is None:
+            return KnowledgeMatcher(knowledge, suggest_threshold=self._suggest)
+        return KnowledgeMatcher(knowledge, suggest_threshold=self._suggest,
+                                model_factory=factory)
 
     def _keep_last_good(self, fresh: Knowledge) -> Knowledge:
         """Keep the previous version of any article whose file is now broken."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,7 +53,8 @@ def unanswered(events: Sequence[MatchEvent]) -> list[MatchEvent]:
             if e.kind == "fallback" or (e.kind == "chosen" and e.chosen is None)]
 
 
-def cluster(events: Sequence[MatchEvent], normalise: Normalizer | None = None) -> list[Cluster]:
+def cluster(events: Sequence[MatchEvent],
+            normalise: Callable[[str], str] | None = None) -> list[Cluster]:
     """Group unanswered questions by language and similarity, biggest groups first."""
     normalise = normalise or Normalizer()
     by_language: dict[str, list[str]] = defaultdict(list)
@@ -67,7 +68,7 @@ def cluster(events: Sequence[MatchEvent], normalise: Normalizer | None = None) -
 
 
 def _cluster_one_language(language: str, questions: list[str],
-                          normalise: Normalizer) -> list[Cluster]:
+                          normalise: Callable[[str], str]) -> list[Cluster]:
     if len(questions) == 1:
         return [Cluster(language, tuple(questions))]
     texts = [normalise(q) or q.lower() for q in questions]

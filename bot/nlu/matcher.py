@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 from bot.core.language import detect_language
 from bot.core.ports import IntentScore, ParseResult
@@ -43,16 +45,48 @@ def training_set(knowledge: Knowledge, *, exclude: Iterable[str] = ()) -> Traini
     return TrainingSet(tuple(texts), tuple(labels), tuple(languages))
 
 
-def build_normalizer(knowledge: Knowledge) -> Normalizer:
-    """Build the normaliser from the lexicon and every article's synonyms."""
-    groups = [list(group) for group in knowledge.lexicon.synonyms]
-    for article in knowledge.articles.values():
-        groups.extend([term, *variants] for term, variants in article.synonyms)
-    return Normalizer(knowledge.lexicon.spellings, groups)
+def build_normalizer(knowledge: Knowledge) -> Callable[[str], str]:
+    """Build the normaliser from the lexicon and every article's synonyms.
+
+    The same lexicon and synonyms give the same (cached) normaliser, so a reload after an
+    article's questions changed does not normalise every unchanged example again.
+    """
+    groups = [tuple(group) for group in knowledge.lexicon.synonyms]
+    for article in sorted(knowledge.articles.values(), key=lambda a: (a.id, a.language)):
+        groups.extend((term, *variants) for term, variants in article.synonyms)
+    return _cached_normalizer(tuple(sorted(knowledge.lexicon.spellings.items())), tuple(groups))
+
+
+@lru_cache(maxsize=4)
+def _cached_normalizer(spellings: tuple[tuple[str, str], ...],
+                       groups: tuple[tuple[str, ...], ...]) -> Callable[[str], str]:
+    return lru_cache(maxsize=50_000)(Normalizer(dict(spellings), groups))
 
 
 def _default_model(normalise: Callable[[str], str]) -> IntentModel:
     return IntentModel(normalise)
+
+
+class _ProvisionalModel(IntentModel):
+    """The intent model fitted without its calibration folds, reusing a previous calibrator.
+
+    The calibrator maps label-agnostic evidence (SVM margin, nearest-example similarity) to
+    P(right), so the last one still applies after an article changed; the full fit that
+    follows replaces this model a second or two later.
+    """
+
+    def __init__(self, normalise: Callable[[str], str], calibrator: Any) -> None:
+        super().__init__(normalise)
+        self._given_calibrator = calibrator
+
+    def _fit_calibrator(self, *args: Any, **kwargs: Any) -> Any:
+        return self._given_calibrator
+
+
+def provisional_factory(previous: IntentModel) -> ModelFactory:
+    """Return a model factory that fits quickly by reusing `previous`'s calibrator."""
+    calibrator = getattr(previous, "_calibrator", None)
+    return lambda normalise: _ProvisionalModel(normalise, calibrator)
 
 
 class KnowledgeMatcher:
