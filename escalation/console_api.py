@@ -53,11 +53,12 @@ from escalation.console_views import (
     queue_view,
     ticket_detail,
 )
-from escalation.domain import AgentRole, TicketStatus
+from escalation.domain import AgentRole, Queue, TicketStatus
 from escalation.locking import lock_ticket_writes
 from escalation.messages import messages_after
 from escalation.models import Agent, Ticket
 from escalation.reveal_api import reveal
+from escalation.reveals import log_reveal
 from escalation.routing import dispatch, open_loads
 from escalation.runtime import Escalation, EscalationDep
 from escalation.service import get_ticket
@@ -151,9 +152,18 @@ def queue(user: CurrentUserDep, esc: EscalationDep, session: SessionDep) -> Queu
 @router.get("/api/tickets/{number}")
 def read_ticket(number: TicketNumber, user: CurrentUserDep, esc: EscalationDep,
                 session: SessionDep) -> TicketDetail:
-    """Show a ticket with its transcript (personal data masked)."""
-    return ticket_detail(session, user.agent, ticket_for(session, user.agent, number),
-                         esc.clock())
+    """Show a ticket with its transcript (personal data masked).
+
+    Opening a security report is itself logged in the reveal log: who looked at a report
+    matters as much as who unmasked it.
+    """
+    ticket = ticket_for(session, user.agent, number)
+    now = esc.clock()
+    if ticket.queue is Queue.SECURITY:
+        log_reveal(session=session, agent=user.agent, ticket=ticket, target="view", kinds="",
+                   now=now)
+        session.commit()
+    return ticket_detail(session, user.agent, ticket, now)
 
 
 @router.get("/api/tickets/{number}/messages")

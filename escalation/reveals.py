@@ -1,5 +1,7 @@
 """Personal data in the console: masked by default, revealed on request, every reveal logged.
 
+Opening a security-queue ticket is logged the same way (target "view").
+
 The reveal log is hash-chained, so a row edited or deleted afterwards shows up when a
 supervisor looks at it. A reveal of a linked citizen's data is also written to the backend's
 audit log, which is what the citizen's data-access requests read.

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import httpx
@@ -184,10 +186,6 @@ def test_production_refuses_demo_passwords(esc: Esc, browser: httpx.Client) -> N
 
 
 def test_cookie_path_and_secure_flag_when_mounted_under_https() -> None:
-    import asyncio
-
-    from escalation.api import install  # noqa: F401  (the app below installs it)
-
     settings = BackendSettings(database_url="sqlite://", public_url="https://x.example/backend")
     outer = FastAPI()
     inner = create_app(settings)
@@ -198,7 +196,11 @@ def test_cookie_path_and_secure_flag_when_mounted_under_https() -> None:
         async with httpx.AsyncClient(transport=transport, base_url="https://x.example") as http:
             return await http.get("/backend/console/api/csrf")
 
-    response = asyncio.run(fetch())
+    # a fresh thread has no event loop of its own, whatever other tests left running here
+    try:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            response = pool.submit(asyncio.run, fetch()).result(timeout=30)
+    finally:
+        inner.state.container.close()
     cookie = response.headers["set-cookie"].lower()
     assert "path=/backend/console" in cookie and "secure" in cookie
-    inner.state.container.close()

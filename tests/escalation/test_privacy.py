@@ -163,3 +163,18 @@ def test_old_closed_transcripts_are_masked_for_good(client: httpx.Client, esc: E
     assert "12345678" not in " ".join(texts[old]) and "0712345678" not in (
         resolved.resolution_summary or "")
     assert PII in texts[live]  # open tickets are never touched
+
+
+def test_opening_a_security_report_is_logged(client: httpx.Client, esc: Esc,
+                                             console: SignIn) -> None:
+    officer = console(make_agent(esc, role=AgentRole.SECURITY_OFFICER, queues="security",
+                                 name="Fatuma Ali", present=False))
+    report = open_ticket(client, reason="security_report")["number"]
+    general = open_ticket(client)["number"]
+    officer.get(f"/tickets/{report}")
+    officer.get(f"/tickets/{report}/messages")  # live polling is not logged again
+    boss = console(make_agent(esc, role=AgentRole.SUPERVISOR, present=False))
+    boss.get(f"/tickets/{general}")
+    rows = [(r["agent"], r["ticket"], r["target"]) for r in
+            boss.get("/supervisor").json()["reveals"]]
+    assert rows == [("Fatuma Ali", report, "view")]
