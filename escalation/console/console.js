@@ -250,7 +250,16 @@
           renderState(data.status, data.agent, data.can);
         }
       })
-      .catch(function () {})
+      .catch(function (error) {
+        if (error.status === 404 && state.ticket && state.ticket.number === t.number) {
+          // transferred to a queue or language this agent does not handle
+          clearInterval(state.messageTimer);
+          state.ticket = null;
+          $("ticket").hidden = true;
+          $("ticket-empty").hidden = false;
+          $("ticket-empty").textContent = t.number + " is no longer in your queues.";
+        }
+      })
       .then(function () { state.polling = false; });
   }
 
@@ -377,6 +386,9 @@
     });
     $("composer").addEventListener("submit", function (event) { event.preventDefault(); send(false); });
     $("add-note").addEventListener("click", function () { send(true); });
+    $("reply-text").addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) { event.preventDefault(); send(false); }
+    });
     $("canned").addEventListener("change", function () {
       var chosen = state.canned[Number($("canned").value)];
       if (!chosen) { return; }
