@@ -81,10 +81,11 @@
     // only agents and security officers are routed to; the switch means nothing to others
     $("accepting").parentNode.hidden = ["agent", "security_officer"].indexOf(data.agent.role) < 0;
     $("show-supervisor").hidden = data.agent.role !== "supervisor";
+    $("show-canned").hidden = ["editor", "supervisor"].indexOf(data.agent.role) < 0;
+    $("show-queue").hidden = data.agent.role === "editor";
     $("app").hidden = false;
     if (data.agent.role === "editor") {
-      $("queue-pane").hidden = true;
-      $("ticket-empty").textContent = "Editors maintain canned replies; tickets go to agents.";
+      showPane("canned");
       return;
     }
     loadAgents();
@@ -356,12 +357,21 @@
   }
 
   function showPane(which) {
-    var supervising = which === "supervisor";
-    $("supervisor").hidden = !supervising;
-    $("queue-pane").hidden = supervising;
-    $("ticket-pane").hidden = supervising;
-    $("app").classList.toggle("supervising", supervising);
-    if (supervising) { loadSupervisor(); }
+    var wide = which !== "queue";
+    $("supervisor").hidden = which !== "supervisor";
+    $("canned-pane").hidden = which !== "canned";
+    $("queue-pane").hidden = wide;
+    $("ticket-pane").hidden = wide;
+    $("app").classList.toggle("supervising", wide);
+    if (which === "supervisor") { loadSupervisor(); }
+    if (which === "canned") { loadCannedList(); }
+  }
+
+  function loadCannedList() {
+    api("GET", "/canned").then(function (items) {
+      fill("canned-list", items.map(function (c) {
+        return [c.title, c.language, c.text, c.builtin ? "built-in" : "custom"]; }));
+    }).catch(function () {});
   }
 
   // ------------------------------------------------------------------ wiring
@@ -375,6 +385,15 @@
     });
     $("show-queue").addEventListener("click", function () { showPane("queue"); });
     $("show-supervisor").addEventListener("click", function () { showPane("supervisor"); });
+    $("show-canned").addEventListener("click", function () { showPane("canned"); });
+    $("canned-form").addEventListener("submit", function (event) {
+      event.preventDefault();
+      $("canned-error").textContent = "";
+      api("POST", "/canned", { title: $("canned-title").value, language: $("canned-language").value,
+                               text: $("canned-text").value })
+        .then(function () { $("canned-title").value = ""; $("canned-text").value = ""; loadCannedList(); })
+        .catch(function (error) { $("canned-error").textContent = error.message; });
+    });
     $("claim").addEventListener("click", function () { act("/claim"); });
     $("transfer").addEventListener("click", function () {
       var value = $("transfer-target").value;

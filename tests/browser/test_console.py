@@ -169,3 +169,21 @@ def test_console_wrong_password_shows_an_error(browser: Browser, site: Site) -> 
     expect(page.locator("#signin-error")).to_contain_text("wrong")
     expect(page.locator("#app")).to_be_hidden()
     page.close()
+
+
+def test_console_editor_adds_a_swahili_canned_reply(browser: Browser, site: Site) -> None:
+    site.add_agent("daniel@example.go.ke", "Daniel Mutua", AgentRole.EDITOR)
+    page = browser.new_page()
+    sign_in(page, site, "daniel@example.go.ke")
+    expect(page.locator("#canned-pane")).to_be_visible()
+    expect(page.locator("#show-queue")).to_be_hidden()
+    expect(page.locator("#canned-list tbody tr", has_text="Salamu")).to_be_visible()
+    page.fill("#canned-title", "Asante " + XSS)
+    page.select_option("#canned-language", "sw")
+    page.fill("#canned-text", "Asante kwa subira yako, {agent} yuko nawe.")
+    page.click("#canned-add")
+    row = page.locator("#canned-list tbody tr", has_text="Asante kwa subira")
+    expect(row).to_contain_text("<script>window.__pwned=2</script>")
+    expect(row).to_contain_text("custom")
+    assert page.evaluate("window.__pwned") is None
+    page.close()
