@@ -104,7 +104,8 @@ On validation splits only (BANKING77: a stratified 20% of train), with the harne
   (same CLINC150 in-scope/OOS trade-off, much lower confidence for unrelated questions when a
   label set has no OOS examples).
 * Did not help: wider character ranges (1-6), character n-grams across words (alone or added),
-  word trigrams, other block weights, class-balanced weights (all within ±0.3); logistic
+  word trigrams, other block weights, class-balanced weights, hinge instead of squared hinge
+  loss, Crammer-Singer multi-class SVM, more or fewer hidden labels (all within ±0.3); logistic
   regression on the same features (-0.4, 30x slower to fit); ridge (-1), complement naive Bayes
   (-6); NB-SVM log-count-ratio scaling (-0.7 to -1.3); averaging one SVM per feature block
   (-0.2); gradient-boosted instead of logistic re-ranking (same); the TF-IDF cosine of each
