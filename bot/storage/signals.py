@@ -57,8 +57,14 @@ class _RedisSubscription:
 
     async def wait(self, timeout: float) -> bool:
         """Wait for a published message; return False on timeout."""
-        message = await self._pubsub.get_message(ignore_subscribe_messages=True, timeout=timeout)
-        return message is not None
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while (left := deadline - loop.time()) > 0:
+            # The subscription's own confirmation also arrives here and reads as None.
+            message = await self._pubsub.get_message(ignore_subscribe_messages=True, timeout=left)
+            if message is not None:
+                return True
+        return False
 
 
 class RedisSignal:
