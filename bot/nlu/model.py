@@ -141,7 +141,8 @@ class _Scorer:
         self.features = features
         self.n_labels = n_labels
         present = np.unique(labels)
-        self.svm = LinearSVC(C=params["c"]).fit(matrix, labels) if len(present) > 1 else None
+        self.svm = (LinearSVC(C=params["c"], random_state=params["seed"]).fit(matrix, labels)
+                    if len(present) > 1 else None)
         if self.svm is not None:
             self.coef = np.ascontiguousarray(self.svm.coef_.T)
             self.intercept = self.svm.intercept_
@@ -204,15 +205,22 @@ class IntentModel:
                  rerank: bool = True, seed: int = 0) -> None:
         self._normalise = normalise or utils.default_process
         self._params: dict[str, Any] = {"c": c, "char_ngrams": char_ngrams,
-                                        "pair_weight": pair_weight, "candidates": candidates}
+                                        "pair_weight": pair_weight, "candidates": candidates,
+                                        "seed": seed}
         self._folds = calibration_folds
         self._rerank = rerank
         self._hidden_share = hidden_share
         self._seed = seed
         self._labels: list[str] = []
 
-    def fit(self, texts: Sequence[str], labels: Sequence[str]) -> Self:
-        """Learn from example texts and their labels."""
+    def fit(self, texts: Sequence[str], labels: Sequence[str], *,
+            calibration: Any = None) -> Self:
+        """Learn from example texts and their labels.
+
+        `calibration` (another model's `calibration`) skips the calibration folds: the
+        calibrator maps label-independent evidence to P(right), so a model refitted on slightly
+        changed examples can reuse it for a fast provisional fit.
+        """
         if len(texts) != len(labels) or not texts:
             raise ValueError("texts and labels must be non-empty and of equal length")
         self._labels = sorted(set(labels))
@@ -223,8 +231,14 @@ class IntentModel:
         matrix = features.fit_transform(normalised)
         self._scorer = _Scorer(features, matrix, normalised, y, len(self._labels), self._params,
                                shown=list(texts))
-        self._calibrator = self._fit_calibrator(features, matrix, normalised, y)
+        self._calibrator = (calibration if calibration is not None
+                            else self._fit_calibrator(features, matrix, normalised, y))
         return self
+
+    @property
+    def calibration(self) -> Any:
+        """Return the fitted calibrator (None when the data was too thin), for `fit` to reuse."""
+        return self._calibrator
 
     def _fit_calibrator(self, features: _Features, matrix: sp.csr_matrix, texts: list[str],
                         y: NDArray[np.int64]) -> Any:

@@ -121,3 +121,9 @@ def test_rank_k_beyond_candidates_returns_every_label(model):
     many = IntentModel(candidates=2).fit(TEXTS, LABELS)
     assert len(many.rank("hello", k=4)) == 4
     assert len(many.rank("hello", k=10)) == 4
+
+
+def test_fit_reusing_calibration_skips_folds_and_keeps_confidences(model):
+    quick = IntentModel().fit(TEXTS, LABELS, calibration=model.calibration)
+    assert quick.calibration is model.calibration
+    assert quick.rank("lipa na mpesa") == model.rank("lipa na mpesa")
