@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
 
 from backend.cli import upgrade_database
 from backend.config import BackendSettings
@@ -59,6 +60,12 @@ def create_combined_app(settings: BotSettings) -> tuple[FastAPI, Runtime]:
         settings.backend_api.service_key = backend.service_key
     runtime = build_runtime(settings)
     app = create_bot_app(runtime)
+
+    @app.get("/console", include_in_schema=False)
+    async def console() -> RedirectResponse:
+        """The agent console lives in the backend."""
+        return RedirectResponse(f"{BACKEND_PATH}/console", status_code=307)
+
     app.mount(BACKEND_PATH, backend_app)
     inner = app.router.lifespan_context
 

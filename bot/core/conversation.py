@@ -126,8 +126,11 @@ class Conversation:
                 payload = session.choices[index].payload
         if payload is None and not _has_words(text):
             return None
+        # Words typed beside a choice (Rasa sends both) settle the language; a button's own
+        # title, a /command or a deep link do not.
         typed = payload is None or (
-            bool(text) and text != payload and all(c.title != text for c in session.choices))
+            bool(text) and not text.startswith("/") and text != payload
+            and all(c.title != text for c in session.choices))
         detected = self._settle_language(session, message, text) if typed else None
         if not typed and session.is_new and not session.history:
             session.locale = self._hinted_locale(message)  # a first tap or deep link
@@ -183,7 +186,7 @@ class Conversation:
     def _finish_turn(session: Session, message: InboundMessage, replies: Sequence[Reply]) -> None:
         """Remember the exchange and which numbered choices are now on screen."""
         session.last_inbound_at = message.received_at
-        session.remember("citizen", clean_text(message.text) or (message.choice or ""))
+        session.remember("citizen", clean_text(message.text))  # a bare payload is no words
         for reply in replies:
             session.remember("bot", reply.text)
         offered = [r for r in replies if isinstance(r, ChoicesReply)]

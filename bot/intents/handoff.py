@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
-from bot.core.backend import BackendError, BackendUnavailable, NotFound
+from bot.core.backend import BackendError, BackendUnavailable, NotFound, Rejected
 from bot.core.escalation import EscalationClient, Ticket, TicketRequest
 from bot.core.messages import Choice, ChoicesReply, HandoffReply, Reply, TextReply, utcnow
 from bot.core.routing import Match, parse_payload
@@ -131,6 +131,7 @@ class HandoffFlow:
                                      "now.")), *contacts(turn)]
         session.start_flow(HANDOFF, State.OPEN if ticket.status == "open" else State.PENDING)
         session.slots["ticket"] = ticket.number
+        session.slots["agent"] = ticket.agent_name  # told now: the 'assigned' event is not news
         await self._routes.route(ticket.number, session.conversation_id)
         intro = turn._("I am bringing in a person from eCitizen support. Your ticket number is "
                        "%(number)s.", number=ticket.number)
@@ -171,6 +172,11 @@ class HandoffFlow:
                 turn.message.message_id or uuid.uuid4().hex, current_auth(turn.session))
         except NotFound:
             turn.session.end_flow()  # the ticket was closed meanwhile: the assistant is back
+            return None
+        except Rejected as exc:
+            if exc.kind != "ticket-closed":
+                raise
+            turn.session.end_flow()
             return None
         except BackendUnavailable:
             return [TextReply(turn._("I could not pass that on right now. Please send it again "

@@ -68,9 +68,18 @@ def _ticket_event(turn: Turn, kind: str, payload: Mapping[str, Any]) -> list[Rep
     """Relay what happens in the support ticket: assigned, agent messages, closed."""
     session, number = turn.session, str(payload.get("number", ""))
     agent = str(payload.get("agent_name") or turn._("a support agent"))
-    if kind == "ticket.assigned":
-        if session.flow == HANDOFF:
+    if kind in ("ticket.assigned", "ticket.transferred"):
+        in_handoff = session.flow == HANDOFF and session.slots.get("ticket") == number
+        if not payload.get("agent_name"):  # transferred back to a queue
+            if in_handoff:
+                session.state, session.slots["agent"] = State.PENDING, None
+            return [HandoffReply(turn._("Your chat is back in the queue; the next available "
+                                        "person will reply here."), number, "pending")]
+        if in_handoff:
             session.state = State.OPEN
+            if session.slots.get("agent") == agent:
+                return []  # already told when the ticket opened
+            session.slots["agent"] = agent
         return [HandoffReply(turn._("You are now chatting with %(agent)s from eCitizen support.",
                                     agent=agent), number, "open")]
     if kind == "ticket.agent_message":
