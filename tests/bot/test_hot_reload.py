@@ -30,7 +30,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     env = {**os.environ, "MSAIDIZI_KNOWLEDGE_DIR": str(knowledge),
            "MSAIDIZI_DATA_DIR": str(tmp_path / "var"),
            "MSAIDIZI_BACKEND_DATABASE_URL": f"sqlite:///{tmp_path / 'var' / 'backend.db'}"}
-    process = subprocess.Popen(  # noqa: S603 - our own command line
+    process = subprocess.Popen(
         [sys.executable, "-m", "bot", "serve", "--port", str(port)], env=env, cwd=tmp_path,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
