@@ -49,8 +49,19 @@ _SW_VERB = re.compile(
 _SW_INFINITIVE = re.compile(r"^ku[a-z]{3,}$")
 _SW_ENDINGS = re.compile(r"(isha|ishwa|ika|iwa|ewa|eni|wani|anga|ia|ua)$")
 _WORD = re.compile(r"[a-z']+")
+# Names and borrowed words both languages use: no evidence either way ("Huduma Centre",
+# "Gava Mkononi", "M-Pesa", "KRA PIN").
+_NEUTRAL = {
+    "kenya", "huduma", "ecitizen", "citizen", "mkononi", "gava", "mpesa", "pesa", "nairobi",
+    "mombasa", "kisumu", "nakuru", "kentrade", "ntsa", "kra", "dci", "brs", "nrb", "ntsa",
+    "itax", "paybill", "inua", "jamii", "maisha", "namba", "odpc", "wanjiru", "otp", "pin",
+    "sms", "id", "dl", "msaidizi", "safaricom", "airtel", "sacco", "boda", "online", "okay",
+}
+# Swahili verb prefixes written apart from English stems: "ku-apply", "ime-reflect".
+_HYPHENATED = re.compile(r"\b(ku|ni|na|me|ta|li|ime|ita|ili|ina|ana|wana|tume|nime)-(?=[a-z])")
 # Swahili words end in a vowel; English ones mostly do not. Weak evidence, for unknown words.
-_ENGLISH_SHAPE = re.compile(r"(th|ck|ght|tion|[bcdfgklmnprstvwxz]s|[^aeiou]y|[bcdfgkprstvxz])$")
+_ENGLISH_SHAPE = re.compile(
+    r"(th|ck|ght|tion|[bcdfgklmnprstvwxz]s|[^aeiou]y|[bcdfgkprstvxz]|ce|re|ge|se)$")
 _VOWEL_END = re.compile(r"[aeiou]$")
 _EXPLICIT = {
     "sw": re.compile(
@@ -77,7 +88,8 @@ class Detection:
 
 def detect_language(text: str) -> Detection:
     """Guess whether `text` is English or Swahili; None when there is no evidence either way."""
-    words = _WORD.findall(text.lower())
+    lowered = _HYPHENATED.sub(lambda m: m.group(1), text.lower())
+    words = [w for w in _WORD.findall(lowered) if w not in _NEUTRAL]
     sw = en = 0.0
     for word in words:
         if word in _SW_FRAME:

@@ -64,3 +64,13 @@ def test_detect_language_clear_for_full_sentences() -> None:
 )
 def test_explicit_language_request(text: str, expected: str | None) -> None:
     assert explicit_language_request(text) == expected
+
+
+@pytest.mark.parametrize("text", ["huduma centre opening hours", "nearest huduma centre",
+                                  "gava mkononi app download", "police clearance certificate kenya"])
+def test_detect_language_names_shared_by_both_languages_are_no_evidence(text: str) -> None:
+    assert detect_language(text).language in ("en", None)
+
+
+def test_detect_language_hyphenated_swahili_verbs() -> None:
+    assert detect_language("nataka ku-apply good conduct").language == "sw"
