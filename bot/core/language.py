@@ -53,7 +53,7 @@ _WORD = re.compile(r"[a-z']+")
 # "Gava Mkononi", "M-Pesa", "KRA PIN").
 _NEUTRAL = {
     "kenya", "huduma", "ecitizen", "citizen", "mkononi", "gava", "mpesa", "pesa", "nairobi",
-    "mombasa", "kisumu", "nakuru", "kentrade", "ntsa", "kra", "dci", "brs", "nrb", "ntsa",
+    "mombasa", "kisumu", "nakuru", "kentrade", "ntsa", "kra", "dci", "brs", "nrb",
     "itax", "paybill", "inua", "jamii", "maisha", "namba", "odpc", "wanjiru", "otp", "pin",
     "sms", "id", "dl", "msaidizi", "safaricom", "airtel", "sacco", "boda", "online", "okay",
 }
