@@ -7,10 +7,11 @@ import threading
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from bot.core.ports import Article, IntentScore, ParseResult
 from bot.knowledge import Knowledge, Problem, load_knowledge
-from bot.nlu.matcher import KnowledgeMatcher, ModelFactory, provisional_factory
+from bot.nlu.matcher import KnowledgeMatcher
 
 logger = logging.getLogger(__name__)
 
@@ -57,15 +58,14 @@ class LiveKnowledge:
         so a change is answered at once; call again without it for the full fit.
         """
         with self._lock:
-            factory = provisional_factory(self._matcher.model) if quick else None
-            matcher = self._build(factory)
+            matcher = self._build(self._matcher.model.calibration if quick else None)
             if matcher is not None:
                 self._matcher = matcher
                 logger.info("Knowledge reloaded%s: %d articles", " (quick)" if quick else "",
                             len(matcher.knowledge.article_ids()))
             return self.last_problems
 
-    def _build(self, factory: ModelFactory | None = None) -> KnowledgeMatcher | None:
+    def _build(self, calibration: Any = None) -> KnowledgeMatcher | None:
         """Load and fit; keep per-file errors but refuse a version with no articles at all."""
         knowledge = self._keep_last_good(load_knowledge(self.root))
         self.last_problems = list(knowledge.problems)
@@ -73,10 +73,8 @@ class LiveKnowledge:
             logger.error("Knowledge problem: %s", problem)
         if not knowledge.articles:
             return None
-        if factory is None:
-            return KnowledgeMatcher(knowledge, suggest_threshold=self._suggest)
         return KnowledgeMatcher(knowledge, suggest_threshold=self._suggest,
-                                model_factory=factory)
+                                calibration=calibration)
 
     def _keep_last_good(self, fresh: Knowledge) -> Knowledge:
         """Keep the previous version of any article whose file is now broken."""

@@ -67,28 +67,6 @@ def _default_model(normalise: Callable[[str], str]) -> IntentModel:
     return IntentModel(normalise)
 
 
-class _ProvisionalModel(IntentModel):
-    """The intent model fitted without its calibration folds, reusing a previous calibrator.
-
-    The calibrator maps label-agnostic evidence (SVM margin, nearest-example similarity) to
-    P(right), so the last one still applies after an article changed; the full fit that
-    follows replaces this model a second or two later.
-    """
-
-    def __init__(self, normalise: Callable[[str], str], calibrator: Any) -> None:
-        super().__init__(normalise)
-        self._given_calibrator = calibrator
-
-    def _fit_calibrator(self, *args: Any, **kwargs: Any) -> Any:
-        return self._given_calibrator
-
-
-def provisional_factory(previous: IntentModel) -> ModelFactory:
-    """Return a model factory that fits quickly by reusing `previous`'s calibrator."""
-    calibrator = getattr(previous, "_calibrator", None)
-    return lambda normalise: _ProvisionalModel(normalise, calibrator)
-
-
 class KnowledgeMatcher:
     """Ranks FAQ articles and built-in intents for a message, across English and Swahili."""
 
@@ -100,11 +78,15 @@ class KnowledgeMatcher:
         model_factory: ModelFactory = _default_model,
         suggest_threshold: float = 0.25,
         ranking_size: int = 10,
+        calibration: Any = None,
     ) -> None:
         self.knowledge = knowledge
         self.normalise = build_normalizer(knowledge)
         data = training_set(knowledge, exclude=exclude)
-        self.model = model_factory(self.normalise).fit(data.texts, data.labels)
+        # A previous model's calibration makes the fit quick (hot reload): it maps
+        # label-agnostic evidence to P(right), so it still holds after an article changed.
+        self.model = model_factory(self.normalise).fit(data.texts, data.labels,
+                                                       calibration=calibration)
         self._suggest = suggest_threshold
         self._size = ranking_size
 
