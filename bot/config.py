@@ -32,7 +32,7 @@ class MatchingSettings(BaseModel):
 
     answer: float = 0.45
     margin: float = 0.15
-    suggest: float = 0.22
+    suggest: float = 0.20
 
 
 class BackendLink(BaseModel):

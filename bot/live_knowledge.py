@@ -31,7 +31,7 @@ class LiveKnowledge:
     answered by one consistent version, and a broken file never takes the assistant down.
     """
 
-    def __init__(self, root: Path, *, suggest_threshold: float = 0.22) -> None:
+    def __init__(self, root: Path, *, suggest_threshold: float = 0.20) -> None:
         self.root = root
         self._suggest = suggest_threshold
         self._lock = threading.Lock()

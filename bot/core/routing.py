@@ -88,7 +88,7 @@ class Bands:
 
     answer: float = 0.45
     margin: float = 0.15
-    suggest: float = 0.22
+    suggest: float = 0.20
     max_suggestions: int = 3
 
 
