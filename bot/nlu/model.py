@@ -35,6 +35,8 @@ from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import LinearSVC
 
+from bot.nlu.swahili import swahili_stem
+
 Normalise = Callable[[str], str]
 FloatArray = NDArray[np.float64]
 
@@ -44,8 +46,10 @@ _STEMMER = snowballstemmer.stemmer("english")
 
 @lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
-    # Snowball's English rules leave most Swahili words alone (no -ing, -ed, -ly endings).
-    return str(_STEMMER.stemWord(word))
+    # Snowball's English rules leave most Swahili words alone (no -ing, -ed, -ly endings);
+    # those get the Swahili verb stemmer instead.
+    stem = str(_STEMMER.stemWord(word))
+    return swahili_stem(word) if stem == word else stem
 
 
 def stemmed_words(text: str) -> list[str]:
