@@ -145,6 +145,7 @@ def load_article(path: Path, problems: list[Problem]) -> Article | None:
         escalate_if_unresolved=bool(meta.get("escalate_if_unresolved", False)),
         path=where,
         extra_cases=tuple(str(q).strip() for q in meta.get("tests") or ()),
+        known_gaps=tuple(str(q).strip() for q in meta.get("known_gaps") or ()),
     )
 
 

@@ -93,6 +93,7 @@ class Article:
     escalate_if_unresolved: bool = False
     path: str = ""
     extra_cases: tuple[str, ...] = field(default=())
+    known_gaps: tuple[str, ...] = field(default=())
 
 
 class KnowledgeBase(Protocol):
