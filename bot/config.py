@@ -31,7 +31,7 @@ class MatchingSettings(BaseModel):
     """Confidence bands of the FAQ matcher (0..1), chosen by k-fold runs over the knowledge."""
 
     answer: float = 0.45
-    margin: float = 0.15
+    margin: float = 0.20
     suggest: float = 0.20
 
 

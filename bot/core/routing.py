@@ -87,7 +87,7 @@ class Bands:
     """Confidence bands: answer, suggest ("did you mean"), or admit not knowing."""
 
     answer: float = 0.45
-    margin: float = 0.15
+    margin: float = 0.20
     suggest: float = 0.20
     max_suggestions: int = 3
 

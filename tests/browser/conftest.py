@@ -17,9 +17,13 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
-    """Launch Debian's chromium once per session."""
+    """Launch Debian's chromium once for the browser tests.
+
+    Package scope: Playwright's sync API keeps an event loop running while it is open, which
+    would break asyncio tests collected after this folder.
+    """
     if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
         message = "Debian's chromium is not installed: apt-get install -y chromium (make test does)"
         if services_required():

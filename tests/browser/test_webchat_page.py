@@ -52,8 +52,10 @@ def test_webchat_bilingual_answers_did_you_mean_and_reload(
     bot_bubbles(page).last.locator(".choices button").first.click()
     expect(bot_bubbles(page).last).to_contain_text("Kwenye ukurasa wa kuingia wa eCitizen")
 
+    before = bot_bubbles(page).count()
     ask(page, "<b>bold</b><img src=x onerror=\"window.__pwned=1\"><script>window.__pwned=2</script>")
     expect(page.locator(".msg.in .bubble").last).to_contain_text("<b>bold</b><img src=x")
+    expect(bot_bubbles(page)).to_have_count(before + 1)  # its answer is in before reloading
     assert page.evaluate("window.__pwned") is None
     assert page.locator(".msg.in .bubble img").count() == 0
 
