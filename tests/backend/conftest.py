@@ -49,9 +49,12 @@ def pg_base_url() -> Iterator[str]:
 def db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
     """Return the URL of a database with the backend's tables and the catalogue."""
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('backend') / 'backend.db'}"
-    else:
-        url = request.getfixturevalue("pg_base_url")
+        return prepare_database(f"sqlite:///{tmp_path_factory.mktemp('backend') / 'backend.db'}")
+    return prepare_database(request.getfixturevalue("pg_base_url"))
+
+
+def prepare_database(url: str) -> str:
+    """Create every table (backend and escalation) and load the catalogue; return `url`."""
     engine = make_engine(url)
     load_all_models()  # every model module is registered on Base.metadata
     Base.metadata.create_all(engine)

@@ -12,12 +12,11 @@ from datetime import timedelta
 import httpx
 import pytest
 
-from backend.crud.catalogue import sync_catalogue
-from backend.db import Base, make_engine, make_sessionmaker
+from backend.db import Base
 from backend.main import create_app
 from escalation.models import Agent
 from escalation.runtime import Escalation
-from tests.backend.conftest import KEEP_TABLES, make_settings
+from tests.backend.conftest import KEEP_TABLES, make_settings, prepare_database
 from tests.backend.helpers import SERVICE_HEADERS
 from tests.backend.live import BackendServer, free_port
 from tests.escalation.helpers import PASSWORD, TEST_SETTINGS, Console, Esc
@@ -34,19 +33,9 @@ def esc_pg_url() -> Iterator[str]:
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def esc_db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('escalation') / 'backend.db'}"
-    else:
-        url = request.getfixturevalue("esc_pg_url")
-    engine = make_engine(url)
-    from backend.models import load_all_models
-
-    load_all_models()
-    Base.metadata.create_all(engine)
-    with make_sessionmaker(engine)() as session:
-        sync_catalogue(session=session)
-        session.commit()
-    engine.dispose()
-    return url
+        return prepare_database(
+            f"sqlite:///{tmp_path_factory.mktemp('escalation') / 'backend.db'}")
+    return prepare_database(request.getfixturevalue("esc_pg_url"))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
