@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -23,32 +22,13 @@ from tests.helpers.channel_drivers import (
     ChannelApp,
     TelegramDriver,
     channel_app,
-    channel_settings,
     delivery_states,
     load_fixture,
     telegram_message_update,
 )
 from tests.helpers.dialog import make_deliveries_due
-from tests.helpers.standins import GraphStandIn, TelegramStandIn
+from tests.helpers.standins import TelegramStandIn
 from tests.helpers.standins.telegram import strip_html
-
-telegram_api = channel_drivers.telegram_api
-graph_api = channel_drivers.graph_api
-
-
-@pytest.fixture
-def settings(bot_settings: BotSettings, telegram_api: TelegramStandIn,
-             graph_api: GraphStandIn) -> BotSettings:
-    telegram_api.reset()
-    return channel_settings(bot_settings, telegram_api.url, graph_api.url,
-                            telegram=telegram_api, graph=graph_api)
-
-
-@pytest.fixture
-async def app(settings: BotSettings, fixture_knowledge: LiveKnowledge) -> AsyncIterator[ChannelApp]:
-    """The app in webhook mode, not started: no background sweeps, so timing is explicit."""
-    async with channel_app(settings, fixture_knowledge, lifespan=False) as running:
-        yield running
 
 
 @pytest.fixture

@@ -12,38 +12,20 @@ from bot.channels.whatsapp import SIGNATURE_HEADER
 from bot.config import BotSettings
 from bot.core.messages import TextReply, utcnow
 from bot.live_knowledge import LiveKnowledge
-from tests.helpers import channel_drivers
 from tests.helpers.channel_drivers import (
     WHATSAPP_VERIFY_TOKEN,
     ChannelApp,
     WhatsAppDriver,
     channel_app,
-    channel_settings,
     delivery_states,
     load_fixture,
     sign,
     whatsapp_notification,
 )
 from tests.helpers.dialog import make_deliveries_due
-from tests.helpers.standins import GraphStandIn, TelegramStandIn
+from tests.helpers.standins import GraphStandIn
 
-telegram_api = channel_drivers.telegram_api
-graph_api = channel_drivers.graph_api
 TEMPLATE = "msaidizi_update"
-
-
-@pytest.fixture
-def settings(bot_settings: BotSettings, telegram_api: TelegramStandIn,
-             graph_api: GraphStandIn) -> BotSettings:
-    graph_api.reset()
-    return channel_settings(bot_settings, telegram_api.url, graph_api.url,
-                            telegram=telegram_api, graph=graph_api)
-
-
-@pytest.fixture
-async def app(settings: BotSettings, fixture_knowledge: LiveKnowledge) -> AsyncIterator[ChannelApp]:
-    async with channel_app(settings, fixture_knowledge, lifespan=False) as running:
-        yield running
 
 
 @pytest.fixture
