@@ -96,15 +96,20 @@ async def test_consent_is_asked_once_and_declining_links_nothing(
     assert answer.slot("linked") is False
 
 
-async def test_three_wrong_identifiers_offer_a_person_and_end_the_form(
-    rasa: RasaConversation, live_backend: LiveBackend,
-) -> None:
+async def consent_to_linking(rasa: RasaConversation) -> None:
+    """Open the linking form in English and agree, so the form asks for the ID number next."""
     await in_english(rasa)
     rasa.user("link my account")
     await rasa.run("action_link_account")
     await rasa.form("link_account_form")
     rasa.user("yes")
     await rasa.form("link_account_form")
+
+
+async def test_three_wrong_identifiers_offer_a_person_and_end_the_form(
+    rasa: RasaConversation, live_backend: LiveBackend,
+) -> None:
+    await consent_to_linking(rasa)
     for attempt in ("abc", "12", "hello"):
         rasa.user(attempt)
         run = await rasa.form("link_account_form")
@@ -117,12 +122,7 @@ async def test_three_wrong_identifiers_offer_a_person_and_end_the_form(
 async def test_a_retried_validation_does_not_send_a_second_code(
     rasa: RasaConversation, live_backend: LiveBackend,
 ) -> None:
-    await in_english(rasa)
-    rasa.user("link my account")
-    await rasa.run("action_link_account")
-    await rasa.form("link_account_form")
-    rasa.user("yes")
-    await rasa.form("link_account_form")
+    await consent_to_linking(rasa)
     rasa.user(WANJIRU_ID)
     first = await rasa.post("validate_link_account_form", _validation_events(rasa))
     again = await rasa.repost()
