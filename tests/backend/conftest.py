@@ -65,7 +65,8 @@ def prepare_database(url: str) -> str:
     return url
 
 
-def _empty_tables(engine: sa.Engine) -> None:
+def empty_tables(engine: sa.Engine) -> None:
+    """Delete every row a test may have written, keeping the catalogue."""
     tables = [t for t in reversed(Base.metadata.sorted_tables) if t.name not in KEEP_TABLES]
     # DELETE beats TRUNCATE on PostgreSQL for a handful of rows per table.
     with engine.begin() as conn:
@@ -104,7 +105,7 @@ def backend(server: Backend) -> Iterator[Backend]:
         container.simulator.reset()
         container.simulator.delay = 0.1
     yield server
-    _empty_tables(container.engine)
+    empty_tables(container.engine)
 
 
 @pytest.fixture

@@ -12,11 +12,10 @@ from datetime import timedelta
 import httpx
 import pytest
 
-from backend.db import Base
 from backend.main import create_app
 from escalation.models import Agent
 from escalation.runtime import Escalation
-from tests.backend.conftest import KEEP_TABLES, make_settings, prepare_database
+from tests.backend.conftest import empty_tables, make_settings, prepare_database
 from tests.backend.helpers import SERVICE_HEADERS
 from tests.backend.live import BackendServer, free_port
 from tests.escalation.helpers import PASSWORD, TEST_SETTINGS, Console, Esc
@@ -60,10 +59,7 @@ def esc(esc_server: Esc) -> Iterator[Esc]:
     container.clock.offset = timedelta(0)
     esc_server.use_settings(TEST_SETTINGS)
     yield esc_server
-    tables = [t for t in reversed(Base.metadata.sorted_tables) if t.name not in KEEP_TABLES]
-    with container.engine.begin() as conn:
-        for table in tables:
-            conn.execute(table.delete())
+    empty_tables(container.engine)
 
 
 @pytest.fixture
