@@ -13,8 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 catalogs: $(STAMP)
-	$(BIN)/pybabel compile --use-fuzzy=false -d locales -D messages --statistics 2>&1 | tail -n 2 || \
-	$(BIN)/pybabel compile -d locales -D messages
+	$(BIN)/pybabel compile -d locales -D messages --statistics
 
 extract: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 -k N_ --add-comments=Translators: --no-location \
