@@ -83,6 +83,11 @@ def test_command(knowledge_dir: Path | None, folds: int) -> None:
         for language in ("en", "sw"):
             click.echo(f"{language}: {folds}-fold held-out top-1 {report.accuracy(language):.1%} "
                        f"over {report.count(language)} questions")
+        confused = report.confusions(limit=5)
+        if confused:
+            click.echo("most often confused (expected -> answered, count): " + "; ".join(
+                f"{expected} -> {answered or 'nothing'} ({n})"
+                for (expected, answered), n in confused))
     sys.exit(1 if failed else 0)
 
 

@@ -32,6 +32,7 @@ def test_faq_test_command_reports_kfold(knowledge_copy: Path) -> None:
     result = CliRunner().invoke(main, ["faq", "test", "--knowledge", str(knowledge_copy), "--kfold", "3"])
     assert result.exit_code == 0, result.output
     assert "3-fold held-out top-1" in result.output
+    assert "most often confused (expected -> answered, count): " in result.output
 
 
 def test_explain_shows_candidates_examples_and_decision(fixture_knowledge: LiveKnowledge) -> None:
