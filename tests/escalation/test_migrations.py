@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -15,7 +14,7 @@ from backend.cli import alembic_config, upgrade_database
 from backend.db import Base, make_engine
 from backend.models import load_all_models
 from tests.backend.conftest import make_settings
-from tests.helpers.services import POSTGRES_URL, require
+from tests.helpers.services import private_schema
 
 ESCALATION_TABLES = {"agents", "agent_sessions", "agent_signin_throttles", "tickets",
                      "ticket_messages", "ticket_reveals", "canned_replies"}
@@ -28,17 +27,8 @@ def empty_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
         yield f"sqlite:///{tmp_path_factory.mktemp('mig') / 'empty.db'}"
         return
     request.applymarker(pytest.mark.postgres)
-    base = require("postgres", POSTGRES_URL)
-    schema = f"msz_escmig_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(base)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{base}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with private_schema("msz_escmig") as url:
+        yield url
 
 
 def test_head_has_escalation_tables_matching_models(empty_url: str) -> None:
