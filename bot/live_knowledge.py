@@ -7,11 +7,11 @@ import threading
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from bot.core.ports import Article, IntentScore, ParseResult
 from bot.knowledge import Knowledge, Problem, load_knowledge
 from bot.nlu.matcher import KnowledgeMatcher
+from bot.nlu.model import Calibration
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ class LiveKnowledge:
                             len(matcher.knowledge.article_ids()))
             return self.last_problems
 
-    def _build(self, calibration: Any = None) -> KnowledgeMatcher | None:
+    def _build(self, calibration: Calibration | None = None) -> KnowledgeMatcher | None:
         """Load and fit; keep per-file errors but refuse a version with no articles at all."""
         knowledge = self._keep_last_good(load_knowledge(self.root))
         self.last_problems = list(knowledge.problems)

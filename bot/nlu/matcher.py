@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 from bot.core.language import detect_language
 from bot.core.ports import IntentScore, ParseResult
 from bot.knowledge import Knowledge
 from bot.nlu.entities import extract_entities
-from bot.nlu.model import IntentModel
+from bot.nlu.model import Calibration, IntentModel
 from bot.nlu.normalize import Normalizer
 
 OUT_OF_SCOPE = "out_of_scope"
@@ -78,7 +77,7 @@ class KnowledgeMatcher:
         model_factory: ModelFactory = _default_model,
         suggest_threshold: float = 0.25,
         ranking_size: int = 10,
-        calibration: Any = None,
+        calibration: Calibration | None = None,
     ) -> None:
         self.knowledge = knowledge
         self.normalise = build_normalizer(knowledge)

@@ -39,6 +39,8 @@ from bot.nlu.swahili import swahili_stem
 
 Normalise = Callable[[str], str]
 FloatArray = NDArray[np.float64]
+# The fitted calibrator: feature means and scales, logistic weights and bias.
+Calibration = tuple[FloatArray, FloatArray, FloatArray, float]
 
 _TOKEN = re.compile(r"(?u)\b\w+\b")
 _STEMMER = snowballstemmer.stemmer("english")
@@ -218,7 +220,7 @@ class IntentModel:
         self._labels: list[str] = []
 
     def fit(self, texts: Sequence[str], labels: Sequence[str], *,
-            calibration: Any = None) -> Self:
+            calibration: Calibration | None = None) -> Self:
         """Learn from example texts and their labels.
 
         `calibration` (another model's `calibration`) skips the calibration folds: the
@@ -240,12 +242,12 @@ class IntentModel:
         return self
 
     @property
-    def calibration(self) -> Any:
+    def calibration(self) -> Calibration | None:
         """Return the fitted calibrator (None when the data was too thin), for `fit` to reuse."""
         return self._calibrator
 
     def _fit_calibrator(self, features: _Features, matrix: sp.csr_matrix, texts: list[str],
-                        y: NDArray[np.int64]) -> Any:
+                        y: NDArray[np.int64]) -> Calibration | None:
         """Fit P(candidate is right) on out-of-fold evidence; None when data is too thin.
 
         Each fold also hides a share of the labels from its model: their held-out questions
