@@ -18,6 +18,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.helpers.server import LiveServer
+from tests.helpers.webchat_page import BOT_BUBBLES, bot_bubbles, say
 
 BOT_SIDE = importlib.util.find_spec("bot.escalation_client") is not None
 pytestmark = [
@@ -39,15 +40,6 @@ def pages(browser: Browser) -> Iterator[tuple[Page, Page]]:
     yield citizen.new_page(), agent.new_page()
     citizen.close()
     agent.close()
-
-
-def say(page: Page, text: str) -> None:
-    page.fill("#text", text)
-    page.press("#text", "Enter")
-
-
-def bot_bubbles(page: Page):  # type: ignore[no-untyped-def]
-    return page.locator(".msg.out .bubble")
 
 
 def test_citizen_and_agent_talk_live_then_the_bot_resumes(
@@ -95,7 +87,7 @@ def test_citizen_and_agent_talk_live_then_the_bot_resumes(
     agent.fill("#resolve-summary", "Passport is being printed; collect on Friday at Nyayo House.")
     agent.click("#resolve")
     expect(agent.locator("#t-status")).to_have_text("resolved")
-    expect(citizen.locator(".msg.out .bubble", has_text="Nyayo House")).to_be_visible(
+    expect(citizen.locator(BOT_BUBBLES, has_text="Nyayo House")).to_be_visible(
         timeout=LIVE)
     rating = citizen.locator(".msg.out .choices button", has_text="5").last
     expect(rating).to_be_visible(timeout=LIVE)

@@ -13,6 +13,7 @@ from bot.channels.web import create_bot_app
 from bot.config import BotSettings
 from bot.live_knowledge import LiveKnowledge
 from tests.helpers.server import LiveServer
+from tests.helpers.webchat_page import bot_bubbles, say, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -24,41 +25,34 @@ def server(bot_settings: BotSettings, fixture_knowledge: LiveKnowledge) -> Itera
         yield live
 
 
-def ask(page: Page, text: str) -> None:
-    page.fill("#text", text)
-    page.press("#text", "Enter")
-
-
-def bot_bubbles(page: Page):
-    return page.locator(".msg.out .bubble")
-
-
 def test_webchat_bilingual_answers_did_you_mean_and_reload(
     server: LiveServer, page: Page, artifacts: Path
 ) -> None:
     page.goto(server.url + "/")
     expect(bot_bubbles(page).first).to_contain_text("Hello! I am Msaidizi", timeout=15_000)
 
-    ask(page, "how much is a passport")
+    say(page, "how much is a passport")
     expect(bot_bubbles(page).last).to_contain_text("34-page ordinary passport")
     expect(bot_bubbles(page).last).to_contain_text("last reviewed")
 
-    ask(page, "pasipoti ni pesa ngapi")
+    say(page, "pasipoti ni pesa ngapi")
     expect(bot_bubbles(page).last).to_contain_text("Pasipoti ya kawaida ya kurasa 34")
     expect(page.locator("#lang")).to_have_text("English")  # the page follows the conversation
 
-    ask(page, "password ya pasipoti")  # two topics at once: the assistant asks
+    say(page, "password ya pasipoti")  # two topics at once: the assistant asks
     expect(bot_bubbles(page).last).to_contain_text("Ulimaanisha")
     bot_bubbles(page).last.locator(".choices button").first.click()
     expect(bot_bubbles(page).last).to_contain_text("Kwenye ukurasa wa kuingia wa eCitizen")
 
+    wait_until_idle(page)
     before = bot_bubbles(page).count()
-    ask(page, "<b>bold</b><img src=x onerror=\"window.__pwned=1\"><script>window.__pwned=2</script>")
+    say(page, "<b>bold</b><img src=x onerror=\"window.__pwned=1\"><script>window.__pwned=2</script>")
     expect(page.locator(".msg.in .bubble").last).to_contain_text("<b>bold</b><img src=x")
     expect(bot_bubbles(page)).to_have_count(before + 1)  # its answer is in before reloading
     assert page.evaluate("window.__pwned") is None
     assert page.locator(".msg.in .bubble img").count() == 0
 
+    wait_until_idle(page)
     count = bot_bubbles(page).count()
     page.screenshot(path=str(artifacts / "webchat-360.png"), full_page=False)
     page.reload()
