@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.helpers.server import LiveServer
-from tests.helpers.webchat_page import BOT_BUBBLES, bot_bubbles, say
+from tests.helpers.webchat_page import bot_bubbles, say
 
 BOT_SIDE = importlib.util.find_spec("bot.escalation_client") is not None
 pytestmark = [
@@ -87,7 +87,7 @@ def test_citizen_and_agent_talk_live_then_the_bot_resumes(
     agent.fill("#resolve-summary", "Passport is being printed; collect on Friday at Nyayo House.")
     agent.click("#resolve")
     expect(agent.locator("#t-status")).to_have_text("resolved")
-    expect(citizen.locator(BOT_BUBBLES, has_text="Nyayo House")).to_be_visible(
+    expect(bot_bubbles(citizen).filter(has_text="Nyayo House")).to_be_visible(
         timeout=LIVE)
     rating = citizen.locator(".msg.out .choices button", has_text="5").last
     expect(rating).to_be_visible(timeout=LIVE)
