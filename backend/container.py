@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+import contextlib
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import httpx
@@ -15,6 +17,7 @@ from backend.services.daraja import DarajaClient, StkGateway
 from backend.services.links import LinkSigner
 from backend.services.otp import OtpService
 from backend.services.payments import PaymentService
+from backend.services.reconcile import Reconciler
 from backend.services.senders import HttpSender, LogSender, OutboxSender, Sender
 from backend.simulator.daraja import DarajaSimulator
 
@@ -47,7 +50,26 @@ class Container:
     otp: OtpService
     payments: PaymentService
     links: LinkSigner
+    reconciler: Reconciler
     simulator: DarajaSimulator | None = None
+    _stop: asyncio.Event | None = field(default=None, repr=False)
+    _jobs: list[asyncio.Task[None]] = field(default_factory=list, repr=False)
+
+    def start_background(self) -> None:
+        """Start the background jobs (payment reconciliation); call once per process."""
+        if self._jobs:
+            return
+        self._stop = asyncio.Event()
+        self._jobs = [asyncio.create_task(self.reconciler.run(self._stop))]
+
+    async def stop_background(self) -> None:
+        """Stop the background jobs and wait for them to finish their current step."""
+        if self._stop is not None:
+            self._stop.set()
+        for job in self._jobs:
+            with contextlib.suppress(asyncio.CancelledError):
+                await job
+        self._jobs = []
 
     def close(self) -> None:
         """Release connections."""
@@ -80,7 +102,8 @@ def build_container(
     engine = engine or make_engine(settings.database_url, echo=settings.database_echo)
     factory = make_sessionmaker(engine)
     clock = Clock()
-    http = httpx.Client(timeout=httpx.Timeout(settings.mpesa_timeout_seconds, connect=5.0))
+    connect = min(settings.mpesa_timeout_seconds, 5.0)
+    http = httpx.Client(timeout=httpx.Timeout(settings.mpesa_timeout_seconds, connect=connect))
     if gateway is None:
         gateway = DarajaClient(
             base_url=settings.daraja_base_url,
@@ -89,6 +112,9 @@ def build_container(
             shortcode=settings.mpesa_shortcode,
             passkey=settings.mpesa_passkey.get_secret_value(),
             transaction_type=settings.mpesa_transaction_type,
+            party_b=settings.mpesa_party_b,
+            retries=settings.mpesa_retries,
+            backoff_seconds=settings.mpesa_backoff_seconds,
             http=http,
         )
     return Container(
@@ -101,5 +127,7 @@ def build_container(
         otp=OtpService(settings),
         payments=PaymentService(settings=settings, gateway=gateway, clock=clock),
         links=LinkSigner(settings),
+        reconciler=Reconciler(settings=settings, gateway=gateway, clock=clock,
+                              session_factory=factory),
         simulator=None if settings.is_production else DarajaSimulator(settings),
     )

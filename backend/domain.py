@@ -109,7 +109,26 @@ class FailureReason(StrEnum):
     CARD_DECLINED = "card_declined"
     GATEWAY_ERROR = "gateway_error"
     EXPIRED = "expired"
+    NOT_SENT = "not_sent"  # the prompt never left: the server stopped before sending it
     OTHER = "other"
+
+
+class PushStage(StrEnum):
+    """How far an M-Pesa prompt got; written before each step, so a crash leaves a trace."""
+
+    RESERVED = "reserved"  # attempt recorded, prompt not sent yet
+    SENDING = "sending"  # prompt sent (or being sent); Daraja's answer not recorded
+    ACCEPTED = "accepted"  # Daraja accepted it: we hold its CheckoutRequestID
+    REFUSED = "refused"  # Daraja refused it outright (nothing reached the phone)
+
+
+class CallbackVerdict(StrEnum):
+    """What became of an M-Pesa result callback we received."""
+
+    APPLIED = "applied"  # matched, verified and settled the payment
+    HELD = "held"  # for a prompt whose acknowledgement we had not recorded yet
+    DUPLICATE = "duplicate"  # the same result again: nothing changed
+    SUSPICIOUS = "suspicious"  # did not match what we sent: supervisors review it
 
 
 # Daraja ResultCode -> our reason. Anything not listed counts as failed for OTHER.
@@ -118,6 +137,8 @@ MPESA_RESULT_REASONS: Mapping[int, FailureReason] = {
     1032: FailureReason.CANCELLED_BY_USER,
     1037: FailureReason.TIMEOUT,
     1019: FailureReason.EXPIRED,
+    1025: FailureReason.NOT_SENT,  # "unable to send the prompt"
+    9999: FailureReason.NOT_SENT,
     2001: FailureReason.WRONG_PIN,
 }
 

@@ -15,6 +15,7 @@ from backend.api.routes import (
     health,
     me,
     mpesa,
+    payment_review,
     payments,
     receipts,
     security_reports,
@@ -55,6 +56,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await startup(app)
         yield
         await shutdown(app)
 
@@ -79,6 +81,7 @@ def create_app(
     ):
         app.include_router(module.router)
     install_escalation(app, container)  # /api/v1/tickets (assistant) and /console (agents)
+    app.include_router(payment_review.router)  # the console's supervisor view of payments
     if not settings.is_production:
         app.include_router(dev.router)
         assert container.simulator is not None
@@ -87,9 +90,17 @@ def create_app(
     return app
 
 
-async def shutdown(app: FastAPI) -> None:
-    """Cancel simulator callbacks and close HTTP clients and database connections."""
+async def startup(app: FastAPI) -> None:
+    """Start the backend's background jobs (payment reconciliation) in this process."""
     container: Container = app.state.container
+    if container.settings.background_jobs:
+        container.start_background()
+
+
+async def shutdown(app: FastAPI) -> None:
+    """Stop background jobs, cancel simulator callbacks and close connections."""
+    container: Container = app.state.container
+    await container.stop_background()
     if container.simulator is not None:
         await container.simulator.aclose()
     container.close()

@@ -38,6 +38,8 @@ TITLES: dict[str, str] = {
     "link-invalid": "This link is not valid or has expired",
     "invalid-transition": "That status change is not allowed",
     "internal-error": "Something went wrong on our side",
+    "body-too-large": "The request body is too large",
+    "forbidden": "Not allowed from here",
 }
 
 _STATUS_TYPES = {404: "not-found", 405: "method-not-allowed"}

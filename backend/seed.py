@@ -19,7 +19,7 @@ from backend.crud.citizens import get_by_id_number
 from backend.domain import ApplicationStatus, IdType, Language, PaymentMethod, RequiredAction
 from backend.models import Application, Citizen
 from backend.services.applications import change_status, create_application, issue_bill
-from backend.services.daraja import StkAck, StkQueryResult
+from backend.services.daraja import StatementEntry, StkAck, StkQueryResult
 from backend.services.payments import PaymentService
 from backend.services.references import reserve_number
 from escalation.seed import seed_demo_agents
@@ -201,6 +201,9 @@ class _NoGateway:
         raise RuntimeError("seed data does not call M-Pesa")
 
     def stk_query(self, **_: object) -> StkQueryResult:
+        raise RuntimeError("seed data does not call M-Pesa")
+
+    def statement(self, **_: object) -> list[StatementEntry]:
         raise RuntimeError("seed data does not call M-Pesa")
 
 

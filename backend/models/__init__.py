@@ -10,7 +10,7 @@ import importlib
 import importlib.util
 
 from backend.models.applications import Application, StatusChange
-from backend.models.billing import Bill, Payment, Receipt
+from backend.models.billing import Bill, MpesaCallback, Payment, Receipt
 from backend.models.catalogue import Agency, Service
 from backend.models.citizens import Citizen, CitizenToken, OtpChallenge, SigninThrottle
 from backend.models.records import (
@@ -54,6 +54,7 @@ __all__ = [
     "CitizenToken",
     "Event",
     "IdempotencyRecord",
+    "MpesaCallback",
     "OtpChallenge",
     "OutboxMessage",
     "Payment",

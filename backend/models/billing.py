@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.db import Base, UTCDateTime, utcnow
-from backend.domain import BillStatus, FailureReason, PaymentMethod, PaymentStatus
+from backend.domain import (
+    BillStatus,
+    CallbackVerdict,
+    FailureReason,
+    PaymentMethod,
+    PaymentStatus,
+    PushStage,
+)
 from backend.models._types import StrEnumType, enum_check
 from backend.models.applications import Application
 
@@ -45,6 +52,7 @@ class Payment(Base):
         enum_check("method", PaymentMethod),
         enum_check("status", PaymentStatus),
         enum_check("failure_reason", FailureReason),
+        enum_check("push_stage", PushStage),
         # The database itself refuses a second pending attempt for one bill; the bill row
         # lock in the service makes the normal path never hit this.
         Index(
@@ -71,8 +79,39 @@ class Payment(Base):
     mpesa_receipt: Mapped[str | None] = mapped_column(String(20), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # M-Pesa only: how far the prompt got, the per-attempt secret in its callback URL (so a
+    # callback is matched even when Daraja's acknowledgement was never recorded), and when
+    # the reconciler should next ask Daraja. `next_check_at` is NULL once the payment is final.
+    push_stage: Mapped[PushStage | None] = mapped_column(StrEnumType(PushStage))
+    callback_nonce: Mapped[str | None] = mapped_column(String(32), unique=True)
+    account_reference: Mapped[str | None] = mapped_column(String(12))
+    push_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    check_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    chat_identity: Mapped[str | None] = mapped_column(String(200))
 
     bill: Mapped[Bill] = relationship(lazy="joined")
+
+
+class MpesaCallback(Base):
+    """Every M-Pesa result callback received, kept raw: a claim until it is verified."""
+
+    __tablename__ = "mpesa_callbacks"
+    __table_args__ = (enum_check("verdict", CallbackVerdict),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    source: Mapped[str | None] = mapped_column(String(64))
+    payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"), index=True)
+    checkout_request_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    merchant_request_id: Mapped[str | None] = mapped_column(String(64))
+    result_code: Mapped[int | None] = mapped_column(Integer)
+    verdict: Mapped[CallbackVerdict] = mapped_column(StrEnumType(CallbackVerdict))
+    reason: Mapped[str | None] = mapped_column(String(200))
+    raw_body: Mapped[str] = mapped_column(Text)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reviewed_by: Mapped[str | None] = mapped_column(String(120))
 
 
 class Receipt(Base):

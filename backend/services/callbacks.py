@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,3 +61,12 @@ def parse_stk_callback(body: Any) -> StkCallback | None:
         result_desc=str(callback.get("ResultDesc", ""))[:300],
         metadata=metadata,
     )
+
+
+def parse_stk_callback_text(raw: str | bytes) -> StkCallback | None:
+    """Parse a callback from its raw JSON text; None when it is not valid JSON or not a callback."""
+    try:
+        body = json.loads(raw)
+    except (ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
+        return None
+    return parse_stk_callback(body)

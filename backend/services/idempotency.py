@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend.models import IdempotencyRecord
 from backend.problems import ProblemError
+
+logger = logging.getLogger(__name__)
+# How long an unfinished key may stay "in progress" before a retry may take it over: longer
+# than any request runs (the slowest, a payment start, is bounded by Daraja's timeouts).
+DEFAULT_LEASE = timedelta(seconds=60)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,29 +45,41 @@ def run_once(
     key: str,
     request_fingerprint: str,
     work: Callable[[], StoredResponse],
+    now: datetime | None = None,
+    lease: timedelta = DEFAULT_LEASE,
 ) -> StoredResponse:
     """Run `work` once per (scope, owner, key) and replay its answer afterwards.
 
     Problems with a 4xx status are stored and replayed like successes. Anything else
-    (5xx, crashes) removes the key so the client can retry with it.
+    (5xx, exceptions) removes the key so the client can retry with it. A key left "in
+    progress" by a process that died (SIGKILL leaves no exception handler to run) is taken
+    over by the first retry after `lease`; `work` must therefore find what the dead attempt
+    already did (the payment start finds its own attempt) rather than repeat it.
 
     Raises:
         ProblemError: `idempotency-key-reused` (422) for a different request with the same
             key, `request-in-progress` (409) while the first request is still running.
     """
-    record = IdempotencyRecord(scope=scope, owner=owner, key=key, fingerprint=request_fingerprint)
+    now = now or datetime.now(UTC)
+    record = IdempotencyRecord(scope=scope, owner=owner, key=key, fingerprint=request_fingerprint,
+                               created_at=now)
     session.add(record)
     try:
         session.commit()
     except IntegrityError:
         session.rollback()
-        return _replay(
-            session=session,
-            scope=scope,
-            owner=owner,
-            key=key,
-            request_fingerprint=request_fingerprint,
-        )
+        taken = _take_over_stale(session=session, scope=scope, owner=owner, key=key,
+                                 request_fingerprint=request_fingerprint, stale_before=now - lease,
+                                 now=now)
+        if taken is None:
+            return _replay(
+                session=session,
+                scope=scope,
+                owner=owner,
+                key=key,
+                request_fingerprint=request_fingerprint,
+            )
+        record = taken
     try:
         result = work()
     except ProblemError as problem:
@@ -75,6 +94,36 @@ def run_once(
         raise
     _store(session=session, record_id=record.id, status=result.status_code, body=result.body)
     return result
+
+
+def _take_over_stale(*, session: Session, scope: str, owner: str, key: str,
+                     request_fingerprint: str, stale_before: datetime, now: datetime
+                     ) -> IdempotencyRecord | None:
+    """Claim an unfinished record older than the lease; None when there is none to claim."""
+    claimed = session.execute(
+        update(IdempotencyRecord)
+        .where(
+            IdempotencyRecord.scope == scope,
+            IdempotencyRecord.owner == owner,
+            IdempotencyRecord.key == key,
+            IdempotencyRecord.fingerprint == request_fingerprint,
+            IdempotencyRecord.status_code.is_(None),
+            IdempotencyRecord.created_at < stale_before,
+        )
+        .values(created_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    logger.warning("Taking over an Idempotency-Key left unfinished (scope %s)", scope)
+    return session.scalar(
+        select(IdempotencyRecord).where(
+            IdempotencyRecord.scope == scope,
+            IdempotencyRecord.owner == owner,
+            IdempotencyRecord.key == key,
+        )
+    )
 
 
 def _replay(

@@ -1,8 +1,9 @@
-"""Payments: start (once per bill), record outcomes (once per payment), receipts, events."""
+"""Payments: start (one attempt at a time per bill), the M-Pesa prompt, card and bank."""
 
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,15 +18,25 @@ from backend.domain import (
     FailureReason,
     PaymentMethod,
     PaymentStatus,
+    PushStage,
 )
 from backend.models import Bill, Payment
 from backend.problems import ProblemError
-from backend.services.callbacks import StkCallback
-from backend.services.daraja import DarajaError, StkGateway
-from backend.services.settlement import apply_result, record_failure, record_success
+from backend.services.callback_review import CallbackReview
+from backend.services.daraja import (
+    DarajaRejected,
+    DarajaUnavailable,
+    DarajaUncertain,
+    StkAck,
+    StkGateway,
+)
+from backend.services.settlement import record_failure, record_success
 from privacy import mask
 
 logger = logging.getLogger(__name__)
+
+# What the citizen sees on the M-Pesa prompt next to the account (Daraja allows 1-13 characters).
+TRANSACTION_DESC = "eCitizen bill"
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,11 +60,16 @@ class PaymentService:
         self._settings = settings
         self._gateway = gateway
         self._clock = clock
+        self.callbacks = CallbackReview(settings=settings, clock=clock)
 
-    def callback_url(self) -> str:
-        """Return the CallBackURL given to Daraja, with the secret path segment."""
+    def callback_url(self, nonce: str) -> str:
+        """Return the CallBackURL for one attempt: the secret token, then the attempt's nonce.
+
+        The nonce lets a callback find its attempt even when Daraja's acknowledgement (with
+        the CheckoutRequestID) was lost to a crash.
+        """
         token = self._settings.callback_token.get_secret_value()
-        return self._settings.url(f"/api/v1/mpesa/callback/{token}")
+        return self._settings.url(f"/api/v1/mpesa/callback/{token}/{nonce}")
 
     # ------------------------------------------------------------------ start
     def start(
@@ -64,48 +80,26 @@ class PaymentService:
         bill_id: int,
         method: PaymentMethod,
         phone: str | None,
+        chat_identity: str | None = None,
     ) -> StartResult:
         """Start paying a bill, or return the attempt already under way.
 
         The bill row is locked (SELECT ... FOR UPDATE on PostgreSQL, BEGIN IMMEDIATE on
-        SQLite) while we look for a pending attempt and insert one, so concurrent starts for
-        one bill create one payment and send one STK push. The push itself happens after the
-        commit: no lock is held while Daraja is called.
+        SQLite) while we look for an open attempt and insert one, so concurrent starts for
+        one bill create one payment and send one STK push. Each step of the push is committed
+        before the next one starts, so a crash leaves a stage the reconciler can finish.
         """
-        now = self._clock()
         result = self._reserve(
             session=session,
             citizen_id=citizen_id,
             bill_id=bill_id,
             method=method,
             phone=phone,
-            now=now,
+            chat_identity=chat_identity,
+            now=self._clock(),
         )
-        if not result.created or method is not PaymentMethod.MPESA:
-            return result
-        payment = result.payment
-        assert payment.phone is not None
-        try:
-            ack = self._gateway.stk_push(
-                amount=payment.amount_kes,
-                phone=payment.phone,
-                account_reference=payment.bill.account_number,
-                description=f"Bill {payment.bill.account_number}",
-                callback_url=self.callback_url(),
-            )
-        except DarajaError as exc:
-            logger.warning("STK push for payment %s failed: %s", payment.id, exc)
-            payment.status = PaymentStatus.FAILED
-            payment.failure_reason = FailureReason.GATEWAY_ERROR
-            payment.result_desc = str(exc)[:300]
-            payment.completed_at = self._clock()
-            session.commit()
-            raise ProblemError(
-                502, "payment-gateway-error", "M-Pesa did not accept the request; try again."
-            ) from exc
-        payment.merchant_request_id = ack.merchant_request_id
-        payment.checkout_request_id = ack.checkout_request_id
-        session.commit()
+        if result.created and method is PaymentMethod.MPESA:
+            self._push(session=session, payment=result.payment)
         return result
 
     def _reserve(
@@ -116,6 +110,7 @@ class PaymentService:
         bill_id: int,
         method: PaymentMethod,
         phone: str | None,
+        chat_identity: str | None,
         now: datetime,
     ) -> StartResult:
         bill = session.scalar(
@@ -129,22 +124,26 @@ class PaymentService:
             raise ProblemError(409, "bill-already-paid", "This bill is already paid.")
         if bill.status != BillStatus.UNPAID:
             raise ProblemError(409, "bill-not-payable", "This bill was cancelled.")
-        pending = self._open_attempt(session=session, bill=bill, now=now)
-        if pending is not None:
-            session.commit()
-            return StartResult(pending, created=False)
-        if method is PaymentMethod.BANK:
-            existing = session.scalar(
+        # An attempt that is not final stays the bill's attempt until Daraja (or the
+        # reconciler asking Daraja) says how it ended: no second prompt, however old it is.
+        open_attempt = session.scalar(
+            select(Payment).where(
+                Payment.bill_id == bill.id, Payment.status == PaymentStatus.PENDING
+            )
+        )
+        if open_attempt is None and method is PaymentMethod.BANK:
+            open_attempt = session.scalar(
                 select(Payment).where(
                     Payment.bill_id == bill.id,
                     Payment.status == PaymentStatus.AWAITING_TRANSFER,
                 )
             )
-            if existing is not None:
-                session.commit()
-                return StartResult(existing, created=False)
+        if open_attempt is not None:
+            session.commit()
+            return StartResult(open_attempt, created=False)
         if method is PaymentMethod.CARD and self._settings.is_production:
             raise ProblemError(409, "payment-method-unavailable", "Card payments are not set up.")
+        mpesa = method is PaymentMethod.MPESA
         payment = Payment(
             bill_id=bill.id,
             bill=bill,
@@ -154,8 +153,13 @@ class PaymentService:
             if method is PaymentMethod.BANK
             else PaymentStatus.PENDING,
             amount_kes=bill.total_kes,
-            phone=phone if method is PaymentMethod.MPESA else None,
+            phone=phone if mpesa else None,
             created_at=now,
+            chat_identity=chat_identity,
+            push_stage=PushStage.RESERVED if mpesa else None,
+            callback_nonce=secrets.token_hex(16) if mpesa else None,
+            account_reference=bill.account_number[:12] if mpesa else None,
+            next_check_at=now + self._settings.payment_reserve_lease if mpesa else None,
         )
         session.add(payment)
         try:
@@ -173,59 +177,72 @@ class PaymentService:
             return StartResult(pending, created=False)
         return StartResult(payment, created=True)
 
-    def _open_attempt(self, *, session: Session, bill: Bill, now: datetime) -> Payment | None:
-        """Return the bill's pending attempt, expiring it first if it is too old."""
-        pending = session.scalar(
-            select(Payment).where(
-                Payment.bill_id == bill.id, Payment.status == PaymentStatus.PENDING
-            )
-        )
-        if pending is None:
-            return None
-        if pending.created_at + self._settings.payment_pending_ttl > now:
-            return pending
-        # Daraja gives up on a prompt after about a minute; an attempt this old lost its
-        # callback. A late success callback is still honoured (see record_callback).
-        record_failure(
-            session=session,
-            payment=pending,
-            reason=FailureReason.EXPIRED,
-            result_code=None,
-            result_desc="No answer from the payment provider.",
-            now=now,
-        )
-        session.flush()
-        return None
-
-    # ---------------------------------------------------------------- outcomes
-    def record_callback(self, *, session: Session, callback: StkCallback) -> bool:
-        """Apply a Daraja callback once; return False for unknown ids and replays."""
+    def _push(self, *, session: Session, payment: Payment) -> None:
+        """Send the prompt; record SENDING before it leaves and Daraja's ids when they come."""
         now = self._clock()
-        payment = session.scalar(
-            select(Payment)
-            .where(Payment.checkout_request_id == callback.checkout_request_id)
-            .with_for_update(of=Payment)
-        )
-        if payment is None:
-            logger.warning(
-                "Callback for unknown CheckoutRequestID %s (ResultCode %s)",
-                mask(callback.checkout_request_id),
-                callback.result_code,
-            )
-            session.rollback()
-            return False
-        changed = apply_result(
-            session=session,
-            payment=payment,
-            result_code=callback.result_code,
-            result_desc=callback.result_desc,
-            receipt=callback.receipt_number,
-            amount=callback.amount,
-            now=now,
-        )
+        payment.push_stage = PushStage.SENDING
+        payment.push_sent_at = now
+        payment.next_check_at = now + self._settings.mpesa_query_after
         session.commit()
-        return changed
+        assert payment.phone is not None
+        assert payment.callback_nonce is not None
+        try:
+            ack = self._gateway.stk_push(
+                amount=payment.amount_kes,
+                phone=payment.phone,
+                account_reference=payment.account_reference or "",
+                description=TRANSACTION_DESC,
+                callback_url=self.callback_url(payment.callback_nonce),
+            )
+        except DarajaUncertain as exc:
+            # The prompt may be on the phone: never send another. The reconciler finds out.
+            logger.warning("STK push for payment %s has no answer: %s", payment.id, exc)
+            return
+        except (DarajaRejected, DarajaUnavailable) as exc:
+            self._refused(session=session, payment=payment, why=str(exc))
+            raise ProblemError(
+                502, "payment-gateway-error", "M-Pesa did not accept the request; try again."
+            ) from exc
+        self.record_ack(session=session, payment_id=payment.id, ack=ack)
 
+    def _refused(self, *, session: Session, payment: Payment, why: str) -> None:
+        """Fail an attempt Daraja certainly did not accept (nothing reached the phone)."""
+        locked = _lock(session, payment.id)
+        if locked.status == PaymentStatus.PENDING and locked.push_stage == PushStage.SENDING:
+            logger.warning("STK push for payment %s refused: %s", locked.id, why)
+            locked.push_stage = PushStage.REFUSED
+            record_failure(
+                session=session,
+                payment=locked,
+                reason=FailureReason.GATEWAY_ERROR,
+                result_code=None,
+                result_desc=why,
+                now=self._clock(),
+            )
+        session.commit()
+
+    def record_ack(self, *, session: Session, payment_id: int, ack: StkAck) -> None:
+        """Keep Daraja's ids for the attempt, then apply any callback that came before them."""
+        locked = _lock(session, payment_id)
+        taken = session.scalar(
+            select(Payment.id).where(
+                Payment.checkout_request_id == ack.checkout_request_id, Payment.id != payment_id
+            )
+        )
+        if taken is not None:  # Daraja never reuses ids: something is badly wrong
+            logger.error("CheckoutRequestID %s already belongs to payment %s",
+                         mask(ack.checkout_request_id), taken)
+            session.commit()
+            return
+        if locked.push_stage in (PushStage.RESERVED, PushStage.SENDING):
+            locked.push_stage = PushStage.ACCEPTED
+            locked.merchant_request_id = ack.merchant_request_id
+            locked.checkout_request_id = ack.checkout_request_id
+            session.flush()
+            self.callbacks.apply_held(session=session, payment=locked)
+        session.commit()
+
+    # ------------------------------------------------------------------ card
     def settle_card(self, *, session: Session, payment_id: int, success: bool) -> Payment | None:
         """Finish a simulated card checkout; replays change nothing."""
         now = self._clock()
@@ -292,39 +309,10 @@ class PaymentService:
         )
         return payment
 
-    def refresh(self, *, session: Session, payment: Payment) -> Payment:
-        """Ask Daraja about a pending M-Pesa payment whose callback is late (STK query)."""
-        now = self._clock()
-        if (
-            payment.method != PaymentMethod.MPESA
-            or payment.status != PaymentStatus.PENDING
-            or payment.checkout_request_id is None
-            or now - payment.created_at < self._settings.mpesa_query_after
-        ):
-            return payment
-        checkout = payment.checkout_request_id
-        session.commit()  # hold no transaction while Daraja answers
-        try:
-            answer = self._gateway.stk_query(checkout_request_id=checkout)
-        except DarajaError as exc:
-            logger.info("STK query for payment %s failed: %s", payment.id, exc)
-            return payment
-        if answer.pending or answer.result_code is None:
-            return payment
-        locked = session.scalar(
-            select(Payment).where(Payment.id == payment.id).with_for_update(of=Payment)
-        )
-        assert locked is not None
-        apply_result(
-            session=session,
-            payment=locked,
-            result_code=answer.result_code,
-            result_desc=answer.result_desc or "",
-            receipt=None,
-            amount=None,
-            now=self._clock(),
-        )
-        session.commit()
-        return locked
 
-    # ----------------------------------------------------------------- helpers
+def _lock(session: Session, payment_id: int) -> Payment:
+    payment = session.scalar(
+        select(Payment).where(Payment.id == payment_id).with_for_update(of=Payment)
+    )
+    assert payment is not None
+    return payment

@@ -34,17 +34,16 @@ def apply_result(
     result_code: int,
     result_desc: str,
     receipt: str | None,
-    amount: int | None,
     now: datetime,
+    confirmed_by_daraja: bool,
 ) -> bool:
-    """Apply a Daraja ResultCode once; return False when the payment was already settled.
+    """Apply a verified final ResultCode once; return False when nothing changed.
 
-    A success that arrives after we expired the attempt is still recorded: the money moved.
+    A success for an attempt already failed is recorded only when Daraja's own query says so
+    (the money moved); a callback alone never turns a failure into a payment.
     """
     late_success = (
-        result_code == 0
-        and payment.status == PaymentStatus.FAILED
-        and payment.failure_reason == FailureReason.EXPIRED
+        result_code == 0 and payment.status == PaymentStatus.FAILED and confirmed_by_daraja
     )
     if payment.status != PaymentStatus.PENDING and not late_success:
         if payment.status == PaymentStatus.SUCCEEDED and receipt and not payment.mpesa_receipt:
@@ -61,8 +60,8 @@ def apply_result(
             now=now,
         )
         return True
-    if amount is not None and amount != payment.amount_kes:
-        logger.warning("Payment %s: paid %s, billed %s", payment.id, amount, payment.amount_kes)
+    if late_success:
+        logger.warning("Payment %s: Daraja confirms a success after a failure", payment.id)
     payment.mpesa_receipt = receipt
     record_success(
         session=session,
@@ -89,6 +88,7 @@ def record_success(
     payment.failure_reason = None
     payment.result_code, payment.result_desc = result_code, result_desc[:300]
     payment.completed_at = now
+    payment.next_check_at = None
     number = receipt_no or new_reference(session=session, prefix=OWN_RECEIPT_PREFIX, now=now)
     session.add(
         Receipt(
@@ -124,6 +124,7 @@ def record_success(
             "amount_kes": payment.amount_kes,
             "method": payment.method,
             "receipt_no": number,
+            "conversation_id": payment.chat_identity,
         },
         now=now,
     )
@@ -153,6 +154,7 @@ def record_failure(
     payment.failure_reason = reason
     payment.result_code, payment.result_desc = result_code, result_desc[:300]
     payment.completed_at = now
+    payment.next_check_at = None
     session.flush()
     append_event(
         session=session,
@@ -166,6 +168,7 @@ def record_failure(
             "method": payment.method,
             "reason": reason.value,
             "result_code": result_code,
+            "conversation_id": payment.chat_identity,
         },
         now=now,
     )

@@ -1,7 +1,9 @@
-"""A Daraja simulator: the same endpoints as Safaricom's, and a real HTTP callback later.
+"""A Daraja simulator: the same endpoints as Safaricom's, as strict, and a real HTTP callback later.
 
-Mounted at /dev/daraja in development. The outcome of each push is chosen by the paying
-phone number (`DEFAULT_OUTCOMES`) or set through `POST /outcomes`.
+Mounted at /dev/daraja in development, or run alone (`python -m backend.simulator`) so that
+it outlives the server in fault tests. The outcome of each push is chosen by the paying phone
+number (`DEFAULT_OUTCOMES`) or set through `POST /outcomes`; `POST /faults` drops, delays,
+repeats and reorders callbacks and makes it forget transactions.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import base64
 import logging
 import secrets
 import string
+import time
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -21,11 +24,15 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from backend.config import BackendSettings
-from backend.services.daraja import EAT, PENDING_ERROR_CODE, daraja_timestamp, stk_password
+from backend.services.daraja_wire import EAT, PENDING_ERROR_CODE, daraja_timestamp, stk_password
 from backend.services.identifiers import normalize_phone
+from backend.simulator.faults import Faults, FaultsIn
+from backend.simulator.ledger import Ledger
+from backend.simulator.rules import invalid_push_field
 from privacy import mask
 
 logger = logging.getLogger(__name__)
+TOKEN_LIFETIME = 3599
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +78,7 @@ class SimTransaction:
     completed: bool = False
     receipt: str | None = None
     callback_status: int | None = None
+    deliveries: int = 0
 
 
 class OutcomeIn(BaseModel):
@@ -99,13 +107,17 @@ def _receipt_number() -> str:
 class DarajaSimulator:
     """In-memory Daraja with delayed callbacks over real HTTP."""
 
-    def __init__(self, settings: BackendSettings) -> None:
+    def __init__(self, settings: BackendSettings, *, require_https: bool = False) -> None:
         self._settings = settings
+        self.require_https = require_https
         self.delay = settings.simulator_delay_seconds
         self.overrides: dict[str, Outcome] = {}
         self.transactions: dict[str, SimTransaction] = {}
-        self._tokens: set[str] = set()
+        self.faults = Faults()
+        self.ledger = Ledger(settings.mpesa_shortcode)
+        self._tokens: dict[str, float] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self.waiting = {"token": 0, "push": 0}  # requests held by a delay fault right now
         self.app = self._build_app()
 
     def outcome_for(self, phone: str) -> Outcome:
@@ -113,9 +125,15 @@ class DarajaSimulator:
         return self.overrides.get(phone) or DEFAULT_OUTCOMES.get(phone) or Outcome(0)
 
     def reset(self) -> None:
-        """Forget overrides and transactions (tests call this between cases)."""
+        """Forget overrides, faults, tokens, transactions and the statement (between tests)."""
         self.overrides.clear()
         self.transactions.clear()
+        self.faults = Faults()
+        self.ledger.clear()
+
+    def expire_tokens(self) -> None:
+        """Invalidate every access token issued (Daraja's tokens expire after an hour)."""
+        self._tokens.clear()
 
     async def aclose(self) -> None:
         """Cancel callbacks still waiting."""
@@ -125,17 +143,24 @@ class DarajaSimulator:
 
     def _check_bearer(self, request: Request) -> bool:
         auth = request.headers.get("authorization", "")
-        return auth.startswith("Bearer ") and auth[7:] in self._tokens
+        expires = self._tokens.get(auth[7:]) if auth.startswith("Bearer ") else None
+        return expires is not None and time.monotonic() < expires
 
     def _build_app(self) -> FastAPI:
         app = FastAPI(title="Daraja simulator (development only)", docs_url=None, redoc_url=None)
         app.add_api_route("/oauth/v1/generate", self.generate_token, methods=["GET"])
         app.add_api_route("/mpesa/stkpush/v1/processrequest", self.stk_push, methods=["POST"])
         app.add_api_route("/mpesa/stkpushquery/v1/query", self.stk_query, methods=["POST"])
+        app.add_api_route("/pulltransactions/v1/query", self.pull_transactions, methods=["POST"])
         app.add_api_route("/outcomes", self.set_outcome, methods=["POST"])
         app.add_api_route("/outcomes", self.list_outcomes, methods=["GET"])
         app.add_api_route("/outcomes", self.clear_outcomes, methods=["DELETE"])
+        app.add_api_route("/faults", self.set_faults, methods=["POST"])
+        app.add_api_route("/faults", self.get_faults, methods=["GET"])
+        app.add_api_route("/tokens", self.revoke_tokens, methods=["DELETE"])
         app.add_api_route("/transactions", self.list_transactions, methods=["GET"])
+        app.add_api_route("/statement", self.list_statement, methods=["GET"])
+        app.add_api_route("/activity", self.activity, methods=["GET"])
         return app
 
     async def generate_token(self, request: Request) -> JSONResponse:
@@ -151,32 +176,42 @@ class DarajaSimulator:
             request.headers.get("authorization", ""), f"Basic {expected}"
         ):
             return _error(400, "400.008.01", "Invalid Authentication passed")
+        await self._hold("token", self.faults.token_delay)
         token = secrets.token_urlsafe(20)
-        self._tokens.add(token)
-        return JSONResponse({"access_token": token, "expires_in": "3599"})
+        self._tokens[token] = time.monotonic() + TOKEN_LIFETIME
+        return JSONResponse({"access_token": token, "expires_in": str(TOKEN_LIFETIME)})
 
     def _check_password(self, body: dict[str, Any]) -> bool:
-        s = self._settings
         expected = stk_password(
             str(body.get("BusinessShortCode")),
-            s.mpesa_passkey.get_secret_value(),
+            self._settings.mpesa_passkey.get_secret_value(),
             str(body.get("Timestamp")),
         )
-        return str(body.get("BusinessShortCode")) == s.mpesa_shortcode and secrets.compare_digest(
-            str(body.get("Password", "")), expected
+        return str(body.get("BusinessShortCode")) == self._settings.mpesa_shortcode and (
+            secrets.compare_digest(str(body.get("Password", "")), expected)
         )
+
+    async def _authorised_body(self, request: Request) -> dict[str, Any] | JSONResponse:
+        """Return the JSON body of an authorised request, or Daraja's error answer."""
+        if not self._check_bearer(request):  # Daraja answers a bad token with HTTP 404
+            return _error(404, "404.001.03", "Invalid Access Token")
+        try:
+            body = await request.json()
+        except (ValueError, RecursionError):
+            body = None
+        if not isinstance(body, dict):
+            return _error(400, "400.002.02", "Bad Request - Invalid JSON")
+        return body
 
     async def stk_push(self, request: Request) -> JSONResponse:
         """Accept an STK push and schedule its outcome."""
-        if not self._check_bearer(request):
-            return _error(401, "404.001.03", "Invalid Access Token")
-        try:
-            body = await request.json()
-        except ValueError:
-            return _error(400, "400.002.02", "Bad Request - Invalid JSON")
-        if not isinstance(body, dict):
-            return _error(400, "400.002.02", "Bad Request - Invalid JSON")
-        invalid = self._invalid_push(body)
+        body = await self._authorised_body(request)
+        if isinstance(body, JSONResponse):
+            return body
+        invalid = invalid_push_field(
+            body, shortcode=self._settings.mpesa_shortcode, till=self._settings.mpesa_party_b,
+            require_https=self.require_https,
+        ) or (None if self._check_password(body) else "Password")
         if invalid:
             return _error(400, "400.002.02", f"Bad Request - Invalid {invalid}")
         now = datetime.now(UTC)
@@ -190,16 +225,15 @@ class DarajaSimulator:
             checkout_request_id=checkout,
             phone=phone,
             amount=int(body["Amount"]),
-            account_reference=str(body.get("AccountReference", "")),
+            account_reference=str(body["AccountReference"]),
             callback_url=str(body["CallBackURL"]),
             outcome=self.outcome_for(phone),
             created_at=now.isoformat(),
         )
         self.transactions[checkout] = tx
-        task = asyncio.get_running_loop().create_task(self._complete_later(tx))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._spawn(self._complete_later(tx))  # the prompt is on the phone whatever happens next
         logger.info("Simulator accepted STK push for %s", mask(phone))
+        await self._hold("push", self.faults.ack_delay)
         message = "Success. Request accepted for processing"
         return JSONResponse(
             {
@@ -211,53 +245,43 @@ class DarajaSimulator:
             }
         )
 
-    def _invalid_push(self, body: dict[str, Any]) -> str | None:
-        required = (
-            "BusinessShortCode",
-            "Password",
-            "Timestamp",
-            "TransactionType",
-            "Amount",
-            "PartyA",
-            "PartyB",
-            "PhoneNumber",
-            "CallBackURL",
-            "AccountReference",
-            "TransactionDesc",
-        )
-        missing = [name for name in required if name not in body]
-        if missing:
-            return missing[0]
-        if not self._check_password(body):
-            return "Password"
-        amount = body["Amount"]
-        if (
-            isinstance(amount, bool)
-            or not isinstance(amount, int | str)
-            or not str(amount).isdigit()
-        ):
-            return "Amount"
-        if int(amount) < 1:
-            return "Amount"
-        phone = str(body["PhoneNumber"])
-        if normalize_phone(phone) != phone or str(body["PartyA"]) != phone:
-            return "PhoneNumber"
-        if not str(body["CallBackURL"]).startswith(("http://", "https://")):
-            return "CallBackURL"
-        return None
+    async def _hold(self, kind: str, seconds: float) -> None:
+        """Keep a request waiting (fault tests kill the server meanwhile), counting it."""
+        if not seconds:
+            return
+        self.waiting[kind] += 1
+        try:
+            await asyncio.sleep(seconds)
+        finally:
+            self.waiting[kind] -= 1
+
+    def _spawn(self, work: Any) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def _complete_later(self, tx: SimTransaction) -> None:
         await asyncio.sleep(self.delay)
         tx.completed = True
         if tx.outcome.result_code == 0:
             tx.receipt = _receipt_number()
+            self.ledger.record(tx.receipt, tx.account_reference, tx.amount, tx.phone)
+        if self.faults.forget:
+            self.transactions.pop(tx.checkout_request_id, None)
         if not tx.outcome.deliver_callback:
             return
+        body = self.callback_body(tx)
+        for delay in self.faults.plan():
+            self._spawn(self._deliver(tx, body, delay))
+
+    async def _deliver(self, tx: SimTransaction, body: dict[str, Any], delay: float) -> None:
+        await asyncio.sleep(delay)
         try:
             async with httpx.AsyncClient(timeout=10.0) as client:
-                response = await client.post(tx.callback_url, json=self.callback_body(tx))
+                response = await client.post(tx.callback_url, json=body)
             tx.callback_status = response.status_code
-        except httpx.HTTPError as exc:
+            tx.deliveries += 1
+        except httpx.HTTPError as exc:  # Daraja does not retry a callback it could not deliver
             logger.warning("Simulator callback failed: %s", type(exc).__name__)
 
     @staticmethod
@@ -284,13 +308,10 @@ class DarajaSimulator:
 
     async def stk_query(self, request: Request) -> JSONResponse:
         """Answer 'being processed' until the outcome is decided, then the result."""
-        if not self._check_bearer(request):
-            return _error(401, "404.001.03", "Invalid Access Token")
-        try:
-            body = await request.json()
-        except ValueError:
-            body = None
-        if not isinstance(body, dict) or not self._check_password(body):
+        body = await self._authorised_body(request)
+        if isinstance(body, JSONResponse):
+            return body
+        if not self._check_password(body):
             return _error(400, "400.002.02", "Bad Request - Invalid Password")
         tx = self.transactions.get(str(body.get("CheckoutRequestID")))
         if tx is None:
@@ -308,6 +329,16 @@ class DarajaSimulator:
                 "ResultDesc": RESULT_DESCRIPTIONS.get(code, "The transaction failed."),
             }
         )
+
+    async def pull_transactions(self, request: Request) -> JSONResponse:
+        """List the shortcode's payments in a time range, 100 per page (Pull Transactions)."""
+        body = await self._authorised_body(request)
+        if isinstance(body, JSONResponse):
+            return body
+        answer = self.ledger.page(body)
+        if isinstance(answer, str):
+            return _error(400, "400.002.02", f"Bad Request - Invalid {answer}")
+        return JSONResponse(answer)
 
     async def set_outcome(self, body: OutcomeIn) -> dict[str, Any]:
         """Choose the outcome for pushes to one phone number."""
@@ -328,6 +359,29 @@ class DarajaSimulator:
         self.overrides.clear()
         return {"overrides": {}}
 
+    async def set_faults(self, body: FaultsIn) -> dict[str, Any]:
+        """Change the faults (dropped, delayed, repeated callbacks; forgotten transactions)."""
+        self.faults.update(body)
+        return self.faults.describe()
+
+    async def get_faults(self) -> dict[str, Any]:
+        """Show the faults in force."""
+        return self.faults.describe()
+
+    async def revoke_tokens(self) -> dict[str, Any]:
+        """Expire every access token now, as Daraja does after an hour."""
+        self.expire_tokens()
+        return {"tokens": 0}
+
     async def list_transactions(self) -> list[dict[str, Any]]:
-        """List the pushes received, oldest first."""
+        """List the pushes the simulator still remembers, oldest first."""
         return [{**asdict(tx), "outcome": asdict(tx.outcome)} for tx in self.transactions.values()]
+
+    async def activity(self) -> dict[str, Any]:
+        """Show the requests held by delay faults and the callbacks delivered so far."""
+        delivered = sum(tx.deliveries for tx in self.transactions.values())
+        return {"waiting": dict(self.waiting), "callbacks_delivered": delivered}
+
+    async def list_statement(self) -> list[dict[str, Any]]:
+        """List the money received (successful payments), oldest first."""
+        return self.ledger.rows()

@@ -356,6 +356,40 @@
     }).catch(function () {});
   }
 
+  function suspiciousRow(c) {
+    var tr = row([when(c.received_at), c.source || "", c.payment_id || "", c.reason || ""]);
+    var details = el("details");
+    details.appendChild(el("summary", null, "raw body"));
+    details.appendChild(el("pre", null, c.raw_body));
+    var cell = el("td");
+    cell.appendChild(details);
+    tr.appendChild(cell);
+    var action = el("td");
+    var button = el("button", null, "Mark reviewed");
+    button.type = "button";
+    button.addEventListener("click", function () {
+      api("POST", "/supervisor/payments/callbacks/" + c.id + "/reviewed").then(loadPayments)
+        .catch(function () {});
+    });
+    action.appendChild(button);
+    tr.appendChild(action);
+    return tr;
+  }
+
+  function loadPayments() {
+    api("GET", "/supervisor/payments").then(function (d) {
+      $("sv-payments-summary").textContent = d.suspicious.length + " suspicious callbacks, " +
+        d.awaiting.length + " payments awaiting M-Pesa" +
+        (d.paid_twice.length ? ", paid twice (refund due): " + d.paid_twice.join(", ") : "");
+      var body = $("sv-suspicious").querySelector("tbody");
+      clear(body);
+      d.suspicious.forEach(function (c) { body.appendChild(suspiciousRow(c)); });
+      fill("sv-awaiting", d.awaiting.map(function (p) {
+        return [p.id, p.account_reference || "", p.amount_kes, p.stage || "", when(p.created_at),
+                p.check_attempts, when(p.next_check_at)]; }));
+    }).catch(function () {});
+  }
+
   function showPane(which) {
     var wide = which !== "queue";
     $("supervisor").hidden = which !== "supervisor";
@@ -363,7 +397,7 @@
     $("queue-pane").hidden = wide;
     $("ticket-pane").hidden = wide;
     $("app").classList.toggle("supervising", wide);
-    if (which === "supervisor") { loadSupervisor(); }
+    if (which === "supervisor") { loadSupervisor(); loadPayments(); }
     if (which === "canned") { loadCannedList(); }
   }
 

@@ -80,6 +80,9 @@ def make_settings(db_url: str, **overrides: object) -> BackendSettings:
         "database_url": db_url,
         "simulator_delay_seconds": 0.1,
         "mpesa_query_after": timedelta(seconds=1),
+        "mpesa_backoff_seconds": 0.01,
+        # Tests drive the reconciler themselves; test_reconcile_job runs the background loop.
+        "background_jobs": False,
         **overrides,
     }
     return BackendSettings(**values)  # type: ignore[arg-type]

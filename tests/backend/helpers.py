@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -167,14 +168,18 @@ def assert_problem(response: httpx.Response, status: int, kind: str) -> dict[str
 
 def make_pending_mpesa(container: Container, bill: Bill, checkout_id: str) -> int:
     """Insert a pending M-Pesa payment for `bill` as if the STK push had been accepted."""
-    from backend.domain import PaymentStatus
+    from backend.domain import PaymentStatus, PushStage
     from backend.models import Payment
 
+    now = container.clock()
     with container.session_factory() as session:
         payment = Payment(bill_id=bill.id, citizen_id=bill.citizen_id, method=PaymentMethod.MPESA,
                           status=PaymentStatus.PENDING, amount_kes=bill.total_kes,
                           phone="254712345678", merchant_request_id="29115-34620561-1",
-                          checkout_request_id=checkout_id, created_at=container.clock())
+                          checkout_request_id=checkout_id, created_at=now,
+                          push_stage=PushStage.ACCEPTED, push_sent_at=now,
+                          callback_nonce=uuid.uuid4().hex, account_reference=bill.account_number,
+                          next_check_at=now + timedelta(hours=1))
         session.add(payment)
         session.commit()
         return payment.id

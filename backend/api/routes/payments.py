@@ -19,7 +19,7 @@ from backend.api.deps import (
 )
 from backend.container import Container
 from backend.crud import payments as crud
-from backend.domain import BillStatus, PaymentMethod
+from backend.domain import BillStatus, PaymentMethod, PaymentStatus
 from backend.models import Payment
 from backend.problems import ProblemError
 from backend.schemas.common import PROBLEM_RESPONSES
@@ -99,6 +99,7 @@ def start_payment(
                 errors=[{"field": "phone", "message": message}],
             )
     citizen_id = ctx.citizen.id
+    chat_identity = ctx.token.chat_identity  # the result goes back to this chat
 
     def work() -> StoredResponse:
         result = container.payments.start(
@@ -107,6 +108,7 @@ def start_payment(
             bill_id=bill_id,
             method=body.method,
             phone=phone,
+            chat_identity=chat_identity,
         )
         out = _present(container, session, result.payment)
         return StoredResponse(201 if result.created else 200, out.model_dump(mode="json"))
@@ -118,6 +120,8 @@ def start_payment(
         key=key,
         request_fingerprint=fingerprint(bill_id, body.model_dump(mode="json")),
         work=work,
+        now=container.clock(),
+        lease=container.settings.idempotency_lease,
     )
     headers = {"Idempotent-Replayed": "true"} if stored.replayed else None
     return JSONResponse(stored.body, status_code=stored.status_code, headers=headers)
@@ -134,15 +138,31 @@ def list_payments(ctx: ReaderDep, container: ContainerDep, session: SessionDep) 
     return result
 
 
+def _worth_asking(container: Container, payment: Payment) -> bool:
+    """Tell whether a read should ask Daraja: a prompt old enough to have an answer."""
+    sent = payment.push_sent_at
+    return (
+        payment.status == PaymentStatus.PENDING
+        and payment.method == PaymentMethod.MPESA
+        and sent is not None
+        and container.clock() - sent >= container.settings.mpesa_query_after
+    )
+
+
 @router.get("/payments/{payment_id}")
 def get_payment(
     payment_id: DbId, ctx: ReaderDep, container: ContainerDep, session: SessionDep
 ) -> PaymentOut:
-    """Show a payment; a late M-Pesa callback is covered by asking Daraja (STK query)."""
+    """Show a payment; one still pending is checked with Daraja first (at most every 5 s)."""
     payment = crud.get_payment(session=session, citizen_id=ctx.citizen.id, payment_id=payment_id)
     if payment is None:
         raise ProblemError(404, "not-found", "No such payment.")
-    payment = container.payments.refresh(session=session, payment=payment)
+    if _worth_asking(container, payment):
+        session.commit()  # hold nothing while the reconciler asks Daraja
+        container.reconciler.check(payment.id, force=True)
+        session.expire_all()
+        payment = crud.get_payment(session=session, citizen_id=ctx.citizen.id,
+                                   payment_id=payment_id) or payment
     ctx.audit(session, container, f"payment:{payment_id}")
     session.commit()
     return _present(container, session, payment)

@@ -59,7 +59,8 @@ async def test_simulator_wrong_credentials_refused(sim: DarajaSimulator) -> None
 async def test_simulator_push_needs_bearer_and_password(sim: DarajaSimulator) -> None:
     async with _api(sim) as api:
         response = await api.post("/mpesa/stkpush/v1/processrequest", json=_push_body())
-        assert response.status_code == 401
+        assert response.status_code == 404  # as Daraja: an invalid token is a 404.001.03
+        assert response.json()["errorCode"] == "404.001.03"
         headers = {"Authorization": f"Bearer {await _token(api)}"}
         bad = {**_push_body(), "Password": "wrong"}
         response = await api.post("/mpesa/stkpush/v1/processrequest", json=bad, headers=headers)
@@ -114,3 +115,107 @@ def test_simulator_callback_body_is_daraja_shaped() -> None:
     failed = DarajaSimulator.callback_body(SimTransaction(
         "m", "c", "254711001032", 1, "A", "http://x", Outcome(1032), "now"))["Body"]["stkCallback"]
     assert failed["ResultCode"] == 1032 and "CallbackMetadata" not in failed
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("AccountReference", "ACCOUNT-REF-13"),  # over 12 characters
+        ("AccountReference", "ABC 12"),  # not alphanumeric
+        ("AccountReference", ""),
+        ("TransactionDesc", "Bill KQT83XZ long"),  # over 13 characters
+        ("TransactionDesc", ""),
+        ("TransactionType", "CustomerPayBill"),
+        ("PartyB", "600000"),  # not our shortcode
+        ("BusinessShortCode", "600000"),
+        ("Amount", 0),
+        ("Amount", 10.5),
+        ("Amount", True),
+        ("PhoneNumber", "254812345678"),
+        ("PartyA", "254700000001"),  # another phone than the one prompted
+        ("CallBackURL", "not a url"),
+        ("Timestamp", "2025-01-01"),
+    ],
+)
+async def test_simulator_refuses_what_daraja_refuses(
+    sim: DarajaSimulator, field: str, value: object
+) -> None:
+    async with _api(sim) as api:
+        headers = {"Authorization": f"Bearer {await _token(api)}"}
+        body = {**_push_body(), field: value}
+        response = await api.post("/mpesa/stkpush/v1/processrequest", json=body, headers=headers)
+    assert response.status_code == 400, (field, value)
+    assert response.json()["errorMessage"] == f"Bad Request - Invalid {field}"
+    assert sim.transactions == {}
+
+
+async def test_simulator_missing_field_is_named(sim: DarajaSimulator) -> None:
+    async with _api(sim) as api:
+        headers = {"Authorization": f"Bearer {await _token(api)}"}
+        body = {k: v for k, v in _push_body().items() if k != "TransactionDesc"}
+        response = await api.post("/mpesa/stkpush/v1/processrequest", json=body, headers=headers)
+    assert response.json()["errorMessage"] == "Bad Request - Invalid TransactionDesc"
+
+
+async def test_simulator_requires_https_callback_when_told(sim: DarajaSimulator) -> None:
+    sim.require_https = True
+    async with _api(sim) as api:
+        headers = {"Authorization": f"Bearer {await _token(api)}"}
+        http_cb = await api.post("/mpesa/stkpush/v1/processrequest", json=_push_body(),
+                                 headers=headers)
+        https_cb = await api.post("/mpesa/stkpush/v1/processrequest",
+                                  json={**_push_body(), "CallBackURL": "https://x.go.ke/cb"},
+                                  headers=headers)
+    assert http_cb.json()["errorMessage"] == "Bad Request - Invalid CallBackURL"
+    assert https_cb.json()["ResponseCode"] == "0"
+
+
+async def test_simulator_expired_tokens_are_refused(sim: DarajaSimulator) -> None:
+    async with _api(sim) as api:
+        headers = {"Authorization": f"Bearer {await _token(api)}"}
+        await api.delete("/tokens")
+        response = await api.post("/mpesa/stkpush/v1/processrequest", json=_push_body(),
+                                  headers=headers)
+    assert (response.status_code, response.json()["errorCode"]) == (404, "404.001.03")
+
+
+async def test_simulator_forgets_transactions_but_keeps_the_statement(
+    sim: DarajaSimulator,
+) -> None:
+    async with _api(sim) as api:
+        await api.post("/faults", json={"forget": True, "drop_rate": 1})
+        headers = {"Authorization": f"Bearer {await _token(api)}"}
+        ack = (await api.post("/mpesa/stkpush/v1/processrequest", json=_push_body(),
+                              headers=headers)).json()
+        await asyncio.sleep(0.2)
+        query = {k: v for k, v in _push_body().items()
+                 if k in {"BusinessShortCode", "Password", "Timestamp"}}
+        forgotten = await api.post("/mpesa/stkpushquery/v1/query", headers=headers,
+                                   json={**query, "CheckoutRequestID": ack["CheckoutRequestID"]})
+        from datetime import UTC, datetime, timedelta
+
+        from backend.services.daraja_wire import EAT
+
+        now = datetime.now(UTC).astimezone(EAT)
+        statement = await api.post("/pulltransactions/v1/query", headers=headers, json={
+            "ShortCode": "174379",
+            "StartDate": (now - timedelta(minutes=1)).strftime("%Y-%m-%d %H:%M:%S"),
+            "EndDate": (now + timedelta(minutes=1)).strftime("%Y-%m-%d %H:%M:%S"),
+            "OffSetValue": "0"})
+    assert forgotten.json()["errorMessage"] == "Bad Request - Invalid CheckoutRequestID"
+    [row] = statement.json()["Response"][0]
+    assert (row["billreference"], row["amount"], row["msisdn"]) == ("KQT83XZ", "1050.0",
+                                                                     254712345678)
+    assert len(row["transactionId"]) == 10
+
+
+def test_simulator_fault_plan_drops_repeats_and_delays() -> None:
+    from backend.simulator.faults import Faults, FaultsIn
+
+    faults = Faults()
+    faults.update(FaultsIn(seed=7, drop_rate=0.5, duplicates=2, extra_delay=(0.0, 1.0)))
+    plans = [faults.plan() for _ in range(200)]
+    dropped = sum(1 for plan in plans if not plan)
+    assert 60 < dropped < 140
+    assert all(len(plan) == 3 and plan == sorted(plan) for plan in plans if plan)
+    assert all(0.0 <= d <= 1.0 for plan in plans for d in plan)

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from backend.container import Container
-from backend.domain import ApplicationStatus, BillStatus, PaymentStatus
-from backend.models import Application, Bill, Payment, Receipt, StatusChange
+from backend.domain import ApplicationStatus, BillStatus, CallbackVerdict, PaymentStatus
+from backend.models import Application, Bill, MpesaCallback, Payment, Receipt, StatusChange
 from tests.backend.helpers import (
     assert_problem,
     events,
@@ -76,7 +76,8 @@ def test_callback_success_marks_paid_and_issues_receipt(
         (1037, "timeout"),
         (2001, "wrong_pin"),
         (17, "other"),
-        (9999, "other"),
+        (9999, "not_sent"),
+        (1025, "not_sent"),
     ],
 )
 def test_callback_failure_codes_mark_payment_failed(
@@ -133,18 +134,21 @@ def test_callback_replayed_failure_after_success_changes_nothing(
     assert len(events(client)) == before
 
 
-def test_callback_unknown_checkout_is_accepted_and_logged(
+def test_callback_unknown_checkout_is_accepted_and_kept(
     client: httpx.Client, container: Container, pending: tuple[int, int, str],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     payment_id, _, _ = pending
     before = events(client)
-    with caplog.at_level(logging.WARNING, logger="backend.services.payments"):
+    with caplog.at_level(logging.WARNING, logger="backend.services.callback_review"):
         response = client.post(CALLBACK, json=stk_callback("ws_CO_000000000000000001", 0))
     assert response.json() == ACCEPTED
     assert _state(container, payment_id)[0].status is PaymentStatus.PENDING
     assert any("unknown CheckoutRequestID" in r.getMessage() for r in caplog.records)
     assert events(client) == before
+    with container.session_factory() as session:
+        [kept] = session.scalars(select(MpesaCallback)).all()
+    assert (kept.verdict, kept.payment_id) == (CallbackVerdict.SUSPICIOUS, None)
 
 
 @pytest.mark.parametrize(
@@ -167,12 +171,56 @@ def test_callback_wrong_token_is_not_found(client: httpx.Client, pending: tuple[
     assert_problem(response, 404, "not-found")
 
 
-def test_callback_amount_mismatch_is_recorded_and_logged(
+def test_callback_amount_mismatch_pays_nothing(
     client: httpx.Client, container: Container, pending: tuple[int, int, str],
-    caplog: pytest.LogCaptureFixture,
 ) -> None:
     payment_id, _, checkout = pending
-    with caplog.at_level(logging.WARNING, logger="backend.services.payments"):
-        client.post(CALLBACK, json=stk_callback(checkout, 0, amount=1.0))
+    assert client.post(CALLBACK, json=stk_callback(checkout, 0, amount=1.0)).json() == ACCEPTED
+    payment, bill, application = _state(container, payment_id)
+    assert payment.status is PaymentStatus.PENDING
+    assert bill.status is BillStatus.UNPAID
+    assert application.status is ApplicationStatus.PENDING_PAYMENT
+    with container.session_factory() as session:
+        [kept] = session.scalars(select(MpesaCallback)).all()
+    assert kept.verdict is CallbackVerdict.SUSPICIOUS
+    assert kept.reason == "amount 1.0, we asked for 1050"
+
+
+def test_callback_for_the_attempt_url_is_matched_by_its_nonce(
+    client: httpx.Client, container: Container, pending: tuple[int, int, str],
+) -> None:
+    payment_id, _, checkout = pending
+    nonce = _state(container, payment_id)[0].callback_nonce
+    response = client.post(f"{CALLBACK}/{nonce}", json=stk_callback(checkout, 0))
+    assert response.json() == ACCEPTED
     assert _state(container, payment_id)[0].status is PaymentStatus.SUCCEEDED
-    assert any("billed 1050" in r.getMessage() for r in caplog.records)
+    bad = client.post(f"{CALLBACK}/not-a-nonce", json=stk_callback(checkout, 0))
+    assert_problem(bad, 422, "validation-error")
+
+
+def test_callback_larger_than_the_limit_is_refused_early(
+    client: httpx.Client, pending: tuple[int, int, str]
+) -> None:
+    response = client.post(CALLBACK, content=b"{" + b" " * 20_000 + b"}",
+                           headers={"Content-Type": "application/json"})
+    problem = assert_problem(response, 413, "body-too-large")
+    assert len(response.content) < 1000 and "16384" in problem["detail"]
+
+
+async def test_callback_from_outside_the_allow_list_is_kept_not_applied(
+    db_url: str, container: Container, pending: tuple[int, int, str]
+) -> None:
+    from backend.main import create_app
+    from tests.backend.conftest import asgi_client, make_settings
+
+    payment_id, _, checkout = pending
+    app = create_app(make_settings(db_url, mpesa_callback_allowlist=["196.201.214.0/24"]))
+    async with asgi_client(app) as api:  # the ASGI client's address is 127.0.0.1
+        response = await api.post(CALLBACK, json=stk_callback(checkout, 0))
+    app.state.container.close()
+    assert_problem(response, 403, "forbidden")
+    assert _state(container, payment_id)[0].status is PaymentStatus.PENDING
+    with container.session_factory() as session:
+        [kept] = session.scalars(select(MpesaCallback)).all()
+    assert (kept.verdict, kept.reason) == (CallbackVerdict.SUSPICIOUS,
+                                           "sent from outside the allow-list")

@@ -286,19 +286,59 @@ def test_bank_gives_instructions_and_is_superseded_by_payment(
     assert bank["status"] == "cancelled"
 
 
-def test_stale_pending_payment_expires_and_a_new_start_proceeds(
+def test_old_pending_payment_is_returned_not_expired_and_no_second_prompt(
     client: httpx.Client, container: Container, payer: tuple[Citizen, Bill, dict[str, str]]
 ) -> None:
     _, bill, headers = payer
     assert container.simulator is not None
     container.simulator.delay = 30  # the callback will not come during this test
     first = _start(client, bill.id, headers, phone=OK_PHONE).json()
-    container.clock.advance(timedelta(minutes=6))
+    container.clock.advance(timedelta(hours=2))
     second = _start(client, bill.id, headers, phone=OK_PHONE)
-    assert second.status_code == 201
-    assert second.json()["id"] != first["id"]
-    old = client.get(f"/api/v1/me/payments/{first['id']}", headers=headers).json()
-    assert (old["status"], old["failure_reason"]) == ("failed", "expired")
+    assert second.status_code == 200
+    assert second.json()["id"] == first["id"]
+    assert second.json()["status"] == "pending"
+    assert len(container.simulator.transactions) == 1
+
+
+def test_crashed_request_key_is_taken_over_after_its_lease(
+    client: httpx.Client, container: Container, payer: tuple[Citizen, Bill, dict[str, str]]
+) -> None:
+    from backend.models import IdempotencyRecord
+    from backend.services.idempotency import fingerprint
+
+    citizen, bill, headers = payer
+    body = {"method": "mpesa", "phone": OK_PHONE}
+    with container.session_factory() as session:  # what a SIGKILL mid-request leaves behind
+        session.add(IdempotencyRecord(
+            scope="start_payment", owner=f"citizen:{citizen.id}", key="crashed",
+            fingerprint=fingerprint(bill.id, {"method": "mpesa", "phone": OK_PHONE}),
+            created_at=container.clock()))
+        session.commit()
+    fresh = _start(client, bill.id, headers, key="crashed", **body)
+    assert_problem(fresh, 409, "request-in-progress")  # it may still be running
+    container.clock.advance(timedelta(seconds=61))
+    taken = _start(client, bill.id, headers, key="crashed", **body)
+    assert taken.status_code == 201
+    assert _start(client, bill.id, headers, key="crashed", **body).json() == taken.json()
+
+
+def test_reading_a_pending_payment_asks_daraja_at_most_every_five_seconds(
+    client: httpx.Client, container: Container, payer: tuple[Citizen, Bill, dict[str, str]]
+) -> None:
+    _, bill, headers = payer
+    assert container.simulator is not None
+    container.simulator.delay = 30
+    started = _start(client, bill.id, headers, phone=OK_PHONE).json()
+    container.clock.advance(timedelta(seconds=2))
+    for _ in range(5):
+        read = client.get(f"/api/v1/me/payments/{started['id']}", headers=headers).json()
+        assert read["status"] == "pending"
+    with container.session_factory() as session:
+        from backend.models import Payment
+
+        payment = session.get(Payment, started["id"])
+        assert payment is not None and payment.check_attempts == 1
 
 
 def test_payment_history_lists_newest_first(
