@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 from alembic import command
 from alembic.config import Config
+from pydantic import ValidationError
 
 from backend.config import BackendSettings, get_settings
 from backend.logging_setup import logging_config
@@ -33,6 +34,28 @@ def upgrade_database(settings: BackendSettings) -> None:
     command.upgrade(alembic_config(settings), "head")
 
 
+def load_settings() -> BackendSettings:
+    """Return the backend's settings, or stop with one line per setting to change."""
+    try:
+        return get_settings()
+    except ValidationError as exc:
+        raise click.ClickException(readable_refusal(exc)) from None
+
+
+def readable_refusal(exc: ValidationError) -> str:
+    """Turn pydantic's report into one line per setting an operator must change."""
+    lines: list[str] = []
+    for error in exc.errors():
+        message = str(error.get("msg", "")).removeprefix("Value error, ")
+        listed = message.removeprefix("production settings must replace: ")
+        if listed != message:  # our production check: one line per setting
+            lines.extend(f"  - {part}" for part in listed.split("; "))
+            continue
+        where = ".".join(str(part) for part in error.get("loc", ()))
+        lines.append(f"  - {where}: {message}" if where else f"  - {message}")
+    return "settings refused:\n" + "\n".join(lines)
+
+
 @click.command("backend")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
@@ -48,12 +71,15 @@ def backend_command(host: str, port: int, migrate: bool, log_level: str) -> None
     import uvicorn
 
     from backend.main import create_app
+    from escalation.seed import demo_agents_refusal
 
     config = logging_config(log_level.upper())
     logging.config.dictConfig(config)
-    settings = get_settings()
+    settings = load_settings()
     if migrate:
         upgrade_database(settings)
+    if settings.is_production and (refusal := demo_agents_refusal(settings.database_url)):
+        raise click.ClickException(f"production refused: {refusal}")
     uvicorn.run(create_app(settings), host=host, port=port, log_config=config, proxy_headers=True)
 
 
@@ -64,7 +90,9 @@ def seed_command() -> None:
     from backend.seed import seed
 
     logging.config.dictConfig(logging_config())
-    settings = get_settings()
+    settings = load_settings()
+    if settings.is_production:
+        raise click.ClickException("demo data is for development only")
     upgrade_database(settings)
     engine = make_engine(settings.database_url)
     try:
@@ -82,7 +110,7 @@ def unlock_signin_command(id_number: str) -> None:
     from backend.crud.citizens import get_by_id_number, unlock_signin
     from backend.db import make_engine, make_sessionmaker
 
-    engine = make_engine(get_settings().database_url)
+    engine = make_engine(load_settings().database_url)
     try:
         with make_sessionmaker(engine)() as session:
             citizen = get_by_id_number(session=session, id_number=id_number)

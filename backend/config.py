@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 from functools import lru_cache
+from ipaddress import IPv4Network, IPv6Network
+from pathlib import Path
 from typing import Literal, Self
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Development defaults. They are public (they are in this file), so production refuses them.
@@ -26,18 +29,40 @@ _DEFAULT_SECRETS = {
     "callback_token": DEV_CALLBACK_TOKEN,
     "mpesa_consumer_key": DEV_MPESA_CONSUMER_KEY,
     "mpesa_consumer_secret": DEV_MPESA_CONSUMER_SECRET,
+    "mpesa_passkey": SANDBOX_PASSKEY,
 }
+_OWN_SECRETS = ("service_key", "otp_secret", "link_secret", "callback_token")
+MIN_SECRET_LENGTH = 16
+ENV_PREFIX = "MSAIDIZI_BACKEND_"
+SIMULATOR_PATH = "/dev/daraja"
+
+
+def is_https(url: str | None) -> bool:
+    """Tell whether `url` is an absolute https URL with a host."""
+    if not url:
+        return False
+    parts = urlsplit(url)
+    return parts.scheme == "https" and bool(parts.hostname)
 
 
 class BackendSettings(BaseSettings):
     """Everything the backend needs to run; build it directly in tests."""
 
     model_config = SettingsConfigDict(
-        env_prefix="MSAIDIZI_BACKEND_", env_file=None, extra="ignore", frozen=True
+        env_prefix="MSAIDIZI_BACKEND_",
+        env_file=None,
+        extra="ignore",
+        frozen=True,
+        populate_by_name=True,
     )
 
     environment: Literal["development", "production"] = "development"
-    database_url: str = "sqlite:///./var/backend.db"
+    data_dir: Path = Field(
+        default=Path("var"),
+        validation_alias=AliasChoices("MSAIDIZI_BACKEND_DATA_DIR", "MSAIDIZI_DATA_DIR"),
+        description="Where the embedded SQLite database lives (the assistant's data folder).",
+    )
+    database_url: str = Field(default="", description="Empty: SQLite in data_dir/backend.db.")
     database_echo: bool = False
     public_url: str = Field(
         default="http://127.0.0.1:8000",
@@ -61,7 +86,6 @@ class BackendSettings(BaseSettings):
 
     receipt_link_ttl: timedelta = timedelta(hours=24)
     paybill_number: str = "222222"
-    payment_pending_ttl: timedelta = timedelta(minutes=5)
 
     mpesa_base_url: str | None = Field(
         default=None, description="Daraja base URL; empty means the built-in simulator."
@@ -69,14 +93,43 @@ class BackendSettings(BaseSettings):
     mpesa_consumer_key: SecretStr = SecretStr(DEV_MPESA_CONSUMER_KEY)
     mpesa_consumer_secret: SecretStr = SecretStr(DEV_MPESA_CONSUMER_SECRET)
     mpesa_shortcode: str = "174379"
+    mpesa_party_b: str | None = Field(
+        default=None, description="Till number for CustomerBuyGoodsOnline; the shortcode else."
+    )
     mpesa_passkey: SecretStr = SecretStr(SANDBOX_PASSKEY)
     mpesa_transaction_type: Literal["CustomerPayBillOnline", "CustomerBuyGoodsOnline"] = (
         "CustomerPayBillOnline"
     )
-    mpesa_timeout_seconds: float = 10.0
+    mpesa_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    mpesa_retries: int = Field(default=2, ge=0, le=5)
+    mpesa_backoff_seconds: float = Field(default=0.5, ge=0, le=10)
     mpesa_query_after: timedelta = Field(
         default=timedelta(seconds=20),
-        description="Age of a pending M-Pesa payment after which a status read asks Daraja.",
+        description="How long after a push without a callback the reconciler first asks Daraja.",
+    )
+    mpesa_prompt_lifetime: timedelta = Field(
+        default=timedelta(seconds=90),
+        description="After this a prompt is over at Daraja (it gives up after about a minute).",
+    )
+    mpesa_recheck_max: timedelta = Field(
+        default=timedelta(minutes=5), description="Longest wait between two reconciler checks."
+    )
+    mpesa_callback_allowlist: tuple[IPv4Network | IPv6Network, ...] = Field(
+        default=(),
+        description="Source networks M-Pesa callbacks may come from; empty accepts any.",
+    )
+    payment_reserve_lease: timedelta = Field(
+        default=timedelta(seconds=60),
+        description="A recorded prompt not sent after this was lost in a crash: failed.",
+    )
+    reconcile_interval_seconds: float = Field(default=2.0, gt=0, le=60)
+    background_jobs: bool = Field(
+        default=True,
+        description="Run payment reconciliation in this process (safe in several at once).",
+    )
+    idempotency_lease: timedelta = Field(
+        default=timedelta(seconds=60),
+        description="An unfinished Idempotency-Key older than this was left by a crash.",
     )
 
     simulator_delay_seconds: float = 3.0
@@ -100,26 +153,51 @@ class BackendSettings(BaseSettings):
         """Build an absolute URL for a backend path; every outside link goes through here."""
         return f"{self.base_url}/{path.lstrip('/')}"
 
-    @model_validator(mode="after")
-    def _refuse_defaults_in_production(self) -> Self:
-        if not self.is_production:
-            return self
+    @property
+    def uses_simulator(self) -> bool:
+        """Tell whether payments go to the built-in Daraja simulator."""
+        return self.mpesa_base_url is None or SIMULATOR_PATH in self.mpesa_base_url
+
+    def production_problems(self) -> list[str]:
+        """Name every setting that still holds a development value or is unsafe in production."""
         problems = [
-            name
+            f"{ENV_PREFIX}{name.upper()} (the development value is public)"
             for name, default in _DEFAULT_SECRETS.items()
             if getattr(self, name).get_secret_value() == default
         ]
-        if self.mpesa_base_url is None:
-            problems.append("mpesa_base_url (the simulator does not exist in production)")
+        problems += [
+            f"{ENV_PREFIX}{name.upper()} (shorter than {MIN_SECRET_LENGTH} characters)"
+            for name in _OWN_SECRETS
+            if 0 < len(getattr(self, name).get_secret_value()) < MIN_SECRET_LENGTH
+            and getattr(self, name).get_secret_value() != _DEFAULT_SECRETS[name]
+        ]
+        if self.database_url.startswith("sqlite"):
+            problems.append(f"{ENV_PREFIX}DATABASE_URL (SQLite is for development: use PostgreSQL)")
+        if self.uses_simulator:
+            problems.append(f"{ENV_PREFIX}MPESA_BASE_URL (points at the development simulator)")
+        elif not is_https(self.mpesa_base_url):
+            problems.append(f"{ENV_PREFIX}MPESA_BASE_URL (must be https)")
+        if not is_https(self.public_url):
+            problems.append(
+                f"{ENV_PREFIX}PUBLIC_URL (must be https: M-Pesa calls back and receipts link to it)"
+            )
         if self.otp_sender == "outbox":
-            problems.append("otp_sender (the outbox is for development)")
-        if self.otp_sender == "http" and not self.sms_gateway_url:
-            problems.append("sms_gateway_url")
-        for name in ("service_key", "otp_secret", "link_secret", "callback_token"):
-            if len(getattr(self, name).get_secret_value()) < 16:
-                problems.append(f"{name} (shorter than 16 characters)")
-        if problems:
-            raise ValueError("production settings must replace: " + ", ".join(problems))
+            problems.append(f"{ENV_PREFIX}OTP_SENDER (the outbox is for development)")
+        if self.otp_sender == "http" and not is_https(self.sms_gateway_url):
+            problems.append(f"{ENV_PREFIX}SMS_GATEWAY_URL (an https URL is needed)")
+        return problems
+
+    @model_validator(mode="after")
+    def _default_database(self) -> Self:
+        # Every command (serve, backend, seed, agents...) finds the same file this way.
+        if not self.database_url:
+            object.__setattr__(self, "database_url", f"sqlite:///{self.data_dir / 'backend.db'}")
+        return self
+
+    @model_validator(mode="after")
+    def _refuse_defaults_in_production(self) -> Self:
+        if self.is_production and (problems := self.production_problems()):
+            raise ValueError("production settings must replace: " + "; ".join(problems))
         return self
 
 

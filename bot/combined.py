@@ -5,35 +5,117 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any, Literal
 
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from backend.cli import upgrade_database
 from backend.config import BackendSettings
 from backend.db import make_engine, make_sessionmaker, utcnow
 from backend.main import create_app as create_backend_app
 from backend.main import shutdown as shutdown_backend
+from backend.main import startup as startup_backend
 from backend.seed import seed
 from bot.app import Runtime, build_runtime
 from bot.channels.web import create_bot_app
 from bot.config import BotSettings
+from escalation.seed import demo_agents_refusal
 
 logger = logging.getLogger(__name__)
 
 BACKEND_PATH = "/backend"
+Environment = Literal["development", "production"]
+
+
+class ProductionRefused(RuntimeError):
+    """Production was asked for while development values remain; `problems` names each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("production refused:\n  - " + "\n  - ".join(problems))
+        self.problems = problems
+
+
+class _DeclaredEnvironment(BaseSettings):
+    """The two environment switches as the operator set them (None when unset)."""
+
+    model_config = SettingsConfigDict(env_prefix="MSAIDIZI_", env_file=".env", extra="ignore")
+
+    environment: Environment | None = None
+    backend_environment: Environment | None = None
+
+
+def declared_environment() -> Environment:
+    """Return the process's environment; refuse two switches that disagree."""
+    declared = _DeclaredEnvironment()
+    chosen = {e for e in (declared.environment, declared.backend_environment) if e}
+    if len(chosen) > 1:
+        raise ProductionRefused(["MSAIDIZI_ENVIRONMENT and MSAIDIZI_BACKEND_ENVIRONMENT differ"])
+    return chosen.pop() if chosen else "development"
+
+
+def load_process_settings() -> BotSettings:
+    """Read the settings of everything `msaidizi serve` runs, refusing production defaults.
+
+    Every component is checked before any is built, so one refusal names every value to
+    replace (assistant, channels, backend, the shared service key).
+    """
+    environment = declared_environment()
+    raw = BotSettings(environment="development")  # read the values, judge them below
+    if environment == "production":
+        problems = raw.production_problems() + _backend_problems(raw)
+        if problems:
+            raise ProductionRefused(problems)
+    return BotSettings(environment=environment)
+
+
+def _backend_problems(bot: BotSettings) -> list[str]:
+    values, problems = _backend_values(bot)
+    derived_url = "public_url" not in _operator_backend().model_fields_set
+    values["environment"] = "development"  # judged here, not refused on construction
+    found = BackendSettings(**values).production_problems()
+    if derived_url:  # it follows MSAIDIZI_WEB__PUBLIC_URL, which is named already
+        found = [p for p in found if not p.startswith("MSAIDIZI_BACKEND_PUBLIC_URL ")]
+    return problems + found
+
+
+def _operator_backend() -> BackendSettings:
+    """Return MSAIDIZI_BACKEND_* as the operator set them (judged later, never refused here)."""
+    return BackendSettings(environment="development")
+
+
+def _backend_values(settings: BotSettings) -> tuple[dict[str, Any], list[str]]:
+    """Return the mounted backend's values (the operator's first) and conflicts found."""
+    operator = _operator_backend()
+    values: dict[str, Any] = {k: getattr(operator, k) for k in operator.model_fields_set}
+    values.setdefault("public_url", settings.web.base_url + BACKEND_PATH)
+    values.setdefault("data_dir", settings.data_dir)
+    values["environment"] = settings.environment
+    problems: list[str] = []
+    if not settings.backend_api.url:  # the assistant calls this very backend: one key for both
+        ours = settings.backend_api.service_key
+        theirs: SecretStr | None = values.get("service_key")
+        bot_set = "service_key" in settings.backend_api.model_fields_set
+        if theirs is not None and bot_set and theirs.get_secret_value() != (
+            ours.get_secret_value()
+        ):
+            problems.append("MSAIDIZI_BACKEND_API__SERVICE_KEY and MSAIDIZI_BACKEND_SERVICE_KEY "
+                            "differ (set one: the assistant calls its own backend with it)")
+        values["service_key"] = theirs or ours
+    return values, problems
 
 
 def backend_settings_for(settings: BotSettings) -> BackendSettings:
-    """Build the backend's settings beside the assistant's: same data folder, mounted URL."""
-    environment = BackendSettings()  # MSAIDIZI_BACKEND_* from the environment win
-    defaults = {
-        "public_url": settings.web.base_url + BACKEND_PATH,
-        "database_url": f"sqlite:///{settings.data_dir / 'backend.db'}",
-        "environment": settings.environment,
-    }
-    chosen = {k: v for k, v in defaults.items() if k not in environment.model_fields_set}
-    return environment.model_copy(update=chosen)
+    """Build the mounted backend's settings: the operator's values, validated, never replaced."""
+    values, problems = _backend_values(settings)
+    if problems:
+        raise ProductionRefused(problems)
+    try:
+        return BackendSettings(**values)
+    except ValueError as exc:  # pydantic's ValidationError: production values missing
+        raise ProductionRefused([str(exc)]) from exc
 
 
 def seed_demo_data(settings: BackendSettings) -> None:
@@ -47,17 +129,25 @@ def seed_demo_data(settings: BackendSettings) -> None:
         engine.dispose()
 
 
+def refuse_demo_agents(settings: BackendSettings) -> None:
+    """In production, refuse to start while the public demo console users can sign in."""
+    if settings.is_production and (refusal := demo_agents_refusal(settings.database_url)):
+        raise ProductionRefused([refusal])
+
+
 def create_combined_app(settings: BotSettings) -> tuple[FastAPI, Runtime]:
     """Build the assistant with the backend mounted under /backend, migrated and seeded."""
     backend = backend_settings_for(settings)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     upgrade_database(backend)
+    refuse_demo_agents(backend)
     if not backend.is_production:
         seed_demo_data(backend)
     backend_app = create_backend_app(backend)
-    if not settings.backend_api.url:
-        settings.backend_api.url = backend.base_url
-        settings.backend_api.service_key = backend.service_key
+    if not settings.backend_api.url:  # talk to the mounted backend, with the shared key
+        link = settings.backend_api.model_copy(
+            update={"url": backend.base_url, "service_key": backend.service_key})
+        settings = BotSettings.model_validate({**settings.model_dump(), "backend_api": link})
     runtime = build_runtime(settings)
     app = create_bot_app(runtime)
 
@@ -72,6 +162,7 @@ def create_combined_app(settings: BotSettings) -> tuple[FastAPI, Runtime]:
     @asynccontextmanager
     async def lifespan(application: FastAPI) -> AsyncIterator[None]:
         async with inner(application):
+            await startup_backend(backend_app)  # a mounted app's own lifespan never runs
             try:
                 yield
             finally:

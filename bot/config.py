@@ -2,15 +2,45 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEV_SERVICE_KEY = "dev-service-key"
+MIN_SECRET_LENGTH = 16
+_LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+_TELEGRAM_SECRET = re.compile(r"^[A-Za-z0-9_-]{16,256}$")
+
+
+def url_problem(variable: str, url: str | None, *, allow_loopback: bool = False) -> str | None:
+    """Say what is wrong with a URL that must be https in production, or None when it is fine."""
+    if not url:
+        return f"{variable} (unset: set the https address)"
+    parts = urlsplit(url)
+    if parts.scheme == "https" and parts.hostname:
+        return None
+    if allow_loopback and parts.scheme == "http" and parts.hostname in _LOOPBACK:
+        return None
+    return f"{variable} (must be https)"
+
+
+def secret_problem(variable: str, value: SecretStr | None, development: str | None = None
+                   ) -> str | None:
+    """Say what is wrong with a secret in production, or None when it is fine."""
+    text = value.get_secret_value() if value is not None else ""
+    if not text:
+        return f"{variable} (unset)"
+    if development is not None and text == development:
+        return f"{variable} (the development value is public)"
+    if len(text) < MIN_SECRET_LENGTH:
+        return f"{variable} (shorter than {MIN_SECRET_LENGTH} characters)"
+    return None
 
 
 class WebSettings(BaseModel):
@@ -89,16 +119,54 @@ class BotSettings(BaseSettings):
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)
     whatsapp: WhatsAppSettings = Field(default_factory=WhatsAppSettings)
 
+    def production_problems(self) -> list[str]:
+        """Name every setting of the assistant and its channels unsafe in production.
+
+        The service key is checked here only for a backend reached over the network; the
+        single-process server checks the key it shares with its mounted backend itself.
+        """
+        problems: list[str] = []
+        if self.database_url is None or self.database_url.startswith("sqlite"):
+            problems.append("MSAIDIZI_DATABASE_URL (SQLite is for development: use PostgreSQL)")
+        problems.append(url_problem("MSAIDIZI_WEB__PUBLIC_URL", self.web.public_url) or "")
+        if self.backend_api.url:
+            problems.append(url_problem("MSAIDIZI_BACKEND_API__URL", self.backend_api.url,
+                                        allow_loopback=True) or "")
+            problems.append(secret_problem("MSAIDIZI_BACKEND_API__SERVICE_KEY",
+                                           self.backend_api.service_key, DEV_SERVICE_KEY) or "")
+        problems += self._channel_problems()
+        return [p for p in problems if p]
+
+    def _channel_problems(self) -> list[str]:
+        """Check the channels that are switched on (a channel left unset stays off)."""
+        problems: list[str] = []
+        telegram = self.telegram
+        if telegram.token is not None:
+            problems.append(url_problem("MSAIDIZI_TELEGRAM__API_BASE_URL",
+                                        telegram.api_base_url) or "")
+            secret = telegram.webhook_secret.get_secret_value() if telegram.webhook_secret else ""
+            if telegram.mode == "webhook" and not _TELEGRAM_SECRET.match(secret):
+                problems.append("MSAIDIZI_TELEGRAM__WEBHOOK_SECRET (16-256 of A-Z a-z 0-9 _ -)")
+        whatsapp = self.whatsapp
+        if any((whatsapp.access_token, whatsapp.app_secret, whatsapp.verify_token,
+                whatsapp.phone_number_id)):
+            problems.append(url_problem("MSAIDIZI_WHATSAPP__API_BASE_URL",
+                                        whatsapp.api_base_url) or "")
+            problems.append(secret_problem("MSAIDIZI_WHATSAPP__APP_SECRET",
+                                           whatsapp.app_secret) or "")
+            problems.append(secret_problem("MSAIDIZI_WHATSAPP__VERIFY_TOKEN",
+                                           whatsapp.verify_token) or "")
+            if whatsapp.access_token is None:
+                problems.append("MSAIDIZI_WHATSAPP__ACCESS_TOKEN (unset)")
+            if not whatsapp.phone_number_id:
+                problems.append("MSAIDIZI_WHATSAPP__PHONE_NUMBER_ID (unset)")
+        return problems
+
     @model_validator(mode="after")
-    def _refuse_development_secrets_in_production(self) -> BotSettings:
-        """Stop a production start with the development service key or an embedded SQLite file."""
-        if self.environment == "production":
-            if self.backend_api.service_key.get_secret_value() == DEV_SERVICE_KEY:
-                raise ValueError(
-                    "set MSAIDIZI_BACKEND_API__SERVICE_KEY: the development key is public"
-                )
-            if self.database_url is None:
-                raise ValueError("set MSAIDIZI_DATABASE_URL (PostgreSQL) in production")
+    def _refuse_development_settings_in_production(self) -> BotSettings:
+        """Stop a production start while any development value or unsafe setting remains."""
+        if self.environment == "production" and (problems := self.production_problems()):
+            raise ValueError("production settings must replace: " + "; ".join(problems))
         return self
 
     @property

@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
 from escalation.config import EscalationSettings
@@ -96,3 +96,36 @@ def _demo_hasher() -> Passwords:
     return Passwords(
         EscalationSettings(argon2_time_cost=1, argon2_memory_kib=1024, argon2_parallelism=1)
     )
+
+
+def active_demo_agents(session: Session) -> list[str]:
+    """Return the demo users that can still sign in with their public password.
+
+    An empty list when the console's tables do not exist yet (nothing to refuse).
+    """
+    if not inspect(session.get_bind()).has_table(Agent.__tablename__):
+        return []
+    hasher = _demo_hasher()  # verification reads the parameters from each stored hash
+    found = []
+    for demo in DEMO_AGENTS:
+        agent = session.scalar(select(Agent).where(func.lower(Agent.email) == demo.email))
+        if agent is not None and agent.active and hasher.verify(agent.password_hash,
+                                                                demo.password):
+            found.append(demo.email)
+    return found
+
+
+def demo_agents_refusal(database_url: str) -> str | None:
+    """Say why production must not start (demo users still open), or None when it may."""
+    from backend.db import make_engine, make_sessionmaker
+
+    engine = make_engine(database_url)
+    try:
+        with make_sessionmaker(engine)() as session:
+            demo = active_demo_agents(session)
+    finally:
+        engine.dispose()
+    if not demo:
+        return None
+    return (f"demo console users are active: {', '.join(demo)} (their passwords are public: "
+            "`msaidizi agents deactivate <email>`)")

@@ -8,7 +8,7 @@ import uuid
 import click
 
 from bot.app import build_runtime
-from bot.config import get_settings
+from bot.cli.settings import load_settings
 from bot.core.messages import InboundMessage, render_as_text
 from bot.logs import configure_logging
 
@@ -18,7 +18,7 @@ from bot.logs import configure_logging
 def chat_command(sender: str | None) -> None:
     """Chat with the assistant in this terminal (type a number to pick a choice; Ctrl-D quits)."""
     configure_logging("WARNING")
-    runtime = build_runtime(get_settings())
+    runtime = build_runtime(load_settings())
     sender_id = sender or uuid.uuid4().hex[:12]
     click.echo(f"Chatting as {sender_id}. Say hello, or type 'menu'. Ctrl-D to quit.")
     asyncio.run(_loop(runtime, sender_id))

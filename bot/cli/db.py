@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from backend.cli import upgrade_database
+from bot.cli.settings import load_settings
 from bot.combined import backend_settings_for
-from bot.config import get_settings
 from bot.logs import configure_logging
 from bot.storage import schema
 
@@ -22,7 +22,7 @@ def db_group() -> None:
 def upgrade_command(only: str | None) -> None:
     """Bring the assistant's and the backend's databases to the newest schema (Alembic)."""
     configure_logging("WARNING")
-    settings = get_settings()
+    settings = load_settings()
     if only in (None, "bot"):
         schema.upgrade(settings.bot_database_url)
         click.echo("Assistant database: up to date.")

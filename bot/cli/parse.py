@@ -8,7 +8,7 @@ import sys
 import click
 
 from bot.channels.nlu_api import rasa_parse
-from bot.config import get_settings
+from bot.cli.settings import load_settings
 from bot.live_knowledge import LiveKnowledge
 from bot.logs import configure_logging
 
@@ -17,7 +17,7 @@ from bot.logs import configure_logging
 def parse_command() -> None:
     """Read messages from stdin (plain text or JSON with text and lang); print Rasa parse JSON."""
     configure_logging("WARNING")
-    settings = get_settings()
+    settings = load_settings()
     knowledge = LiveKnowledge(settings.knowledge_dir, suggest_threshold=settings.matching.suggest)
     for raw in sys.stdin:
         line = raw.rstrip("\n")

@@ -9,14 +9,14 @@ import click
 
 from bot.app import Runtime, build_runtime
 from bot.channels.telegram import TelegramChannel, telegram_problem
-from bot.config import get_settings
+from bot.cli.settings import load_settings
 from bot.logs import configure_logging
 
 
 @click.command("telegram")
 def telegram_command() -> None:
     """Answer Telegram chats by long polling (also sends pushes and retries; Ctrl-C stops)."""
-    settings = get_settings()
+    settings = load_settings()
     problem = telegram_problem(settings.telegram)
     if problem:
         raise click.ClickException(f"Telegram is not configured: {problem}")

@@ -5,23 +5,11 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from backend.config import BackendSettings
 from backend.container import Container
 from backend.main import create_app
 from tests.backend.conftest import asgi_client
 from tests.backend.helpers import assert_problem, make_citizen, wait_until
-
-PRODUCTION = {
-    "environment": "production",
-    "service_key": "prod-service-key-0123456789",
-    "otp_secret": "prod-otp-secret-0123456789",
-    "link_secret": "prod-link-secret-0123456789",
-    "callback_token": "prod-callback-token-0123456789",
-    "mpesa_consumer_key": "ck",
-    "mpesa_consumer_secret": "cs",
-    "mpesa_base_url": "https://sandbox.safaricom.co.ke",
-    "otp_sender": "log",
-}
+from tests.helpers.production import backend_production
 
 
 def test_outbox_json_newest_first_and_page(client: httpx.Client, container: Container) -> None:
@@ -39,7 +27,7 @@ def test_outbox_json_newest_first_and_page(client: httpx.Client, container: Cont
 
 
 async def test_dev_routes_absent_in_production(tmp_sqlite_url: str) -> None:
-    app = create_app(BackendSettings(database_url=tmp_sqlite_url, **PRODUCTION))  # type: ignore[arg-type]
+    app = create_app(backend_production(tmp_sqlite_url))
     async with asgi_client(app) as api:
         for path in ("/dev/outbox", "/dev/outbox/page", "/dev/card/1",
                      "/dev/daraja/outcomes", "/dev/daraja/oauth/v1/generate"):
