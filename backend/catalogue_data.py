@@ -2,6 +2,12 @@
 
 Fees follow the public schedules gathered in the project's domain research (2023-2025); they
 change often, so they live here as data, loaded into the database, not in the code paths.
+`fee_kes` is the agency's own fee: eCitizen's convenience fee is added on top when a bill is
+issued (backend/services/fees.py), and articles quote both through placeholders such as
+`{fee:smart_dl}`, so a schedule that already includes the KES 50 must be entered without it.
+
+Names are written to sit inside a sentence ("your <name> application", "ombi lako la <name>"):
+lower case, and in Swahili without verbs of their own, which would have to agree.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ class AgencyData:
 
 @dataclass(frozen=True, slots=True)
 class ServiceData:
-    """One service row; `fee_kes` is in whole shillings, before the convenience fee."""
+    """One service row; `fee_kes` is the agency's fee in whole shillings, without eCitizen's."""
 
     code: str
     agency: str
@@ -82,7 +88,7 @@ SERVICES: tuple[ServiceData, ...] = (
         "NTSA",
         "Smart driving licence (3 years)",
         "Leseni janja ya udereva (miaka 3)",
-        3050,
+        3000,
         "DL",
         True,
         5,
@@ -92,7 +98,7 @@ SERVICES: tuple[ServiceData, ...] = (
         "NTSA",
         "Smart driving licence renewal (3 years)",
         "Kuhuisha leseni janja ya udereva (miaka 3)",
-        3050,
+        3000,
         "DL",
         False,
         5,
@@ -102,7 +108,7 @@ SERVICES: tuple[ServiceData, ...] = (
         "NTSA",
         "Motor-vehicle inspection booking",
         "Kuweka nafasi ya ukaguzi wa gari",
-        1050,
+        1000,
         "MV",
         False,
         3,

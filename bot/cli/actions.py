@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import click
 
-from bot.cli import main
+from bot.cli.settings import load_settings
 from bot.combined import BACKEND_PATH
-from bot.config import get_settings
 from bot.logs import configure_logging
 
 
-@main.command("actions")
+@click.command("actions")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", type=int, default=5055, show_default=True, help="Port to listen on.")
 def actions_command(host: str, port: int) -> None:
     """Serve Msaidizi's Rasa custom actions (point Rasa's action_endpoint at /webhook)."""
-    settings = get_settings()
+    settings = load_settings()
     configure_logging(settings.log_level)
     if not settings.backend_api.url and settings.environment == "development":
         # next to `msaidizi serve`, whose backend is mounted under /backend

@@ -94,6 +94,8 @@ class Article:
     path: str = ""
     extra_cases: tuple[str, ...] = field(default=())
     known_gaps: tuple[str, ...] = field(default=())
+    services: tuple[str, ...] = field(default=())  # catalogue codes whose fees it states
+    notes: str = ""  # the editor's research notes; never shown to citizens
 
 
 class KnowledgeBase(Protocol):
@@ -119,6 +121,10 @@ class Translator(Protocol):
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         """Translate a message whose form depends on `n`."""
+        ...
+
+    def pgettext(self, context: str, message: str) -> str:
+        """Translate `message` in `context`, where one English word has several translations."""
         ...
 
     def money(self, amount: Decimal | int) -> str:

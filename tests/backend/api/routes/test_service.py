@@ -91,7 +91,11 @@ def test_chat_identities_unknown_citizen_is_not_found(client: httpx.Client) -> N
 def test_catalogue_lists_fees_with_convenience_fee(client: httpx.Client) -> None:
     services = {s["code"]: s for s in client.get("/api/v1/services").json()}
     assert services["good_conduct"]["total_kes"] == 1050
-    assert services["smart_dl_renewal"]["fee_kes"] == 3050
+    # the agency's fee without eCitizen's: the bill adds the convenience fee once
+    assert services["smart_dl"]["fee_kes"] == 3000
+    assert services["smart_dl"]["total_kes"] == 3050
+    assert services["smart_dl_renewal"]["total_kes"] == 3050
+    assert services["vehicle_inspection"]["total_kes"] == 1050
     assert services["business_name_registration"]["convenience_fee_kes"] == 25
     assert services["birth_certificate"]["total_kes"] == 210
     assert services["birth_certificate_late"]["total_kes"] == 520
