@@ -15,6 +15,7 @@ from bot.core.backend import (
     BackendUnavailable,
     BankDetails,
     Bill,
+    CatalogueService,
     ChatAuth,
     ChatIdentity,
     FiledReport,
@@ -28,6 +29,7 @@ from bot.core.backend import (
     SignInNeeded,
     StatusChange,
 )
+from bot.core.placeholders import Fee
 
 logger = logging.getLogger(__name__)
 
@@ -183,6 +185,18 @@ class HttpBackendClient:
         chats = [ChatIdentity(c["channel"], c["sender_id"], _dt(c.get("last_used_at")))
                  for c in data["chat_identities"]]
         return chats, data.get("preferred_language", "en")
+
+    async def services(self) -> Sequence[CatalogueService]:
+        """Return the service catalogue with the fees the backend bills."""
+        return [_service(item) for item in await self._call("GET", f"{API}/services")]
+
+
+def _service(data: Mapping[str, Any]) -> CatalogueService:
+    return CatalogueService(
+        code=str(data["code"]),
+        names={"en": str(data["name_en"]), "sw": str(data["name_sw"])},
+        fee=Fee(int(data["fee_kes"]), int(data["convenience_fee_kes"])),
+    )
 
 
 def _dt(value: str | None) -> datetime:

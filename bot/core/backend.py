@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
 
+from bot.core.placeholders import Fee
+
 
 class BackendError(Exception):
     """The backend could not do what was asked."""
@@ -195,6 +197,15 @@ class ChatIdentity:
     last_used_at: datetime | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class CatalogueService:
+    """A service of the billing catalogue, with what it costs as the bill shows it."""
+
+    code: str
+    names: Mapping[str, str]
+    fee: Fee
+
+
 class BackendClient(Protocol):
     """The backend's API as the assistant uses it; every call may raise a BackendError."""
 
@@ -252,4 +263,8 @@ class BackendClient(Protocol):
 
     async def chat_identities(self, citizen_id: int) -> tuple[Sequence[ChatIdentity], str]:
         """Return where the citizen is signed in, and their preferred language."""
+        ...
+
+    async def services(self) -> Sequence[CatalogueService]:
+        """Return the service catalogue with the fees the backend bills."""
         ...

@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 from bot.core.messages import Choice, ChoicesReply, Reply, TextReply
+from bot.core.placeholders import fill, placeholders
 from bot.core.ports import Article, KnowledgeBase
 from bot.core.routing import Match
 from bot.core.turn import Turn
+from bot.intents.fees import FeeSource
 
 POPULAR_TAG = "popular"
 MAX_TOPICS = 9
 
 
 class FaqIntent:
-    """Serve an article verbatim in the conversation's language."""
+    """Serve an article as approved, in the conversation's language, with today's fees."""
 
     name = "faq"
 
-    def __init__(self, knowledge: KnowledgeBase) -> None:
+    def __init__(self, knowledge: KnowledgeBase, fees: FeeSource | None = None) -> None:
         self._knowledge = knowledge
+        self._fees = fees
 
     def handles(self, intent: str) -> bool:
         """Return True for "faq" and for every article id."""
@@ -40,7 +43,8 @@ class FaqIntent:
             return [self._topics(turn)]
         turn.session.misses = 0
         turn.session.data["last_article"] = article.id
-        replies: list[Reply] = [TextReply(f"{article.body}\n\n{self._footer(turn, article)}")]
+        body = await self._body(turn, article)
+        replies: list[Reply] = [TextReply(f"{body}\n\n{self._footer(turn, article)}")]
         if article.escalate_if_unresolved:
             replies.append(
                 ChoicesReply(
@@ -53,14 +57,25 @@ class FaqIntent:
             )
         return replies
 
+    async def _body(self, turn: Turn, article: Article) -> str:
+        """Return the answer with each fee placeholder filled from the billing catalogue."""
+        if next(placeholders(article.body), None) is None:
+            return article.body
+        fees = await self._fees.current() if self._fees is not None else None
+        return fill(article.body, fees, turn.t.money, turn._("the fee shown on eCitizen"))
+
     @staticmethod
     def _footer(turn: Turn, article: Article) -> str:
-        """Name the article and its last review date."""
-        return turn._(
+        """Give the official source, then name the article and its last review date."""
+        reviewed = turn._(
             "(From the article \"%(title)s\", last reviewed %(date)s.)",
             title=article.title,
             date=turn.t.date(article.reviewed),
         )
+        if not article.source:
+            return reviewed
+        source = turn._("Official source: %(url)s", url=article.source)
+        return f"{source}\n{reviewed}"
 
     def _topics(self, turn: Turn) -> ChoicesReply:
         """List the popular articles as numbered choices."""

@@ -12,6 +12,7 @@ from bot.intents.check_status import CheckStatusIntent
 from bot.intents.data_rights import DeleteMyDataIntent, LogoutIntent, MyDataIntent
 from bot.intents.fallback import FallbackIntent
 from bot.intents.faq import FaqIntent
+from bot.intents.fees import CatalogueFees
 from bot.intents.greet import GreetIntent
 from bot.intents.handoff import HandoffFlow
 from bot.intents.link_account import LinkAccountFlow
@@ -54,6 +55,6 @@ def default_handlers(
         MyDataIntent(backend, retention_days),
         DeleteMyDataIntent(backend),
         TicketStatusIntent(escalation),
-        FaqIntent(knowledge),
+        FaqIntent(knowledge, CatalogueFees(backend)),
         fallback,
     ]
