@@ -16,7 +16,7 @@ catalogs: $(STAMP)
 	$(BIN)/pybabel compile -d locales -D messages --statistics
 
 extract: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 -k N_ --add-comments=Translators: --no-location \
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 -k N_ -k pgettext:1c,2 -k NC_:1c,2 -k say:2 --add-comments=Translators: --no-location \
 		--sort-output -o locales/messages.pot .
 	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching --ignore-obsolete --width=100
 	$(BIN)/python scripts/fill_english_catalog.py locales/en/LC_MESSAGES/messages.po

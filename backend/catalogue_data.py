@@ -56,8 +56,8 @@ SERVICES: tuple[ServiceData, ...] = (
     ServiceData(
         "passport_34",
         "DIS",
-        "Passport, 34 pages (ordinary)",
-        "Pasipoti, kurasa 34 (ya kawaida)",
+        "34-page ordinary passport",
+        "pasipoti ya kawaida ya kurasa 34",
         7500,
         "PP",
         True,
@@ -66,8 +66,8 @@ SERVICES: tuple[ServiceData, ...] = (
     ServiceData(
         "passport_50",
         "DIS",
-        "Passport, 50 pages (ordinary)",
-        "Pasipoti, kurasa 50 (ya kawaida)",
+        "50-page ordinary passport",
+        "pasipoti ya kawaida ya kurasa 50",
         9500,
         "PP",
         True,
@@ -76,8 +76,8 @@ SERVICES: tuple[ServiceData, ...] = (
     ServiceData(
         "good_conduct",
         "DCI",
-        "Certificate of Good Conduct (police clearance)",
-        "Cheti cha Maadili Mema",
+        "Certificate of Good Conduct",
+        "cheti cha maadili mema (good conduct)",
         1000,
         "GC",
         True,
@@ -86,8 +86,8 @@ SERVICES: tuple[ServiceData, ...] = (
     ServiceData(
         "smart_dl",
         "NTSA",
-        "Smart driving licence (3 years)",
-        "Leseni janja ya udereva (miaka 3)",
+        "smart driving licence (3 years)",
+        "leseni ya kidijitali ya udereva (smart DL) ya miaka 3",
         3000,
         "DL",
         True,
@@ -96,8 +96,8 @@ SERVICES: tuple[ServiceData, ...] = (
     ServiceData(
         "smart_dl_renewal",
         "NTSA",
-        "Smart driving licence renewal (3 years)",
-        "Kuhuisha leseni janja ya udereva (miaka 3)",
+        "smart driving licence renewal (3 years)",
+        "kuhuisha leseni ya kidijitali ya udereva (smart DL) kwa miaka 3",
         3000,
         "DL",
         False,
@@ -106,8 +106,8 @@ SERVICES: tuple[ServiceData, ...] = (
     ServiceData(
         "vehicle_inspection",
         "NTSA",
-        "Motor-vehicle inspection booking",
-        "Kuweka nafasi ya ukaguzi wa gari",
+        "motor-vehicle inspection",
+        "ukaguzi wa gari",
         1000,
         "MV",
         False,
@@ -116,8 +116,8 @@ SERVICES: tuple[ServiceData, ...] = (
     ServiceData(
         "business_name_search",
         "BRS",
-        "Business name search",
-        "Kutafuta jina la biashara",
+        "business name search",
+        "kutafuta jina la biashara",
         150,
         "BS",
         False,
@@ -126,34 +126,34 @@ SERVICES: tuple[ServiceData, ...] = (
     ServiceData(
         "business_name_registration",
         "BRS",
-        "Business name registration",
-        "Usajili wa jina la biashara",
+        "business name registration",
+        "usajili wa jina la biashara",
         950,
         "BN",
         False,
         7,
     ),
     ServiceData(
-        "birth_certificate", "CRS", "Birth certificate", "Cheti cha kuzaliwa", 200, "BC", False, 7
+        "birth_certificate", "CRS", "birth certificate", "cheti cha kuzaliwa", 200, "BC", False, 7
     ),
     ServiceData(
         "birth_certificate_late",
         "CRS",
-        "Birth certificate, late registration",
-        "Cheti cha kuzaliwa, usajili uliochelewa",
+        "birth certificate (late registration)",
+        "cheti cha kuzaliwa (usajili wa kuchelewa)",
         500,
         "BC",
         False,
         7,
     ),
     ServiceData(
-        "death_certificate", "CRS", "Death certificate", "Cheti cha kifo", 200, "DC", False, 7
+        "death_certificate", "CRS", "death certificate", "cheti cha kifo", 200, "DC", False, 7
     ),
     ServiceData(
         "national_id_first",
         "NRB",
-        "National ID card, first issue",
-        "Kitambulisho cha taifa, mara ya kwanza",
+        "first national ID card",
+        "kitambulisho cha taifa cha mara ya kwanza",
         0,
         "ID",
         True,
@@ -162,8 +162,8 @@ SERVICES: tuple[ServiceData, ...] = (
     ServiceData(
         "id_replacement",
         "NRB",
-        "National ID card replacement",
-        "Kubadilisha kitambulisho cha taifa kilichopotea",
+        "replacement national ID card",
+        "kitambulisho cha taifa mbadala",
         1000,
         "ID",
         True,
@@ -172,8 +172,8 @@ SERVICES: tuple[ServiceData, ...] = (
     ServiceData(
         "marriage_notice",
         "SLO",
-        "Notice of civil marriage",
-        "Notisi ya ndoa ya kiraia",
+        "notice of civil marriage",
+        "notisi ya ndoa ya kiraia",
         600,
         "CM",
         False,

@@ -12,7 +12,7 @@ from functools import cached_property
 from pathlib import Path
 
 from babel import Locale
-from babel.dates import format_date, format_skeleton, format_time, get_timezone
+from babel.dates import format_date, format_datetime, get_timezone
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency
@@ -24,6 +24,12 @@ TIMEZONE = "Africa/Nairobi"
 CURRENCY = "KES"
 # Kenyan regional forms of each language, so Babel formats shillings and dates as Kenyans do.
 _BABEL_LOCALES = {"en": "en_KE", "sw": "sw_KE"}
+# One way to write money and one way to write a moment per language, everywhere a citizen
+# reads them (chat, receipts, SMS): whole shillings, and the 24-hour clock in Nairobi time
+# (a Swahili "saa 6" would be read as Swahili time, six hours off).
+MONEY_PATTERNS = {"en": "\u00a4\u00a4 #,##0", "sw": "'KSh' #,##0"}  # KES 1,050 / KSh 1,050
+MOMENT_PATTERNS = {"en": "d MMMM y, HH:mm", "sw": "d MMMM y, HH:mm"}  # 5 March 2026, 18:42
+DAY_PATTERNS = {"en": "d MMMM y", "sw": "d MMMM y"}  # 5 March 2026 / 5 Machi 2026
 
 
 class LocaleTranslator:
@@ -42,22 +48,37 @@ class LocaleTranslator:
         """Translate a message whose form depends on `n`."""
         return self._catalog.ngettext(singular, plural, n)
 
+    def pgettext(self, context: str, message: str) -> str:
+        """Translate `message` in `context` (one English word, several Swahili ones)."""
+        return self._catalog.pgettext(context, message)
+
     def money(self, amount: Decimal | int) -> str:
-        """Format an amount in Kenya shillings for the locale."""
-        return format_currency(Decimal(amount), CURRENCY, locale=self._babel)
+        """Format an amount in whole Kenya shillings the locale's one way."""
+        return money(amount, self.locale)
 
     def datetime(self, moment: datetime) -> str:
-        """Format a moment as a Nairobi date and time."""
-        day = format_skeleton("yMMMd", moment, tzinfo=self._tz, locale=self._babel)
-        return f"{day} {format_time(moment, 'HH:mm', tzinfo=self._tz, locale=self._babel)}"
+        """Format a moment as a Nairobi date and 24-hour time."""
+        return format_datetime(moment, self._pattern(MOMENT_PATTERNS), tzinfo=self._tz,
+                               locale=self._babel)
 
     def date(self, day: date) -> str:
         """Format a calendar date."""
-        return format_date(day, "long", locale=self._babel)
+        return format_date(day, self._pattern(DAY_PATTERNS), locale=self._babel)
+
+    def _pattern(self, patterns: dict[str, str]) -> str:
+        return patterns.get(self.locale, patterns["en"])
 
     @cached_property
     def _tz(self) -> tzinfo:
         return get_timezone(TIMEZONE)
+
+
+def money(amount: Decimal | int, language: str) -> str:
+    """Format whole shillings as `language` writes them: KES 1,050 or KSh 1,050."""
+    locale = Locale.parse(_BABEL_LOCALES.get(language, "en_KE"))
+    pattern = MONEY_PATTERNS.get(language, MONEY_PATTERNS["en"])
+    return format_currency(Decimal(amount), CURRENCY, pattern, locale=locale,
+                           currency_digits=False)
 
 
 class Catalogs:

@@ -22,6 +22,13 @@ from backend.problems import ProblemError
 from backend.services.fees import convenience_fee
 from backend.services.references import new_account_number, new_reference
 
+# Notes the system itself writes into an application's history, in English. The assistant
+# shows them translated (bot/intents/office_notes.py holds the same texts for its catalogs;
+# a test keeps both lists equal); any other note is an officer's own words and is shown as such.
+APPLICATION_STARTED_NOTE = "Application started."
+PAYMENT_RECEIVED_NOTE = "Payment received. Your application has been submitted."
+SYSTEM_NOTES = (APPLICATION_STARTED_NOTE, PAYMENT_RECEIVED_NOTE)
+
 
 @dataclass(frozen=True, slots=True)
 class NextStepInfo:
@@ -79,7 +86,7 @@ def create_application(
     service: Service,
     now: datetime,
     reference: str | None = None,
-    note: str = "Application started.",
+    note: str = APPLICATION_STARTED_NOTE,
 ) -> Application:
     """Start a draft application with its first history entry."""
     application = Application(
@@ -181,6 +188,9 @@ def change_status(
         payload={
             "application_reference": application.reference,
             "service_code": application.service.code,
+            # the names let the assistant say "your application for <service>" in a push
+            "service_name_en": application.service.name_en,
+            "service_name_sw": application.service.name_sw,
             "from_status": current.value,
             "to_status": to.value,
             "note": note,

@@ -18,29 +18,14 @@ from sqlalchemy.orm import Session
 from backend.config import BackendSettings
 from backend.crud.citizens import find_by_identifier
 from backend.crud.tokens import create_token
-from backend.domain import DEFAULT_SCOPES, Language
+from backend.domain import DEFAULT_SCOPES
+from backend.i18n import say
 from backend.models import Citizen, CitizenToken, OtpChallenge, SigninThrottle
 from backend.problems import ProblemError
 from backend.services.identifiers import Identifier
 from backend.services.senders import Channel, OutgoingMessage
 
 CODE_DIGITS = 6
-
-_TEXTS = {
-    Language.EN: {
-        "code": "Your Msaidizi code is {code}. It expires in {minutes} minutes. "
-        "Never share it with anyone, not even staff.",
-        "locked": "Sign-in to Msaidizi is locked on your account after a security report. "
-        "Call eCitizen support to unlock it.",
-    },
-    Language.SW: {
-        "code": "Msimbo wako wa Msaidizi ni {code}. Unaisha baada ya dakika {minutes}. "
-        "Usimpe mtu yeyote, hata mfanyakazi.",
-        "locked": "Kuingia kwenye Msaidizi kumefungwa kwa akaunti yako baada ya ripoti ya "
-        "usalama. Piga simu kwa huduma ya eCitizen ili kufungua.",
-    },
-}
-
 
 class LockoutCache:
     """Identifiers known to be locked out, so their guesses are refused without a query.
@@ -145,11 +130,15 @@ class OtpService:
         session.commit()
         if citizen is None:
             return None
-        texts = _TEXTS[Language(citizen.preferred_language)]
+        language = citizen.preferred_language
         if citizen.signin_locked_at is not None:
-            return OutgoingMessage(citizen.phone, "sms", texts["locked"])
+            return OutgoingMessage(citizen.phone, "sms", say(
+                language, "Sign-in to Msaidizi is locked on your account after a security "
+                "report. Call eCitizen support to unlock it."))
         minutes = int(self._settings.otp_ttl.total_seconds() // 60)
-        text = texts["code"].format(code=code, minutes=minutes)
+        text = say(language, "Your Msaidizi one-time code is %(code)s. It expires in "
+                   "%(minutes)d minutes. Never share it with anyone, not even staff.",
+                   code=code, minutes=minutes)
         if channel == "email" and citizen.email:
             return OutgoingMessage(citizen.email, "email", text)
         return OutgoingMessage(citizen.phone, "sms", text)

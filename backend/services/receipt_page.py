@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from html import escape
 
+from backend.i18n import moment, money, say
 from backend.models import Citizen, Receipt
 from backend.schemas.payments import ReceiptOut
-from backend.services.daraja import EAT
 from privacy import mask_phone
 
 _STYLE = """
@@ -20,51 +19,53 @@ td:first-child{color:#555;width:45%} .total td{font-weight:bold}
 """
 
 
-def _when(moment: datetime) -> str:
-    return moment.astimezone(EAT).strftime("%d %b %Y, %H:%M EAT")
-
-
-def _kes(amount: int) -> str:
-    return f"KES {amount:,}"
-
-
 def render_receipt(info: ReceiptOut, citizen: Citizen, receipt: Receipt) -> str:
-    """Return the receipt page; every value is escaped."""
+    """Return the receipt page in the citizen's language; every value is escaped."""
+    lang = citizen.preferred_language
     bill = receipt.payment.bill
     payer = f"{citizen.first_name} {citizen.last_name[:1]}."
+    service = info.service_name_sw if lang == "sw" else info.service_name_en
     rows = [
-        ("Receipt number / Nambari ya risiti", info.receipt_no),
-        ("Date / Tarehe", _when(info.issued_at)),
-        ("Paid by / Amelipa", payer),
-        ("Service / Huduma", f"{info.service_name_en} / {info.service_name_sw}"),
-        ("Application / Ombi", info.application_reference),
-        ("PayBill / Account", f"{bill.paybill} / {bill.account_number}"),
-        ("Method / Njia", info.method.value.upper()),
+        (say(lang, "Receipt number"), info.receipt_no),
+        (say(lang, "Date"), moment(info.issued_at, lang)),
+        (say(lang, "Paid by"), payer),
+        (say(lang, "Service"), service),
+        (say(lang, "Application"), info.application_reference),
+        (say(lang, "PayBill and account number"), f"{bill.paybill} / {bill.account_number}"),
+        (say(lang, "Paid with"), info.method.value.upper()),
     ]
     if receipt.payment.phone:
-        rows.append(("Phone / Simu", mask_phone(receipt.payment.phone)))
+        rows.append((say(lang, "Phone"), mask_phone(receipt.payment.phone)))
     rows += [
-        ("Service fee / Ada ya huduma", _kes(bill.amount_kes)),
-        ("Convenience fee / Ada ya huduma ya mtandao", _kes(bill.convenience_fee_kes)),
+        (say(lang, "Service fee"), money(bill.amount_kes, lang)),
+        (say(lang, "Convenience fee"), money(bill.convenience_fee_kes, lang)),
     ]
+    total = say(lang, "Total")
+    title = say(lang, "Receipt %(number)s", number=info.receipt_no)
+    heading = say(lang, "eCitizen payment receipt")
+    demo = say(lang, "DEMO: not an official government receipt.")
+    print_label = say(lang, "Print")
     body = "".join(f"<tr><td>{escape(k)}</td><td>{escape(v)}</td></tr>" for k, v in rows)
-    body += f'<tr class="total"><td>Total / Jumla</td><td>{escape(_kes(info.amount_kes))}</td></tr>'
+    body += (f'<tr class="total"><td>{escape(total)}</td>'
+             f"<td>{escape(money(info.amount_kes, lang))}</td></tr>")
     return (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-        f"<title>Receipt {escape(info.receipt_no)}</title><style>{_STYLE}</style></head><body>"
-        "<h1>eCitizen payment receipt / Risiti ya malipo</h1>"
-        '<p class="demo">DEMO - not an official government receipt.</p>'
+        f'<!doctype html><html lang="{escape(lang)}"><head><meta charset="utf-8">'
+        f"<title>{escape(title)}</title><style>{_STYLE}</style></head><body>"
+        f"<h1>{escape(heading)}</h1><p class=\"demo\">{escape(demo)}</p>"
         f"<table>{body}</table>"
-        '<p class="noprint"><button onclick="window.print()">Print / Chapisha</button></p>'
-        "</body></html>"
+        f'<p class="noprint"><button onclick="window.print()">{escape(print_label)}'
+        "</button></p></body></html>"
     )
 
 
 def error_page() -> str:
-    """Return the page shown for a wrong or expired link."""
-    return (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Link expired</title>'
-        "</head><body><h1>This link is not valid or has expired.</h1>"
-        "<p>Kiungo hiki si sahihi au muda wake umekwisha. Ask the assistant for a new one. "
-        "/ Omba kiungo kipya kutoka kwa msaidizi.</p></body></html>"
-    )
+    """Return the page for a wrong or expired link, in both languages: the reader is unknown."""
+    parts = []
+    for lang in ("en", "sw"):
+        heading = say(lang, "This link is not valid or has expired.")
+        advice = say(lang, "Ask the assistant for a new link.")
+        parts.append(f'<h1 lang="{lang}">{escape(heading)}</h1>'
+                     f'<p lang="{lang}">{escape(advice)}</p>')
+    title = say("en", "This link is not valid or has expired.")
+    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
+            f"<title>{escape(title)}</title></head><body>{''.join(parts)}</body></html>")

@@ -9,27 +9,11 @@ from bot.core.text import N_
 from bot.core.turn import Turn
 from bot.intents.account import with_sign_in
 from bot.intents.base import Intent
-
-STATUS_LABELS = {
-    "draft": N_("not yet submitted (draft)"),
-    "pending_payment": N_("waiting for payment"),
-    "submitted": N_("submitted"),
-    "under_review": N_("under review"),
-    "action_required": N_("waiting for something from you"),
-    "approved": N_("approved"),
-    "rejected": N_("rejected"),
-    "ready_for_collection": N_("ready for collection"),
-    "collected": N_("collected"),
-}
-
+from bot.intents.office_notes import office_note
+from bot.intents.status_text import status_item, status_sentence
 
 # Intents that also come with a reference ("pay GC-2025-000456") and must keep it.
 _OTHER_REFERENCE_INTENTS = {"start_payment", "payment_history", "report_security_incident"}
-
-
-def status_label(turn: Turn, status: str) -> str:
-    """Return the translated label of an application status."""
-    return turn.t.gettext(STATUS_LABELS.get(status, status))
 
 
 def next_step_text(turn: Turn, application: Application) -> str:
@@ -59,14 +43,12 @@ def next_step_text(turn: Turn, application: Application) -> str:
 
 
 def status_reply(turn: Turn, application: Application) -> list[Reply]:
-    """Describe one application: service, status, last update, note, next step."""
-    lines = [turn._("%(service)s %(reference)s: %(status)s (updated %(date)s).",
-                    service=application.service_name(turn.locale),
-                    reference=application.reference,
-                    status=status_label(turn, application.status),
-                    date=turn.t.date(application.updated_at))]
+    """Describe one application: service and status, last update, note, next step."""
+    lines = [status_sentence(turn, application.status, application.service_name(turn.locale),
+                             application.reference),
+             turn._("Last updated: %(date)s.", date=turn.t.date(application.updated_at))]
     if application.history and application.history[-1].note:
-        lines.append(turn._("Note from the office: %(note)s", note=application.history[-1].note))
+        lines.append(office_note(turn, application.history[-1].note))
     step = next_step_text(turn, application)
     if step:
         lines.append(step)
@@ -125,8 +107,8 @@ class CheckStatusIntent(Intent):
         if len(applications) == 1:
             return status_reply(turn, applications[0])
         choices = tuple(
-            Choice(f"{a.reference} · {a.service_name(turn.locale)} · "
-                   f"{status_label(turn, a.status)}", f"{self.name}:{a.reference}")
+            Choice(status_item(turn, a.status, a.service_name(turn.locale), a.reference),
+                   f"{self.name}:{a.reference}")
             for a in applications[:10]
         )
         return [ChoicesReply(turn._("Your applications. Tap one or type its number:"), choices)]

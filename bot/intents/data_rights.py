@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bot.core.backend import BackendClient, BackendError, BackendUnavailable, ChatAuth
 from bot.core.messages import Choice, ChoicesReply, Reply, TextReply
 from bot.core.routing import Match, parse_payload
@@ -10,6 +12,25 @@ from bot.core.turn import Turn
 from bot.intents.account import CONSENT, current_auth, forget_sign_in
 from bot.intents.base import Intent
 from privacy import mask
+
+LANGUAGE_NAMES = {"en": N_("English"), "sw": N_("Kiswahili")}
+# What eCitizen holds, in the citizen's words: backend field or list -> label.
+PROFILE_FIELDS = {
+    "first_name": N_("First name"),
+    "last_name": N_("Last name"),
+    "id_number": N_("ID number"),
+    "phone": N_("Phone number"),
+    "email": N_("Email address"),
+}
+RECORDS = {
+    "applications": N_("Applications"),
+    "bills": N_("Bills"),
+    "payments": N_("Payments"),
+    "receipts": N_("Receipts"),
+    "security_reports": N_("Security reports"),
+    "chat_sessions": N_("Chats linked to your account"),
+    "audit_log": N_("Record of each time a service read your data"),
+}
 
 
 class LogoutIntent(Intent):
@@ -46,14 +67,16 @@ class MyDataIntent(Intent):
     async def handle(self, turn: Turn, match: Match) -> list[Reply]:
         """List the data held, masked, with how to erase it."""
         session = turn.session
+        language = turn.t.gettext(LANGUAGE_NAMES.get(session.locale, session.locale))
         lines = [turn._("What this chat keeps about you:"),
-                 turn._("- Your language: %(language)s", language=session.locale),
+                 turn._("- Your language: %(language)s", language=language),
                  turn._("- Your recent messages in this chat (kept for %(days)d days)",
                         days=self._retention_days)]
         consent = session.data.get(CONSENT)
-        if consent:
+        given = _moment(consent.get("at")) if isinstance(consent, dict) else None
+        if given is not None:
             lines.append(turn._("- Your consent to link your account, given on %(date)s",
-                                date=consent.get("at", "")[:10]))
+                                date=turn.t.datetime(given)))
         auth = current_auth(session)
         if auth is not None:
             lines += await self._backend_lines(turn, auth)
@@ -71,12 +94,23 @@ class MyDataIntent(Intent):
         citizen = data.get("citizen") or data.get("profile") or {}
         counts = {key: len(value) for key, value in data.items() if isinstance(value, list)}
         lines = [turn._("What eCitizen holds (linked account):")]
-        for field in ("first_name", "last_name", "id_number", "phone", "email"):
+        for field, label in PROFILE_FIELDS.items():
             if citizen.get(field):
-                lines.append(f"- {field.replace('_', ' ')}: {mask(str(citizen[field]))}")
-        for key, count in sorted(counts.items()):
-            lines.append(f"- {key.replace('_', ' ')}: {count}")
+                lines.append(f"- {turn.t.gettext(label)}: {mask(str(citizen[field]))}")
+        for key, label in RECORDS.items():
+            if key in counts:
+                lines.append(f"- {turn.t.gettext(label)}: {counts.pop(key)}")
+        if counts:
+            lines.append(turn._("- Other records: %(count)d", count=sum(counts.values())))
         return lines
+
+
+def _moment(value: object) -> datetime | None:
+    """Read a stored ISO timestamp; None when it is missing or unreadable."""
+    try:
+        return datetime.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
 
 
 class DeleteMyDataIntent(Intent):

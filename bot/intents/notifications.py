@@ -8,8 +8,8 @@ from typing import Any
 from bot.core.messages import Choice, ChoicesReply, HandoffReply, Reply, TextReply
 from bot.core.text import N_
 from bot.core.turn import Turn
-from bot.intents.check_status import status_label
 from bot.intents.handoff import HANDOFF, State, rating_choices
+from bot.intents.status_text import UPDATE, status_sentence
 
 PAYMENT_FAILURES = {
     "insufficient_funds": N_("your M-Pesa balance was not enough. Top up, then try again."),
@@ -32,9 +32,11 @@ def render_event(turn: Turn, kind: str, payload: Mapping[str, Any]) -> list[Repl
     if kind == "payment.failed":
         return _payment_failed(turn, payload)
     if kind == "application.status_changed":
-        return [TextReply(turn._("Update on %(reference)s: it is now %(status)s.",
-                                 reference=payload.get("application_reference", ""),
-                                 status=status_label(turn, str(payload.get("to_status", "")))))]
+        service = str(payload.get(f"service_name_{turn.locale}")
+                      or payload.get("service_name_en") or payload.get("service_code", ""))
+        sentence = status_sentence(turn, str(payload.get("to_status", "")), service,
+                                   str(payload.get("application_reference", "")))
+        return [TextReply(turn._(UPDATE, sentence=sentence))]
     return []  # security reports are confirmed in the chat where they were made
 
 

@@ -5,18 +5,19 @@ from __future__ import annotations
 from bot.core.backend import BackendClient, ChatAuth, NotFound
 from bot.core.messages import Choice, ChoicesReply, LinkReply, Reply, TextReply
 from bot.core.routing import Match
-from bot.core.text import N_
+from bot.core.text import N_, NC_
 from bot.core.turn import Turn
 from bot.intents.account import with_sign_in
 from bot.intents.base import Intent
 
 SHOWN = 5
+# Said of a payment under "Your latest payments:" (Swahili "malipo", class 6: ya-).
 PAYMENT_STATUS = {
-    "succeeded": N_("paid"),
-    "pending": N_("waiting for confirmation"),
-    "failed": N_("failed"),
-    "awaiting_transfer": N_("waiting for your bank transfer"),
-    "cancelled": N_("cancelled"),
+    "succeeded": NC_("payment status", "paid"),
+    "pending": NC_("payment status", "waiting for confirmation"),
+    "failed": NC_("payment status", "failed"),
+    "awaiting_transfer": NC_("payment status", "waiting for your bank transfer"),
+    "cancelled": NC_("payment status", "cancelled"),
 }
 
 
@@ -40,7 +41,8 @@ class PaymentHistoryIntent(Intent):
             choices = []
             for p in payments:
                 when = turn.t.date(p.created_at) if p.created_at else ""
-                status = turn.t.gettext(PAYMENT_STATUS.get(p.status, p.status))
+                label = PAYMENT_STATUS.get(p.status)
+                status = turn.t.pgettext(*label) if label else p.status
                 lines.append(f"- {when} · {p.reference} · {turn.t.money(p.amount)} · {status}")
                 if p.receipt_no:
                     choices.append(Choice(turn._("Receipt %(number)s", number=p.receipt_no),

@@ -13,8 +13,6 @@ def contacts(turn: Turn) -> list[Reply]:
             turn._(
                 "You can reach eCitizen support staff directly:\n"
                 "- Email: support@ecitizen.go.ke\n"
-                "- Phone: +254 780 206 206 or +254 709 480 000\n"
-                "- Huduma contact centre: call 1919 (7 am to 9 pm)\n"
                 "- In person: any Huduma Centre"
             )
         )

@@ -6,16 +6,18 @@ from bot.core.backend import BackendError, NotFound
 from bot.core.escalation import EscalationClient, Ticket
 from bot.core.messages import Reply, TextReply
 from bot.core.routing import Match
-from bot.core.text import N_
+from bot.core.text import N_, NC_
 from bot.core.turn import Turn
 from bot.intents.account import current_auth, service_unavailable
 from bot.intents.base import Intent
 
+# Said of the ticket ("Tiketi T-000123: imeghairiwa"): its own context, because a payment that
+# is "cancelled" takes another Swahili form ("malipo yameghairiwa").
 TICKET_STATUS = {
-    "pending": N_("waiting in the queue"),
-    "open": N_("with a support agent"),
-    "resolved": N_("closed"),
-    "cancelled": N_("cancelled"),
+    "pending": NC_("ticket status", "waiting in the queue"),
+    "open": NC_("ticket status", "with a support agent"),
+    "resolved": NC_("ticket status", "closed"),
+    "cancelled": NC_("ticket status", "cancelled"),
 }
 
 
@@ -55,7 +57,8 @@ class TicketStatusIntent(Intent):
 
 def describe(turn: Turn, ticket: Ticket) -> str:
     """Describe a ticket's state in the conversation's language."""
-    status = turn.t.gettext(TICKET_STATUS.get(ticket.status, ticket.status))
+    label = TICKET_STATUS.get(ticket.status)
+    status = turn.t.pgettext(*label) if label else ticket.status
     text = turn._("Ticket %(number)s: %(status)s.", number=ticket.number, status=status)
     if ticket.status == "pending":
         text += " " + turn._("You are number %(position)s; expected wait about %(minutes)s "

@@ -17,18 +17,26 @@ def test_catalogs_translate_and_fall_back_to_default() -> None:
     assert catalogs.for_locale("fr").locale == "en"
 
 
-def test_money_is_kes_formatted_per_locale() -> None:
+def test_money_is_written_one_way_per_language_in_whole_shillings() -> None:
     catalogs = Catalogs(REPO / "locales")
-    assert catalogs.for_locale("en").money(Decimal("1050")) == "Ksh1,050.00"
-    assert catalogs.for_locale("sw").money(1050) == "Ksh\xa01,050.00"
+    assert catalogs.for_locale("en").money(Decimal("1050")) == "KES 1,050"
+    assert catalogs.for_locale("sw").money(1050) == "KSh 1,050"
+    assert catalogs.for_locale("en").money(0) == "KES 0"
 
 
-def test_datetime_is_shown_in_nairobi_time() -> None:
+def test_moments_are_nairobi_time_on_the_24_hour_clock() -> None:
     catalogs = Catalogs(REPO / "locales")
-    moment = datetime(2025, 3, 1, 10, 5, tzinfo=UTC)
-    assert "13:05" in catalogs.for_locale("en").datetime(moment)
-    assert "Mac" in catalogs.for_locale("sw").datetime(moment)
+    moment = datetime(2025, 3, 1, 15, 5, tzinfo=UTC)
+    assert catalogs.for_locale("en").datetime(moment) == "1 March 2025, 18:05"
+    assert catalogs.for_locale("sw").datetime(moment) == "1 Machi 2025, 18:05"
+    assert catalogs.for_locale("en").date(date(2025, 3, 1)) == "1 March 2025"
     assert catalogs.for_locale("sw").date(date(2025, 3, 1)) == "1 Machi 2025"
+
+
+def test_pgettext_gives_each_context_its_own_translation() -> None:
+    swahili = Catalogs(REPO / "locales").for_locale("sw")
+    assert swahili.pgettext("payment status", "cancelled") == "yameghairiwa"  # malipo, class 6
+    assert swahili.pgettext("ticket status", "cancelled") == "imeghairiwa"  # tiketi, class 9
 
 
 def test_uncompiled_catalog_is_compiled_in_memory(tmp_path: Path) -> None:

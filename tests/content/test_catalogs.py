@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po
 
 from tests.conftest import REPO
@@ -58,11 +58,22 @@ def test_template_is_in_step_with_the_code(tmp_path: Path) -> None:
     out = tmp_path / "fresh.pot"
     subprocess.run(
         [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
-         "-k", "_", "-k", "gettext", "-k", "ngettext:1,2", "-k", "N_", "--no-location",
-         "-o", str(out), "."],
+         "-k", "_", "-k", "gettext", "-k", "ngettext:1,2", "-k", "N_", "-k", "pgettext:1c,2",
+         "-k", "NC_:1c,2", "-k", "say:2", "--no-location", "-o", str(out), "."],
         cwd=REPO, check=True, capture_output=True,
     )
     with out.open("rb") as handle:
-        fresh = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle) if m.id}
-    known = {m.id if isinstance(m.id, str) else m.id[0] for m in load("sw") if m.id}
+        fresh = {key(m) for m in read_po(handle) if m.id}
+    known = {key(m) for m in load("sw") if m.id}
     assert fresh - known == set(), "run `make extract` and translate the new strings"
+
+
+def key(message: Message) -> tuple[str | None, str]:
+    """Return a message's (context, msgid): one English word may have several translations."""
+    return message.context, message.id if isinstance(message.id, str) else message.id[0]
+
+
+def test_makefile_extracts_with_the_same_keywords() -> None:
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    for keyword in ("pgettext:1c,2", "NC_:1c,2", "say:2"):
+        assert f"-k {keyword}" in makefile

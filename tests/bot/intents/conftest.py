@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -71,14 +72,24 @@ def live_backend(seeded_backend_db: Path, tmp_path: Path) -> Iterator[LiveBacken
         yield LiveBackend(server.url, app.state.container)
 
 
+@asynccontextmanager
+async def runtime_on(settings: BotSettings, knowledge: LiveKnowledge,
+                     backend: LiveBackend) -> AsyncIterator[Runtime]:
+    """Build the assistant on `knowledge`, talking to the live backend over HTTP."""
+    client = HttpEscalationClient(backend.url, "dev-service-key")
+    built = build_runtime(settings, migrate=False, knowledge=knowledge, backend=client)
+    try:
+        yield built
+    finally:
+        await built.close()
+
+
 @pytest.fixture
 async def action_runtime(bot_settings: BotSettings, fixture_knowledge: LiveKnowledge,
                          live_backend: LiveBackend) -> AsyncIterator[Runtime]:
-    """The assistant talking to the live backend over HTTP."""
-    client = HttpEscalationClient(live_backend.url, "dev-service-key")
-    built = build_runtime(bot_settings, migrate=False, knowledge=fixture_knowledge, backend=client)
-    yield built
-    await built.close()
+    """The assistant on the fixture knowledge, talking to the live backend over HTTP."""
+    async with runtime_on(bot_settings, fixture_knowledge, live_backend) as built:
+        yield built
 
 
 @pytest.fixture

@@ -10,8 +10,10 @@ from tests.helpers.dialog import DialogHarness, choices_of, texts
 
 
 @pytest.mark.parametrize(("locale", "question", "status"), [
-    ("en", "status of PP-2025-000123", "under review"),
-    ("sw", "hali ya ombi langu pp 2025 000123", "under review"),
+    ("en", "status of PP-2025-000123",
+     "Your 34-page ordinary passport application PP-2025-000123 is under review."),
+    ("sw", "hali ya ombi langu pp 2025 000123",
+     "Ombi lako la pasipoti ya kawaida ya kurasa 34 (PP-2025-000123) linashughulikiwa."),
 ])
 async def test_status_of_a_reference_asks_to_link_then_answers(
     chat: DialogHarness, live_backend: LiveBackend, locale: str, question: str, status: str
@@ -22,9 +24,7 @@ async def test_status_of_a_reference_asks_to_link_then_answers(
     await chat.say("12345678")
     replies = await chat.say(live_backend.latest_code())
     shown = texts(replies)
-    assert "PP-2025-000123" in shown
-    label = chat.runtime.translations.for_locale(locale).gettext(status)
-    assert label in shown
+    assert status in shown
 
 
 async def test_my_applications_lists_them_as_choices(chat: DialogHarness, live_backend: LiveBackend) -> None:

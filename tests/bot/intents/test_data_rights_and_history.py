@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import httpx
@@ -36,6 +37,18 @@ async def test_my_data_shows_what_is_held_masked(chat: DialogHarness, live_backe
     shown = texts(replies)
     assert "12345678" not in shown and "254712345678" not in shown
     assert "Wanjiru" in shown or "W" in shown
+
+
+async def test_my_data_in_swahili_has_no_english_field_names_or_codes(
+    chat: DialogHarness, live_backend: LiveBackend
+) -> None:
+    await start(chat, "sw")
+    await link(chat, live_backend)
+    shown = texts(await chat.say("data yangu"))
+    assert "Lugha yako: Kiswahili" in shown and "Jina la kwanza:" in shown
+    for english in ("first_name", "First name", "audit", "Applications", "Lugha yako: sw"):
+        assert english not in shown, english
+    assert re.search(r"\d{4}-\d{2}-\d{2}", shown) is None  # dates as Kenyans write them
 
 
 async def test_delete_my_data_erases_transcript_after_confirmation(chat: DialogHarness, live_backend: LiveBackend, action_runtime: Runtime) -> None:

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from backend.container import Container
-from backend.domain import ApplicationStatus
+from backend.domain import ApplicationStatus, Language
 from tests.backend.helpers import assert_problem, issue_token, make_application, make_citizen
 
 
@@ -70,3 +70,16 @@ def test_receipt_unknown_number_is_not_found(client: httpx.Client, container: Co
     headers = issue_token(container, make_citizen(container))
     assert_problem(client.get("/api/v1/me/receipts/NOPE123456", headers=headers), 404,
                    "not-found")
+
+
+def test_receipt_page_is_in_the_citizens_language(
+    container: Container, client: httpx.Client, anon_client: httpx.Client
+) -> None:
+    citizen = make_citizen(container, language=Language.SW)
+    make_application(container, citizen, status=ApplicationStatus.SUBMITTED, receipt="SJK4XY12SW")
+    headers = issue_token(container, citizen)
+    body = client.get("/api/v1/me/receipts/SJK4XY12SW", headers=headers).json()
+    page = anon_client.get(str(body["download_url"])).text
+    assert '<html lang="sw">' in page and "Risiti ya malipo ya eCitizen" in page
+    assert "KSh 1,050" in page and "Ada ya matumizi ya eCitizen" in page
+    assert "cheti cha maadili mema (good conduct)" in page and ">Service fee<" not in page

@@ -47,6 +47,8 @@ def test_events_status_change_payload_has_no_personal_data(
     assert last["citizen_id"] == citizen.id
     assert last["payload"] == {
         "application_reference": application.reference, "service_code": "passport_34",
+        "service_name_en": "34-page ordinary passport",
+        "service_name_sw": "pasipoti ya kawaida ya kurasa 34",
         "from_status": "under_review", "to_status": "approved", "note": "Approved.",
         "next_step": "wait"}
     text = str(client.get("/api/v1/service/events", params={"limit": 500}).json())
