@@ -6,8 +6,15 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli.faq import catalogue_fees
+from bot.config import BotSettings
+from bot.core.placeholders import placeholders
+from bot.faqtools.glossary_lint import load_glossary
+from bot.faqtools.lint import lint
 from bot.knowledge import LANGUAGES, load_knowledge
+from bot.knowledge_article import URL
 from bot.live_knowledge import LiveKnowledge
+from bot.sources import is_official
 from tests.conftest import REPO
 
 REQUIRED_ARTICLES = [
@@ -42,8 +49,36 @@ def test_every_required_article_exists_in_both_languages(article_id: str) -> Non
         article = KNOWLEDGE.articles.get((article_id, language))
         assert article is not None, f"{article_id}.{language}.md is missing"
         assert len(article.questions) >= 6
-        assert article.body.rstrip().splitlines()[-1].split()[-1].startswith("http"), (
-            "answers end with the source link")
+        assert is_official(article.source) or "assistant" in article.tags
+
+
+def test_shipped_content_lints_without_errors_or_warnings() -> None:
+    # the date is the newest review, so the test does not start failing a year from now
+    newest = max(a.reviewed for a in KNOWLEDGE.articles.values())
+    problems = lint(KNOWLEDGE, today=newest, fees=catalogue_fees(),
+                    glossary=load_glossary(REPO / "knowledge" / "glossary.yaml"))
+    assert [str(p) for p in problems] == []
+
+
+def test_citizens_see_only_official_links() -> None:
+    for article in KNOWLEDGE.articles.values():
+        links = [article.source, *URL.findall(article.body)] if article.source else []
+        assert all(is_official(link) for link in links), article.path
+
+
+def test_every_fee_placeholder_names_a_billed_service() -> None:
+    fees = catalogue_fees()
+    used = {p.code for a in KNOWLEDGE.articles.values() for p in placeholders(a.body)}
+    declared = {code for a in KNOWLEDGE.articles.values() for code in a.services}
+    assert used and used <= set(fees) and declared <= set(fees)
+
+
+def test_privacy_article_states_the_configured_retention() -> None:
+    # the article says exactly how long chats are kept: keep it in step with the default
+    days = BotSettings.model_fields["retention_days"].default
+    for language in LANGUAGES:
+        body = KNOWLEDGE.articles[("data-protection", language)].body
+        assert f"{days}" in body and "12" in body
 
 
 @pytest.mark.parametrize("intent", INTENTS)

@@ -1,0 +1,63 @@
+"""FAQ answers quote the fee the backend bills, and name their official source."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from backend.domain import ApplicationStatus, Language
+from bot.app import Runtime, build_runtime
+from bot.backend_offline import OfflineBackend
+from bot.config import BotSettings
+from bot.i18n import money
+from bot.live_knowledge import LiveKnowledge
+from tests.backend.helpers import make_application, make_citizen
+from tests.bot.intents.conftest import LiveBackend, runtime_on
+from tests.bot.intents.helpers import start
+from tests.helpers.dialog import DialogHarness, texts
+
+
+@pytest.fixture
+async def real_runtime(bot_settings: BotSettings, real_knowledge: LiveKnowledge,
+                       live_backend: LiveBackend) -> AsyncIterator[Runtime]:
+    """The assistant on the shipped articles, talking to the live backend."""
+    async with runtime_on(bot_settings, real_knowledge, live_backend) as built:
+        yield built
+
+
+@pytest.mark.parametrize("locale", ["en", "sw"])
+async def test_the_article_quotes_the_amount_on_the_bill(
+    real_runtime: Runtime, live_backend: LiveBackend, locale: str
+) -> None:
+    citizen = make_citizen(live_backend.container, language=Language(locale))
+    _, bill = make_application(live_backend.container, citizen, service="vehicle_inspection",
+                               status=ApplicationStatus.PENDING_PAYMENT)
+    assert bill is not None
+    chat = DialogHarness(real_runtime)
+    await start(chat, locale)
+    answer = texts(await chat.say(choice="faq:vehicle-inspection"))
+    assert money(bill.total_kes, locale) in answer
+    assert "{fee:" not in answer
+
+
+async def test_the_answer_names_its_official_source(real_runtime: Runtime) -> None:
+    chat = DialogHarness(real_runtime)
+    await start(chat, "en")
+    answer = texts(await chat.say(choice="faq:vehicle-inspection"))
+    assert "Official source: https://serviceportal.ntsa.go.ke/" in answer
+    assert "last reviewed" in answer
+
+
+async def test_without_the_backend_the_article_points_to_the_fee_on_ecitizen(
+    bot_settings: BotSettings, real_knowledge: LiveKnowledge
+) -> None:
+    built = build_runtime(bot_settings, migrate=False, knowledge=real_knowledge,
+                          backend=OfflineBackend())
+    try:
+        chat = DialogHarness(built)
+        await start(chat, "sw")
+        answer = texts(await chat.say(choice="faq:vehicle-inspection"))
+    finally:
+        await built.close()
+    assert "ada inayoonyeshwa kwenye eCitizen" in answer and "{fee:" not in answer
