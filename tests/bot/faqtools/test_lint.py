@@ -38,6 +38,14 @@ def test_lint_reports_missing_language(knowledge_copy: Path) -> None:
     assert any("has no sw version" in m for m in messages(knowledge_copy))
 
 
+def test_a_broken_file_is_not_reported_as_a_missing_language(knowledge_copy: Path) -> None:
+    path = knowledge_copy / "faq" / "password-reset.en.md"
+    edit(path, "questions:\n", "questions:\n  - \"unclosed quote\n")
+    found = messages(knowledge_copy)
+    assert any(m.startswith(f"{path}:") and ": error: " in m for m in found)
+    assert not any("has no en version" in m for m in found)  # its own error says what to fix
+
+
 def test_lint_refuses_an_unofficial_source_on_its_line(knowledge_copy: Path) -> None:
     path = knowledge_copy / "faq" / "mpesa-paybill.en.md"
     edit(path, "source: https://www.kra.go.ke", "source: https://www.standardmedia.co.ke")
