@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -69,6 +70,14 @@ class HttpBackendClient:
     async def _call(self, method: str, path: str, *, auth: ChatAuth | None = None,
                     json: Any = None, params: Mapping[str, Any] | None = None,
                     headers: Mapping[str, str] | None = None) -> Any:
+        """Send one request and return its JSON; failures become the port's error tree."""
+        response = await self._send(method, path, auth=auth, json=json, params=params,
+                                    headers=headers)
+        return response.json() if response.content else None
+
+    async def _send(self, method: str, path: str, *, auth: ChatAuth | None = None,
+                    json: Any = None, params: Mapping[str, Any] | None = None,
+                    headers: Mapping[str, str] | None = None) -> httpx.Response:
         """Send one request; turn failures into the port's error tree."""
         extra = dict(headers or {})
         if auth is not None:
@@ -91,7 +100,7 @@ class HttpBackendClient:
                 raise SignInNeeded(kind)
             retry = response.headers.get("Retry-After")
             raise Rejected(kind, detail, int(retry) if retry and retry.isdigit() else None)
-        return response.json() if response.content else None
+        return response
 
     async def request_code(self, identifier: str, chat_identity: str) -> None:
         """Ask for a one-time code (the backend never says whether the identifier exists)."""
@@ -133,9 +142,14 @@ class HttpBackendClient:
         body: dict[str, Any] = {"method": method}
         if phone:
             body["phone"] = phone
-        data = await self._call("POST", f"{API}/me/bills/{bill_id}/payments", auth=auth,
-                                json=body, headers={"Idempotency-Key": idempotency_key})
-        return _payment(data)
+        response = await self._send("POST", f"{API}/me/bills/{bill_id}/payments", auth=auth,
+                                    json=body, headers={"Idempotency-Key": idempotency_key})
+        # 200 rather than 201: the bill already had an attempt under way, returned as it is
+        return replace(_payment(response.json()), existing=response.status_code == 200)
+
+    async def payment(self, auth: ChatAuth, payment_id: int) -> Payment:
+        """Return one payment (the backend asks M-Pesa about a pending one first)."""
+        return _payment(await self._call("GET", f"{API}/me/payments/{payment_id}", auth=auth))
 
     async def payments(self, auth: ChatAuth) -> Sequence[Payment]:
         """List the citizen's payments, newest first."""

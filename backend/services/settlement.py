@@ -21,7 +21,7 @@ from backend.domain import (
     PaymentStatus,
 )
 from backend.models import Bill, Payment, Receipt
-from backend.services.applications import change_status
+from backend.services.applications import PAYMENT_RECEIVED_NOTE, change_status
 from backend.services.references import OWN_RECEIPT_PREFIX, new_reference
 
 logger = logging.getLogger(__name__)
@@ -134,7 +134,7 @@ def record_success(
             session=session,
             application=application,
             to=ApplicationStatus.SUBMITTED,
-            note="Payment received. Your application has been submitted.",
+            note=PAYMENT_RECEIVED_NOTE,
             now=now,
             actor="system",
         )

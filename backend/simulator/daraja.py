@@ -118,6 +118,7 @@ class DarajaSimulator:
         self._tokens: dict[str, float] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self.waiting = {"token": 0, "push": 0}  # requests held by a delay fault right now
+        self._generation = 0  # bumped by reset: callbacks of an earlier generation never fire
         self.app = self._build_app()
 
     def outcome_for(self, phone: str) -> Outcome:
@@ -125,7 +126,12 @@ class DarajaSimulator:
         return self.overrides.get(phone) or DEFAULT_OUTCOMES.get(phone) or Outcome(0)
 
     def reset(self) -> None:
-        """Forget overrides, faults, tokens, transactions and the statement (between tests)."""
+        """Forget overrides, faults, tokens, transactions and the statement (between tests).
+
+        Callbacks still scheduled are dropped too (they may run on another thread's loop, so
+        they check a generation number rather than being cancelled from here).
+        """
+        self._generation += 1
         self.overrides.clear()
         self.transactions.clear()
         self.faults = Faults()
@@ -261,7 +267,10 @@ class DarajaSimulator:
         task.add_done_callback(self._tasks.discard)
 
     async def _complete_later(self, tx: SimTransaction) -> None:
+        generation = self._generation
         await asyncio.sleep(self.delay)
+        if generation != self._generation:
+            return
         tx.completed = True
         if tx.outcome.result_code == 0:
             tx.receipt = _receipt_number()
@@ -272,10 +281,13 @@ class DarajaSimulator:
             return
         body = self.callback_body(tx)
         for delay in self.faults.plan():
-            self._spawn(self._deliver(tx, body, delay))
+            self._spawn(self._deliver(tx, body, delay, generation))
 
-    async def _deliver(self, tx: SimTransaction, body: dict[str, Any], delay: float) -> None:
+    async def _deliver(self, tx: SimTransaction, body: dict[str, Any], delay: float,
+                       generation: int) -> None:
         await asyncio.sleep(delay)
+        if generation != self._generation:
+            return
         try:
             async with httpx.AsyncClient(timeout=10.0) as client:
                 response = await client.post(tx.callback_url, json=body)

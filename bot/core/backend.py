@@ -138,6 +138,7 @@ class Payment:
     receipt_no: str | None = None
     created_at: datetime | None = None
     completed_at: datetime | None = None
+    existing: bool = False  # a start returned the attempt already under way for the bill
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,6 +242,10 @@ class BackendClient(Protocol):
 
     async def payments(self, auth: ChatAuth) -> Sequence[Payment]:
         """List the citizen's payments, newest first."""
+        ...
+
+    async def payment(self, auth: ChatAuth, payment_id: int) -> Payment:
+        """Return one payment; a pending M-Pesa one is checked with M-Pesa first."""
         ...
 
     async def receipt(self, auth: ChatAuth, receipt_no: str) -> Receipt:

@@ -18,19 +18,37 @@ PAYMENT_FAILURES = {
                   "again."),
     "wrong_pin": N_("the M-Pesa PIN was wrong. Try again and enter your PIN carefully."),
     "expired": N_("the prompt expired before it was answered."),
+    "not_sent": N_("the M-Pesa prompt could not be sent to your phone."),
+    "gateway_error": N_("M-Pesa did not accept the request."),
     "card_declined": N_("the card was declined."),
 }
 FAILURES = "payment_failures"  # per bill, so repeated failures can bring in a person
+TOLD = "payments_told"  # results already given in this chat, so a push never repeats one
+_TOLD_KEPT = 20
+
+
+def already_told(turn: Turn, payment_id: object) -> bool:
+    """Tell whether this chat has already been given the payment's result."""
+    return str(payment_id) in turn.session.data.get(TOLD, [])
+
+
+def payment_result(turn: Turn, kind: str, payload: Mapping[str, Any]) -> list[Reply]:
+    """Give a payment's result once per chat, whether pushed or asked for."""
+    if already_told(turn, payload.get("payment_id")):
+        return []
+    told = [*turn.session.data.get(TOLD, []), str(payload.get("payment_id"))]
+    turn.session.data[TOLD] = told[-_TOLD_KEPT:]
+    if kind == "payment.succeeded":
+        return _payment_succeeded(turn, payload)
+    return _payment_failed(turn, payload)
 
 
 def render_event(turn: Turn, kind: str, payload: Mapping[str, Any]) -> list[Reply]:
     """Return the messages for a backend event in the conversation's language ([] to skip)."""
     if kind.startswith("ticket."):
         return _ticket_event(turn, kind, payload)
-    if kind == "payment.succeeded":
-        return _payment_succeeded(turn, payload)
-    if kind == "payment.failed":
-        return _payment_failed(turn, payload)
+    if kind in ("payment.succeeded", "payment.failed"):
+        return payment_result(turn, kind, payload)
     if kind == "application.status_changed":
         service = str(payload.get(f"service_name_{turn.locale}")
                       or payload.get("service_name_en") or payload.get("service_code", ""))

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from bot.core.backend import BackendClient, ChatAuth, NotFound
+from bot.core.backend import BackendClient, ChatAuth, NotFound, Payment
 from bot.core.messages import Choice, ChoicesReply, LinkReply, Reply, TextReply
 from bot.core.routing import Match
 from bot.core.text import N_, NC_
 from bot.core.turn import Turn
 from bot.intents.account import with_sign_in
 from bot.intents.base import Intent
+from bot.intents.notifications import payment_result
 
 SHOWN = 5
 # Said of a payment under "Your latest payments:" (Swahili "malipo", class 6: ya-).
@@ -82,3 +83,47 @@ class ReceiptIntent(Intent):
             return [LinkReply(text, receipt.url, turn._("Open the receipt"))]
 
         return await with_sign_in(turn, f"{self.name}:{number}", act)
+
+
+def payment_waiting(turn: Turn, payment: Payment) -> list[Reply]:
+    """Say a payment still waits for its confirmation, with a way to check it."""
+    text = turn._(
+        "The payment of %(amount)s for %(reference)s is still waiting for confirmation. I will "
+        "tell you here as soon as it is final; no new payment can start for this bill until "
+        "then.", amount=turn.t.money(payment.amount), reference=payment.reference)
+    return [ChoicesReply(text, (Choice(turn._("Check the payment now"),
+                                       f"{PaymentCheckIntent.name}:{payment.id}"),))]
+
+
+class PaymentCheckIntent(Intent):
+    """Check one payment on request ("Check the payment now"): M-Pesa is asked first."""
+
+    name = "payment_check"
+    title_msgid = N_("Check a payment")
+
+    def __init__(self, backend: BackendClient) -> None:
+        self._backend = backend
+
+    async def handle(self, turn: Turn, match: Match) -> list[Reply]:
+        """Tell the payment's result, or that it is still waiting."""
+        argument = match.entities.get("argument", "")
+        if not argument.isdigit():
+            return [TextReply(turn._("Which payment? Write \"my payments\" to see them."))]
+
+        async def act(auth: ChatAuth) -> list[Reply]:
+            try:
+                payment = await self._backend.payment(auth, int(argument))
+            except NotFound:
+                return [TextReply(turn._("I could not find that payment on your account."))]
+            if payment.status in ("pending", "awaiting_transfer"):
+                return payment_waiting(turn, payment)
+            kind = "payment.succeeded" if payment.status == "succeeded" else "payment.failed"
+            told = payment_result(turn, kind, {
+                "payment_id": payment.id, "bill_id": payment.bill_id,
+                "application_reference": payment.reference, "amount_kes": payment.amount,
+                "receipt_no": payment.receipt_no, "reason": payment.failure_reason})
+            return told or [TextReply(turn._(
+                "I have already given you the result of this payment above. Write \"my "
+                "payments\" to see all of them."))]
+
+        return await with_sign_in(turn, f"{self.name}:{argument}", act)

@@ -29,6 +29,7 @@ from bot.intents.account import (
     with_sign_in,
 )
 from bot.intents.forms import Form
+from bot.intents.payment_history import payment_waiting
 from bot.nlu.entities import normalise_phone
 from privacy import mask_phone
 
@@ -149,6 +150,8 @@ class StartPaymentFlow(Form):
         if isinstance(payment, list):
             return payment
         turn.session.end_flow()
+        if payment.existing and payment.status == "pending":
+            return payment_waiting(turn, payment)
         return [TextReply(turn._(
             "Check your phone: enter your M-Pesa PIN to pay %(total)s for %(reference)s. I will "
             "tell you here as soon as the payment goes through.",
@@ -199,6 +202,9 @@ class StartPaymentFlow(Form):
 
     def _refused(self, turn: Turn, exc: Rejected) -> list[Reply]:
         turn.session.end_flow()
+        if exc.kind == "request-in-progress":  # the same request, retried after a dropped line
+            return [TextReply(turn._("Your payment request is already being processed. I will "
+                                     "tell you here as soon as there is a result."))]
         if exc.kind == "bill-already-paid":
             return [TextReply(turn._("This bill is already paid, so there is nothing more to "
                                      "pay."))]

@@ -68,8 +68,13 @@ class EventConsumer:
         if event.citizen_id is None:
             return []
         chats, _ = await self._backend.chat_identities(event.citizen_id)
-        # the most recently used chat first: that is where the citizen is
-        return [f"{chat.channel}:{chat.sender_id}" for chat in chats]
+        # the chat that started a payment hears its result while it is still signed in;
+        # otherwise the most recently used chat first: that is where the citizen is
+        linked = [f"{chat.channel}:{chat.sender_id}" for chat in chats]
+        started_in = str(event.payload.get("conversation_id") or "")
+        if started_in in linked:
+            return [started_in, *(c for c in linked if c != started_in)]
+        return linked
 
     async def run(self, stop: asyncio.Event) -> None:
         """Poll until `stop` is set; a backend outage only delays notifications."""

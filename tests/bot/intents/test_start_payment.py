@@ -109,3 +109,53 @@ async def test_payment_summary_formats_kes_for_the_locale(chat: DialogHarness, l
     replies = await chat.say("nataka kulipa" if locale == "sw" else "I want to pay")
     expected = chat.runtime.translations.for_locale(locale).money(1050)
     assert expected in texts(replies)
+
+
+async def test_second_payment_while_one_is_pending_offers_a_check_not_a_prompt(
+    chat: DialogHarness, live_backend: LiveBackend
+) -> None:
+    simulator = live_backend.container.simulator
+    assert simulator is not None and chat.runtime.events is not None
+    simulator.delay = 1.5
+    await start(chat, "en")
+    await link(chat, live_backend)
+    await chat.runtime.events.poll_once()
+    await chat.say("I want to pay")
+    assert "Check your phone" in texts(await chat.say(choice="start_payment:confirm"))
+    await chat.say("I want to pay")
+    replies = await chat.say(choice="start_payment:confirm")
+    assert "still waiting for confirmation" in texts(replies)
+    [check] = [p for p in choices_of(replies) if p.startswith("payment_check:")]
+    assert len(simulator.transactions) == 1  # no second prompt for the bill
+    await asyncio.sleep(2.0)  # the citizen pays; M-Pesa answers
+    replies = await chat.say(choice=check)
+    assert "Payment received" in texts(replies)
+    before = await last_seq(chat.runtime, chat.sender)
+    for _ in range(20):  # the event arrives too: it must not repeat the result
+        await chat.runtime.events.poll_once()
+        await asyncio.sleep(0.1)
+    later = await chat.runtime.store.messages_after(f"test:{chat.sender}", before,
+                                                    direction="out")
+    # (the application's "submitted" status update may arrive; a second result may not)
+    assert not any("Payment received" in str(m.body.get("text")) for m in later)
+    replies = await chat.say(choice=check)  # a stale button says so, in words
+    assert "already given you the result" in texts(replies)
+
+
+async def test_payment_result_goes_to_the_chat_that_paid(
+    chat: DialogHarness, live_backend: LiveBackend
+) -> None:
+    other = DialogHarness(chat.runtime)
+    await start(chat, "en")
+    await link(chat, live_backend)
+    assert chat.runtime.events is not None
+    await chat.runtime.events.poll_once()
+    await chat.say("I want to pay")
+    assert "Check your phone" in texts(await chat.say(choice="start_payment:confirm"))
+    await start(other, "en")
+    await link(other, live_backend)  # signed in later elsewhere: the most recent chat
+    pushed = await pushed_after(chat.runtime, chat.sender, await last_seq(chat.runtime,
+                                                                          chat.sender))
+    assert "Payment received" in pushed
+    others = await chat.runtime.store.messages_after(f"test:{other.sender}", 0, direction="out")
+    assert not any("Payment received" in str(m.body.get("text")) for m in others)
