@@ -63,6 +63,11 @@ class BackendSettings(BaseSettings):
         description="Where the embedded SQLite database lives (the assistant's data folder).",
     )
     database_url: str = Field(default="", description="Empty: SQLite in data_dir/backend.db.")
+    redis_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("MSAIDIZI_BACKEND_REDIS_URL", "MSAIDIZI_REDIS_URL"),
+        description="Shared rate-limit counters for several workers; memory when unset.",
+    )
     database_echo: bool = False
     public_url: str = Field(
         default="http://127.0.0.1:8000",
@@ -79,7 +84,13 @@ class BackendSettings(BaseSettings):
     otp_max_attempts: int = 5
     otp_lockout: timedelta = timedelta(minutes=15)
     otp_resend_interval: timedelta = timedelta(seconds=60)
-    otp_max_per_hour: int = 5
+    otp_max_per_hour: int = Field(
+        default=5, ge=1, description="Codes per hour for one identifier typed in one chat."
+    )
+    otp_max_per_hour_account: int = Field(
+        default=10, ge=1,
+        description="SMS per hour to one account from chats it never signed in from.",
+    )
     otp_sender: Literal["outbox", "log", "http"] = "outbox"
     sms_gateway_url: str | None = None
     sms_gateway_token: SecretStr | None = None

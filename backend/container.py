@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backend.config import BackendSettings
 from backend.db import make_engine, make_sessionmaker, utcnow
+from backend.ratelimit import RateLimiter
 from backend.services.daraja import DarajaClient, StkGateway
 from backend.services.links import LinkSigner
 from backend.services.otp import OtpService
@@ -51,6 +52,7 @@ class Container:
     payments: PaymentService
     links: LinkSigner
     reconciler: Reconciler
+    limiter: RateLimiter
     simulator: DarajaSimulator | None = None
     _stop: asyncio.Event | None = field(default=None, repr=False)
     _jobs: list[asyncio.Task[None]] = field(default_factory=list, repr=False)
@@ -129,5 +131,6 @@ def build_container(
         links=LinkSigner(settings),
         reconciler=Reconciler(settings=settings, gateway=gateway, clock=clock,
                               session_factory=factory),
+        limiter=RateLimiter(settings.redis_url),
         simulator=None if settings.is_production else DarajaSimulator(settings),
     )

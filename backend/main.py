@@ -21,6 +21,7 @@ from backend.api.routes import (
     security_reports,
     service,
 )
+from backend.api.security_headers import SecurityHeaders
 from backend.config import BackendSettings
 from backend.container import Container, build_container
 from backend.problems import install_problem_handlers
@@ -67,6 +68,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.container = container
+    app.add_middleware(SecurityHeaders)
     install_problem_handlers(app)
     for module in (
         health,

@@ -20,12 +20,19 @@ from bot.core.conversation import Conversation
 from bot.core.delivery import ChannelSender, Deliverer
 from bot.core.escalation import EscalationClient
 from bot.core.messages import InboundMessage, Reply
-from bot.core.ports import ConversationLocks, MessageSignal
+from bot.core.ports import (
+    CodeQuotas,
+    ConversationLocks,
+    MessageQuotas,
+    MessageSignal,
+    RateLimits,
+)
 from bot.core.routing import Bands, Router
 from bot.escalation_client import HttpEscalationClient
 from bot.i18n import Catalogs
 from bot.intents.fallback import FallbackIntent
 from bot.intents.handoff import HandoffFlow, TicketRoutes
+from bot.intents.link_account import LinkAccountFlow
 from bot.intents.registry import INTERRUPTS, default_handlers
 from bot.intents.report_security import ReportOutbox
 from bot.knowledge_watch import watch_knowledge
@@ -37,7 +44,9 @@ from bot.storage import schema
 from bot.storage.engine import create_engine
 from bot.storage.locks import LocalLocks, RedisLocks
 from bot.storage.outbox import SqlReportOutbox, SqlSettings, SqlTicketRoutes
+from bot.storage.ratelimit import LimitsCounters
 from bot.storage.retention import RetentionPurger
+from bot.storage.sealing import Sealer, development_key
 from bot.storage.signals import LocalSignal, RedisSignal
 from bot.storage.sql import SqlConversationStore
 
@@ -51,6 +60,7 @@ class Runtime:
     settings: BotSettings
     engine: AsyncEngine
     store: SqlConversationStore
+    sealer: Sealer
     locks: ConversationLocks
     signal: MessageSignal
     knowledge: LiveKnowledge
@@ -121,6 +131,13 @@ class Runtime:
             await closer()
 
 
+def sealing_keys(settings: BotSettings) -> list[str]:
+    """Return the keys sealing session state: the operator's, or this installation's own."""
+    if settings.secrets_key is not None:
+        return [k.strip() for k in settings.secrets_key.get_secret_value().split(",") if k.strip()]
+    return [development_key(settings.data_dir)]
+
+
 def bands_from(settings: BotSettings) -> Bands:
     """Return the configured confidence bands."""
     matching = settings.matching
@@ -129,12 +146,16 @@ def bands_from(settings: BotSettings) -> Bands:
 
 def build_router(knowledge: LiveKnowledge, settings: BotSettings, backend: BackendClient,
                  reports: ReportOutbox, escalation: EscalationClient,
-                 routes: TicketRoutes) -> Router:
+                 routes: TicketRoutes, limits: RateLimits | None = None) -> Router:
     """Build the router with every handler and the configured confidence bands."""
     fallback = FallbackIntent()
     handoff = HandoffFlow(escalation, routes)
+    quotas = CodeQuotas(settings.limits.codes_per_chat, settings.limits.codes_per_address)
+    link_idle = {"webchat": timedelta(minutes=settings.web.link_idle_minutes)}
     handlers = default_handlers(knowledge, fallback, backend, reports, handoff, escalation,
-                                settings.retention_days)
+                                settings.retention_days,
+                                LinkAccountFlow(backend, settings.retention_days, limits, quotas,
+                                                link_idle))
     return Router(handlers, fallback, bands_from(settings), INTERRUPTS, before=[handoff.attach])
 
 
@@ -167,14 +188,17 @@ def build_runtime(
             settings.knowledge_dir, suggest_threshold=settings.matching.suggest
         )
     translations = Catalogs(settings.locales_dir)
-    store = SqlConversationStore(engine)
+    sealer = Sealer(sealing_keys(settings))
+    store = SqlConversationStore(engine, sealer=sealer)
+    counters = LimitsCounters(redis)
     client = backend or build_backend(settings)
     backend = cast(BackendClient, client)
     escalation = cast(EscalationClient, client if hasattr(client, "open_ticket")
                       else OfflineBackend())
-    reports = SqlReportOutbox(engine)
+    reports = SqlReportOutbox(engine, sealer)
     routes = SqlTicketRoutes(SqlSettings(engine))
-    router = build_router(knowledge, settings, backend, reports, escalation, routes)
+    router = build_router(knowledge, settings, backend, reports, escalation, routes, counters)
+    limits = settings.limits
     conversation = Conversation(
         store=store,
         locks=locks,
@@ -183,11 +207,14 @@ def build_runtime(
         translations=translations,
         default_locale=settings.default_locale,
         signal=signal,
+        limits=counters,
+        quotas=MessageQuotas(limits.messages_per_chat, limits.messages_per_address),
     )
     runtime = Runtime(
         settings=settings,
         engine=engine,
         store=store,
+        sealer=sealer,
         locks=locks,
         signal=signal,
         knowledge=knowledge,
@@ -202,7 +229,7 @@ def build_runtime(
         runtime.events = EventConsumer(backend, pusher, SqlSettings(engine))
         runtime.reports = ReportFiler(backend, reports, pusher)
         runtime.background += [runtime.events.run, runtime.reports.run]
-    purger = RetentionPurger(engine, timedelta(days=settings.retention_days))
+    purger = RetentionPurger(engine, timedelta(days=settings.retention_days), sealer)
     runtime.background.append(purger.run)
     if settings.watch_knowledge:
         runtime.background.append(partial(watch_knowledge, knowledge))

@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from backend.api.security_headers import SecurityHeaders
 from backend.cli import upgrade_database
 from backend.config import BackendSettings
 from backend.db import make_engine, make_sessionmaker, utcnow
@@ -150,6 +151,7 @@ def create_combined_app(settings: BotSettings) -> tuple[FastAPI, Runtime]:
         settings = BotSettings.model_validate({**settings.model_dump(), "backend_api": link})
     runtime = build_runtime(settings)
     app = create_bot_app(runtime)
+    app.add_middleware(SecurityHeaders)  # the chat page and every page of the mounted backend
 
     @app.get("/console", include_in_schema=False)
     async def console() -> RedirectResponse:

@@ -49,6 +49,10 @@ class WebSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = 8000
     public_url: str | None = None
+    link_idle_minutes: int = Field(
+        default=30, ge=1, le=24 * 60,
+        description="A web chat's account link ends after this long without a message.",
+    )
 
     @property
     def base_url(self) -> str:
@@ -63,6 +67,15 @@ class MatchingSettings(BaseModel):
     answer: float = 0.45
     margin: float = 0.20
     suggest: float = 0.20
+
+
+class LimitSettings(BaseModel):
+    """Rate limits in `limits` notation ("30/minute;300/hour"), shared across workers by Redis."""
+
+    messages_per_chat: str = "30/minute;300/hour"
+    messages_per_address: str = "120/minute"
+    codes_per_chat: str = "6/hour"
+    codes_per_address: str = "20/hour"
 
 
 class BackendLink(BaseModel):
@@ -113,7 +126,13 @@ class BotSettings(BaseSettings):
     log_level: str = "INFO"
     watch_knowledge: bool = True
     retention_days: int = Field(default=90, ge=1)  # chat transcripts (told in the consent)
+    secrets_key: SecretStr | None = Field(
+        default=None,
+        description="Key(s) sealing sign-ins at rest, comma-separated, newest first; "
+        "development makes one in data_dir.",
+    )
     web: WebSettings = Field(default_factory=WebSettings)
+    limits: LimitSettings = Field(default_factory=LimitSettings)
     matching: MatchingSettings = Field(default_factory=MatchingSettings)
     backend_api: BackendLink = Field(default_factory=BackendLink)
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)
@@ -126,6 +145,9 @@ class BotSettings(BaseSettings):
         single-process server checks the key it shares with its mounted backend itself.
         """
         problems: list[str] = []
+        if self.secrets_key is None:
+            problems.append("MSAIDIZI_SECRETS_KEY (unset: sign-ins at rest need the operator's "
+                            "key, shared by every worker)")
         if self.database_url is None or self.database_url.startswith("sqlite"):
             problems.append("MSAIDIZI_DATABASE_URL (SQLite is for development: use PostgreSQL)")
         problems.append(url_problem("MSAIDIZI_WEB__PUBLIC_URL", self.web.public_url) or "")

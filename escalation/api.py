@@ -201,6 +201,7 @@ def install(app: FastAPI, container: Container, settings: EscalationSettings | N
         clock=container.clock,
         production=production,
         secure_cookies=production or container.settings.base_url.startswith("https://"),
+        limiter=container.limiter,
     )
     app.state.escalation = runtime
     for kind, title in PROBLEM_TITLES.items():

@@ -18,18 +18,20 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request, Response
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from backend import lockouts
 from backend.api.deps import SessionDep
 from backend.problems import ProblemError
-from escalation.models import Agent, AgentSession, AgentSigninThrottle
+from escalation.models import Agent, AgentDevice, AgentSession, AgentSigninThrottle
 from escalation.runtime import Escalation, EscalationDep
 from escalation.seed import DEMO_PASSWORDS
 
 logger = logging.getLogger(__name__)
 
 SESSION_COOKIE = "msz_console"
+DEVICE_COOKIE = "msz_console_device"
+DEVICE_MAX_AGE = 400 * 24 * 3600  # browsers cap cookies at 400 days
 PRE_CSRF_COOKIE = "msz_console_csrf"
 CSRF_HEADER = "X-CSRF-Token"
 _TOUCH_EVERY = timedelta(seconds=15)  # presence and idle timeout, without a write per poll
@@ -37,11 +39,6 @@ _TOUCH_EVERY = timedelta(seconds=15)  # presence and idle timeout, without a wri
 
 def _sha256(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
-
-
-def throttle_subject(email: str) -> str:
-    """Return the key failed sign-ins are counted under (a hash of the address)."""
-    return _sha256(email.strip().lower())
 
 
 def cookie_path(request: Request) -> str:
@@ -77,56 +74,78 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-def _throttle(session: Session, subject: str, now: datetime) -> AgentSigninThrottle:
-    row = session.scalar(select(AgentSigninThrottle).where(AgentSigninThrottle.subject == subject))
-    if row is not None:
-        return row
-    try:
-        with session.begin_nested():
-            row = AgentSigninThrottle(subject=subject, failed_attempts=0, updated_at=now)
-            session.add(row)
-        return row
-    except IntegrityError:  # created by a concurrent attempt
-        return session.scalars(
-            select(AgentSigninThrottle).where(AgentSigninThrottle.subject == subject)
-        ).one()
+def _subject(email: str, device_hash: str | None) -> str:
+    """Key failures by address and browser: a known browser has its own count."""
+    return _sha256(f"{email.strip().lower()}|" + (f"device|{device_hash}" if device_hash
+                                                   else "unknown"))
+
+
+def _known_device(session: Session, agent: Agent | None, device_token: str | None
+                  ) -> AgentDevice | None:
+    if agent is None or not device_token:
+        return None
+    return session.scalar(select(AgentDevice).where(
+        AgentDevice.agent_id == agent.id, AgentDevice.token_hash == _sha256(device_token)))
+
+
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    """A successful sign-in: the agent, the new session, and a new device cookie if any."""
+
+    agent: Agent
+    raw_token: str
+    row: AgentSession
+    new_device_token: str | None
 
 
 def sign_in(
-    *, session: Session, esc: Escalation, email: str, password: str, now: datetime
-) -> tuple[Agent, str, AgentSession]:
-    """Check the password; return the agent, the raw session token and the session row.
+    *, session: Session, esc: Escalation, email: str, password: str, now: datetime,
+    device_token: str | None = None, client: str | None = None,
+) -> SignedIn:
+    """Check the password; return the agent, the session, and a device cookie to set.
 
-    Failures are counted per e-mail address whether or not it belongs to anyone, so the
-    lockout does not reveal which addresses exist.
+    Failures are counted per e-mail address and browser, whether or not the address belongs
+    to anyone, so the lockout reveals nothing. A browser the agent signed in from before
+    keeps its own count: a stranger's guesses lock the stranger's browsers, never the
+    agent's; a supervisor can lift any lock. Each client address has a budget of failures.
 
     Raises:
-        ProblemError: `sign-in-locked` (429) while locked out, `sign-in-failed` (401).
+        ProblemError: `rate-limited` (429) past the address's attempts, `sign-in-locked`
+            (429) while locked out, `sign-in-failed` (401).
     """
+    # Only failures use the address's budget: a busy office behind one address signs in freely.
+    esc.limiter.check(esc.settings.signin_per_ip, "console-signin", client or "?", count=False)
     normalized = email.strip().lower()
-    throttle = _throttle(session, throttle_subject(email), now)
-    if throttle.locked_until is not None and throttle.locked_until > now:
-        wait = int((throttle.locked_until - now).total_seconds()) + 1
+    agent = session.scalar(select(Agent).where(func.lower(Agent.email) == normalized))
+    device = _known_device(session, agent, device_token)
+    throttle = lockouts.counter(session, AgentSigninThrottle,
+                                _subject(normalized, device.token_hash if device else None), now)
+    until = lockouts.locked_until(throttle, now)
+    if until is not None:
+        wait = int((until - now).total_seconds()) + 1
         session.commit()
         raise ProblemError(429, "sign-in-locked", headers={"Retry-After": str(wait)},
                            retry_after_seconds=wait)
-    agent = session.scalar(select(Agent).where(func.lower(Agent.email) == normalized))
     stored = agent.password_hash if agent is not None and agent.active else None
     ok = esc.passwords.verify(stored, password)
     if ok and esc.production and password in DEMO_PASSWORDS:
         ok = False  # a public demo password must never open a production console
     if not ok or agent is None:
-        throttle.failed_attempts += 1
-        throttle.updated_at = now
-        if throttle.failed_attempts >= esc.settings.signin_max_failures:
-            throttle.locked_until = now + esc.settings.signin_lockout
-            throttle.failed_attempts = 0
+        esc.limiter.hit(esc.settings.signin_per_ip, "console-signin", client or "?")
+        if lockouts.fail(throttle, esc.policy, now) is not None:
             logger.warning("Console sign-in locked after repeated failures")
         session.commit()
         raise ProblemError(401, "sign-in-failed", "The e-mail address or password is wrong.")
-    throttle.failed_attempts, throttle.locked_until, throttle.updated_at = 0, None, now
+    lockouts.succeed(throttle, now)
     if esc.passwords.needs_rehash(agent.password_hash):
         agent.password_hash = esc.passwords.hash(password)
+    new_device = None
+    if device is None:
+        new_device = new_token()
+        session.add(AgentDevice(agent_id=agent.id, token_hash=_sha256(new_device),
+                                created_at=now, last_used_at=now))
+    else:
+        device.last_used_at = now
     raw = new_token()
     row = AgentSession(
         agent_id=agent.id,
@@ -140,7 +159,20 @@ def sign_in(
     agent.last_seen_at = now
     session.commit()
     logger.info("Console sign-in: agent %d", agent.id)
-    return agent, raw, row
+    return SignedIn(agent, raw, row, new_device)
+
+
+def unlock(*, session: Session, email: str, now: datetime) -> None:
+    """Lift every sign-in lock of an address (unknown browsers and each known one)."""
+    normalized = email.strip().lower()
+    subjects = [_subject(normalized, None)]
+    agent = session.scalar(select(Agent).where(func.lower(Agent.email) == normalized))
+    if agent is not None:
+        subjects += [_subject(normalized, d.token_hash) for d in session.scalars(
+            select(AgentDevice).where(AgentDevice.agent_id == agent.id))]
+    for row in session.scalars(select(AgentSigninThrottle).where(
+            AgentSigninThrottle.subject.in_(subjects))):
+        lockouts.succeed(row, now)
 
 
 def sign_out(*, session: Session, row: AgentSession, now: datetime) -> None:

@@ -20,10 +20,10 @@ from sqlalchemy.orm import Session
 from backend.config import get_settings
 from backend.db import make_engine, make_sessionmaker, utcnow
 from backend.domain import Language
-from escalation.auth import revoke_sessions, throttle_subject
+from escalation.auth import revoke_sessions, unlock
 from escalation.config import get_escalation_settings
 from escalation.domain import AgentRole, Queue
-from escalation.models import Agent, AgentSigninThrottle
+from escalation.models import Agent
 from escalation.passwords import Passwords
 from escalation.seed import DEMO_PASSWORDS
 
@@ -158,11 +158,8 @@ def deactivate_command(email: str) -> None:
 def unlock_command(email: str) -> None:
     """Lift a sign-in lockout after repeated wrong passwords."""
     with _session() as session:
-        row = session.scalar(select(AgentSigninThrottle).where(
-            AgentSigninThrottle.subject == throttle_subject(email)))
-        if row is not None:
-            row.failed_attempts, row.locked_until = 0, None
-            session.commit()
+        unlock(session=session, email=email, now=utcnow())
+        session.commit()
     click.echo(f"Sign-in unlocked for {email}.")
 
 

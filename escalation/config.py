@@ -78,8 +78,14 @@ class EscalationSettings(BaseSettings):
 
     session_ttl: timedelta = timedelta(hours=12)
     session_idle: timedelta = timedelta(minutes=60)
-    signin_max_failures: int = Field(default=5, ge=1)
+    signin_max_failures: int = Field(
+        default=5, ge=1, description="Wrong passwords from one browser before it is locked."
+    )
     signin_lockout: timedelta = timedelta(minutes=15)
+    signin_per_ip: str = Field(
+        default="20/10minutes",
+        description="Failed sign-ins per client address, any account ('limits' notation).",
+    )
     password_min_length: int = Field(default=12, ge=8)
     argon2_time_cost: int = Field(default=3, ge=1)
     argon2_memory_kib: int = Field(default=65536, ge=1024)

@@ -16,6 +16,8 @@ from backend.problems import ProblemError
 from backend.schemas.common import PROBLEM_RESPONSES
 from escalation import handling
 from escalation.auth import (
+    DEVICE_COOKIE,
+    DEVICE_MAX_AGE,
     PRE_CSRF_COOKIE,
     SESSION_COOKIE,
     CsrfUserDep,
@@ -94,12 +96,16 @@ def csrf(request: Request, response: Response, esc: EscalationDep) -> CsrfOut:
 @router.post("/api/session", dependencies=[Depends(check_pre_csrf)])
 def create_session(body: SignIn, request: Request, response: Response, esc: EscalationDep,
                    session: SessionDep) -> SessionOut:
-    """Sign in; locks the address for a while after repeated failures."""
+    """Sign in; locks the address for a while, on unknown browsers, after repeated failures."""
     now = esc.clock()
-    agent, raw, row = sign_in(session=session, esc=esc, email=body.email,
-                              password=body.password, now=now)
-    set_cookie(response, request, esc, SESSION_COOKIE, raw,
+    done = sign_in(session=session, esc=esc, email=body.email, password=body.password, now=now,
+                   device_token=request.cookies.get(DEVICE_COOKIE),
+                   client=request.client.host if request.client else None)
+    agent, row = done.agent, done.row
+    set_cookie(response, request, esc, SESSION_COOKIE, done.raw_token,
                int(esc.settings.session_ttl.total_seconds()))
+    if done.new_device_token:
+        set_cookie(response, request, esc, DEVICE_COOKIE, done.new_device_token, DEVICE_MAX_AGE)
     clear_cookie(response, request, esc, PRE_CSRF_COOKIE)
     dispatch(session, esc, now)
     session.commit()

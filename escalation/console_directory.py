@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Path
 from sqlalchemy import select
 
 from backend.api.deps import SessionDep
 from backend.domain import Language
 from backend.problems import ProblemError
-from escalation.auth import CsrfUserDep, CurrentUserDep
+from escalation.auth import CsrfUserDep, CurrentUserDep, unlock
 from escalation.canned import add_canned, list_canned
 from escalation.console_schemas import AgentOut, CannedIn, CannedOut
 from escalation.console_views import agent_out
@@ -29,6 +31,19 @@ def agents(user: CurrentUserDep, esc: EscalationDep, session: SessionDep) -> lis
                                                Agent.role != AgentRole.EDITOR)
                            .order_by(Agent.name)).all()
     return [agent_out(a, esc, now, loads.get(a.id, 0)) for a in rows]
+
+
+@router.post("/api/agents/{agent_id}/unlock", status_code=204)
+def unlock_agent(agent_id: Annotated[int, Path(ge=1, le=2**62)], user: CsrfUserDep,
+                 esc: EscalationDep, session: SessionDep) -> None:
+    """Lift a colleague's sign-in locks (supervisors): someone else's guesses locked them out."""
+    if user.agent.role is not AgentRole.SUPERVISOR:
+        raise ProblemError(403, "role-forbidden", "Only supervisors lift sign-in locks.")
+    agent = session.get(Agent, agent_id)
+    if agent is None:
+        raise ProblemError(404, "not-found")
+    unlock(session=session, email=agent.email, now=esc.clock())
+    session.commit()
 
 
 @router.get("/api/canned")

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.db import Base, UTCDateTime, utcnow
 from backend.domain import Language
+from backend.lockouts import ThrottleRow
 from backend.models._types import StrEnumType, enum_check
 from escalation.domain import (
     AgentRole,
@@ -76,16 +77,27 @@ class AgentSession(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class AgentSigninThrottle(Base):
-    """Failed sign-ins per e-mail address (known or not, so a lock reveals nothing)."""
+class AgentDevice(Base):
+    """A browser an agent signed in from before, by its cookie's SHA-256.
+
+    A stranger's wrong passwords lock other browsers, never this one.
+    """
+
+    __tablename__ = "agent_devices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_used_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class AgentSigninThrottle(ThrottleRow, Base):
+    """Failed sign-ins per address and device (known or not, so a lock reveals nothing)."""
 
     __tablename__ = "agent_signin_throttles"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    subject: Mapped[str] = mapped_column(String(64), unique=True)
-    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Ticket(Base):

@@ -9,6 +9,8 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from backend.lockouts import LockPolicy
+from backend.ratelimit import RateLimiter
 from escalation.config import EscalationSettings
 from escalation.notifier import OutboxNotifier, TicketNotifier
 from escalation.office import OfficeCalendar
@@ -24,12 +26,15 @@ class Escalation:
     production: bool = False
     secure_cookies: bool = False
     notifier: TicketNotifier = field(default_factory=OutboxNotifier)
+    limiter: RateLimiter = field(default_factory=RateLimiter)
     calendar: OfficeCalendar = field(init=False)
     passwords: Passwords = field(init=False)
+    policy: LockPolicy = field(init=False)
 
     def __post_init__(self) -> None:
         self.calendar = OfficeCalendar(self.settings)
         self.passwords = Passwords(self.settings)
+        self.policy = LockPolicy(self.settings.signin_max_failures, self.settings.signin_lockout)
 
 
 async def get_escalation(request: Request) -> Escalation:

@@ -41,8 +41,14 @@ def _mask_match(kind: str, value: str) -> str:
 
 def mask(text: str) -> str:
     """Return `text` with every ID number, phone, M-Pesa code and email masked."""
+    return mask_kinds(text, tuple(kind for kind, _ in _PATTERNS))
+
+
+def mask_kinds(text: str, kinds: tuple[str, ...]) -> str:
+    """Return `text` with the personal data of the given kinds ("id", "phone"...) masked."""
     for kind, pattern in _PATTERNS:
-        text = pattern.sub(lambda m, k=kind: _mask_match(k, m.group(0)), text)  # type: ignore[misc]
+        if kind in kinds:
+            text = pattern.sub(lambda m, k=kind: _mask_match(k, m.group(0)), text)  # type: ignore[misc]
     return text
 
 

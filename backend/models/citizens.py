@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.db import Base, UTCDateTime, utcnow
 from backend.domain import IdType, Language
+from backend.lockouts import ThrottleRow
 from backend.models._types import StrEnumType, enum_check
 
 
@@ -67,6 +68,8 @@ class OtpChallenge(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     subject: Mapped[str] = mapped_column(String(64), index=True)
+    # The identifier as typed and the chat, keyed (HMAC): what the visible rate limit counts.
+    request_key: Mapped[str | None] = mapped_column(String(64), index=True)
     citizen_id: Mapped[int | None] = mapped_column(ForeignKey("citizens.id"), index=True)
     chat_identity: Mapped[str] = mapped_column(String(200))
     code_hash: Mapped[str] = mapped_column(String(64))
@@ -75,14 +78,9 @@ class OtpChallenge(Base):
     consumed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class SigninThrottle(Base):
-    """Wrong-code counter and lock per sign-in subject (a citizen, or an unknown identifier)."""
+class SigninThrottle(ThrottleRow, Base):
+    """Wrong-code counter and lock per sign-in subject and chat (see backend.lockouts)."""
 
     __tablename__ = "signin_throttles"
-    __table_args__ = (UniqueConstraint("subject"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    subject: Mapped[str] = mapped_column(String(64))
-    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -12,9 +12,9 @@ from datetime import datetime, timedelta
 from typing import NoReturn
 
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from backend import lockouts
 from backend.config import BackendSettings
 from backend.crud.citizens import find_by_identifier
 from backend.crud.tokens import create_token
@@ -68,21 +68,23 @@ class OtpService:
         self._settings = settings
         self._key = settings.otp_secret.get_secret_value().encode()
         self._locked = LockoutCache()
+        self._policy = lockouts.LockPolicy(settings.otp_max_attempts, settings.otp_lockout)
 
     def forget_lockouts(self) -> None:
         """Drop the in-process lockout cache (tests; the database keeps the locks)."""
         self._locked = LockoutCache()
 
-    def _cache_key(self, identifier: Identifier) -> str:
-        return self._mac(f"identifier:{identifier.kind}:{identifier.value}")
+    def _cache_key(self, identifier: Identifier, chat_identity: str) -> str:
+        return self._mac(f"identifier:{identifier.kind}:{identifier.value}:{chat_identity}")
 
-    def refuse_if_known_locked(self, identifier: Identifier, now: datetime) -> None:
-        """Raise `otp-locked` for an identifier known to be locked, without the database.
+    def refuse_if_known_locked(self, identifier: Identifier, chat_identity: str,
+                               now: datetime) -> None:
+        """Raise `otp-locked` for a chat known to be locked out, without the database.
 
         Raises:
             ProblemError: `otp-locked` (429).
         """
-        until = self._locked.get(self._cache_key(identifier))
+        until = self._locked.get(self._cache_key(identifier, chat_identity))
         if until is not None and until > now:
             raise _locked(until, now)
 
@@ -90,9 +92,21 @@ class OtpService:
         return hmac.new(self._key, message.encode(), hashlib.sha256).hexdigest()
 
     def subject_for(self, identifier: Identifier, citizen: Citizen | None) -> str:
-        """Key rate limits and lockouts by citizen, so the phone and ID forms share one budget."""
+        """Key a citizen's codes by citizen, so the phone and ID forms reach the same account."""
         raw = f"citizen:{citizen.id}" if citizen else f"{identifier.kind}:{identifier.value}"
         return self._mac("subject:" + raw)
+
+    def _request_key(self, identifier: Identifier, chat_identity: str) -> str:
+        """Key the visible rate limit by what was typed and where, never by the account.
+
+        An answer that depended on the account (its other identifier, its other chats) would
+        tell a stranger which phone belongs to which ID number.
+        """
+        return self._mac(f"typed:{identifier.kind}:{identifier.value}:{chat_identity}")
+
+    def _guess_key(self, subject: str, chat_identity: str) -> str:
+        """Key wrong-code counting by account and chat: a stranger locks only their own chat."""
+        return self._mac(f"guesses:{subject}:{chat_identity}")
 
     def request(
         self,
@@ -103,23 +117,29 @@ class OtpService:
         channel: Channel,
         now: datetime,
     ) -> OutgoingMessage | None:
-        """Issue a code; return the message to send after the response, if any.
+        """Issue a code for this chat; return the message to send after the response, if any.
 
         Unknown identifiers go through the same steps (a challenge nobody receives), so the
-        answer and its timing do not tell whether an account exists.
+        answer and its timing do not tell whether an account exists. A new code replaces only
+        the older code of the same chat: asking from elsewhere never cancels the citizen's.
         """
         citizen = find_by_identifier(session=session, identifier=identifier)
         subject = self.subject_for(identifier, citizen)
-        self._check_send_rate(session=session, subject=subject, now=now)
+        request_key = self._request_key(identifier, chat_identity)
+        self._check_send_rate(session=session, request_key=request_key, now=now)
+        quiet = citizen is not None and self._over_account_cap(
+            session=session, citizen=citizen, subject=subject, chat_identity=chat_identity, now=now)
         code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
-        session.execute(  # a new code replaces any older one
+        session.execute(
             update(OtpChallenge)
-            .where(OtpChallenge.subject == subject, OtpChallenge.consumed_at.is_(None))
+            .where(OtpChallenge.subject == subject, OtpChallenge.chat_identity == chat_identity,
+                   OtpChallenge.consumed_at.is_(None))
             .values(consumed_at=now)
         )
         session.add(
             OtpChallenge(
                 subject=subject,
+                request_key=request_key,
                 citizen_id=citizen.id if citizen else None,
                 chat_identity=chat_identity,
                 code_hash=self._mac(f"{subject}:{code}"),
@@ -128,7 +148,7 @@ class OtpService:
             )
         )
         session.commit()
-        if citizen is None:
+        if citizen is None or quiet:
             return None
         language = citizen.preferred_language
         if citizen.signin_locked_at is not None:
@@ -143,27 +163,41 @@ class OtpService:
             return OutgoingMessage(citizen.email, "email", text)
         return OutgoingMessage(citizen.phone, "sms", text)
 
-    def _check_send_rate(self, *, session: Session, subject: str, now: datetime) -> None:
+    def _check_send_rate(self, *, session: Session, request_key: str, now: datetime) -> None:
+        """Refuse a request for the same identifier in the same chat too soon or too often."""
         s = self._settings
         since_hour = now - _HOUR
-        rows = session.execute(
-            select(func.count(), func.max(OtpChallenge.created_at)).where(
-                OtpChallenge.subject == subject, OtpChallenge.created_at > since_hour
-            )
+        count, latest, oldest = session.execute(
+            select(func.count(), func.max(OtpChallenge.created_at),
+                   func.min(OtpChallenge.created_at))
+            .where(OtpChallenge.request_key == request_key, OtpChallenge.created_at > since_hour)
         ).one()
-        count, latest = int(rows[0]), rows[1]
         if latest is not None:
             wait = (latest + s.otp_resend_interval - now).total_seconds()
             if wait > 0:
                 raise _rate_limited(wait)
-        if count >= s.otp_max_per_hour:
-            oldest = session.scalar(
-                select(func.min(OtpChallenge.created_at)).where(
-                    OtpChallenge.subject == subject, OtpChallenge.created_at > since_hour
-                )
-            )
-            wait = (oldest + _HOUR - now).total_seconds() if oldest else 60.0
-            raise _rate_limited(max(wait, 1.0))
+        if int(count) >= s.otp_max_per_hour:
+            raise _rate_limited(max((oldest + _HOUR - now).total_seconds(), 1.0))
+
+    def _over_account_cap(self, *, session: Session, citizen: Citizen, subject: str,
+                          chat_identity: str, now: datetime) -> bool:
+        """Tell whether strangers' chats used up the account's hourly SMS budget.
+
+        Past that budget no SMS goes to the citizen's phone from a chat they never used, but
+        the answer is the same, so nobody learns about the account. A chat where the citizen
+        signed in before keeps its own budget: strangers cannot keep them out.
+        """
+        known = session.scalar(
+            select(CitizenToken.id).where(CitizenToken.citizen_id == citizen.id,
+                                          CitizenToken.chat_identity == chat_identity).limit(1)
+        )
+        if known is not None:
+            return False
+        sent = session.scalar(
+            select(func.count()).select_from(OtpChallenge).where(
+                OtpChallenge.subject == subject, OtpChallenge.created_at > now - _HOUR)
+        )
+        return int(sent or 0) >= self._settings.otp_max_per_hour_account
 
     def verify(
         self,
@@ -178,21 +212,23 @@ class OtpService:
         """Check a code; on success consume it and issue a token bound to `chat_identity`.
 
         Raises:
-            ProblemError: `otp-locked` (429) while locked, `otp-invalid` (400) otherwise.
+            ProblemError: `otp-locked` (429) while this chat is locked, `otp-invalid` (400).
         """
-        cache_key = self._cache_key(identifier)
-        self.refuse_if_known_locked(identifier, now)
+        cache_key = self._cache_key(identifier, chat_identity)
+        self.refuse_if_known_locked(identifier, chat_identity, now)
         citizen = find_by_identifier(session=session, identifier=identifier)
         subject = self.subject_for(identifier, citizen)
-        throttle = self._throttle(session=session, subject=subject, now=now)
-        locked_until = throttle.locked_until
-        if locked_until is not None and locked_until > now:
+        throttle = lockouts.counter(session, SigninThrottle,
+                                    self._guess_key(subject, chat_identity), now)
+        until = lockouts.locked_until(throttle, now)
+        if until is not None:
             session.rollback()
-            self._locked.remember(cache_key, locked_until)
-            raise _locked(locked_until, now)
+            self._locked.remember(cache_key, until)
+            raise _locked(until, now)
         challenge = session.scalar(
             select(OtpChallenge)
-            .where(OtpChallenge.subject == subject, OtpChallenge.consumed_at.is_(None))
+            .where(OtpChallenge.subject == subject, OtpChallenge.chat_identity == chat_identity,
+                   OtpChallenge.consumed_at.is_(None))
             .order_by(OtpChallenge.id.desc())
             .limit(1)
         )
@@ -204,7 +240,6 @@ class OtpService:
             and citizen is not None
             and citizen.signin_locked_at is None
             and challenge.expires_at > now
-            and hmac.compare_digest(challenge.chat_identity, chat_identity)
         )
         if not (code_ok and usable):
             self._record_failure(session=session, throttle=throttle, now=now, cache_key=cache_key)
@@ -217,7 +252,7 @@ class OtpService:
         )
         if getattr(consumed, "rowcount", 0) != 1:  # a parallel request used it first
             self._record_failure(session=session, throttle=throttle, now=now, cache_key=cache_key)
-        throttle.failed_attempts, throttle.locked_until, throttle.updated_at = 0, None, now
+        lockouts.succeed(throttle, now)
         raw, token = create_token(
             session=session,
             citizen_id=citizen.id,
@@ -229,35 +264,15 @@ class OtpService:
         session.commit()
         return Verified(raw, token, citizen)
 
-    def _throttle(self, *, session: Session, subject: str, now: datetime) -> SigninThrottle:
-        """Return the subject's throttle row, locked for this transaction."""
-        stmt = select(SigninThrottle).where(SigninThrottle.subject == subject).with_for_update()
-        throttle = session.scalar(stmt)
-        if throttle is not None:
-            return throttle
-        try:
-            with session.begin_nested():
-                session.add(SigninThrottle(subject=subject, failed_attempts=0, updated_at=now))
-        except IntegrityError:
-            pass  # created by a parallel request; read theirs
-        throttle = session.scalar(stmt)
-        assert throttle is not None
-        return throttle
-
     def _record_failure(
         self, *, session: Session, throttle: SigninThrottle, now: datetime, cache_key: str
     ) -> NoReturn:
         """Count a wrong try, lock after the maximum, commit, and raise."""
-        throttle.failed_attempts += 1
-        throttle.updated_at = now
-        locked_until = None
-        if throttle.failed_attempts >= self._settings.otp_max_attempts:
-            locked_until = now + self._settings.otp_lockout
-            throttle.failed_attempts, throttle.locked_until = 0, locked_until
+        until = lockouts.fail(throttle, self._policy, now)
         session.commit()
-        if locked_until is not None:
-            self._locked.remember(cache_key, locked_until)
-            raise _locked(locked_until, now)
+        if until is not None:
+            self._locked.remember(cache_key, until)
+            raise _locked(until, now)
         raise ProblemError(400, "otp-invalid", "The code is wrong, used or expired.")
 
 

@@ -221,7 +221,8 @@ async def _file_or_keep(call: Call, draft: ReportDraft, key: str, token: str | N
             return await _file(call, None, draft, key)
         except BackendUnavailable:
             pass
-    await SqlReportOutbox(call.runtime.engine).keep(call.conversation_id, draft, key, token)
+    outbox = SqlReportOutbox(call.runtime.engine, call.runtime.sealer)
+    await outbox.keep(call.conversation_id, draft, key, token)
     return None
 
 

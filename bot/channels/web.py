@@ -13,6 +13,7 @@ from bot.channels.nlu_api import create_nlu_router
 from bot.channels.telegram import build_telegram_channel
 from bot.channels.webchat import create_webchat_router
 from bot.channels.whatsapp import build_whatsapp_channel
+from bot.storage.web_sessions import SqlWebSessions
 
 
 class PushChannel(Protocol):
@@ -66,9 +67,10 @@ def create_bot_app(runtime: Runtime, channels: Sequence[PushChannel] | None = No
     app = FastAPI(title="Msaidizi assistant", version="0.1.0", lifespan=lifespan)
     app.state.runtime = runtime
     app.state.channels = pushing
-    app.include_router(
-        create_webchat_router(runtime.conversation, runtime.store, runtime.signal)
-    )
+    secure = runtime.settings.web.base_url.startswith("https://")
+    app.include_router(create_webchat_router(
+        runtime.conversation, runtime.store, runtime.signal, SqlWebSessions(runtime.engine),
+        secure_cookie=secure))
     app.include_router(create_nlu_router(
         runtime.knowledge, lambda name: runtime.router.handler_for(name) is not None))
     for channel in pushing:

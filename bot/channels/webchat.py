@@ -1,4 +1,9 @@
-"""The web chat channel: the page, a Rasa REST-compatible webhook, live push and polling."""
+"""The web chat channel: the page, a Rasa REST-compatible webhook, live push and polling.
+
+Who is chatting is proved by a random token in an HttpOnly, SameSite=Strict cookie (only its
+hash is stored), never by the sender id: knowing someone's sender id grants nothing. A REST
+client without the cookie speaks in a conversation of its own that cannot reach an account.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,8 @@ import logging
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, WebSocket, WebSocketDisconnect
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Query, Request, Response, WebSocket, WebSocketDisconnect
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from pydantic import BaseModel, Field
 
 from bot.core.conversation import Conversation
@@ -20,16 +25,23 @@ from bot.core.messages import (
     conversation_id,
 )
 from bot.core.ports import ConversationStore, LoggedMessage, MessageSignal
+from bot.storage.web_sessions import SqlWebSessions
 
 logger = logging.getLogger(__name__)
 
 CHANNEL = "webchat"
-PAGE = Path(__file__).resolve().parent / "static" / "webchat.html"
+REST_CHANNEL = "rest"  # REST calls without the session cookie: no account actions
+STATIC = Path(__file__).resolve().parent / "static"
+PAGE = STATIC / "webchat.html"
+ASSETS = {"webchat.js": "text/javascript; charset=utf-8", "webchat.css": "text/css; charset=utf-8"}
 SENDER_PATTERN = r"^[A-Za-z0-9_.:@-]{1,128}$"
 MAX_MESSAGE = 20_000  # longer bodies get a clear 422; the core reads only the first 1,000 chars
+MAX_SEQ = 2**62  # sequence numbers are BIGINT: a larger `after` is refused, never overflows
 WS_RECHECK_SECONDS = 15.0
+COOKIE = "msz_chat"
+COOKIE_MAX_AGE = 7 * 24 * 3600
 
-Sender = Annotated[str, Query(pattern=SENDER_PATTERN, description="The chat's sender id")]
+After = Annotated[int, Query(ge=0, le=MAX_SEQ)]
 
 
 class RestMessage(BaseModel):
@@ -43,11 +55,10 @@ class RestMessage(BaseModel):
 class SendRequest(BaseModel):
     """A message from the chat page; `after` is the last sequence number the page has shown."""
 
-    sender: str = Field(pattern=SENDER_PATTERN)
     text: str = Field(default="", max_length=MAX_MESSAGE)
     choice: str | None = Field(default=None, max_length=64)
     client_id: str | None = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
-    after: int = Field(default=0, ge=0)
+    after: int = Field(default=0, ge=0, le=MAX_SEQ)
     locale: str | None = Field(default=None, max_length=10)
 
 
@@ -68,8 +79,20 @@ def page_message(message: LoggedMessage) -> dict[str, Any]:
             "created_at": message.created_at.isoformat()}
 
 
+def _address(request: Request | WebSocket) -> str | None:
+    return request.client.host if request.client else None
+
+
+def _session_required() -> JSONResponse:
+    return JSONResponse(
+        {"type": "https://msaidizi.example/problems/session-required", "status": 401,
+         "title": "Open the chat page to start a session"},
+        status_code=401, media_type="application/problem+json")
+
+
 def create_webchat_router(
-    conversation: Conversation, store: ConversationStore, signal: MessageSignal
+    conversation: Conversation, store: ConversationStore, signal: MessageSignal,
+    sessions: SqlWebSessions, *, secure_cookie: bool = False,
 ) -> APIRouter:
     """Build the web chat routes around the conversation core."""
     router = APIRouter()
@@ -79,65 +102,117 @@ def create_webchat_router(
         session = await store.load_by_id(cid)
         return session.locale if session else None
 
+    async def _sender(request: Request | WebSocket) -> str | None:
+        return await sessions.sender_for(request.cookies.get(COOKIE))
+
     @router.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def chat_page() -> HTMLResponse:
         """Serve the chat page."""
         return HTMLResponse(page, headers={"Cache-Control": "no-cache"})
 
+    @router.get("/webchat/static/{name}", include_in_schema=False)
+    async def asset(name: str) -> Response:
+        """Serve the page's script and stylesheet (nothing else)."""
+        if name not in ASSETS:
+            return Response(status_code=404)
+        return FileResponse(STATIC / name, media_type=ASSETS[name],
+                            headers={"Cache-Control": "no-cache"})
+
+    @router.post("/webchat/session", tags=["webchat"])
+    async def start_session(request: Request, response: Response) -> dict[str, Any]:
+        """Continue this browser's session, or start one and set its cookie."""
+        sender = await _sender(request)
+        if sender is not None:
+            return {"new": False}
+        token, _ = await sessions.create()
+        response.set_cookie(COOKIE, token, max_age=COOKIE_MAX_AGE, httponly=True,
+                            samesite="strict", secure=secure_cookie, path="/")
+        return {"new": True}
+
+    @router.post("/webchat/end", tags=["webchat"])
+    async def end_session(request: Request, response: Response) -> dict[str, Any]:
+        """End the session: unlink the account, erase the chat, forget the cookie."""
+        sender = await _sender(request)
+        if sender is not None:
+            await conversation.handle(InboundMessage(
+                channel=CHANNEL, sender_id=sender, choice="end_session",
+                address=_address(request)))
+            await sessions.end(request.cookies.get(COOKIE))
+        response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict",
+                               secure=secure_cookie)
+        return {"ended": sender is not None}
+
     @router.post("/webhooks/rest/webhook", tags=["webchat"])
-    async def rest_webhook(body: RestMessage) -> list[dict[str, Any]]:
-        """Handle a message the Rasa REST way and answer with the bot's messages."""
+    async def rest_webhook(body: RestMessage, request: Request) -> list[dict[str, Any]]:
+        """Handle a message the Rasa REST way and answer with the bot's messages.
+
+        With the page's session cookie the message joins that chat; without it, the sender
+        id speaks in a REST conversation of its own, where no account can be reached.
+        """
         metadata = body.metadata or {}
+        sender = await _sender(request)
         message = InboundMessage(
-            channel=CHANNEL,
-            sender_id=body.sender,
+            channel=CHANNEL if sender else REST_CHANNEL,
+            sender_id=sender or body.sender,
             text=body.message,
             message_id=_optional_str(metadata.get("message_id")),
             locale_hint=_optional_str(metadata.get("locale")),
+            address=_address(request),
+            verified=sender is not None,
         )
         replies = await conversation.handle(message)
         return [rasa_output(body.sender, r) for r in replies]
 
-    @router.post("/webchat/send", tags=["webchat"])
-    async def send(body: SendRequest) -> dict[str, Any]:
+    @router.post("/webchat/send", tags=["webchat"], response_model=None)
+    async def send(body: SendRequest, request: Request) -> dict[str, Any] | JSONResponse:
         """Handle a message from the page; return every message after `after`, replies included."""
+        sender = await _sender(request)
+        if sender is None:
+            return _session_required()
         message = InboundMessage(
             channel=CHANNEL,
-            sender_id=body.sender,
+            sender_id=sender,
             text=body.text,
             choice=body.choice,
             message_id=body.client_id,
             locale_hint=body.locale,
+            address=_address(request),
         )
         await conversation.handle(message)
-        cid = conversation_id(CHANNEL, body.sender)
+        cid = conversation_id(CHANNEL, sender)
         messages = await store.messages_after(cid, body.after)
         return {"messages": [page_message(m) for m in messages], "locale": await _locale(cid)}
 
-    @router.get("/webchat/messages", tags=["webchat"])
-    async def bot_messages(
-        sender: Sender, after: Annotated[int, Query(ge=0)] = 0
-    ) -> dict[str, Any]:
+    @router.get("/webchat/messages", tags=["webchat"], response_model=None)
+    async def bot_messages(request: Request, after: After = 0) -> dict[str, Any] | JSONResponse:
         """Return every bot message after message `after` (polling fallback for live push)."""
-        cid = conversation_id(CHANNEL, sender)
-        messages = await store.messages_after(cid, after, direction="out")
+        sender = await _sender(request)
+        if sender is None:
+            return _session_required()
+        messages = await store.messages_after(conversation_id(CHANNEL, sender), after,
+                                              direction="out")
         return {"messages": [page_message(m) for m in messages]}
 
-    @router.get("/webchat/history", tags=["webchat"])
-    async def history(
-        sender: Sender, after: Annotated[int, Query(ge=0)] = 0
-    ) -> dict[str, Any]:
+    @router.get("/webchat/history", tags=["webchat"], response_model=None)
+    async def history(request: Request, after: After = 0) -> dict[str, Any] | JSONResponse:
         """Return the whole conversation, both directions, so a reload shows the same chat."""
+        sender = await _sender(request)
+        if sender is None:
+            return _session_required()
         cid = conversation_id(CHANNEL, sender)
         messages = await store.messages_after(cid, after, limit=500)
         return {"messages": [page_message(m) for m in messages], "locale": await _locale(cid)}
 
     @router.websocket("/webchat/ws")
-    async def live(websocket: WebSocket, sender: Sender, after: int = 0) -> None:
+    async def live(websocket: WebSocket, after: After = 0) -> None:
         """Push new bot messages to the page as they arrive (agent replies, payment results)."""
+        sender = await _sender(websocket)
+        if sender is None:
+            await websocket.close(code=4401)
+            return
         await websocket.accept()
         cid = conversation_id(CHANNEL, sender)
-        last = max(after, 0)
+        last = after
         try:
             async with signal.subscribe(cid) as subscription:
                 while True:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 from pydantic import ValidationError
 
-from backend.cli import readable_refusal
 from bot.config import BotSettings, get_settings
 
 
@@ -14,4 +13,6 @@ def load_settings() -> BotSettings:
     try:
         return get_settings()
     except ValidationError as exc:
+        from backend.cli import readable_refusal  # only on refusal: it imports Alembic
+
         raise click.ClickException(readable_refusal(exc)) from None

@@ -7,6 +7,7 @@ import re
 import secrets
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import replace
 
 from bot.core.language import (
     detect_language,
@@ -19,20 +20,26 @@ from bot.core.ports import (
     ConversationLocks,
     ConversationStore,
     MatchEvent,
+    MessageQuotas,
     MessageSignal,
     Nlu,
     ParseResult,
+    RateLimits,
     Translations,
 )
 from bot.core.routing import Router
 from bot.core.session import Session
 from bot.core.turn import Turn
+from privacy import mask_kinds
 
 logger = logging.getLogger(__name__)
 
 MAX_TEXT = 1000  # longer messages are cut: nobody's question needs more, and matching stays fast
+PRIVATE = "••••••"  # what the record keeps of a secret the citizen typed (a one-time code)
+STORED_MASKS = ("id", "phone")  # kept in records only masked (agents reveal M-Pesa codes)
 _NUMBER = re.compile(r"^\s*(?:#|no\.?|namba|nambari|number)?\s*(\d{1,2})\s*[.)]?\s*$", re.I)
 _REF_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+_CODE_ONLY = re.compile(r"^\s*\d{3}\s?\d{3}\s*$")
 
 
 def new_reference_id() -> str:
@@ -60,7 +67,11 @@ class Conversation:
         translations: Translations,
         default_locale: str = "en",
         signal: MessageSignal | None = None,
+        limits: RateLimits | None = None,
+        quotas: MessageQuotas | None = None,
     ) -> None:
+        self._limits = limits
+        self._quotas = quotas or MessageQuotas()
         self._store = store
         self._locks = locks
         self._router = router
@@ -85,16 +96,42 @@ class Conversation:
                 )
                 return previous
             session = await self._store.load(message)
-            replies, events = await self._run_turn(session, message)
-            await self._store.commit_turn(session, message, replies, events)
+            wait = await self._over_quota(message)
+            if wait is not None:  # nothing stored: a flood must not grow the database
+                return [self._slow_down(session, wait)]
+            replies, events, stored = await self._run_turn(session, message)
+            await self._store.commit_turn(session, stored, replies, events)
         if self._signal is not None:
             await self._signal.publish(message.conversation_id)  # other open tabs or devices
         return replies
 
+    async def _over_quota(self, message: InboundMessage) -> int | None:
+        """Return how long the sender must wait when they send too much, else None."""
+        if self._limits is None:
+            return None
+        waits = [await self._limits.hit(self._quotas.per_chat, "messages",
+                                        message.conversation_id)]
+        if message.address:
+            waits.append(await self._limits.hit(self._quotas.per_address, "messages-address",
+                                                message.address))
+        found = [w for w in waits if w is not None]
+        return max(found) if found else None
+
+    def _slow_down(self, session: Session, wait: int) -> Reply:
+        logger.warning("Message quota exceeded", extra={"conversation_id": session.conversation_id})
+        t = self._translations.for_locale(session.locale)
+        return TextReply(t.ngettext(
+            "You are sending messages very fast. Please wait %(seconds)d second, then try again.",
+            "You are sending messages very fast. Please wait %(seconds)d seconds, then try again.",
+            wait) % {"seconds": wait})
+
     async def _run_turn(
         self, session: Session, message: InboundMessage
-    ) -> tuple[list[Reply], list[MatchEvent]]:
-        """Build the turn and dispatch it; any failure becomes a localised apology."""
+    ) -> tuple[list[Reply], list[MatchEvent], InboundMessage]:
+        """Build the turn and dispatch it; any failure becomes a localised apology.
+
+        Returns the replies, the match events and the message as the record keeps it.
+        """
         turn: Turn | None = None
         try:
             turn = self._start_turn(session, message)
@@ -111,8 +148,9 @@ class Conversation:
                 "Sorry, something went wrong on our side (ref %(ref)s). Please try again."
             )
             replies = [TextReply(text % {"ref": ref})]
-        self._finish_turn(session, message, replies)
-        return replies, (turn.events if turn else [])
+        stored = stored_message(message, private=turn is not None and turn.private_input)
+        self._finish_turn(session, stored, replies)
+        return replies, (turn.events if turn else []), stored
 
     def _start_turn(self, session: Session, message: InboundMessage) -> Turn | None:
         """Clean the text, resolve typed numbers, settle the language and parse."""
@@ -191,6 +229,17 @@ class Conversation:
             session.remember("bot", reply.text)
         offered = [r for r in replies if isinstance(r, ChoicesReply)]
         session.choices = list(offered[-1].choices) if offered else []
+
+
+def stored_message(message: InboundMessage, *, private: bool) -> InboundMessage:
+    """Return the message as records keep it: cut, ID numbers and phones masked, secrets gone.
+
+    A message that is only six digits is kept as a secret wherever it was typed: it is the
+    shape of a one-time code.
+    """
+    if private or _CODE_ONLY.match(message.text):
+        return replace(message, text=PRIVATE if message.text else "")
+    return replace(message, text=mask_kinds(clean_text(message.text), STORED_MASKS))
 
 
 def _has_words(text: str) -> bool:

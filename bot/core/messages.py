@@ -18,7 +18,10 @@ class InboundMessage:
     """One message from a citizen, as any channel adapter hands it to the core.
 
     `choice` carries the payload of a tapped button; `text` what was typed. `message_id`
-    is the channel's own id, used to make a redelivered message harmless.
+    is the channel's own id, used to make a redelivered message harmless. `address` is the
+    client's network address where the channel knows it (rate limits). `verified` says the
+    channel proved who the sender is (Telegram, WhatsApp, the web chat's session cookie);
+    an unverified sender id (a bare REST call) never reaches a citizen's account.
     """
 
     channel: str
@@ -28,6 +31,8 @@ class InboundMessage:
     message_id: str | None = None
     locale_hint: str | None = None
     received_at: datetime = field(default_factory=utcnow)
+    address: str | None = None
+    verified: bool = True
 
     @property
     def conversation_id(self) -> str:

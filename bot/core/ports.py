@@ -153,6 +153,30 @@ class Translations(Protocol):
         ...
 
 
+class RateLimits(Protocol):
+    """Counters that say when someone asks too often (memory, or Redis across workers)."""
+
+    async def hit(self, limit: str, name: str, key: str) -> int | None:
+        """Count one hit against `limit` ("30/minute;300/hour"); return seconds to wait, or None."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class MessageQuotas:
+    """How many messages one chat, and one network address, may send."""
+
+    per_chat: str = "30/minute;300/hour"
+    per_address: str = "120/minute"
+
+
+@dataclass(frozen=True, slots=True)
+class CodeQuotas:
+    """How many one-time codes one chat, and one network address, may ask for."""
+
+    per_chat: str = "6/hour"
+    per_address: str = "20/hour"
+
+
 @dataclass(frozen=True, slots=True)
 class LoggedMessage:
     """A message of a conversation as the message log keeps it, in order."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.core.backend import BackendUnavailable, ChatAuth, Linked, SignInNeeded
 from bot.core.messages import Reply, TextReply, utcnow
@@ -20,24 +20,32 @@ def chat_identity(session: Session) -> str:
 
 
 def current_auth(session: Session) -> ChatAuth | None:
-    """Return the chat's sign-in if there is one and it has not expired."""
+    """Return the chat's sign-in if there is one and it has neither expired nor gone idle.
+
+    A web chat may be on a shared computer: its link ends after a while without messages.
+    """
     auth = session.data.get(AUTH)
     if not auth:
         return None
-    if datetime.fromisoformat(auth["expires_at"]) <= utcnow():
+    now = utcnow()
+    idle = auth.get("idle_seconds")
+    went_idle = bool(idle) and session.last_inbound_at is not None and (
+        (now - session.last_inbound_at).total_seconds() > float(idle))
+    if datetime.fromisoformat(auth["expires_at"]) <= now or went_idle:
         forget_sign_in(session)
         return None
     return ChatAuth(auth["token"], chat_identity(session))
 
 
-def remember_sign_in(session: Session, linked: Linked) -> None:
-    """Keep the sign-in the backend just issued."""
+def remember_sign_in(session: Session, linked: Linked, idle: timedelta | None = None) -> None:
+    """Keep the sign-in the backend just issued (ending after `idle` without messages)."""
     session.data[AUTH] = {
         "token": linked.token,
         "expires_at": linked.expires_at.isoformat(),
         "citizen_id": linked.citizen_id,
         "first_name": linked.first_name,
         "linked_at": utcnow().isoformat(),
+        "idle_seconds": idle.total_seconds() if idle else None,
     }
 
 

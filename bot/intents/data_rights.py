@@ -34,24 +34,38 @@ RECORDS = {
 
 
 class LogoutIntent(Intent):
-    """Unlink the eCitizen account from this chat."""
+    """End the session: unlink the account, erase the chat's messages, start afresh.
+
+    "logout"/"ondoka" on any channel, and the web chat's End session control, come here: on
+    a shared computer or phone nothing of the conversation must stay behind.
+    """
 
     name = "logout"
-    title_msgid = N_("Unlink my account")
+    title_msgid = N_("End session")
 
     def __init__(self, backend: BackendClient) -> None:
         self._backend = backend
 
+    def handles(self, intent: str) -> bool:
+        """Answer "logout" and the web chat's End session control."""
+        return intent in (self.name, "end_session")
+
     async def handle(self, turn: Turn, match: Match) -> list[Reply]:
-        """Revoke the sign-in at the backend (best effort) and forget it here."""
-        auth = current_auth(turn.session)
+        """Revoke the sign-in at the backend (best effort), then forget everything here."""
+        session = turn.session
+        auth = current_auth(session)
+        if auth is not None:
+            await _revoke(self._backend, auth)
+        forget_sign_in(session)
+        session.end_flow()
+        session.data.clear()
+        session.erase_requested = True  # the store erases the transcript with this turn
         if auth is None:
-            return [TextReply(turn._("No eCitizen account is linked to this chat, so there is "
-                                     "nothing to unlink."))]
-        await _revoke(self._backend, auth)
-        forget_sign_in(turn.session)
-        return [TextReply(turn._("Done: your eCitizen account is no longer linked to this "
-                                 "chat."))]
+            return [TextReply(turn._("Session ended: the messages of this chat are erased. "
+                                     "Write to start again."))]
+        return [TextReply(turn._("Session ended: your eCitizen account is no longer linked to "
+                                 "this chat and its messages are erased. Write to start "
+                                 "again."))]
 
 
 class MyDataIntent(Intent):
@@ -70,7 +84,8 @@ class MyDataIntent(Intent):
         language = turn.t.gettext(LANGUAGE_NAMES.get(session.locale, session.locale))
         lines = [turn._("What this chat keeps about you:"),
                  turn._("- Your language: %(language)s", language=language),
-                 turn._("- Your recent messages in this chat (kept for %(days)d days)",
+                 turn._("- Your recent messages in this chat, kept for %(days)d days, with ID "
+                        "numbers and phone numbers masked; one-time codes are never kept",
                         days=self._retention_days)]
         consent = session.data.get(CONSENT)
         given = _moment(consent.get("at")) if isinstance(consent, dict) else None
@@ -79,6 +94,8 @@ class MyDataIntent(Intent):
                                 date=turn.t.datetime(given)))
         auth = current_auth(session)
         if auth is not None:
+            lines.append(turn._("- The sign-in to your eCitizen account, encrypted, until you "
+                                "write \"log out\" or it ends"))
             lines += await self._backend_lines(turn, auth)
         else:
             lines.append(turn._("No eCitizen account is linked to this chat."))

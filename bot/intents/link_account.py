@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import timedelta
 from enum import StrEnum
 
 from bot.core.backend import BackendClient, BackendUnavailable, Rejected
 from bot.core.messages import Choice, ChoicesReply, Reply, TextReply, utcnow
+from bot.core.ports import CodeQuotas, RateLimits
 from bot.core.routing import Match, parse_payload
 from bot.core.text import N_
 from bot.core.turn import Turn
@@ -63,9 +65,14 @@ class LinkAccountFlow(Form):
     title_msgid = N_("Link my eCitizen account")
     timeout = timedelta(minutes=10)
 
-    def __init__(self, backend: BackendClient, retention_days: int = 90) -> None:
+    def __init__(self, backend: BackendClient, retention_days: int = 90,
+                 limits: RateLimits | None = None, quotas: CodeQuotas | None = None,
+                 idle: Mapping[str, timedelta] | None = None) -> None:
         self._backend = backend
         self._retention_days = retention_days
+        self._limits = limits
+        self._quotas = quotas or CodeQuotas()
+        self._idle = dict(idle or {})
         self.states = {State.CONSENT: self._consent, State.IDENTIFIER: self._identifier,
                        State.CODE: self._code}
         self.prompts = {State.CONSENT: self._ask_consent, State.IDENTIFIER: self._ask_identifier,
@@ -74,6 +81,11 @@ class LinkAccountFlow(Form):
     async def handle(self, turn: Turn, match: Match) -> list[Reply]:
         """Start linking, remembering which action to carry on with afterwards."""
         resume = match.entities.get("argument", "")
+        if not turn.message.verified:  # a bare sender id proves nothing: no account here
+            return [TextReply(turn._(
+                "I cannot link an eCitizen account over this connection, because it cannot "
+                "prove who is writing. Please use the chat on our website, Telegram or "
+                "WhatsApp."))]
         if current_auth(turn.session) is not None:
             if resume:
                 turn.follow_up = resume
@@ -126,6 +138,15 @@ class LinkAccountFlow(Form):
         return await self._send_code(turn)
 
     async def _send_code(self, turn: Turn) -> list[Reply]:
+        wait = await self._code_quota(turn)
+        if wait is not None:
+            turn.session.state = State.CODE  # "resend" works from here once allowed
+            minutes = max(1, -(-wait // 60))
+            return [TextReply(turn.t.ngettext(
+                "Too many codes were asked for from here. Please wait %(minutes)d minute, then "
+                "write \"resend\".",
+                "Too many codes were asked for from here. Please wait %(minutes)d minutes, then "
+                "write \"resend\".", minutes) % {"minutes": minutes})]
         try:
             await self._backend.request_code(turn.session.slots["identifier"],
                                              chat_identity(turn.session))
@@ -147,6 +168,18 @@ class LinkAccountFlow(Form):
             "the phone number on that account. Type the code here; it expires in 5 minutes.",
             masked=mask(turn.session.slots["identifier"])))]
 
+    async def _code_quota(self, turn: Turn) -> int | None:
+        """Count a code request for this chat and its network address; return any wait."""
+        if self._limits is None:
+            return None
+        waits = [await self._limits.hit(self._quotas.per_chat, "code-requests",
+                                        turn.session.conversation_id)]
+        if turn.message.address:
+            waits.append(await self._limits.hit(self._quotas.per_address,
+                                                "code-requests-address", turn.message.address))
+        found = [w for w in waits if w is not None]
+        return max(found) if found else None
+
     def _ask_code(self, turn: Turn) -> list[Reply]:
         return [TextReply(turn._("Please type the 6-digit code from the SMS, or write "
                                  "\"resend\" for a new one."))]
@@ -157,6 +190,7 @@ class LinkAccountFlow(Form):
         code = read_code(turn.text)
         if code is None:
             return self.retry(turn, turn._("The code has 6 digits, like 123456."))
+        turn.private_input = True  # the code is never kept, in the chat log or elsewhere
         try:
             linked = await self._backend.verify_code(
                 turn.session.slots["identifier"], code, chat_identity(turn.session))
@@ -171,7 +205,7 @@ class LinkAccountFlow(Form):
                 "again, or write \"resend\" for a new code."))
         resume = turn.session.slots.get("resume", "")
         turn.session.end_flow()
-        remember_sign_in(turn.session, linked)
+        remember_sign_in(turn.session, linked, self._idle.get(turn.session.channel))
         replies: list[Reply] = []
         if not turn.session.locale_explicit and linked.preferred_language in ("en", "sw"):
             turn.session.locale = linked.preferred_language  # the citizen chose it on eCitizen

@@ -17,7 +17,7 @@ from bot.intents.greet import GreetIntent
 from bot.intents.handoff import HandoffFlow
 from bot.intents.link_account import LinkAccountFlow
 from bot.intents.menu import MenuIntent
-from bot.intents.payment_history import PaymentHistoryIntent, ReceiptIntent
+from bot.intents.payment_history import PaymentCheckIntent, PaymentHistoryIntent, ReceiptIntent
 from bot.intents.report_security import ReportOutbox, ReportSecurityFlow
 from bot.intents.small_talk import GoodbyeIntent, ThanksIntent
 from bot.intents.start_payment import StartPaymentFlow
@@ -35,6 +35,7 @@ def default_handlers(
     handoff: HandoffFlow,
     escalation: EscalationClient,
     retention_days: int = 90,
+    link: LinkAccountFlow | None = None,
 ) -> list[IntentHandler]:
     """Build every handler the assistant knows, most specific first."""
     return [
@@ -45,11 +46,12 @@ def default_handlers(
         GreetIntent(),
         ThanksIntent(),
         GoodbyeIntent(),
-        LinkAccountFlow(backend, retention_days),
+        link or LinkAccountFlow(backend, retention_days),
         LogoutIntent(backend),
         CheckStatusIntent(backend),
         StartPaymentFlow(backend),
         PaymentHistoryIntent(backend),
+        PaymentCheckIntent(backend),
         ReceiptIntent(backend),
         ReportSecurityFlow(backend, reports),
         MyDataIntent(backend, retention_days),

@@ -150,3 +150,15 @@ class SettingRow(Base):
 
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     value: Mapped[str] = mapped_column(String(400))
+
+
+class WebSessionRow(Base):
+    """A web chat browser: its cookie's SHA-256 and the sender id it speaks as."""
+
+    __tablename__ = "bot_web_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    sender_id: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
@@ -11,13 +12,27 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from bot.core.backend import ReportDraft
 from bot.core.messages import utcnow
 from bot.storage.models import PendingReportRow, SettingRow
+from bot.storage.sealing import Sealer
+
+
+@dataclass(frozen=True, slots=True)
+class PendingReport:
+    """A kept report, opened for filing."""
+
+    id: int
+    conversation_id: str
+    idempotency_key: str
+    attempts: int
+    draft: dict[str, Any]
+    token: str | None
 
 
 class SqlReportOutbox:
     """Reports kept while the backend was down, until they are filed."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, sealer: Sealer) -> None:
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+        self._sealer = sealer  # the citizen's words and sign-in are sealed until filed
 
     async def keep(self, conversation_id: str, draft: ReportDraft, idempotency_key: str,
                    token: str | None) -> None:
@@ -28,11 +43,13 @@ class SqlReportOutbox:
             existing = await db.scalar(select(PendingReportRow).where(
                 PendingReportRow.idempotency_key == idempotency_key))
             if existing is None:
-                db.add(PendingReportRow(conversation_id=conversation_id, draft=data, token=token,
-                                        idempotency_key=idempotency_key, attempts=0))
+                db.add(PendingReportRow(
+                    conversation_id=conversation_id, draft=self._sealer.seal(data),
+                    token=self._sealer.seal_text(token) if token else None,
+                    idempotency_key=idempotency_key, attempts=0))
 
-    async def due(self, now: datetime, limit: int = 20) -> list[PendingReportRow]:
-        """Return unfiled reports whose next attempt is due."""
+    async def due(self, now: datetime, limit: int = 20) -> list[PendingReport]:
+        """Return unfiled reports whose next attempt is due, opened."""
         async with self._sessions() as db:
             rows = await db.scalars(
                 select(PendingReportRow)
@@ -40,7 +57,12 @@ class SqlReportOutbox:
                        or_(PendingReportRow.next_attempt_at.is_(None),
                            PendingReportRow.next_attempt_at <= now))
                 .order_by(PendingReportRow.id).limit(limit))
-            return list(rows)
+            return [PendingReport(
+                id=row.id, conversation_id=row.conversation_id,
+                idempotency_key=row.idempotency_key, attempts=row.attempts,
+                draft=self._sealer.open(row.draft),
+                token=self._sealer.open_text(row.token) if row.token else None,
+            ) for row in rows]
 
     async def filed(self, report_id: int, reference: str) -> None:
         """Mark a report filed; its token is no longer needed."""

@@ -18,6 +18,7 @@ from bot.storage.models import (
     MatchEventRow,
     MessageRow,
 )
+from bot.storage.sealing import Sealer
 
 logger = logging.getLogger(__name__)
 
@@ -37,9 +38,11 @@ class Purged:
 class RetentionPurger:
     """Deletes chat messages older than the retention period, and stale bookkeeping."""
 
-    def __init__(self, engine: AsyncEngine, retention: timedelta) -> None:
+    def __init__(self, engine: AsyncEngine, retention: timedelta,
+                 sealer: Sealer | None = None) -> None:
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
         self._retention = retention
+        self._sealer = sealer
 
     async def purge(self) -> Purged:
         """Run one purge; return what was removed."""
@@ -51,8 +54,10 @@ class RetentionPurger:
             idle = await db.scalars(select(ConversationRow)
                                     .where(ConversationRow.updated_at < cutoff))
             for row in idle:
-                if row.state.get("history"):
-                    row.state = {**row.state, "history": []}
+                state = self._sealer.open(row.state) if self._sealer else dict(row.state or {})
+                if state.get("history"):
+                    state["history"] = []
+                    row.state = self._sealer.seal(state) if self._sealer else state
                     histories += 1
             bookkeeping = 0
             for model, age in ((InboundReceiptRow, DEDUPE_WINDOW), (HandledKeyRow, DEDUPE_WINDOW),

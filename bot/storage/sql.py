@@ -20,15 +20,18 @@ from bot.storage.models import (
     MatchEventRow,
     MessageRow,
 )
+from bot.storage.sealing import Sealer
 from privacy import mask
 
 
 class SqlConversationStore:
     """Keeps sessions, the ordered message log and handled message ids in one database."""
 
-    def __init__(self, engine: AsyncEngine, push_channels: Iterable[str] = ()) -> None:
+    def __init__(self, engine: AsyncEngine, push_channels: Iterable[str] = (),
+                 sealer: Sealer | None = None) -> None:
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
         self.push_channels = set(push_channels)
+        self._sealer = sealer
 
     async def load(self, message: InboundMessage) -> Session:
         """Return the stored session for the conversation, or a new one."""
@@ -40,13 +43,13 @@ class SqlConversationStore:
                 channel=message.channel,
                 sender_id=message.sender_id,
             )
-        return _session_from_row(row)
+        return self._session_from_row(row)
 
     async def load_by_id(self, conversation_id: str) -> Session | None:
         """Return the stored session of a conversation id, if any."""
         async with self._sessions() as db:
             row = await db.get(ConversationRow, conversation_id)
-        return _session_from_row(row) if row is not None else None
+        return self._session_from_row(row) if row is not None else None
 
     async def replies_for_duplicate(self, message: InboundMessage) -> list[Reply] | None:
         """Return the replies given the first time this channel message id was handled."""
@@ -235,8 +238,23 @@ class SqlConversationStore:
         """
         await db.execute(delete(MessageRow).where(MessageRow.conversation_id == conversation_id))
 
-    @staticmethod
-    async def _save_session(db: AsyncSession, session: Session) -> None:
+    def _state(self, session: Session) -> dict[str, Any]:
+        """Return the session as the state column keeps it (sealed when a key is set)."""
+        record = session.to_record()
+        return self._sealer.seal(record) if self._sealer else record
+
+    def _session_from_row(self, row: ConversationRow) -> Session:
+        state = self._sealer.open(row.state) if self._sealer else dict(row.state or {})
+        return Session.from_record(
+            conversation_id=row.id,
+            channel=row.channel,
+            sender_id=row.sender_id,
+            record=state,
+            version=row.version,
+            updated_at=row.updated_at,
+        )
+
+    async def _save_session(self, db: AsyncSession, session: Session) -> None:
         """Insert a new conversation or update it if nobody else changed it meanwhile."""
         now = utcnow()
         if session.is_new and await db.get(ConversationRow, session.conversation_id) is None:
@@ -245,7 +263,7 @@ class SqlConversationStore:
                     id=session.conversation_id,
                     channel=session.channel,
                     sender_id=session.sender_id,
-                    state=session.to_record(),
+                    state=self._state(session),
                     version=1,
                     last_seq=0,
                     created_at=now,
@@ -260,7 +278,7 @@ class SqlConversationStore:
                 ConversationRow.id == session.conversation_id,
                 ConversationRow.version == session.version,
             )
-            .values(state=session.to_record(), version=session.version + 1, updated_at=now)
+            .values(state=self._state(session), version=session.version + 1, updated_at=now)
         )
         if getattr(result, "rowcount", 1) != 1:
             raise ConcurrentUpdateError(session.conversation_id)
@@ -305,13 +323,3 @@ class SqlConversationStore:
             )
         return first, last
 
-
-def _session_from_row(row: ConversationRow) -> Session:
-    return Session.from_record(
-        conversation_id=row.id,
-        channel=row.channel,
-        sender_id=row.sender_id,
-        record=dict(row.state or {}),
-        version=row.version,
-        updated_at=row.updated_at,
-    )

@@ -343,9 +343,25 @@
       fill("sv-active", d.active.map(function (t) {
         return [t.number, t.status, t.queue, t.language, t.priority, t.waiting_minutes,
                 when(t.sla_due_at) + (t.sla_breached ? " (breached)" : ""), t.agent ? t.agent.name : ""]; }));
-      fill("sv-agents", d.agents.map(function (a) {
-        return [a.name, a.role, a.languages.join(" "), a.queues.join(" "),
-                a.open_tickets + " / " + a.max_open, a.present ? "yes" : "no", a.accepting ? "yes" : "no"]; }));
+      var agentsBody = $("sv-agents").querySelector("tbody");
+      clear(agentsBody);
+      d.agents.forEach(function (a) {
+        var tr = row([a.name, a.role, a.languages.join(" "), a.queues.join(" "),
+                      a.open_tickets + " / " + a.max_open, a.present ? "yes" : "no",
+                      a.accepting ? "yes" : "no"]);
+        var cell = el("td");
+        var unlock = el("button", null, "Lift sign-in locks");
+        unlock.type = "button";
+        unlock.setAttribute("aria-label", "Lift sign-in locks of " + a.name);
+        unlock.addEventListener("click", function () {
+          api("POST", "/agents/" + a.id + "/unlock").then(function () {
+            unlock.textContent = "Locks lifted";
+          }).catch(function () {});
+        });
+        cell.appendChild(unlock);
+        tr.appendChild(cell);
+        agentsBody.appendChild(tr);
+      });
       $("sv-rating-summary").textContent = d.rating_count + " ratings";
       fill("sv-ratings", d.ratings.map(function (r) {
         return [r.number, r.rating + "/5", r.comment || "", r.agent || "", when(r.rated_at)]; }));

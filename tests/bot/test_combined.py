@@ -148,7 +148,14 @@ def test_every_command_refuses_production_defaults_without_a_traceback(
     monkeypatch.setenv("MSAIDIZI_BACKEND_ENVIRONMENT", "production")
     monkeypatch.setenv("MSAIDIZI_DATABASE_URL", "sqlite+aiosqlite:////tmp/x.db")
     monkeypatch.setenv("MSAIDIZI_BACKEND_CALLBACK_TOKEN", "dev-callback-token")
+    from backend.config import get_settings as backend_settings
+    from bot.config import get_settings as bot_settings
+
+    bot_settings.cache_clear()  # the commands read the environment as a new process would
+    backend_settings.cache_clear()
     result = CliRunner().invoke(main, command)
+    bot_settings.cache_clear()
+    backend_settings.cache_clear()
     assert result.exit_code != 0
     assert "Traceback" not in result.output
     expected = ("MSAIDIZI_BACKEND_CALLBACK_TOKEN" if command == ["backend"]

@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.helpers.server import LiveServer
-from tests.helpers.webchat_page import bot_bubbles, say
+from tests.helpers.webchat_page import bot_bubbles, say, web_sender
 
 BOT_SIDE = importlib.util.find_spec("bot.escalation_client") is not None
 pytestmark = [
@@ -43,7 +43,7 @@ def pages(browser: Browser) -> Iterator[tuple[Page, Page]]:
 
 
 def test_citizen_and_agent_talk_live_then_the_bot_resumes(
-    system: LiveServer, pages: tuple[Page, Page], artifacts: Path
+    system: LiveServer, pages: tuple[Page, Page], artifacts: Path, tmp_path: Path
 ) -> None:
     citizen, agent = pages
     console = system.url + "/backend/console"
@@ -104,7 +104,8 @@ def test_citizen_and_agent_talk_live_then_the_bot_resumes(
 
     with httpx.Client(base_url=system.url + "/backend",
                       headers={"X-Service-Key": "dev-service-key"}) as api:
-        sender = citizen.evaluate("localStorage.getItem('msaidizi.sender')")
+        token = next(c["value"] for c in citizen.context.cookies() if c["name"] == "msz_chat")
+        sender = web_sender(tmp_path / "var", token)  # the page itself never knows it
         status = api.get(f"/api/v1/tickets/{number}",
                          params={"conversation_id": f"webchat:{sender}"})
         assert status.status_code == 200, status.text

@@ -9,18 +9,16 @@ import httpx
 
 from tests.helpers.server import LiveServer
 
-SENDER = "e2e-wanjiru-0001"
-
 
 def send(http: httpx.Client, after: int, text: str = "", choice: str | None = None) -> list[dict]:
-    response = http.post("/webchat/send", json={"sender": SENDER, "text": text, "choice": choice,
-                                                 "after": after})
+    response = http.post("/webchat/send", json={"text": text, "choice": choice, "after": after})
     response.raise_for_status()
     return [m for m in response.json()["messages"] if m["direction"] == "out"]
 
 
 def test_link_check_and_pay_through_the_web_chat(system: LiveServer) -> None:
     with httpx.Client(base_url=system.url, timeout=30) as http:
+        http.post("/webchat/session")  # the page's session cookie
         out = send(http, 0, "status of PP-2025-000123")
         assert any(c["payload"] == "link_account:agree" for c in out[-1]["choices"])
         out = send(http, out[-1]["seq"], "Yes, I agree", "link_account:agree")
@@ -37,7 +35,7 @@ def test_link_check_and_pay_through_the_web_chat(system: LiveServer) -> None:
         deadline = time.monotonic() + 30
         pushed: list[dict] = []
         while time.monotonic() < deadline and not pushed:
-            polled = http.get("/webchat/messages", params={"sender": SENDER, "after": after})
+            polled = http.get("/webchat/messages", params={"after": after})
             pushed = [m for m in polled.json()["messages"]
                       if "GC-2025-000456" in m["text"] and re.search(r"SJK|[A-Z0-9]{10}", m["text"])]
             time.sleep(0.3)

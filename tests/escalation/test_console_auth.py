@@ -204,3 +204,49 @@ def test_cookie_path_and_secure_flag_when_mounted_under_https() -> None:
         inner.state.container.close()
     cookie = response.headers["set-cookie"].lower()
     assert "path=/backend/console" in cookie and "secure" in cookie
+
+
+def test_twenty_parallel_wrong_passwords_lock_exactly_at_the_limit(esc: Esc) -> None:
+    """Each wrong password is counted under a row lock: five get through, the rest are locked."""
+    agent = make_agent(esc)
+
+    def attempt(_: int) -> int:
+        with httpx.Client(base_url=esc.url + "/console/api", timeout=60) as http:
+            return _sign_in(http, agent.email, "wrong password!").status_code
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        statuses = list(pool.map(attempt, range(20)))
+    assert sorted(statuses) == [401] * 5 + [429] * 15
+
+
+def test_strangers_guesses_never_lock_the_agents_own_browser(
+    esc: Esc, browser: httpx.Client
+) -> None:
+    agent = make_agent(esc)
+    assert _sign_in(browser, agent.email, PASSWORD).status_code == 200  # a known browser now
+    assert "msz_console_device" in browser.cookies
+    with httpx.Client(base_url=esc.url + "/console/api", timeout=30) as stranger:
+        for _ in range(5):
+            _sign_in(stranger, agent.email, "guessing!!!!")
+        assert_problem(_sign_in(stranger, agent.email, PASSWORD), 429, "sign-in-locked")
+    assert _sign_in(browser, agent.email, PASSWORD).status_code == 200
+
+
+def test_supervisor_lifts_a_lock_others_caused(esc: Esc, browser: httpx.Client,
+                                                console: Callable[..., Console]) -> None:
+    agent = make_agent(esc)
+    supervisor = console(make_agent(esc, role=AgentRole.SUPERVISOR))
+    for _ in range(5):
+        _sign_in(browser, agent.email, "guessing!!!!")
+    assert_problem(_sign_in(browser, agent.email, PASSWORD), 429, "sign-in-locked")
+    colleague = console(make_agent(esc))
+    assert_problem(colleague.post(f"/agents/{agent.id}/unlock"), 403, "role-forbidden")
+    assert supervisor.post(f"/agents/{agent.id}/unlock").status_code == 204
+    assert _sign_in(browser, agent.email, PASSWORD).status_code == 200
+
+
+def test_one_address_cannot_try_many_accounts(esc: Esc, browser: httpx.Client) -> None:
+    for n in range(20):
+        assert_problem(_sign_in(browser, f"name{n}@example.go.ke", "x"), 401, "sign-in-failed")
+    limited = assert_problem(_sign_in(browser, "name99@example.go.ke", "x"), 429, "rate-limited")
+    assert limited["retry_after_seconds"] > 0

@@ -38,6 +38,7 @@ from bot.channels.whatsapp import SIGNATURE_HEADER, WhatsAppChannel
 from bot.config import BotSettings, TelegramSettings, WhatsAppSettings
 from bot.live_knowledge import LiveKnowledge
 from bot.storage.models import MessageRow
+from bot.storage.web_sessions import SqlWebSessions
 from tests.helpers.server import LiveServer
 from tests.helpers.standins.graph import GraphStandIn
 from tests.helpers.standins.telegram import TelegramStandIn, strip_html
@@ -168,9 +169,10 @@ async def delivery_states(runtime: Runtime, conversation_id: str) -> list[dict[s
 class WebchatDriver:
     channel = "webchat"
 
-    def __init__(self, client: httpx.AsyncClient) -> None:
+    def __init__(self, client: httpx.AsyncClient, runtime: Runtime) -> None:
         self.client = client
-        self.sender_id = f"web-{uuid.uuid4().hex[:8]}"
+        self.runtime = runtime
+        self.sender_id = ""  # the server chooses it with the session
         self._after = 0
         self._options: list[tuple[str, str]] = []
 
@@ -182,8 +184,12 @@ class WebchatDriver:
         return await self._send({"text": title, "choice": payload})
 
     async def _send(self, fields: dict[str, Any]) -> Shown:
+        if "msz_chat" not in self.client.cookies:  # the page starts its session first
+            await self.client.post("/webchat/session")
+            sessions = SqlWebSessions(self.runtime.engine)
+            self.sender_id = await sessions.sender_for(self.client.cookies["msz_chat"]) or ""
         response = await self.client.post(
-            "/webchat/send", json={"sender": self.sender_id, "after": self._after, **fields})
+            "/webchat/send", json={"after": self._after, **fields})
         assert response.status_code == 200, response.text
         messages = response.json()["messages"]
         self._after = max([self._after] + [m["seq"] for m in messages])

@@ -26,6 +26,7 @@ BOT_PRODUCTION: dict[str, str] = {
     "MSAIDIZI_ENVIRONMENT": "production",
     "MSAIDIZI_DATABASE_URL": "postgresql+psycopg://msaidizi@db.internal:5432/assistant",
     "MSAIDIZI_WEB__PUBLIC_URL": "https://msaidizi.example.go.ke",
+    "MSAIDIZI_SECRETS_KEY": "operator-sealing-key-0123456789",
 }
 # Each development default (or unsafe value) and the variable the refusal must name.
 DEVELOPMENT_DEFAULTS: list[tuple[str, str | None, str]] = [
@@ -53,6 +54,7 @@ DEVELOPMENT_DEFAULTS: list[tuple[str, str | None, str]] = [
     ("MSAIDIZI_DATABASE_URL", "sqlite+aiosqlite:////srv/bot.db", "MSAIDIZI_DATABASE_URL"),
     ("MSAIDIZI_WEB__PUBLIC_URL", None, "MSAIDIZI_WEB__PUBLIC_URL"),
     ("MSAIDIZI_WEB__PUBLIC_URL", "http://msaidizi.example.go.ke", "MSAIDIZI_WEB__PUBLIC_URL"),
+    ("MSAIDIZI_SECRETS_KEY", None, "MSAIDIZI_SECRETS_KEY"),
 ]
 
 

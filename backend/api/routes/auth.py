@@ -76,12 +76,12 @@ async def verify_code(
 ) -> TokenOut:
     """Trade a correct code for a token bound to `chat_identity`.
 
-    A locked-out identifier is refused before any database work, so brute force is cheap
-    to turn away.
+    A chat locked out for an identifier is refused before any database work, so brute force
+    is cheap to turn away.
     """
     identifier = _identifier(body.identifier)
     now = container.clock()
-    container.otp.refuse_if_known_locked(identifier, now)
+    container.otp.refuse_if_known_locked(identifier, body.chat_identity, now)
     verified = await run_in_threadpool(_verify, container, body, identifier, now)
     return TokenOut(
         token=verified.raw_token,

@@ -88,7 +88,7 @@ async def test_report_kept_while_the_backend_is_down_is_filed_when_it_is_back(
     answer = await rasa.run("action_file_security_report")
     assert "Your report is saved and will be filed as soon as the service is back" in answer.texts
     assert answer.slot("report_reference") is None
-    outbox = SqlReportOutbox(rasa.runtime.engine)
+    outbox = SqlReportOutbox(rasa.runtime.engine, rasa.runtime.sealer)
     kept = await outbox.due(utcnow())
     assert [row.conversation_id for row in kept] == [f"rasa:{rasa.sender}"]
     assert kept[0].draft["transaction_reference"] == "SJK4XY12AB"

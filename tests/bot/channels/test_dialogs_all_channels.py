@@ -69,7 +69,7 @@ async def dialog(
     async with channel_app(settings, fixture_knowledge) as app:
         driver: ChannelDriver
         if channel == "webchat":
-            driver = WebchatDriver(app.client)
+            driver = WebchatDriver(app.client, app.runtime)
         elif channel.startswith("telegram"):
             driver = TelegramDriver(telegram_api, client=app.client, polling=mode == "polling")
         else:

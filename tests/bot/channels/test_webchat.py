@@ -14,15 +14,25 @@ from bot.channels.web import create_bot_app
 from bot.config import BotSettings
 from bot.core.messages import TextReply
 from bot.live_knowledge import LiveKnowledge
+from bot.storage.web_sessions import SqlWebSessions
 from tests.helpers.server import LiveServer
 
 
 @pytest.fixture
 async def client(runtime: Runtime) -> AsyncIterator[httpx.AsyncClient]:
+    """A browser with a web chat session (its cookie)."""
     app = create_bot_app(runtime)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        assert (await http.post("/webchat/session")).json() == {"new": True}
         yield http
+
+
+async def sender_of(client: httpx.AsyncClient | httpx.Client, runtime: Runtime) -> str:
+    """Return the sender id the server gave this browser's session (tests only)."""
+    sender = await SqlWebSessions(runtime.engine).sender_for(client.cookies["msz_chat"])
+    assert sender is not None
+    return sender
 
 
 async def test_rest_webhook_answers_in_rasa_shape(client: httpx.AsyncClient) -> None:
@@ -40,42 +50,49 @@ async def test_rest_webhook_button_payload_as_message_is_a_tap(client: httpx.Asy
     assert response.json()[0]["text"].startswith("Common questions")
 
 
-async def test_rest_webhook_redelivery_with_message_id_is_harmless(client: httpx.AsyncClient) -> None:
-    payload = {"sender": "u3", "message": "how much is a passport", "metadata": {"message_id": "m1"}}
-    first = (await client.post("/webhooks/rest/webhook", json=payload)).json()
-    second = (await client.post("/webhooks/rest/webhook", json=payload)).json()
+async def test_rest_webhook_redelivery_with_message_id_is_harmless(runtime: Runtime) -> None:
+    transport = httpx.ASGITransport(app=create_bot_app(runtime))
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as rest:
+        payload = {"sender": "u3", "message": "how much is a passport",
+                   "metadata": {"message_id": "m1"}}
+        first = (await rest.post("/webhooks/rest/webhook", json=payload)).json()
+        second = (await rest.post("/webhooks/rest/webhook", json=payload)).json()
     assert first == second
-    history = (await client.get("/webchat/history", params={"sender": "u3"})).json()["messages"]
-    assert [m["direction"] for m in history] == ["in", "out"]
+    history = await runtime.store.messages_after("rest:u3", 0)
+    assert [m.direction for m in history] == ["in", "out"]
 
 
 async def test_page_send_returns_new_messages_and_locale(client: httpx.AsyncClient) -> None:
-    response = await client.post("/webchat/send", json={"sender": "p1", "text": "Habari yako", "after": 0})
+    response = await client.post("/webchat/send", json={"text": "Habari yako", "after": 0})
     data = response.json()
     assert data["locale"] == "sw"
     assert [m["direction"] for m in data["messages"]] == ["in", "out"]
     assert data["messages"][1]["kind"] == "choices"
     after = data["messages"][-1]["seq"]
-    more = (await client.post("/webchat/send", json={"sender": "p1", "choice": "faq", "text": "Maswali", "after": after})).json()
+    more = (await client.post("/webchat/send", json={"choice": "faq", "text": "Maswali", "after": after})).json()
     assert [m["seq"] for m in more["messages"]] == [after + 1, after + 2]
 
 
 async def test_polling_returns_pushed_bot_messages_after_n(runtime: Runtime, client: httpx.AsyncClient) -> None:
-    await client.post("/webchat/send", json={"sender": "p2", "text": "hello"})
-    await runtime.push("webchat:p2", [TextReply("Your payment was received.")])
-    polled = (await client.get("/webchat/messages", params={"sender": "p2", "after": 2})).json()["messages"]
+    await client.post("/webchat/send", json={"text": "hello"})
+    sender = await sender_of(client, runtime)
+    await runtime.push(f"webchat:{sender}", [TextReply("Your payment was received.")])
+    polled = (await client.get("/webchat/messages", params={"after": 2})).json()["messages"]
     assert [(m["seq"], m["text"]) for m in polled] == [(3, "Your payment was received.")]
-    everything = (await client.get("/webchat/messages", params={"sender": "p2", "after": 0})).json()["messages"]
+    everything = (await client.get("/webchat/messages", params={"after": 0})).json()["messages"]
     assert all(m["direction"] == "out" for m in everything) and len(everything) == 2
 
 
-async def test_page_is_small_and_self_contained(client: httpx.AsyncClient) -> None:
+async def test_page_is_small_and_runs_no_inline_code(client: httpx.AsyncClient) -> None:
     response = await client.get("/")
     assert response.status_code == 200
-    assert len(response.content) < 100_000
     html = response.text
-    assert "http://" not in html.replace('"http', "").split("<script>")[0]
-    assert "<link" not in html and "src=" not in html  # no external CDN, no extra requests
+    assets = [(await client.get(f"/webchat/static/{name}")) for name in ("webchat.js", "webchat.css")]
+    assert all(a.status_code == 200 for a in assets)
+    assert len(response.content) + sum(len(a.content) for a in assets) < 100_000
+    assert "<script>" not in html and "<style>" not in html and " style=" not in html
+    assert "http://" not in html and "https://" not in html  # no CDN: one origin only
+    assert (await client.get("/webchat/static/other.js")).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -86,14 +103,15 @@ async def test_page_is_small_and_self_contained(client: httpx.AsyncClient) -> No
         ("post", "/webhooks/rest/webhook", {"json": {"sender": "bad sender!", "message": "hi"}}),
         ("post", "/webhooks/rest/webhook", {"json": {"sender": "u", "message": "x" * 20_001}}),
         ("post", "/webhooks/rest/webhook", {"json": ["not", "an", "object"]}),
-        ("post", "/webchat/send", {"json": {"sender": "u", "after": -1}}),
-        ("get", "/webchat/messages", {"params": {"sender": "<script>"}}),
-        ("get", "/webchat/messages", {"params": {"sender": "u", "after": "abc"}}),
+        ("post", "/webchat/send", {"json": {"after": -1}}),
+        ("post", "/webchat/send", {"json": {"after": 2**63}}),
+        ("get", "/webchat/messages", {"params": {"after": 2**63}}),
+        ("get", "/webchat/messages", {"params": {"after": "abc"}}),
         ("post", "/model/parse", {"json": {"text": "hi", "lang": "fr"}}),
         ("post", "/model/parse", {"content": b"", "headers": {"content-type": "application/json"}}),
     ],
     ids=["invalid-json", "no-sender", "bad-sender", "too-long", "array", "negative-after",
-         "script-sender", "non-numeric-after", "bad-lang", "empty-body"],
+         "huge-after", "huge-after-get", "non-numeric-after", "bad-lang", "empty-body"],
 )
 async def test_bad_requests_get_clear_4xx(client: httpx.AsyncClient, method: str, path: str, kwargs: dict) -> None:
     response = await getattr(client, method)(path, **kwargs)
@@ -116,14 +134,73 @@ def test_websocket_delivers_pushes_and_replies_live(
     bot_settings: BotSettings, fixture_knowledge: LiveKnowledge
 ) -> None:
     runtime = build_runtime(bot_settings, migrate=False, knowledge=fixture_knowledge)
-    with LiveServer(create_bot_app(runtime)) as server:
-        httpx.post(f"{server.url}/webchat/send", json={"sender": "ws1", "text": "hello"}, timeout=10)
-        ws_url = server.url.replace("http", "ws") + "/webchat/ws?sender=ws1&after=2"
-        with connect(ws_url, open_timeout=10) as socket:
-            server.call(runtime.push("webchat:ws1", [TextReply("An agent has replied.")]))
+    with LiveServer(create_bot_app(runtime)) as server, httpx.Client(base_url=server.url,
+                                                                      timeout=10) as page:
+        page.post("/webchat/session")
+        page.post("/webchat/send", json={"text": "hello"})
+        sender = server.call(sender_of(page, runtime))
+        ws_url = server.url.replace("http", "ws") + "/webchat/ws?after=2"
+        cookie = f"msz_chat={page.cookies['msz_chat']}"
+        with connect(ws_url, open_timeout=10, additional_headers={"Cookie": cookie}) as socket:
+            server.call(runtime.push(f"webchat:{sender}", [TextReply("An agent has replied.")]))
             pushed = json.loads(socket.recv(timeout=10))
             assert (pushed["seq"], pushed["text"]) == (3, "An agent has replied.")
             # a reply given on another device of the same conversation shows up too
-            httpx.post(f"{server.url}/webchat/send", json={"sender": "ws1", "text": "thanks"}, timeout=10)
+            page.post("/webchat/send", json={"text": "thanks"})
             reply = json.loads(socket.recv(timeout=10))
             assert reply["seq"] == 5 and reply["direction"] == "out"
+        from websockets.exceptions import InvalidStatus
+
+        with pytest.raises(InvalidStatus), connect(ws_url, open_timeout=10) as stranger:
+            stranger.recv(timeout=5)  # no cookie: the handshake is refused
+
+
+async def test_a_sender_id_alone_reads_nothing(runtime: Runtime, client: httpx.AsyncClient) -> None:
+    await client.post("/webchat/send", json={"text": "hello"})
+    sender = await sender_of(client, runtime)
+    transport = httpx.ASGITransport(app=create_bot_app(runtime))
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as stranger:
+        for path in ("/webchat/history", "/webchat/messages"):
+            refused = await stranger.get(path, params={"sender": sender})
+            assert refused.status_code == 401
+        replies = (await stranger.post("/webhooks/rest/webhook",
+                                       json={"sender": sender, "message": "my data"})).json()
+        assert all("hello" not in r["text"] for r in replies)
+    assert [m.direction for m in await runtime.store.messages_after(f"rest:{sender}", 0)]
+    theirs = await runtime.store.messages_after(f"webchat:{sender}", 0)
+    assert len(theirs) == 2  # the stranger's words landed in a conversation of their own
+
+
+async def test_rest_without_the_cookie_cannot_link_an_account(client: httpx.AsyncClient) -> None:
+    replies = (await client.post("/webhooks/rest/webhook", headers={"Cookie": ""},
+                                 json={"sender": "r1", "message": "link my account"})).json()
+    assert any("cannot link an eCitizen account over this connection" in r["text"]
+               for r in replies)
+
+
+async def test_end_session_erases_the_chat_and_forgets_the_cookie(
+    runtime: Runtime, client: httpx.AsyncClient
+) -> None:
+    await client.post("/webchat/send", json={"text": "my ID is 12345678 and my phone 0712345678"})
+    sender = await sender_of(client, runtime)
+    stored = await runtime.store.messages_after(f"webchat:{sender}", 0)
+    assert "12345678" not in stored[0].body["text"] and "0712345678" not in stored[0].body["text"]
+    ended = await client.post("/webchat/end")
+    assert ended.json() == {"ended": True}
+    assert "msz_chat" not in client.cookies
+    left = await runtime.store.messages_after(f"webchat:{sender}", 0)
+    assert all(m.direction == "out" for m in left) and len(left) == 1  # only "Session ended"
+    assert (await client.get("/webchat/history")).status_code == 401
+    assert (await client.post("/webchat/session")).json() == {"new": True}  # a fresh one
+
+
+async def test_a_flood_is_answered_once_and_stored_not_at_all(
+    runtime: Runtime, client: httpx.AsyncClient
+) -> None:
+    statuses = []
+    for n in range(45):
+        body = (await client.post("/webchat/send", json={"text": f"question {n}"})).json()
+        statuses.append(body["messages"][-1]["text"] if body["messages"] else "")
+    sender = await sender_of(client, runtime)
+    stored = await runtime.store.messages_after(f"webchat:{sender}", 0, limit=1000)
+    assert len([m for m in stored if m.direction == "in"]) == 30  # the documented 30/minute

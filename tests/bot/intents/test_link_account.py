@@ -100,9 +100,13 @@ async def test_log_out_unlinks(chat: DialogHarness, live_backend: LiveBackend, a
     await start(chat, locale)
     await link(chat, live_backend)
     replies = await chat.say(words)
-    assert "auth" not in (await action_runtime.store.load_by_id(f"test:{chat.sender}")).data
+    session = await action_runtime.store.load_by_id(f"test:{chat.sender}")
+    assert session is not None and "auth" not in session.data and session.history == []
     assert replies[0].text == action_runtime.translations.for_locale(locale).gettext(
-        "Done: your eCitizen account is no longer linked to this chat.")
+        "Session ended: your eCitizen account is no longer linked to this chat and its "
+        "messages are erased. Write to start again.")
+    left = await action_runtime.store.messages_after(f"test:{chat.sender}", 0)
+    assert [m.direction for m in left] == ["out"]  # the code and ID typed before are gone
 
 
 async def test_linking_switches_to_the_citizens_preferred_language_unless_chosen(

@@ -25,7 +25,7 @@ async def test_purge_deletes_old_messages_and_idle_histories(runtime: Runtime, d
         await connection.execute(update(ConversationRow)
                                  .where(ConversationRow.id == f"test:{dialog.sender}")
                                  .values(updated_at=old))
-    purged = await RetentionPurger(runtime.engine, timedelta(days=90)).purge()
+    purged = await RetentionPurger(runtime.engine, timedelta(days=90), runtime.sealer).purge()
     assert (purged.messages, purged.histories) == (2, 1)
     assert await runtime.store.messages_after(f"test:{dialog.sender}", 0) == []
     assert (await runtime.store.load_by_id(f"test:{dialog.sender}")).history == []

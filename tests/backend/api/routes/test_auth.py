@@ -22,6 +22,7 @@ from tests.backend.helpers import (
     latest_code,
     make_citizen,
     sign_in,
+    wait_until,
 )
 
 REQUEST = "/api/v1/auth/otp/request"
@@ -357,3 +358,64 @@ def test_token_without_read_scope_cannot_read(client: httpx.Client, container: C
                  "/api/v1/me/data"):
         assert_problem(client.get(path, headers=headers), 403, "insufficient-scope")
     assert client.post("/api/v1/auth/logout", headers=headers).status_code == 200
+
+
+def test_otp_strangers_guesses_never_lock_the_citizens_chat(
+    client: httpx.Client, container: Container
+) -> None:
+    citizen = make_citizen(container)
+    assert _request(client, citizen.id_number, chat="webchat:mine").status_code == 202
+    code = latest_code(client, citizen.phone)
+    stranger = "webchat:stranger"
+    statuses = [_verify(client, citizen.id_number, f"{n:06d}", chat=stranger).status_code
+                for n in range(10)]
+    assert statuses == [400] * 4 + [429] * 6  # the stranger's chat is locked
+    assert _verify(client, citizen.id_number, code, chat="webchat:mine").status_code == 200
+
+
+def test_otp_request_from_another_chat_never_cancels_the_citizens_code(
+    client: httpx.Client, container: Container
+) -> None:
+    citizen = make_citizen(container)
+    _request(client, citizen.id_number, chat="webchat:mine")
+    code = latest_code(client, citizen.phone)
+    assert _request(client, citizen.id_number, chat="webchat:stranger").status_code == 202
+    assert _verify(client, citizen.id_number, code, chat="webchat:mine").status_code == 200
+
+
+def test_otp_answers_never_link_an_id_number_to_a_phone(
+    client: httpx.Client, container: Container
+) -> None:
+    """The oracle pair: after a request by ID, her phone and a stranger's phone answer alike."""
+    citizen = make_citizen(container)
+    chat = "webchat:prober"
+    assert _request(client, citizen.id_number, chat=chat).status_code == 202
+    hers = _request(client, "0" + citizen.phone[3:], chat=chat)
+    other = _request(client, "0799000111", chat=chat)
+    assert hers.status_code == other.status_code == 202
+    assert hers.json() == other.json()
+    again_hers, again_other = (_request(client, "0" + citizen.phone[3:], chat=chat),
+                               _request(client, "0799000111", chat=chat))
+    assert again_hers.status_code == again_other.status_code == 429
+    assert again_hers.json()["detail"] == again_other.json()["detail"]
+
+
+def test_otp_strangers_cannot_flood_the_phone_or_keep_the_citizen_out(
+    client: httpx.Client, container: Container
+) -> None:
+    citizen = make_citizen(container)
+    issue_token(container, citizen, chat_identity="telegram:hers")  # she signed in there before
+
+    def sms() -> int:
+        return len(client.get("/dev/outbox", params={"to": citizen.phone, "limit": 100}).json())
+
+    for n in range(14):  # many chats, one ID number: every answer is the same
+        assert _request(client, citizen.id_number, chat=f"webchat:stranger{n}").status_code == 202
+    limit = container.settings.otp_max_per_hour_account
+    wait_until(lambda: sms() == limit)  # sent after the answer, in the background
+    time.sleep(0.3)
+    assert sms() == limit  # the rest were never sent
+    assert _request(client, citizen.id_number, chat="telegram:hers").status_code == 202
+    wait_until(lambda: sms() == limit + 1)  # her own chat still gets its code
+    code = latest_code(client, citizen.phone)
+    assert _verify(client, citizen.id_number, code, chat="telegram:hers").status_code == 200
