@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 
+from backend.api.request_guard import RequestGuard
 from backend.api.routes import (
     applications,
     auth,
@@ -61,13 +63,19 @@ def create_app(
         yield
         await shutdown(app)
 
+    # The API explorer is a development tool: production serves no /docs (it runs inline script).
+    explorer: dict[str, Any] = (
+        {"docs_url": None, "redoc_url": None, "openapi_url": None} if settings.is_production else {}
+    )
     app = FastAPI(
         title="Msaidizi backend (eCitizen stand-in)",
         version="1.0.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        **explorer,
     )
     app.state.container = container
+    app.add_middleware(RequestGuard)
     app.add_middleware(SecurityHeaders)
     install_problem_handlers(app)
     for module in (

@@ -39,6 +39,7 @@ TITLES: dict[str, str] = {
     "invalid-transition": "That status change is not allowed",
     "internal-error": "Something went wrong on our side",
     "body-too-large": "The request body is too large",
+    "invalid-body": "The request body cannot be used",
     "forbidden": "Not allowed from here",
 }
 

@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from backend.api.request_guard import RequestGuard
 from backend.api.security_headers import SecurityHeaders
 from backend.cli import upgrade_database
 from backend.config import BackendSettings
@@ -19,6 +20,7 @@ from backend.db import make_engine, make_sessionmaker, utcnow
 from backend.main import create_app as create_backend_app
 from backend.main import shutdown as shutdown_backend
 from backend.main import startup as startup_backend
+from backend.problems import install_problem_handlers
 from backend.seed import seed
 from bot.app import Runtime, build_runtime
 from bot.channels.web import create_bot_app
@@ -151,7 +153,10 @@ def create_combined_app(settings: BotSettings) -> tuple[FastAPI, Runtime]:
         settings = BotSettings.model_validate({**settings.model_dump(), "backend_api": link})
     runtime = build_runtime(settings)
     app = create_bot_app(runtime)
-    app.add_middleware(SecurityHeaders)  # the chat page and every page of the mounted backend
+    # the chat page and every route of the mounted backend: headers, body rules, problem+json
+    app.add_middleware(RequestGuard)
+    app.add_middleware(SecurityHeaders)
+    install_problem_handlers(app)
 
     @app.get("/console", include_in_schema=False)
     async def console() -> RedirectResponse:

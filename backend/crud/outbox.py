@@ -11,9 +11,12 @@ from sqlalchemy.orm import Session
 from backend.models import OutboxMessage
 
 
-def add_message(*, session: Session, to: str, channel: str, text: str, now: datetime) -> None:
-    """Store one outgoing message."""
-    session.add(OutboxMessage(to=to, channel=channel, text=text, created_at=now))
+def add_message(*, session: Session, to: str, channel: str, text: str, now: datetime) -> int:
+    """Store one outgoing message; return its id."""
+    row = OutboxMessage(to=to, channel=channel, text=text, created_at=now)
+    session.add(row)
+    session.flush()
+    return row.id
 
 
 def messages_to(*, session: Session, to: str | None, limit: int = 50) -> Sequence[OutboxMessage]:

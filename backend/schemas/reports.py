@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from pydantic import BaseModel, Field, field_validator
 
 from backend.domain import ContactPreference, ReportCategory, ReportStatus, Severity
 from backend.services.daraja import EAT
+
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)  # eCitizen did not exist before; older is a typo
 
 
 class SecurityReportIn(BaseModel):
@@ -28,9 +30,17 @@ class SecurityReportIn(BaseModel):
     @field_validator("occurred_at")
     @classmethod
     def _assume_kenyan_time(cls, value: datetime | None) -> datetime | None:
-        """Read a time without a zone as Kenyan time (EAT), as the citizen meant it."""
-        if value is not None and value.tzinfo is None:
-            return value.replace(tzinfo=EAT)
+        """Read a time without a zone as Kenyan time (EAT); refuse moments that cannot be."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=EAT)
+        try:  # at the calendar's edges the conversion to UTC overflows
+            in_utc = value.astimezone(UTC)
+        except OverflowError:
+            raise ValueError("must be a real date and time") from None
+        if not EARLIEST <= in_utc <= datetime.now(UTC) + timedelta(days=1):
+            raise ValueError("must be a date between 2000 and today")
         return value
 
     @field_validator("description", "occurred_text", "transaction_reference")

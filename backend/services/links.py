@@ -34,4 +34,6 @@ class LinkSigner:
     def check(self, purpose: str, subject: str, expires: int, sig: str, now: datetime) -> bool:
         """Tell whether a link's signature is right and it has not expired."""
         expected = self.signature(purpose, subject, expires)
-        return hmac.compare_digest(expected, sig) and now.timestamp() <= expires
+        # bytes: compare_digest refuses non-ASCII str, and a link is whatever a browser sends
+        same = hmac.compare_digest(expected.encode(), sig.encode("utf-8", "surrogatepass"))
+        return same and now.timestamp() <= expires

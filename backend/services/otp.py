@@ -160,8 +160,8 @@ class OtpService:
                    "%(minutes)d minutes. Never share it with anyone, not even staff.",
                    code=code, minutes=minutes)
         if channel == "email" and citizen.email:
-            return OutgoingMessage(citizen.email, "email", text)
-        return OutgoingMessage(citizen.phone, "sms", text)
+            return OutgoingMessage(citizen.email, "email", text, code, self._settings.otp_ttl)
+        return OutgoingMessage(citizen.phone, "sms", text, code, self._settings.otp_ttl)
 
     def _check_send_rate(self, *, session: Session, request_key: str, now: datetime) -> None:
         """Refuse a request for the same identifier in the same chat too soon or too often."""

@@ -179,7 +179,7 @@ class DarajaSimulator:
         if request.query_params.get("grant_type") != "client_credentials":
             return _error(400, "400.008.02", "Invalid grant type passed")
         if not secrets.compare_digest(
-            request.headers.get("authorization", ""), f"Basic {expected}"
+            request.headers.get("authorization", "").encode(), f"Basic {expected}".encode()
         ):
             return _error(400, "400.008.01", "Invalid Authentication passed")
         await self._hold("token", self.faults.token_delay)
@@ -194,7 +194,8 @@ class DarajaSimulator:
             str(body.get("Timestamp")),
         )
         return str(body.get("BusinessShortCode")) == self._settings.mpesa_shortcode and (
-            secrets.compare_digest(str(body.get("Password", "")), expected)
+            secrets.compare_digest(
+                str(body.get("Password", "")).encode("utf-8", "surrogatepass"), expected.encode())
         )
 
     async def _authorised_body(self, request: Request) -> dict[str, Any] | JSONResponse:

@@ -178,11 +178,11 @@ async def _read_update(request: Request, bot: Bot) -> Update:
         raise HTTPException(413, "update too large")
     try:
         data: Any = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
         raise HTTPException(400, "invalid JSON") from None
     if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
         raise HTTPException(400, "not a Telegram update")
     try:
         return Update.de_json(data, bot)
-    except (TypeError, KeyError, ValueError):
+    except (TypeError, KeyError, ValueError, AttributeError, RecursionError):
         raise HTTPException(400, "not a Telegram update") from None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from typing import Protocol
+from typing import Any, Protocol
 
 from fastapi import APIRouter, FastAPI
 
@@ -64,7 +64,10 @@ def create_bot_app(runtime: Runtime, channels: Sequence[PushChannel] | None = No
             for channel in pushing:
                 await channel.close()
 
-    app = FastAPI(title="Msaidizi assistant", version="0.1.0", lifespan=lifespan)
+    # The API explorer is a development tool: production serves no /docs (it runs inline script).
+    explorer: dict[str, Any] = {} if runtime.settings.environment == "development" else {
+        "docs_url": None, "redoc_url": None, "openapi_url": None}
+    app = FastAPI(title="Msaidizi assistant", version="0.1.0", lifespan=lifespan, **explorer)
     app.state.runtime = runtime
     app.state.channels = pushing
     secure = runtime.settings.web.base_url.startswith("https://")

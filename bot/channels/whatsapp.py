@@ -175,11 +175,17 @@ def create_whatsapp_router(handle: Handle, settings: WhatsAppSettings) -> APIRou
             raise HTTPException(403, "bad signature")
         try:
             data = json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
             raise HTTPException(400, "invalid JSON") from None
         if not isinstance(data, dict):
             raise HTTPException(400, "not a WhatsApp notification")
-        for message in parse_notification(data, phone_number_id):
+        try:
+            messages = parse_notification(data, phone_number_id)
+        except (TypeError, KeyError, ValueError, AttributeError) as exc:
+            # Signed by Meta but unreadable: acknowledge it, or Meta retries it for ever.
+            logger.warning("Unreadable WhatsApp notification ignored: %s", type(exc).__name__)
+            return Response(status_code=200)
+        for message in messages:
             await handle(message)  # an error here is a 500: Meta delivers again later
         return Response(status_code=200)
 

@@ -22,6 +22,7 @@ from bot.core.turn import Turn
 from bot.intents.account import current_auth, forget_sign_in
 from bot.intents.forms import Form, looks_like_question, yes_no
 from bot.nlu.when import NAIROBI, parse_when
+from privacy import mask_kinds
 
 CATEGORIES = {
     "account_takeover": N_("Someone got into my account"),
@@ -211,7 +212,9 @@ class ReportSecurityFlow(Form):
             "Please check your report:\n- What: %(category)s\n- Details: %(description)s\n"
             "- When: %(when)s\n- Reference: %(reference)s\n- Anonymous: %(anonymous)s",
             category=turn.t.gettext(CATEGORIES[slots["category"]]),
-            description=slots.get("description", ""), when=when,
+            # the chat log keeps this summary: ID numbers and phones masked, as the message was
+            description=mask_kinds(str(slots.get("description", "")), ("id", "phone")),
+            when=when,
             reference=slots.get("reference") or turn._("none"),
             anonymous=turn._("yes") if slots.get("anonymous", not current_auth(turn.session))
             else turn._("no"))
@@ -311,7 +314,10 @@ def draft_from(slots: dict[str, Any], *, anonymous: bool) -> ReportDraft:
     day = slots.get("when")
     occurred = (datetime.combine(datetime.fromisoformat(day).date(), time(12), tzinfo=NAIROBI)
                 if day else None)
-    return ReportDraft(category=slots["category"], description=slots.get("description", ""),
+    # The security team needs a phone number the citizen names (a scammer's), never the
+    # citizen's own ID number: that one is masked.
+    return ReportDraft(category=slots["category"],
+                       description=mask_kinds(str(slots.get("description", "")), ("id",)),
                        occurred_text=slots.get("when_text"), occurred_at=occurred,
                        transaction_reference=slots.get("reference"), anonymous=anonymous)
 

@@ -75,3 +75,29 @@ def test_webchat_first_load_size_is_small(server: LiveServer, page: Page) -> Non
     page.goto(server.url + "/")
     expect(bot_bubbles(page).first).to_be_visible(timeout=15_000)
     assert sum(sizes) < 100_000
+
+
+def test_end_session_leaves_nothing_on_screen_or_in_storage(server: LiveServer, page: Page) -> None:
+    page.goto(server.url + "/")
+    expect(bot_bubbles(page).first).to_contain_text("Hello! I am Msaidizi", timeout=15_000)
+    say(page, "my ID is 12345678, how much is a passport")
+    wait_until_idle(page)
+    # what the page shows after a reload is what the server kept: the ID number masked
+    page.reload()
+    expect(page.locator(".msg.in .bubble").first).to_contain_text("******78", timeout=15_000)
+    expect(page.locator(".msg.in .bubble").first).not_to_contain_text("12345678")
+    old_cookie = next(c["value"] for c in page.context.cookies() if c["name"] == "msz_chat")
+    page.evaluate("localStorage.setItem('msaidizi.draft', 'x'); sessionStorage.setItem('y', 'z')")
+
+    page.click("#end")
+    expect(page.locator(".notice")).to_contain_text("Session ended", timeout=15_000)
+    assert page.locator(".msg").count() == 0
+    assert page.evaluate("localStorage.length + sessionStorage.length") == 0
+    page.wait_for_load_state()
+    expect(bot_bubbles(page).first).to_contain_text("Hello! I am Msaidizi", timeout=15_000)
+    assert page.locator(".msg.in").count() == 0  # a new session: the old chat is not shown
+    new_cookie = next(c["value"] for c in page.context.cookies() if c["name"] == "msz_chat")
+    assert new_cookie != old_cookie
+    stranger = page.request.get(server.url + "/webchat/history",
+                                headers={"Cookie": f"msz_chat={old_cookie}"})
+    assert stranger.status == 401  # the old cookie opens nothing any more

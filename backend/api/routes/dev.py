@@ -12,12 +12,14 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from backend.api.deps import ContainerDep, DbId, SessionDep
+from backend.container import Container
 from backend.crud.outbox import messages_to
 from backend.domain import PaymentMethod, PaymentStatus
-from backend.models import Payment
+from backend.models import OutboxMessage, Payment
 from backend.problems import ProblemError
 from backend.schemas.service import OutboxMessageOut
 from backend.services.identifiers import normalize_phone
+from backend.services.senders import OutboxSender
 
 router = APIRouter(prefix="/dev", tags=["development only"])
 
@@ -35,25 +37,35 @@ def _address(to: str | None) -> str | None:
     return normalize_phone(to) or to.strip()
 
 
+def _text(container: Container, message: OutboxMessage) -> str:
+    """Show a message with its code while the code is valid (codes are never stored)."""
+    sender = container.sender
+    return sender.reveal(message.id, message.text) if isinstance(sender, OutboxSender) else (
+        message.text)
+
+
 @router.get("/outbox")
 def outbox(
     session: SessionDep,
+    container: ContainerDep,
     to: Annotated[str | None, Query(description="Phone (any form) or email")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> list[OutboxMessageOut]:
     """List messages the development sender stored, newest first."""
     return [
-        OutboxMessageOut(to=m.to, channel=m.channel, text=m.text, created_at=m.created_at)
+        OutboxMessageOut(to=m.to, channel=m.channel, text=_text(container, m),
+                         created_at=m.created_at)
         for m in messages_to(session=session, to=_address(to), limit=limit)
     ]
 
 
 @router.get("/outbox/page", response_class=HTMLResponse)
-def outbox_page(session: SessionDep, to: Annotated[str | None, Query()] = None) -> HTMLResponse:
+def outbox_page(session: SessionDep, container: ContainerDep,
+                to: Annotated[str | None, Query()] = None) -> HTMLResponse:
     """Show the outbox as a small page (refreshes every 5 seconds)."""
     items = "".join(
         f"<li><small>{escape(m.created_at.isoformat(timespec='seconds'))} · {escape(m.channel)}"
-        f" → {escape(m.to)}</small><br>{escape(m.text)}</li>"
+        f" → {escape(m.to)}</small><br>{escape(_text(container, m))}</li>"
         for m in messages_to(session=session, to=_address(to))
     )
     body = (

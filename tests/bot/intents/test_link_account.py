@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from bot.app import Runtime
-from tests.bot.intents.conftest import WANJIRU_PHONE, LiveBackend
+from tests.bot.intents.conftest import WANJIRU_ID, WANJIRU_PHONE, LiveBackend
 from tests.bot.intents.helpers import LINKED, link, start
 from tests.helpers.dialog import DialogHarness, choices_of, texts
 
@@ -115,3 +115,15 @@ async def test_linking_switches_to_the_citizens_preferred_language_unless_chosen
     await chat.say("Hello there")
     replies = await link(chat, live_backend)
     assert texts(replies).startswith("Asante, Wanjiru.")
+
+
+async def test_codes_asked_for_too_often_from_one_chat_are_refused_in_words(
+    chat: DialogHarness, live_backend: LiveBackend
+) -> None:
+    await start(chat, "en")
+    await chat.say(choice="link_account")
+    await chat.say(choice="link_account:agree")
+    await chat.say(WANJIRU_ID)  # the first code of the hour
+    shown = [texts(await chat.say("resend")) for _ in range(6)]
+    assert "Too many codes were asked for from here" not in "".join(shown[:5])
+    assert "Too many codes were asked for from here. Please wait" in shown[5]
