@@ -13,7 +13,8 @@ from typing import Any, cast
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.backend_offline import OfflineBackend
+from bot.clients.backend_offline import OfflineBackend
+from bot.clients.escalation_http import HttpEscalationClient
 from bot.config import BotSettings
 from bot.core.backend import BackendClient
 from bot.core.conversation import Conversation
@@ -28,15 +29,14 @@ from bot.core.ports import (
     RateLimits,
 )
 from bot.core.routing import Bands, Router
-from bot.escalation_client import HttpEscalationClient
 from bot.i18n import Catalogs
 from bot.intents.fallback import FallbackIntent
 from bot.intents.handoff import HandoffFlow, TicketRoutes
 from bot.intents.link_account import LinkAccountFlow
 from bot.intents.registry import INTERRUPTS, default_handlers
 from bot.intents.report_security import ReportOutbox
-from bot.knowledge_watch import watch_knowledge
-from bot.live_knowledge import LiveKnowledge
+from bot.knowledge.live import LiveKnowledge
+from bot.knowledge.watch import watch_knowledge
 from bot.notify.events import EventConsumer
 from bot.notify.pushes import Pusher
 from bot.notify.reports import ReportFiler

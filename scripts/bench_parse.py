@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from bot.channels.nlu_api import rasa_parse
-from bot.live_knowledge import LiveKnowledge
+from bot.knowledge.live import LiveKnowledge
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.live_knowledge import LiveKnowledge
+from bot.knowledge.live import LiveKnowledge
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import click
 from sklearn.model_selection import train_test_split
 
-from bot.eval import datasets
-from bot.eval.runner import run_dataset
-from bot.eval.systems import TfidfLinear
 from bot.nlu.model import IntentModel
+from tools.evaluation import datasets
+from tools.evaluation.runner import run_dataset
+from tools.evaluation.systems import TfidfLinear
 
 VARIANTS = {
     "default": {},

@@ -10,7 +10,7 @@ import pytest
 
 from bot.combined import create_combined_app
 from bot.config import BotSettings
-from bot.live_knowledge import LiveKnowledge
+from bot.knowledge.live import LiveKnowledge
 from bot.storage import schema
 from tests.helpers.server import LiveServer, free_port
 from tests.helpers.services import REDIS_URL, private_schema, require

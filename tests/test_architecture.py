@@ -50,7 +50,7 @@ def test_core_does_not_import_adapters() -> None:
 
 def test_intents_use_ports_not_adapters() -> None:
     forbidden = ("bot.storage", "bot.channels", "bot.actions", "bot.app", "bot.cli",
-                 "bot.backend_client")
+                 "bot.clients.backend_http")
     offenders = [
         (str(path.relative_to(REPO)), module)
         for path in files("bot/intents")
@@ -93,5 +93,17 @@ def test_only_composition_roots_import_the_backend_or_escalation() -> None:
         for module in imported_modules(path)
         if module.split(".")[0] in ("backend", "escalation")
         and not str(path.relative_to(REPO)).startswith(allowed)
+    ]
+    assert offenders == []
+
+
+def test_the_runtime_never_imports_the_editors_and_evaluators_tools() -> None:
+    # tools/ (FAQ lint, gap reports, evaluation) run beside the assistant, never inside a
+    # turn; only the command line reaches them, and only when its command is called.
+    offenders = [
+        (str(path.relative_to(REPO)), module)
+        for path in files("bot")
+        for module in imported_modules(path)
+        if module.split(".")[0] == "tools" and not str(path.relative_to(REPO)).startswith("bot/cli/")
     ]
     assert offenders == []

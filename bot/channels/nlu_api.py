@@ -10,7 +10,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from bot.core.ports import ParseResult
-from bot.live_knowledge import LiveKnowledge
+from bot.knowledge.live import LiveKnowledge
 
 
 class ParseRequest(BaseModel):

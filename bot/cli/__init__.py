@@ -20,7 +20,7 @@ COMMANDS = {
     "telegram": "bot.cli.telegram:telegram_command",
     "faq": "bot.cli.faq:faq_group",
     "db": "bot.cli.db:db_group",
-    "eval": "bot.eval.cli:eval_command",
+    "eval": "tools.evaluation.cli:eval_command",
     "actions": "bot.cli.actions:actions_command",
     "backend": "backend.cli:backend_command",
     "seed": "backend.cli:seed_command",

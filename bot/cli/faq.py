@@ -16,7 +16,7 @@ from bot.logs import configure_logging
 if TYPE_CHECKING:
     from bot.config import BotSettings
     from bot.core.placeholders import Fee
-    from bot.faqtools.glossary_lint import Glossary
+    from tools.faq.glossary_lint import Glossary
 
 # The tools import what they need when they run: `faq lint` stays fast because it never
 # imports the matcher, the web stack or the database drivers.
@@ -54,8 +54,8 @@ def faq_group() -> None:
               help="Kept for old scripts: the confusions check is off unless asked for.")
 def lint_command(knowledge_dir: Path | None, confusions: bool, no_confusions: bool) -> None:
     """Report what to fix: unreadable files, links, fees, wording, translations, duplicates."""
-    from bot.faqtools.lint import lint
-    from bot.knowledge import load_knowledge
+    from bot.knowledge.loader import load_knowledge
+    from tools.faq.lint import lint
 
     started = time.perf_counter()
     folder = _folder(knowledge_dir)
@@ -85,7 +85,7 @@ def catalogue_fees() -> dict[str, Fee]:
 
 
 def _glossary(folder: Path) -> Glossary | None:
-    from bot.faqtools.glossary_lint import load_glossary
+    from tools.faq.glossary_lint import load_glossary
 
     path = folder / "glossary.yaml"
     return load_glossary(path) if path.exists() else None
@@ -97,9 +97,9 @@ def _glossary(folder: Path) -> Glossary | None:
               help="Also report held-out accuracy per language with this many folds.")
 def test_command(knowledge_dir: Path | None, folds: int) -> None:
     """Check that every example question and extra test case reaches its own article."""
-    from bot.faqtools.regression import run_regression
-    from bot.live_knowledge import LiveKnowledge
+    from bot.knowledge.live import LiveKnowledge
     from bot.nlu.kfold import article_cases, intent_cases, kfold
+    from tools.faq.regression import run_regression
 
     live = LiveKnowledge(_folder(knowledge_dir))
     results = run_regression(live.matcher)
@@ -139,8 +139,8 @@ def test_command(knowledge_dir: Path | None, folds: int) -> None:
 def explain_command(question: str, lang: str, knowledge_dir: Path | None) -> None:
     """Show the top matches for QUESTION with their scores, what matched, and the decision."""
     from bot.app import bands_from
-    from bot.faqtools import explain as explaining
-    from bot.live_knowledge import LiveKnowledge
+    from bot.knowledge.live import LiveKnowledge
+    from tools.faq import explain as explaining
 
     settings = _settings()
     live = LiveKnowledge(_folder(knowledge_dir))
@@ -154,8 +154,8 @@ def explain_command(question: str, lang: str, knowledge_dir: Path | None) -> Non
               default=Path("var/reports"), show_default=True)
 def gaps_command(days: int, out_dir: Path) -> None:
     """Group unanswered questions and propose example questions; write Markdown and CSV."""
-    from bot.faqtools.gaps import cluster, proposals, write_report
-    from bot.live_knowledge import LiveKnowledge
+    from bot.knowledge.live import LiveKnowledge
+    from tools.faq.gaps import cluster, proposals, write_report
 
     settings = _settings()
     events = asyncio.run(_events(settings.bot_database_url, days))

@@ -9,7 +9,7 @@ import click
 
 from bot.channels.nlu_api import rasa_parse
 from bot.cli.settings import load_settings
-from bot.live_knowledge import LiveKnowledge
+from bot.knowledge.live import LiveKnowledge
 from bot.logs import configure_logging
 
 

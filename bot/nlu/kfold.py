@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from bot.knowledge import Knowledge
+from bot.knowledge.loader import Knowledge
 from bot.nlu.matcher import KnowledgeMatcher
 
 

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from bot.core.language import detect_language
 from bot.core.ports import IntentScore, ParseResult
-from bot.knowledge import Knowledge
+from bot.knowledge.loader import Knowledge
 from bot.nlu.entities import extract_entities
 from bot.nlu.model import Calibration, IntentModel
 from bot.nlu.normalize import Normalizer

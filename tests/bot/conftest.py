@@ -8,7 +8,7 @@ import pytest
 
 from bot.app import Runtime, build_runtime
 from bot.config import BotSettings
-from bot.live_knowledge import LiveKnowledge
+from bot.knowledge.live import LiveKnowledge
 from tests.helpers.dialog import DialogHarness
 
 

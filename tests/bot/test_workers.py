@@ -10,7 +10,7 @@ import pytest
 from bot.app import Runtime, build_runtime
 from bot.config import BotSettings
 from bot.core.messages import InboundMessage
-from bot.live_knowledge import LiveKnowledge
+from bot.knowledge.live import LiveKnowledge
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 

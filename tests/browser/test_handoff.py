@@ -20,12 +20,12 @@ from playwright.sync_api import Browser, Page, expect
 from tests.helpers.server import LiveServer
 from tests.helpers.webchat_page import bot_bubbles, say, web_sender
 
-BOT_SIDE = importlib.util.find_spec("bot.escalation_client") is not None
+BOT_SIDE = importlib.util.find_spec("bot.clients.escalation_http") is not None
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
     pytest.mark.skipif(not BOT_SIDE, reason="the assistant's side of the handoff "
-                       "(bot/escalation_client.py and its flow) is not there yet"),
+                       "(bot/clients/escalation_http.py and its flow) is not there yet"),
 ]
 
 AGENT_EMAIL, AGENT_PASSWORD = "agent@example.go.ke", "demo-agent-2025"  # docs/escalation.md

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from bot.app import build_runtime
 from bot.channels.web import create_bot_app
 from bot.config import BotSettings
-from bot.live_knowledge import LiveKnowledge
+from bot.knowledge.live import LiveKnowledge
 from tests.helpers.server import LiveServer
 from tests.helpers.webchat_page import bot_bubbles, say, wait_until_idle
 

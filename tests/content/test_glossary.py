@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.faqtools.glossary_lint import glossary_texts, load_glossary
 from tests.conftest import REPO
 from tests.content.test_catalogs import load, messages
+from tools.faq.glossary_lint import glossary_texts, load_glossary
 
 GLOSSARY = load_glossary(REPO / "knowledge" / "glossary.yaml")
 

@@ -9,13 +9,13 @@ import pytest
 from bot.cli.faq import catalogue_fees
 from bot.config import BotSettings
 from bot.core.placeholders import placeholders
-from bot.faqtools.glossary_lint import load_glossary
-from bot.faqtools.lint import lint
-from bot.knowledge import LANGUAGES, load_knowledge
-from bot.knowledge_article import URL
-from bot.live_knowledge import LiveKnowledge
-from bot.sources import is_official
+from bot.knowledge.article import URL
+from bot.knowledge.live import LiveKnowledge
+from bot.knowledge.loader import LANGUAGES, load_knowledge
+from bot.knowledge.sources import is_official
 from tests.conftest import REPO
+from tools.faq.glossary_lint import load_glossary
+from tools.faq.lint import lint
 
 REQUIRED_ARTICLES = [
     "account-create", "account-verification-code", "password-reset", "account-locked",
@@ -122,7 +122,7 @@ def test_editor_guide_exists() -> None:
 def test_regression_table_passes(real_knowledge: LiveKnowledge) -> None:
     # `msaidizi faq test` in CI: every example and every `tests:` case reaches its article;
     # `known_gaps:` phrasings are reported, never a failure.
-    from bot.faqtools.regression import run_regression
+    from tools.faq.regression import run_regression
 
     failed = [(r.case.path, r.case.text, r.answered) for r in run_regression(real_knowledge.matcher)
               if r.failed]

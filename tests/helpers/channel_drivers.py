@@ -36,7 +36,7 @@ from bot.channels.telegram_inbound import SECRET_HEADER
 from bot.channels.web import PushChannel, create_bot_app
 from bot.channels.whatsapp import SIGNATURE_HEADER, WhatsAppChannel
 from bot.config import BotSettings, TelegramSettings, WhatsAppSettings
-from bot.live_knowledge import LiveKnowledge
+from bot.knowledge.live import LiveKnowledge
 from bot.storage.models import MessageRow
 from bot.storage.web_sessions import SqlWebSessions
 from tests.helpers.server import LiveServer

@@ -7,9 +7,9 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.app import build_runtime
-from bot.backend_client import HttpBackendClient
+from bot.clients.backend_http import HttpBackendClient
 from bot.config import BotSettings
-from bot.live_knowledge import LiveKnowledge
+from bot.knowledge.live import LiveKnowledge
 from tests.bot.actions.conftest import serve_actions
 from tests.bot.actions.rasa import RasaConversation
 from tests.bot.actions.steps import in_english

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.config import BotSettings
-from bot.live_knowledge import LiveKnowledge
+from bot.knowledge.live import LiveKnowledge
 from tests.helpers import channel_drivers
 from tests.helpers.channel_drivers import ChannelApp, channel_app, channel_settings
 from tests.helpers.standins import GraphStandIn, TelegramStandIn

@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 
 from bot.config import BotSettings
-from bot.live_knowledge import LiveKnowledge
+from bot.knowledge.live import LiveKnowledge
 from tests.bot.core.test_dialogs import (
     CASES,
     DID_YOU_MEAN,

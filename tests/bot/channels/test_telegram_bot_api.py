@@ -15,7 +15,7 @@ from bot.cli import main
 from bot.cli.telegram import run_polling
 from bot.config import BotSettings, get_settings
 from bot.core.messages import TextReply
-from bot.live_knowledge import LiveKnowledge
+from bot.knowledge.live import LiveKnowledge
 from tests.helpers import channel_drivers
 from tests.helpers.channel_drivers import (
     TELEGRAM_SECRET,

@@ -13,7 +13,7 @@ from bot.app import Runtime, build_runtime
 from bot.channels.web import create_bot_app
 from bot.config import BotSettings
 from bot.core.messages import TextReply
-from bot.live_knowledge import LiveKnowledge
+from bot.knowledge.live import LiveKnowledge
 from bot.storage.web_sessions import SqlWebSessions
 from tests.helpers.server import LiveServer
 

@@ -11,7 +11,7 @@ import pytest
 from bot.channels.whatsapp import SIGNATURE_HEADER
 from bot.config import BotSettings
 from bot.core.messages import TextReply, utcnow
-from bot.live_knowledge import LiveKnowledge
+from bot.knowledge.live import LiveKnowledge
 from tests.helpers.channel_drivers import (
     WHATSAPP_VERIFY_TOKEN,
     ChannelApp,

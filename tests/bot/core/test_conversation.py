@@ -13,7 +13,7 @@ from bot.core.conversation import clean_text, new_reference_id
 from bot.core.messages import InboundMessage, TextReply
 from bot.core.routing import Match
 from bot.core.turn import Turn
-from bot.live_knowledge import LiveKnowledge
+from bot.knowledge.live import LiveKnowledge
 from tests.helpers.dialog import DialogHarness
 
 APOLOGY = "Sorry, something went wrong on our side (ref %(ref)s). Please try again."

@@ -9,7 +9,7 @@ from bot.config import BotSettings
 from bot.core.delivery import DeliveryError, PermanentDeliveryError
 from bot.core.messages import InboundMessage, Reply, TextReply, utcnow
 from bot.core.session import Session
-from bot.live_knowledge import LiveKnowledge
+from bot.knowledge.live import LiveKnowledge
 
 
 class RecordingSender:

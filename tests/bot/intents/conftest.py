@@ -20,9 +20,9 @@ from backend.db import make_engine, make_sessionmaker, utcnow
 from backend.main import create_app
 from backend.seed import seed
 from bot.app import Runtime, build_runtime
+from bot.clients.escalation_http import HttpEscalationClient
 from bot.config import BotSettings
-from bot.escalation_client import HttpEscalationClient
-from bot.live_knowledge import LiveKnowledge
+from bot.knowledge.live import LiveKnowledge
 from tests.helpers.dialog import DialogHarness
 from tests.helpers.server import LiveServer, free_port
 

@@ -8,10 +8,10 @@ import pytest
 
 from backend.domain import ApplicationStatus, Language
 from bot.app import Runtime, build_runtime
-from bot.backend_offline import OfflineBackend
+from bot.clients.backend_offline import OfflineBackend
 from bot.config import BotSettings
 from bot.i18n import money
-from bot.live_knowledge import LiveKnowledge
+from bot.knowledge.live import LiveKnowledge
 from tests.backend.helpers import make_application, make_citizen
 from tests.bot.intents.conftest import LiveBackend, runtime_on
 from tests.bot.intents.helpers import start

@@ -1,0 +1,1 @@
+"""Adapters for the backend and escalation ports: over HTTP, or offline."""

@@ -1,0 +1,1 @@
+"""The knowledge base editors keep under `knowledge/`: loaded, checked and live."""

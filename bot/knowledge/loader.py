@@ -1,0 +1,146 @@
+"""Load FAQ articles and intent examples that editors keep under `knowledge/`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from bot.core.ports import Article
+from bot.knowledge.article import LANGUAGES, load_article, split_front_matter
+from bot.knowledge.problems import Problem
+from bot.knowledge.yaml_pitfalls import cut_at_hash, yaml_problem
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["LANGUAGES", "IntentExamples", "Knowledge", "Lexicon", "Problem", "load_article",
+           "load_knowledge", "split_front_matter"]
+
+
+@dataclass(frozen=True, slots=True)
+class IntentExamples:
+    """Example phrasings of a built-in intent in one language."""
+
+    intent: str
+    language: str
+    examples: tuple[str, ...]
+    path: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Spelling fixes and synonym groups used to normalise citizens' text."""
+
+    spellings: Mapping[str, str] = field(default_factory=dict)
+    synonyms: tuple[tuple[str, ...], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Knowledge:
+    """Everything loaded from the knowledge folder, with the problems found on the way."""
+
+    articles: Mapping[tuple[str, str], Article]
+    intents: tuple[IntentExamples, ...]
+    lexicon: Lexicon
+    problems: tuple[Problem, ...] = ()
+
+    def article(self, article_id: str, language: str) -> Article | None:
+        """Return the article in `language`, falling back to any other language."""
+        found = self.articles.get((article_id, language))
+        if found is None:
+            found = next(
+                (a for (aid, _), a in sorted(self.articles.items()) if aid == article_id), None
+            )
+        return found
+
+    def article_ids(self) -> Sequence[str]:
+        """Return the ids of every article, sorted."""
+        return sorted({aid for aid, _ in self.articles})
+
+    @property
+    def errors(self) -> list[Problem]:
+        """Return the problems that make a file unusable."""
+        return [p for p in self.problems if p.severity == "error"]
+
+
+def load_knowledge(root: Path) -> Knowledge:
+    """Load `root/faq/*.md`, `root/intents/*.yaml` and `root/lexicon.yaml`."""
+    problems: list[Problem] = []
+    articles: dict[tuple[str, str], Article] = {}
+    if not root.is_dir():
+        problems.append(Problem(str(root), 1, "the knowledge folder does not exist: check the "
+                                "path given with --knowledge or in MSAIDIZI_KNOWLEDGE_DIR"))
+        return Knowledge(articles, (), Lexicon(), tuple(problems))
+    if not (root / "faq").is_dir():
+        problems.append(Problem(str(root / "faq"), 1, "there is no faq folder: articles go in "
+                                "faq/<id>.en.md and faq/<id>.sw.md inside the knowledge folder"))
+    for path in sorted((root / "faq").glob("*.md")):
+        article = load_article(path, problems)
+        if article is not None:
+            articles[(article.id, article.language)] = article
+    intents = tuple(_load_intents(sorted((root / "intents").glob("*.yaml")), problems))
+    lexicon = _load_lexicon(root / "lexicon.yaml", problems)
+    return Knowledge(articles, intents, lexicon, tuple(problems))
+
+
+def _read_yaml(path: Path, problems: list[Problem]) -> tuple[object, list[str]] | None:
+    """Parse a whole YAML file; record unreadable lines and texts a '#' cuts short."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        line, message = yaml_problem(exc, 1)
+        problems.append(Problem(str(path), line, f"cannot read the file: {message}"))
+        return None
+    for cut in cut_at_hash(text, 1):
+        problems.append(Problem(str(path), cut.line, f"this text is cut at '#': it reads "
+                                f"{cut.kept!r} and drops {cut.dropped!r}. Put the whole text in "
+                                "double quotes, or move a comment to a line of its own"))
+    return data, text.splitlines()
+
+
+def _load_intents(paths: Iterable[Path], problems: list[Problem]) -> Iterable[IntentExamples]:
+    """Parse `<intent>.<lang>.yaml` files of built-in intent examples."""
+    for path in paths:
+        stem, _, lang = path.stem.rpartition(".")
+        read = _read_yaml(path, problems)
+        if read is None:
+            continue
+        data, lines = read
+        examples = data.get("examples") if isinstance(data, dict) else None
+        if lang not in LANGUAGES or not isinstance(examples, list):
+            problems.append(Problem(str(path), 1, "the file must be named <intent>.en.yaml or "
+                                    "<intent>.sw.yaml and hold a list 'examples:'"))
+            continue
+        for example in examples:
+            if not isinstance(example, str):  # "report: ..." unquoted is read as a mapping
+                problems.append(Problem(str(path), _line_of(lines, example),
+                                        f"the example {example!r} is not plain text: put the "
+                                        "whole example in double quotes"))
+        yield IntentExamples(stem, lang, tuple(e.strip() for e in examples
+                                               if isinstance(e, str) and e.strip()), str(path))
+
+
+def _line_of(lines: Sequence[str], value: object) -> int:
+    """Return the 1-based line of the list item that YAML read as `value`, or 1."""
+    first = next(iter(value), "") if isinstance(value, dict) else str(value)
+    return next((i + 1 for i, line in enumerate(lines)
+                 if line.lstrip().startswith("-") and str(first) in line), 1)
+
+
+def _load_lexicon(path: Path, problems: list[Problem]) -> Lexicon:
+    """Parse the spelling and synonym lists; an absent file means no normalisation data."""
+    if not path.exists():
+        return Lexicon()
+    read = _read_yaml(path, problems)
+    data = read[0] if read is not None else None
+    if not isinstance(data, dict):
+        return Lexicon()
+    spellings = {str(k).lower(): str(v).lower() for k, v in (data.get("spellings") or {}).items()}
+    groups = tuple(
+        tuple(str(w).lower() for w in group) for group in data.get("synonyms") or () if group
+    )
+    return Lexicon(spellings, groups)

@@ -1,0 +1,1 @@
+"""Tools for editors and evaluators, outside the assistant's runtime package."""

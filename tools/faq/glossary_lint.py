@@ -1,0 +1,86 @@
+"""The glossary: each thing citizens see has one name per language; warn on the others."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from bot.knowledge.loader import Knowledge, Problem
+from tools.faq.locate import find_line
+
+# Text in double quotes or backticks is left alone: it names a button or label of a portal
+# ("Forgot your password?") exactly as the citizen will see it there. So are placeholders.
+_QUOTED = re.compile(r"\"[^\"\n]*\"|`[^`\n]*`|“[^”\n]*”|%\(\w+\)[sd]|\{[^}\n]*\}")
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One glossary entry: the agreed wording per language and the spellings to avoid."""
+
+    id: str
+    names: Mapping[str, str]
+    avoid: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Glossary:
+    """Every term, with compiled patterns for the spellings to avoid."""
+
+    terms: tuple[Term, ...]
+
+    def findings(self, text: str, language: str) -> Iterable[tuple[str, Term]]:
+        """Yield (spelling found, term) for every avoided spelling in `text`."""
+        plain = _QUOTED.sub(lambda m: " " * len(m[0]), text)
+        for term in self.terms:
+            for spelling in term.avoid.get(language, ()):
+                if _pattern(spelling).search(plain):
+                    yield spelling, term
+
+
+def _pattern(spelling: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w-]){re.escape(spelling)}(?![\w-])", re.IGNORECASE)
+
+
+def load_glossary(path: Path) -> Glossary:
+    """Read `glossary.yaml`; raise ValueError when it is not a list of terms."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    entries = data.get("terms") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        raise ValueError(f"{path} must hold a list 'terms:'")
+    terms = []
+    for entry in entries:
+        avoid = entry.get("avoid") or {}
+        terms.append(Term(
+            id=str(entry["id"]),
+            names={lang: str(entry[lang]) for lang in ("en", "sw") if lang in entry},
+            avoid={lang: tuple(str(s) for s in spellings) for lang, spellings in avoid.items()},
+            note=str(entry.get("note") or ""),
+        ))
+    return Glossary(tuple(terms))
+
+
+def glossary_problems(knowledge: Knowledge, glossary: Glossary) -> Iterable[Problem]:
+    """Warn where an answer or title uses a spelling the glossary says to avoid."""
+    for (_, language), article in sorted(knowledge.articles.items()):
+        for text in (article.title, *article.body.splitlines()):
+            for spelling, term in glossary.findings(text, language):
+                where = find_line(article.path, text, body=text != article.title)
+                yield Problem(article.path, where, _advice(spelling, term, language), "warning")
+
+
+def _advice(spelling: str, term: Term, language: str) -> str:
+    name = term.names.get(language, "")
+    return (f"write {name!r} rather than {spelling!r}: the glossary (knowledge/glossary.yaml, "
+            f"term {term.id!r}) names it one way, so citizens see the same word everywhere")
+
+
+def glossary_texts(glossary: Glossary, texts: Sequence[str], language: str
+                   ) -> list[tuple[str, str, str]]:
+    """Return (text, spelling, term id) for each avoided spelling in other texts (catalogs)."""
+    return [(text, spelling, term.id) for text in texts
+            for spelling, term in glossary.findings(text, language)]

@@ -1,0 +1,134 @@
+"""`msaidizi faq lint`: everything an editor should fix before publishing, located by file:line.
+
+The default run only reads the files (about a second for the whole knowledge base). The
+held-out check of confusable articles refits the matcher five times, so it runs only when
+asked for (`--confusions`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
+from pathlib import Path
+
+from bot.core.placeholders import Fee
+from bot.knowledge.loader import LANGUAGES, Knowledge, Problem
+from bot.nlu.normalize import Normalizer
+from tools.faq.catalogue_lint import fee_problems
+from tools.faq.glossary_lint import Glossary, glossary_problems
+from tools.faq.locate import find_line
+
+STALE_AFTER = timedelta(days=365)
+MIN_QUESTIONS = 6
+SOURCE_LINE = ("source:", "chanzo:", "**source", "**chanzo")
+
+
+def lint(knowledge: Knowledge, *, today: date, confusions: bool = False,
+         fees: Mapping[str, Fee] | None = None, glossary: Glossary | None = None
+         ) -> list[Problem]:
+    """Return every problem in the knowledge folder, errors and warnings.
+
+    Args:
+        knowledge: the loaded folder, with the problems found while loading it.
+        today: the date review dates are checked against.
+        confusions: also run the (slow) held-out check of confusable articles.
+        fees: the service catalogue's fees by service code, to check fee placeholders and
+            refuse amounts written by hand; None skips those checks.
+        glossary: the agreed terms, to warn on other spellings; None skips that check.
+    """
+    problems = list(knowledge.problems)
+    problems += _languages(knowledge)
+    problems += _articles(knowledge, today)
+    problems += _duplicates(knowledge)
+    problems += _risky_synonyms(knowledge)
+    if fees is not None:
+        problems += fee_problems(knowledge, fees)
+    if glossary is not None:
+        problems += glossary_problems(knowledge, glossary)
+    if confusions and not knowledge.errors and knowledge.articles:
+        from tools.faq.confusions import confusable  # the matcher: only when asked for
+
+        problems += confusable(knowledge)
+    return sorted(set(problems), key=lambda p: (p.path, p.line, p.message))
+
+
+def _languages(knowledge: Knowledge) -> Iterable[Problem]:
+    present: dict[str, set[str]] = defaultdict(set)
+    paths: dict[str, str] = {}
+    for (article_id, language), article in knowledge.articles.items():
+        present[article_id].add(language)
+        paths[article_id] = article.path
+    broken = {Path(p.path).name for p in knowledge.errors}
+    for article_id, languages in sorted(present.items()):
+        for missing in sorted(set(LANGUAGES) - languages):
+            if f"{article_id}.{missing}.md" in broken:
+                continue  # the other file exists; its own errors say what to fix
+            yield Problem(paths[article_id], 1,
+                          f"article {article_id!r} has no {missing} version: write "
+                          f"{article_id}.{missing}.md with the same id, or citizens writing in "
+                          "that language get the other one")
+
+
+def _articles(knowledge: Knowledge, today: date) -> Iterable[Problem]:
+    for article in knowledge.articles.values():
+        where = article.path
+        if len(article.questions) < MIN_QUESTIONS:
+            yield Problem(where, find_line(where, "questions:"),
+                          f"only {len(article.questions)} example questions: write at least "
+                          f"{MIN_QUESTIONS}, the way citizens type them")
+        last = article.body.strip().splitlines()[-1]
+        if last.strip().lower().startswith(SOURCE_LINE):
+            yield Problem(where, find_line(where, last, body=True),
+                          "remove this source line: the assistant adds the official source "
+                          "from 'source:' under every answer", "warning")
+        if article.reviewed > today:
+            yield Problem(where, find_line(where, "reviewed:"),
+                          f"reviewed date {article.reviewed} is in the future: write the day "
+                          "you checked the answer against its source")
+        elif today - article.reviewed > STALE_AFTER:
+            yield Problem(where, find_line(where, "reviewed:"),
+                          f"last reviewed {article.reviewed}, more than 12 months ago: check "
+                          "the answer against its source and update the date", "warning")
+
+
+def _duplicates(knowledge: Knowledge) -> Iterable[Problem]:
+    normalise = Normalizer()
+    seen: dict[str, tuple[str, str]] = {}
+    for (article_id, _), article in sorted(knowledge.articles.items()):
+        for question in article.questions:
+            key = normalise(question)
+            if key in seen:
+                other_id, other_path = seen[key]
+                line = find_line(article.path, question, after="questions:")
+                where = "twice in this article" if other_id == article_id else (
+                    f"also in {other_path}")
+                yield Problem(article.path, line,
+                              f"duplicate example question {question!r} ({where}): keep it in "
+                              "one article only")
+            else:
+                seen[key] = (article_id, article.path)
+
+
+def _risky_synonyms(knowledge: Knowledge) -> Iterable[Problem]:
+    """Warn when an article's synonym rewrites words that other articles' questions use."""
+    words_by_article: dict[str, set[str]] = defaultdict(set)
+    normalise = Normalizer()
+    for (article_id, _), article in knowledge.articles.items():
+        for question in article.questions:
+            words_by_article[article_id].update(normalise(question).split())
+    for (article_id, _), article in sorted(knowledge.articles.items()):
+        for term, variants in article.synonyms:
+            for variant in variants:
+                word = normalise(variant)
+                if " " in word:
+                    continue
+                others = sorted(a for a, words in words_by_article.items()
+                                if a != article_id and word in words)
+                if len(others) >= 3:
+                    yield Problem(
+                        article.path, find_line(article.path, variant, after="synonyms:"),
+                        f"synonym {variant!r} -> {term!r} also rewrites the questions of "
+                        f"{len(others)} other articles ({', '.join(others[:3])}, ...): move it "
+                        "to lexicon.yaml if it means the same everywhere, or remove it",
+                        "warning")
