@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
-from typing import Any, cast
+from typing import Any
 
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.clients.backend_offline import OfflineBackend
 from bot.clients.escalation_http import HttpEscalationClient
+from bot.clients.offline import OfflineBackend, OfflineEscalation
 from bot.config import BotSettings
 from bot.core.backend import BackendClient
 from bot.core.conversation import Conversation
@@ -24,17 +24,22 @@ from bot.core.messages import InboundMessage, Reply
 from bot.core.ports import (
     CodeQuotas,
     ConversationLocks,
+    ConversationStore,
     MessageQuotas,
     MessageSignal,
     RateLimits,
+    ReportQueue,
+    TicketRoutes,
+    Translations,
+    WebSessions,
 )
+from bot.core.results import TurnResult
 from bot.core.routing import Bands, Router
 from bot.i18n import Catalogs
 from bot.intents.fallback import FallbackIntent
-from bot.intents.handoff import HandoffFlow, TicketRoutes
+from bot.intents.handoff import HandoffFlow
 from bot.intents.link_account import LinkAccountFlow
 from bot.intents.registry import INTERRUPTS, default_handlers
-from bot.intents.report_security import ReportOutbox
 from bot.knowledge.live import LiveKnowledge
 from bot.knowledge.watch import watch_knowledge
 from bot.notify.events import EventConsumer
@@ -49,32 +54,39 @@ from bot.storage.retention import RetentionPurger
 from bot.storage.sealing import Sealer, development_key
 from bot.storage.signals import LocalSignal, RedisSignal
 from bot.storage.sql import SqlConversationStore
+from bot.storage.web_sessions import SqlWebSessions
 
 logger = logging.getLogger(__name__)
 
 
 @dataclass
 class Runtime:
-    """The assistant's wired components, shared by every channel adapter of one process."""
+    """The assistant's wired components, shared by every channel adapter of one process.
+
+    Adapters reach each other only through the ports typed here; `engine` stays for the
+    composition root's own use (schema, inspection) and is closed with the runtime.
+    """
 
     settings: BotSettings
     engine: AsyncEngine
-    store: SqlConversationStore
-    sealer: Sealer
+    store: ConversationStore
     locks: ConversationLocks
     signal: MessageSignal
     knowledge: LiveKnowledge
-    translations: Catalogs
+    translations: Translations
     router: Router
     conversation: Conversation
-    redis: Redis | None = None
-    backend: BackendClient | None = None
+    backend: BackendClient
+    escalation: EscalationClient
+    report_queue: ReportQueue
+    web_sessions: WebSessions
     events: EventConsumer | None = None
     reports: ReportFiler | None = None
     senders: dict[str, ChannelSender] = field(default_factory=dict)
     background: list[Callable[[asyncio.Event], Coroutine[Any, Any, None]]] = field(
         default_factory=list
     )
+    closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     _stop: asyncio.Event | None = None
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
@@ -85,14 +97,14 @@ class Runtime:
     def add_sender(self, sender: ChannelSender) -> None:
         """Let a pushing channel (Telegram, WhatsApp) send this conversation's messages."""
         self.senders[sender.channel] = sender
-        self.store.push_channels.add(sender.channel)
+        self.store.push_through(sender.channel)
         self.deliverer = Deliverer(self.store, self.senders, self.locks)
 
-    async def handle(self, message: InboundMessage) -> list[Reply]:
+    async def handle(self, message: InboundMessage) -> TurnResult:
         """Run a turn and send its replies on channels that push."""
-        replies = await self.conversation.handle(message)
+        result = await self.conversation.handle(message)
         await self._deliver(message.conversation_id)
-        return replies
+        return result
 
     async def push(self, conversation_id: str, replies: Sequence[Reply]) -> list[int]:
         """Deliver messages that are not an answer (agent replies, payment results)."""
@@ -123,11 +135,7 @@ class Runtime:
         if self._stop is not None:
             self._stop.set()
             await asyncio.gather(*self._tasks, return_exceptions=True)
-        await self.engine.dispose()
-        if self.redis is not None:
-            await self.redis.aclose()
-        closer = getattr(self.backend, "aclose", None)
-        if closer is not None and not isinstance(self.backend, OfflineBackend):
+        for closer in reversed(self.closers):
             await closer()
 
 
@@ -145,7 +153,7 @@ def bands_from(settings: BotSettings) -> Bands:
 
 
 def build_router(knowledge: LiveKnowledge, settings: BotSettings, backend: BackendClient,
-                 reports: ReportOutbox, escalation: EscalationClient,
+                 reports: ReportQueue, escalation: EscalationClient,
                  routes: TicketRoutes, limits: RateLimits | None = None) -> Router:
     """Build the router with every handler and the configured confidence bands."""
     fallback = FallbackIntent()
@@ -159,14 +167,36 @@ def build_router(knowledge: LiveKnowledge, settings: BotSettings, backend: Backe
     return Router(handlers, fallback, bands_from(settings), INTERRUPTS, before=[handoff.attach])
 
 
-def build_backend(settings: BotSettings) -> HttpEscalationClient | OfflineBackend:
-    """Return the HTTP client (backend and tickets), or an offline stand-in without a URL."""
+@dataclass(frozen=True)
+class Clients:
+    """The backend and escalation ports as this process reaches them, and how to let go."""
+
+    backend: BackendClient
+    escalation: EscalationClient
+    close: Callable[[], Awaitable[None]]
+    online: bool = True  # False: no backend configured (no events to poll, no reports to file)
+
+    @classmethod
+    def http(cls, url: str, service_key: str, *, timeout: float = 5.0) -> Clients:
+        """Reach the backend (and its ticket endpoints) over HTTP."""
+        client = HttpEscalationClient(url, service_key, timeout=timeout)
+        return cls(client, client, client.aclose)
+
+    @classmethod
+    def offline(cls) -> Clients:
+        """Work without a backend: account actions and tickets say "unavailable"."""
+        backend = OfflineBackend()
+        return cls(backend, OfflineEscalation(), backend.aclose, online=False)
+
+
+def build_clients(settings: BotSettings) -> Clients:
+    """Return the clients over HTTP, or offline ones when no backend URL is set."""
     link = settings.backend_api
     if not link.url:
         logger.warning("No backend URL (MSAIDIZI_BACKEND_API__URL): account actions are off")
-        return OfflineBackend()
-    return HttpEscalationClient(link.url, link.service_key.get_secret_value(),
-                                timeout=link.timeout_seconds)
+        return Clients.offline()
+    return Clients.http(link.url, link.service_key.get_secret_value(),
+                        timeout=link.timeout_seconds)
 
 
 def build_runtime(
@@ -174,9 +204,12 @@ def build_runtime(
     *,
     migrate: bool = True,
     knowledge: LiveKnowledge | None = None,
-    backend: BackendClient | None = None,
+    clients: Clients | None = None,
 ) -> Runtime:
-    """Create the database schema if needed, load knowledge and catalogs, wire the core."""
+    """Create the database schema if needed, load knowledge and catalogs, wire the core.
+
+    `clients` replace those built from settings (tests point them at their own server).
+    """
     if migrate:
         schema.upgrade(settings.bot_database_url)
     engine = create_engine(settings.bot_database_url)
@@ -191,13 +224,12 @@ def build_runtime(
     sealer = Sealer(sealing_keys(settings))
     store = SqlConversationStore(engine, sealer=sealer)
     counters = LimitsCounters(redis)
-    client = backend or build_backend(settings)
-    backend = cast(BackendClient, client)
-    escalation = cast(EscalationClient, client if hasattr(client, "open_ticket")
-                      else OfflineBackend())
+    clients = clients or build_clients(settings)
+    client, escalation = clients.backend, clients.escalation
     reports = SqlReportOutbox(engine, sealer)
-    routes = SqlTicketRoutes(SqlSettings(engine))
-    router = build_router(knowledge, settings, backend, reports, escalation, routes, counters)
+    durable = SqlSettings(engine)
+    routes = SqlTicketRoutes(durable)
+    router = build_router(knowledge, settings, client, reports, escalation, routes, counters)
     limits = settings.limits
     conversation = Conversation(
         store=store,
@@ -214,20 +246,22 @@ def build_runtime(
         settings=settings,
         engine=engine,
         store=store,
-        sealer=sealer,
         locks=locks,
         signal=signal,
         knowledge=knowledge,
         translations=translations,
         router=router,
         conversation=conversation,
-        redis=redis,
-        backend=backend,
+        backend=client,
+        escalation=escalation,
+        report_queue=reports,
+        web_sessions=SqlWebSessions(engine),
     )
-    if not isinstance(backend, OfflineBackend):
+    runtime.closers += [engine.dispose, *([redis.aclose] if redis else []), clients.close]
+    if clients.online:
         pusher = Pusher(store, locks, translations, runtime.after_push)
-        runtime.events = EventConsumer(backend, pusher, SqlSettings(engine))
-        runtime.reports = ReportFiler(backend, reports, pusher)
+        runtime.events = EventConsumer(client, pusher, durable, routes)
+        runtime.reports = ReportFiler(client, reports, pusher)
         runtime.background += [runtime.events.run, runtime.reports.run]
     purger = RetentionPurger(engine, timedelta(days=settings.retention_days), sealer)
     runtime.background.append(purger.run)

@@ -3,45 +3,34 @@
 from __future__ import annotations
 
 import hashlib
-import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.app import Runtime
-from bot.core.messages import InboundMessage, conversation_id
-from bot.core.ports import ParseResult
-from bot.core.session import Session
-from bot.core.turn import Turn
+from bot.core.messages import InboundMessage
+from bot.core.payloads import Payload
 
 CHANNEL = "rasa"
 PAYLOAD_ENTITY = "payload"  # Msaidizi's NLU server marks a tapped button with this entity
-LISTEN = "action_listen"
-# A button payload sent back as text, e.g. "start_payment:confirm" (the NLU server's shape).
-_PAYLOAD = re.compile(r"^/?(?P<name>[a-z_]{2,40})(?::[\w:.-]{1,60})?$")
 
 
 @dataclass(frozen=True)
 class Call:
-    """The tracker Rasa sent for one action, with the runtime that answers it."""
+    """The tracker Rasa sent for one action call."""
 
     action: str
     tracker: Any  # rasa_sdk.Tracker (untyped package)
-    runtime: Runtime
+    is_intent: Callable[[str], bool]  # does Msaidizi have a handler of this name?
+    is_article: Callable[[str], bool]  # is this the id of a live FAQ article?
     id: str | None = field(init=False)
 
     def __post_init__(self) -> None:
-        # Taken before anything runs: rasa-sdk's form validation appends to tracker.events.
         object.__setattr__(self, "id", self._call_id())
 
     @property
     def sender(self) -> str:
         """Return Rasa's sender id."""
         return str(self.tracker.sender_id)
-
-    @property
-    def conversation_id(self) -> str:
-        """Return Msaidizi's conversation id for this sender (`rasa:<sender>`)."""
-        return conversation_id(CHANNEL, self.sender)
 
     @property
     def latest(self) -> dict[str, Any]:
@@ -59,11 +48,6 @@ class Call:
         intent = self.latest.get("intent") or {}
         return str(intent["name"]) if intent.get("name") else None
 
-    @property
-    def first_after_user(self) -> bool:
-        """Return True when this is the first action after the citizen spoke."""
-        return self.tracker.latest_action_name in (None, LISTEN)
-
     def slot(self, name: str) -> Any:
         """Return a slot's value."""
         return (self.tracker.slots or {}).get(name)
@@ -78,11 +62,10 @@ class Call:
         marked = self.entity(PAYLOAD_ENTITY)
         if marked:
             return marked.lstrip("/")
-        text = self.text.strip()
-        shaped = _PAYLOAD.match(text)
-        if shaped is None or self.runtime.router.handler_for(shaped["name"]) is None:
+        typed = Payload.typed(self.text)
+        if typed is None or not self.is_intent(typed.name):
             return None
-        return text.lstrip("/")
+        return str(typed)
 
     def user_key(self) -> str | None:
         """Return a stable key of the latest user message (its id, else its timestamp)."""
@@ -106,26 +89,19 @@ class Call:
         hint = self.slot("language") or self.latest.get("language")
         return str(hint) if hint else None
 
-    def message(self, choice: str | None, *, text: str | None = None,
-                suffix: str = "") -> InboundMessage:
-        """Build the inbound message of this call (a tap of `choice`, or the typed words)."""
-        call_id = self.id
+    def message(self, suggested: str | None) -> InboundMessage:
+        """Build the inbound message of this call: the words, a tap, and the action's choice.
+
+        The message id is the call's id, so a call Rasa retries is answered from what the
+        core stored the first time. Rasa cannot be pushed to, so pushes come with the answer.
+        """
         return InboundMessage(
             channel=CHANNEL,
             sender_id=self.sender,
-            text=self.text if text is None else text,
-            choice=choice,
-            message_id=f"{call_id}{suffix}" if call_id else None,
+            text=self.text,
+            choice=self.tapped(),
+            suggested=suggested,
+            message_id=self.id,
             locale_hint=self.locale_hint(),
+            catch_up=True,
         )
-
-    def turn(self, session: Session, message: InboundMessage | None = None) -> Turn:
-        """Build a turn on `session` for code that answers without the router (forms, prompts)."""
-        message = message or self.message(None, text="")
-        return Turn(message=message, session=session, translations=self.runtime.translations,
-                    text=message.text, nlu=ParseResult(message.text, session.locale, ()),
-                    payload=message.choice)
-
-    async def session(self) -> Session:
-        """Return the conversation's stored session, or a new one."""
-        return await self.runtime.store.load(self.message(None, text=""))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot.core.messages import ChoicesReply, HandoffReply, LinkReply, Reply, render_as_text
+from bot.core.messages import ChoicesReply, LinkReply, Reply, render_as_text
 
 
 def utter(dispatcher: Any, replies: Sequence[Reply]) -> None:
@@ -23,8 +23,3 @@ def utter(dispatcher: Any, replies: Sequence[Reply]) -> None:
             dispatcher.utter_message(text=render_as_text(reply))
         else:
             dispatcher.utter_message(text=reply.text)
-
-
-def ticket_of(replies: Sequence[Reply]) -> str | None:
-    """Return the support ticket a handoff reply announced, if any."""
-    return next((r.ticket for r in replies if isinstance(r, HandoffReply) and r.ticket), None)

@@ -8,51 +8,27 @@ from rasa_sdk import Action
 from rasa_sdk.endpoint import create_app
 from rasa_sdk.executor import ActionExecutor
 
-from bot.actions.container import ActionContainer, container
-from bot.actions.handlers import (
+from bot.actions.actions import (
     ActionAnswerFaq,
     ActionCheckStatus,
     ActionEscalate,
+    ActionLinkAccount,
     ActionMsaidizi,
     ActionPaymentHistory,
+    ActionReportSecurity,
     ActionStartPayment,
 )
-from bot.actions.link import (
-    ActionAskCode,
-    ActionAskConsent,
-    ActionAskIdentifier,
-    ActionLinkAccount,
-    ValidateLinkAccountForm,
-)
-from bot.actions.report import (
-    ActionAskAnonymous,
-    ActionAskCategory,
-    ActionAskDescription,
-    ActionAskReference,
-    ActionAskWhen,
-    ActionFileSecurityReport,
-    ValidateSecurityReportForm,
-)
+from bot.actions.container import ActionContainer, container
 
 ACTIONS: tuple[type[Action], ...] = (
+    ActionMsaidizi,
+    ActionAnswerFaq,
     ActionCheckStatus,
     ActionStartPayment,
     ActionPaymentHistory,
-    ActionFileSecurityReport,
-    ActionLinkAccount,
     ActionEscalate,
-    ActionAnswerFaq,
-    ActionMsaidizi,
-    ValidateLinkAccountForm,
-    ValidateSecurityReportForm,
-    ActionAskConsent,
-    ActionAskIdentifier,
-    ActionAskCode,
-    ActionAskCategory,
-    ActionAskDescription,
-    ActionAskWhen,
-    ActionAskReference,
-    ActionAskAnonymous,
+    ActionLinkAccount,
+    ActionReportSecurity,
 )
 
 

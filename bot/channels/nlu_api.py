@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any, Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from bot.core.payloads import Payload
 from bot.core.ports import ParseResult
 from bot.knowledge.live import LiveKnowledge
 
@@ -20,18 +20,16 @@ class ParseRequest(BaseModel):
     lang: Literal["en", "sw"] | None = None
 
 
-# A tapped button comes back to Rasa as its payload text, e.g. "start_payment:confirm".
-_PAYLOAD = re.compile(r"^/?(?P<name>[a-z_]{2,40})(?::(?P<argument>[\w:.-]{1,60}))?$")
 
 
 def payload_parse(text: str, is_payload: Callable[[str], bool]) -> dict[str, Any] | None:
     """Recognise a button payload sent back as text; None when `text` is not one."""
-    m = _PAYLOAD.match(text.strip())
-    if m is None or not is_payload(m["name"]):
+    tapped = Payload.typed(text)  # a tapped button comes back to Rasa as its payload text
+    if tapped is None or not is_payload(tapped.name):
         return None
-    intent = {"name": m["name"], "confidence": 1.0}
+    intent = {"name": tapped.name, "confidence": 1.0}
     return {"text": text, "intent": intent, "intent_ranking": [intent],
-            "entities": [{"entity": "payload", "value": text.strip().lstrip("/"), "start": 0,
+            "entities": [{"entity": "payload", "value": str(tapped), "start": 0,
                           "end": len(text), "extractor": "msaidizi"}],
             "language": None}
 

@@ -20,7 +20,8 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 
 from bot.channels.telegram_sender import CHANNEL
-from bot.core.messages import InboundMessage, Reply
+from bot.core.messages import InboundMessage
+from bot.core.results import TurnResult
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +37,7 @@ LANGUAGE_ARGUMENTS = {"en": "en", "english": "en", "kiingereza": "en",
                       "sw": "sw", "swahili": "sw", "kiswahili": "sw"}
 
 IsIntent = Callable[[str], bool]
-Handle = Callable[[InboundMessage], Awaitable[list[Reply]]]
+Handle = Callable[[InboundMessage], Awaitable[TurnResult]]
 
 
 def deep_link_choice(payload: str, is_intent: IsIntent) -> str | None:

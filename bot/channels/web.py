@@ -13,7 +13,6 @@ from bot.channels.nlu_api import create_nlu_router
 from bot.channels.telegram import build_telegram_channel
 from bot.channels.webchat import create_webchat_router
 from bot.channels.whatsapp import build_whatsapp_channel
-from bot.storage.web_sessions import SqlWebSessions
 
 
 class PushChannel(Protocol):
@@ -72,7 +71,7 @@ def create_bot_app(runtime: Runtime, channels: Sequence[PushChannel] | None = No
     app.state.channels = pushing
     secure = runtime.settings.web.base_url.startswith("https://")
     app.include_router(create_webchat_router(
-        runtime.conversation, runtime.store, runtime.signal, SqlWebSessions(runtime.engine),
+        runtime.conversation, runtime.store, runtime.signal, runtime.web_sessions,
         secure_cookie=secure))
     app.include_router(create_nlu_router(
         runtime.knowledge, lambda name: runtime.router.handler_for(name) is not None))

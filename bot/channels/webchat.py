@@ -24,8 +24,7 @@ from bot.core.messages import (
     Reply,
     conversation_id,
 )
-from bot.core.ports import ConversationStore, LoggedMessage, MessageSignal
-from bot.storage.web_sessions import SqlWebSessions
+from bot.core.ports import ConversationStore, LoggedMessage, MessageSignal, WebSessions
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +91,7 @@ def _session_required() -> JSONResponse:
 
 def create_webchat_router(
     conversation: Conversation, store: ConversationStore, signal: MessageSignal,
-    sessions: SqlWebSessions, *, secure_cookie: bool = False,
+    sessions: WebSessions, *, secure_cookie: bool = False,
 ) -> APIRouter:
     """Build the web chat routes around the conversation core."""
     router = APIRouter()
@@ -160,8 +159,8 @@ def create_webchat_router(
             address=_address(request),
             verified=sender is not None,
         )
-        replies = await conversation.handle(message)
-        return [rasa_output(body.sender, r) for r in replies]
+        result = await conversation.handle(message)
+        return [rasa_output(body.sender, r) for r in result.replies]
 
     @router.post("/webchat/send", tags=["webchat"], response_model=None)
     async def send(body: SendRequest, request: Request) -> dict[str, Any] | JSONResponse:
@@ -178,10 +177,10 @@ def create_webchat_router(
             locale_hint=body.locale,
             address=_address(request),
         )
-        await conversation.handle(message)
+        result = await conversation.handle(message)
         cid = conversation_id(CHANNEL, sender)
         messages = await store.messages_after(cid, body.after)
-        return {"messages": [page_message(m) for m in messages], "locale": await _locale(cid)}
+        return {"messages": [page_message(m) for m in messages], "locale": result.locale}
 
     @router.get("/webchat/messages", tags=["webchat"], response_model=None)
     async def bot_messages(request: Request, after: After = 0) -> dict[str, Any] | JSONResponse:

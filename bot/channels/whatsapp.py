@@ -21,7 +21,8 @@ from fastapi.responses import PlainTextResponse
 
 from bot.channels.whatsapp_sender import CHANNEL, WhatsAppSender
 from bot.config import BotSettings, WhatsAppSettings
-from bot.core.messages import InboundMessage, Reply, utcnow
+from bot.core.messages import InboundMessage, utcnow
+from bot.core.results import TurnResult
 
 if TYPE_CHECKING:
     from bot.app import Runtime
@@ -36,7 +37,7 @@ IGNORED_TYPES = frozenset({"reaction", "system", "ephemeral", "request_welcome"}
 CAPTIONED_TYPES = ("image", "video", "document")
 REQUIRED = ("access_token", "app_secret", "verify_token", "phone_number_id")
 
-Handle = Callable[[InboundMessage], Awaitable[list[Reply]]]
+Handle = Callable[[InboundMessage], Awaitable[TurnResult]]
 
 
 def whatsapp_problem(settings: WhatsAppSettings) -> str | None:

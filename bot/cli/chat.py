@@ -35,7 +35,7 @@ async def _loop(runtime: object, sender_id: str) -> None:
             except EOFError:
                 break
             message = InboundMessage(channel="cli", sender_id=sender_id, text=text)
-            for reply in await runtime.conversation.handle(message):
+            for reply in (await runtime.conversation.handle(message)).replies:
                 click.echo(render_as_text(reply) + "\n")
     finally:
         await runtime.close()

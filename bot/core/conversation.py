@@ -16,6 +16,7 @@ from bot.core.language import (
     is_indicative,
 )
 from bot.core.messages import ChoicesReply, InboundMessage, Reply, TextReply
+from bot.core.payloads import SEPARATOR, Payload
 from bot.core.ports import (
     ConversationLocks,
     ConversationStore,
@@ -27,8 +28,10 @@ from bot.core.ports import (
     RateLimits,
     Translations,
 )
+from bot.core.results import Result, TurnResult
 from bot.core.routing import Router
 from bot.core.session import Session
+from bot.core.signin import current_auth
 from bot.core.turn import Turn
 from privacy import mask_kinds
 
@@ -85,10 +88,14 @@ class Conversation:
         """Return the conversation store (adapters read the message log through it)."""
         return self._store
 
-    async def handle(self, message: InboundMessage) -> list[Reply]:
-        """Run one turn and return the replies; a redelivered message gets the same replies."""
+    async def handle(self, message: InboundMessage) -> TurnResult:
+        """Run one turn; a redelivered message gets its first answer again.
+
+        The conversation is locked once and its session loaded once; the session, the
+        message, the replies and a summary for redeliveries are written in one transaction.
+        """
         async with self._locks.hold(message.conversation_id):
-            previous = await self._store.replies_for_duplicate(message)
+            previous = await self._store.result_for_duplicate(message)
             if previous is not None:
                 logger.info(
                     "Duplicate inbound message ignored",
@@ -98,12 +105,24 @@ class Conversation:
             session = await self._store.load(message)
             wait = await self._over_quota(message)
             if wait is not None:  # nothing stored: a flood must not grow the database
-                return [self._slow_down(session, wait)]
-            replies, events, stored = await self._run_turn(session, message)
-            await self._store.commit_turn(session, stored, replies, events)
+                return self._summarise(session, Result((self._slow_down(session, wait),)))
+            pushed = (tuple(await self._store.pushed_since_last_turn(message.conversation_id))
+                      if message.catch_up else ())
+            result, matches, stored, transitions = await self._run_turn(session, message)
+            outcome = self._summarise(session, result, pushed, transitions)
+            await self._store.commit_turn(session, stored, result.replies, matches,
+                                          outcome.summary())
         if self._signal is not None:
             await self._signal.publish(message.conversation_id)  # other open tabs or devices
-        return replies
+        return outcome
+
+    @staticmethod
+    def _summarise(session: Session, result: Result, pushed: tuple[Reply, ...] = (),
+                   transitions: tuple[tuple[str, str, str], ...] = ()) -> TurnResult:
+        """Describe the turn and the conversation after it, as callers read them."""
+        return TurnResult(result.replies, result.events, locale=session.locale,
+                          linked=current_auth(session) is not None, flow=session.flow,
+                          pushed=pushed, transitions=transitions)
 
     async def _over_quota(self, message: InboundMessage) -> int | None:
         """Return how long the sender must wait when they send too much, else None."""
@@ -127,15 +146,17 @@ class Conversation:
 
     async def _run_turn(
         self, session: Session, message: InboundMessage
-    ) -> tuple[list[Reply], list[MatchEvent], InboundMessage]:
+    ) -> tuple[Result, list[MatchEvent], InboundMessage, tuple[tuple[str, str, str], ...]]:
         """Build the turn and dispatch it; any failure becomes a localised apology.
 
-        Returns the replies, the match events and the message as the record keeps it.
+        Returns the result, the match events, the message as the record keeps it and the
+        flow transitions taken.
         """
         turn: Turn | None = None
         try:
             turn = self._start_turn(session, message)
-            replies = await self._router.dispatch(turn) if turn else self._empty(session)
+            result = (await self._router.dispatch(turn) if turn
+                      else Result((self._empty(session),)))
         except Exception:
             ref = new_reference_id()
             logger.exception(
@@ -147,21 +168,24 @@ class Conversation:
             text = t.gettext(
                 "Sorry, something went wrong on our side (ref %(ref)s). Please try again."
             )
-            replies = [TextReply(text % {"ref": ref})]
+            result = Result((TextReply(text % {"ref": ref}),))
         stored = stored_message(message, private=turn is not None and turn.private_input)
-        self._finish_turn(session, stored, replies)
-        return replies, (turn.events if turn else []), stored
+        self._finish_turn(session, stored, result.replies)
+        return (result, (turn.events if turn else []), stored,
+                tuple(turn.transitions) if turn else ())
 
     def _start_turn(self, session: Session, message: InboundMessage) -> Turn | None:
         """Clean the text, resolve typed numbers, settle the language and parse."""
         text = clean_text(message.text)
         payload = message.choice.strip()[:64] if message.choice else None
-        if payload is None and any(c.payload == text for c in session.choices):
-            payload = text  # a Rasa REST client sends a tapped button's payload as the text
+        if payload is None and (sent := self._typed_payload(text, session)) is not None:
+            payload = sent  # a button's payload sent as text (Rasa clients, earlier buttons)
         if payload is None and (number := _NUMBER.match(text)) and session.choices:
             index = int(number.group(1)) - 1
             if 0 <= index < len(session.choices):
                 payload = session.choices[index].payload
+        if payload is None and message.suggested and session.flow is None:
+            payload = message.suggested.strip()[:64]
         if payload is None and not _has_words(text):
             return None
         # Words typed beside a choice (Rasa sends both) settle the language; a button's own
@@ -187,6 +211,19 @@ class Conversation:
             detected_language=detected,
         )
 
+    def _typed_payload(self, text: str, session: Session) -> str | None:
+        """Return the payload a text carries: a button on screen, or `name:arg` / Rasa's `/name`.
+
+        A bare word ("menu") is left to the rules and the matcher; only text that can be
+        nothing but a payload, naming a handler, is taken as one.
+        """
+        if any(c.payload == text for c in session.choices):
+            return text
+        typed = Payload.typed(text)
+        if typed is None or not (text.startswith("/") or SEPARATOR in text):
+            return None
+        return str(typed) if self._router.handler_for(typed.name) is not None else None
+
     def _settle_language(self, session: Session, message: InboundMessage, text: str) -> str | None:
         """Keep the conversation language, changing it only on clear evidence or request."""
         requested = explicit_language_request(text)
@@ -208,17 +245,12 @@ class Conversation:
         hint = (message.locale_hint or "")[:2].lower()
         return hint if hint in self._translations.locales else self._default_locale
 
-    def _empty(self, session: Session) -> list[Reply]:
+    def _empty(self, session: Session) -> Reply:
         """Answer a message with nothing to read in it (blank, emoji only, symbols)."""
         t = self._translations.for_locale(session.locale)
-        return [
-            TextReply(
-                t.gettext(
-                    "I could not read a question in that message. Please type your question, "
-                    "or send \"menu\" to see what I can help with."
-                )
-            )
-        ]
+        return TextReply(t.gettext(
+            "I could not read a question in that message. Please type your question, or send "
+            "\"menu\" to see what I can help with."))
 
     @staticmethod
     def _finish_turn(session: Session, message: InboundMessage, replies: Sequence[Reply]) -> None:

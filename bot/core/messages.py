@@ -22,6 +22,8 @@ class InboundMessage:
     client's network address where the channel knows it (rate limits). `verified` says the
     channel proved who the sender is (Telegram, WhatsApp, the web chat's session cookie);
     an unverified sender id (a bare REST call) never reaches a citizen's account.
+    `suggested` is taken as the choice only when no flow is waiting for an answer: a flow
+    reads the words first.
     """
 
     channel: str
@@ -33,6 +35,8 @@ class InboundMessage:
     received_at: datetime = field(default_factory=utcnow)
     address: str | None = None
     verified: bool = True
+    suggested: str | None = None  # a choice the channel's own dialogue picked (Rasa's action)
+    catch_up: bool = False  # the channel cannot be pushed to: show pushes with the answer
 
     @property
     def conversation_id(self) -> str:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Protocol
+from typing import Any, Protocol
 
+from bot.core.backend import ReportDraft
 from bot.core.messages import InboundMessage, Reply
+from bot.core.results import TurnResult
 from bot.core.session import Session
 
 
@@ -198,8 +200,12 @@ class ConversationStore(Protocol):
         """Return the stored session of a conversation, if there is one."""
         ...
 
-    async def replies_for_duplicate(self, message: InboundMessage) -> list[Reply] | None:
-        """Return the replies already given to this message id, or None if it is new."""
+    async def result_for_duplicate(self, message: InboundMessage) -> TurnResult | None:
+        """Return the first answer to this channel message id, or None if it is new."""
+        ...
+
+    async def pushed_since_last_turn(self, conversation_id: str) -> list[Reply]:
+        """Return what was pushed after the last answered message (for channels that poll)."""
         ...
 
     async def commit_turn(
@@ -208,18 +214,53 @@ class ConversationStore(Protocol):
         message: InboundMessage,
         replies: Sequence[Reply],
         events: Sequence[MatchEvent] = (),
+        summary: Mapping[str, Any] | None = None,
     ) -> None:
-        """Save the session, the inbound message, the replies and match events atomically."""
+        """Save the session, the inbound message, the replies, match events and summary at once."""
         ...
 
-    async def append_outbound(self, conversation_id: str, replies: Sequence[Reply]) -> list[int]:
-        """Add messages that were not a direct answer (pushes); return their sequence numbers."""
+    async def save_session(self, session: Session) -> None:
+        """Save a session changed outside a turn (a push that ended a flow, a filed report)."""
+        ...
+
+    async def append_outbound(
+        self, conversation_id: str, replies: Sequence[Reply], *, once_key: str | None = None
+    ) -> list[int]:
+        """Log pushed messages; with `once_key` at most once. Return their sequence numbers."""
+        ...
+
+    async def was_handled(self, once_key: str) -> bool:
+        """Return True when a push with this key was already made."""
         ...
 
     async def messages_after(
         self, conversation_id: str, after: int, direction: str | None = None, limit: int = 200
     ) -> list[LoggedMessage]:
         """Return the logged messages with a sequence number above `after`."""
+        ...
+
+    def push_through(self, channel: str) -> None:
+        """Mark outbound messages of `channel` as deliveries a sender must make."""
+        ...
+
+    async def pending_deliveries(self, conversation_id: str) -> list[PendingDelivery]:
+        """Return outbound messages still to send, oldest first."""
+        ...
+
+    async def due_conversations(self, now: datetime, limit: int = 100) -> list[str]:
+        """Return conversations with deliveries due now."""
+        ...
+
+    async def mark_delivery(
+        self,
+        message_id: int,
+        *,
+        status: str,
+        attempts: int,
+        next_attempt_at: datetime | None = None,
+        error: str | None = None,
+    ) -> None:
+        """Record the outcome of one delivery attempt."""
         ...
 
 
@@ -264,3 +305,76 @@ class Subscription(Protocol):
 
 class ConcurrentUpdateError(Exception):
     """Another worker saved the same session in between; the turn must not overwrite it."""
+
+
+@dataclass(frozen=True, slots=True)
+class PendingReport:
+    """A security report kept while the backend was down, opened for filing."""
+
+    id: int
+    conversation_id: str
+    idempotency_key: str
+    attempts: int
+    draft: dict[str, Any]
+    token: str | None
+
+
+class ReportQueue(Protocol):
+    """Keeps security reports the backend could not take, until they are filed."""
+
+    async def keep(self, conversation_id: str, draft: ReportDraft, idempotency_key: str,
+                   token: str | None) -> None:
+        """Store a report durably (a second keep with the same key changes nothing)."""
+        ...
+
+    async def due(self, now: datetime, limit: int = 20) -> list[PendingReport]:
+        """Return unfiled reports whose next attempt is due."""
+        ...
+
+    async def filed(self, report_id: int, reference: str) -> None:
+        """Mark a report filed."""
+        ...
+
+    async def failed(self, report_id: int, attempts: int) -> None:
+        """Record a failed attempt and back off."""
+        ...
+
+
+class TicketRoutes(Protocol):
+    """Remembers which conversation a ticket's replies go to (it follows the citizen)."""
+
+    async def route(self, number: str, conversation_id: str) -> None:
+        """Send the ticket's future messages to `conversation_id`."""
+        ...
+
+    async def conversation_for(self, number: str) -> str | None:
+        """Return where the ticket's messages go now, if it was routed."""
+        ...
+
+
+class DurableSettings(Protocol):
+    """Small values the assistant keeps across restarts (such as the backend event cursor)."""
+
+    async def get(self, key: str, default: str = "") -> str:
+        """Return a value, or `default`."""
+        ...
+
+    async def set(self, key: str, value: str) -> None:
+        """Store a value."""
+        ...
+
+
+class WebSessions(Protocol):
+    """Web chat browsers: a random cookie token proves which sender id a browser speaks as."""
+
+    async def create(self) -> tuple[str, str]:
+        """Start a session; return the raw cookie token and the new sender id."""
+        ...
+
+    async def sender_for(self, token: str | None) -> str | None:
+        """Return the sender id of a live session's cookie, or None."""
+        ...
+
+    async def end(self, token: str | None) -> str | None:
+        """End the session of a cookie; return its sender id, if it had one."""
+        ...

@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Protocol, runtime_checkable
 
-from bot.core.messages import Reply, utcnow
+from bot.core.messages import Choice, ChoicesReply, Reply, utcnow
+from bot.core.payloads import Payload, payload
 from bot.core.ports import IntentScore
+from bot.core.results import Result
 from bot.core.turn import Turn
 
 logger = logging.getLogger(__name__)
@@ -41,8 +43,8 @@ class IntentHandler(Protocol):
         """Return a rule-based match (score 100) when the turn is unmistakably ours."""
         ...
 
-    async def handle(self, turn: Turn, match: Match) -> list[Reply]:
-        """Answer the turn."""
+    async def handle(self, turn: Turn, match: Match) -> Result:
+        """Answer the turn: the replies, and the events that happened."""
         ...
 
 
@@ -53,7 +55,7 @@ class FlowHandler(Protocol):
     name: str
     timeout: timedelta
 
-    async def step(self, turn: Turn) -> list[Reply] | None:
+    async def step(self, turn: Turn) -> Result | None:
         """Advance the flow with this turn; None means the turn is not an answer to the flow."""
         ...
 
@@ -63,6 +65,10 @@ class FlowHandler(Protocol):
 
     def expired(self, turn: Turn) -> list[Reply]:
         """Say politely that the flow timed out."""
+        ...
+
+    def is_answer(self, argument: str) -> bool:
+        """Return True when `argument` is a button of one of the flow's own questions."""
         ...
 
 
@@ -112,12 +118,6 @@ def decide(ranking: Sequence[IntentScore], bands: Bands) -> Decision:
     return Decision("suggest", options) if options else Decision("miss")
 
 
-def parse_payload(payload: str) -> tuple[str, str]:
-    """Split a choice payload `name:argument` into its parts."""
-    name, _, argument = payload.partition(":")
-    return name, argument
-
-
 class Router:
     """Chooses one handler per turn and runs it."""
 
@@ -151,19 +151,19 @@ class Router:
         handler = next((h for h in self._handlers if h.name == name), None) if name else None
         return handler if isinstance(handler, FlowHandler) else None
 
-    async def dispatch(self, turn: Turn) -> list[Reply]:
+    async def dispatch(self, turn: Turn) -> Result:
         """Run the turn, then any follow-up a handler asked for (at most a few, in order)."""
         for hook in self._before:
             await hook(turn)
-        replies = await self._dispatch_once(turn)
+        result = await self._dispatch_once(turn)
         for _ in range(3):
             if turn.follow_up is None:
                 break
             turn.payload, turn.follow_up = turn.follow_up, None
-            replies += await self._dispatch_payload(turn, turn.payload, self._flow(turn))
-        return replies
+            result += await self._dispatch_payload(turn, turn.payload, self._flow(turn))
+        return result
 
-    async def _dispatch_once(self, turn: Turn) -> list[Reply]:
+    async def _dispatch_once(self, turn: Turn) -> Result:
         """Run the turn through payloads, interrupts, the active flow, rules and the matcher."""
         flow = self._flow(turn)
         self._misses.followed(turn)
@@ -177,19 +177,20 @@ class Router:
                 return self._resume(turn, flow, await handler.handle(turn, m))
         if flow is not None:
             if utcnow() - (turn.session.flow_started_at or utcnow()) > flow.timeout:
-                replies = flow.expired(turn)
+                expired = flow.expired(turn)
                 turn.session.end_flow()
-                return replies + await self._route(turn)
+                return (await self._route(turn)).first(expired)
             stepped = await flow.step(turn)
             if stepped is not None:
                 return stepped
-            return await self._route(turn) + flow.reprompt(turn)
+            return (await self._route(turn)).then(flow.reprompt(turn))
         return await self._route(turn)
 
     async def _dispatch_payload(
-        self, turn: Turn, payload: str, flow: FlowHandler | None
-    ) -> list[Reply]:
-        name, argument = parse_payload(payload)
+        self, turn: Turn, raw: str, flow: FlowHandler | None
+    ) -> Result:
+        tapped = Payload.parse(raw)
+        name, argument = tapped.name, tapped.argument
         if flow is not None and name == flow.name:
             stepped = await flow.step(turn)
             if stepped is not None:
@@ -197,18 +198,30 @@ class Router:
         handler = self.handler_for(name)
         if handler is None:
             logger.warning("Choice payload %r has no handler", name)
-            return self._misses.miss(turn)
+            return Result(tuple(self._misses.miss(turn)))
+        if (isinstance(handler, FlowHandler) and turn.session.flow != handler.name
+                and handler.is_answer(argument)):
+            return self._stale(turn, handler)
         entities = {"argument": argument} if argument else {}
         return self._resume(turn, flow, await handler.handle(turn, Match(100.0, name, entities)))
 
     @staticmethod
-    def _resume(turn: Turn, flow: FlowHandler | None, replies: list[Reply]) -> list[Reply]:
+    def _stale(turn: Turn, flow: IntentHandler) -> Result:
+        """Answer a button of a question that is over, offering to start that task again."""
+        text = turn._("That button belongs to an earlier question that is already closed. "
+                      "Would you like to start \"%(task)s\" again?",
+                      task=flow.title(flow.name, turn))
+        return Result((ChoicesReply(text, (Choice(turn._("Yes, start again"), flow.name),
+                                           Choice(turn._("No, back to the menu"), "menu"))),))
+
+    @staticmethod
+    def _resume(turn: Turn, flow: FlowHandler | None, result: Result) -> Result:
         """After an interruption that left the flow running, ask the flow's question again."""
         if flow is not None and turn.session.flow == flow.name:
-            return replies + flow.reprompt(turn)
-        return replies
+            return result.then(flow.reprompt(turn))
+        return result
 
-    async def _route(self, turn: Turn) -> list[Reply]:
+    async def _route(self, turn: Turn) -> Result:
         """Answer from rule matches, then from the matcher's ranking with confidence bands."""
         rules = [m for h in self._handlers if (m := h.match(turn)) is not None]
         if rules:
@@ -232,10 +245,10 @@ class Router:
                 title = handler.title(option.name, turn)
                 titled.append((title, _payload_for(handler, option.name)))
             if titled:
-                return self._misses.did_you_mean(turn, titled)
-        return self._misses.miss(turn)
+                return Result(tuple(self._misses.did_you_mean(turn, titled)))
+        return Result(tuple(self._misses.miss(turn)))
 
 
 def _payload_for(handler: IntentHandler, intent: str) -> str:
     """Build the choice payload that leads straight to `intent`."""
-    return intent if intent == handler.name else f"{handler.name}:{intent}"
+    return intent if intent == handler.name else payload(handler.name, intent)

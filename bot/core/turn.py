@@ -28,6 +28,7 @@ class Turn:
     events: list[MatchEvent] = field(default_factory=list)
     follow_up: str | None = None  # a payload to run next in the same turn (resume after sign-in)
     private_input: bool = False  # the words are a secret (a one-time code): never stored
+    transitions: list[tuple[str, str, str]] = field(default_factory=list)  # (flow, from, to)
 
     @property
     def t(self) -> Translator:

@@ -1,62 +1,20 @@
-"""The chat's sign-in: reading it, requiring it for an action, and explaining backend trouble."""
+"""Actions that need the chat's sign-in: require it, and explain backend trouble."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
 
-from bot.core.backend import BackendUnavailable, ChatAuth, Linked, SignInNeeded
-from bot.core.messages import Reply, TextReply, utcnow
-from bot.core.session import Session
+from bot.core.backend import BackendUnavailable, ChatAuth, SignInNeeded
+from bot.core.messages import Reply, TextReply
+from bot.core.payloads import payload
+from bot.core.results import Result
+from bot.core.signin import current_auth, forget_sign_in
 from bot.core.turn import Turn
-
-AUTH = "auth"
-CONSENT = "consent"
-
-
-def chat_identity(session: Session) -> str:
-    """Return the chat identity the backend binds sign-ins to (channel:sender)."""
-    return f"{session.channel}:{session.sender_id}"
-
-
-def current_auth(session: Session) -> ChatAuth | None:
-    """Return the chat's sign-in if there is one and it has neither expired nor gone idle.
-
-    A web chat may be on a shared computer: its link ends after a while without messages.
-    """
-    auth = session.data.get(AUTH)
-    if not auth:
-        return None
-    now = utcnow()
-    idle = auth.get("idle_seconds")
-    went_idle = bool(idle) and session.last_inbound_at is not None and (
-        (now - session.last_inbound_at).total_seconds() > float(idle))
-    if datetime.fromisoformat(auth["expires_at"]) <= now or went_idle:
-        forget_sign_in(session)
-        return None
-    return ChatAuth(auth["token"], chat_identity(session))
-
-
-def remember_sign_in(session: Session, linked: Linked, idle: timedelta | None = None) -> None:
-    """Keep the sign-in the backend just issued (ending after `idle` without messages)."""
-    session.data[AUTH] = {
-        "token": linked.token,
-        "expires_at": linked.expires_at.isoformat(),
-        "citizen_id": linked.citizen_id,
-        "first_name": linked.first_name,
-        "linked_at": utcnow().isoformat(),
-        "idle_seconds": idle.total_seconds() if idle else None,
-    }
-
-
-def forget_sign_in(session: Session) -> None:
-    """Drop the chat's sign-in (logged out, expired or revoked)."""
-    session.data.pop(AUTH, None)
 
 
 def ask_to_sign_in(turn: Turn, resume: str) -> list[Reply]:
     """Start linking the account, then carry on with `resume` (a choice payload)."""
-    turn.follow_up = f"link_account:{resume}"
+    turn.follow_up = payload("link_account", resume)
     return []
 
 
@@ -68,17 +26,18 @@ def service_unavailable(turn: Turn) -> list[Reply]:
 
 
 async def with_sign_in(
-    turn: Turn, resume: str, action: Callable[[ChatAuth], Awaitable[list[Reply]]]
-) -> list[Reply]:
+    turn: Turn, resume: str, action: Callable[[ChatAuth], Awaitable[Result]]
+) -> Result:
     """Run `action` with the chat's sign-in, asking to link first (or again) when needed."""
     auth = current_auth(turn.session)
     if auth is None:
-        return ask_to_sign_in(turn, resume)
+        return Result.of(ask_to_sign_in(turn, resume))
     try:
         return await action(auth)
     except SignInNeeded:
         forget_sign_in(turn.session)
-        return [TextReply(turn._("Your sign-in in this chat has expired. Let us link your "
-                                 "account again.")), *ask_to_sign_in(turn, resume)]
+        return Result.of([TextReply(turn._("Your sign-in in this chat has expired. Let us link "
+                                           "your account again.")),
+                          *ask_to_sign_in(turn, resume)])
     except BackendUnavailable:
-        return service_unavailable(turn)
+        return Result.of(service_unavailable(turn))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from bot.core.messages import Reply
+from bot.core.results import Result
 from bot.core.routing import Match
 from bot.core.turn import Turn
 
@@ -38,6 +38,6 @@ class Intent:
             return Match(100.0, self.name)
         return None
 
-    async def handle(self, turn: Turn, match: Match) -> list[Reply]:
-        """Answer the turn."""
+    async def handle(self, turn: Turn, match: Match) -> Result:
+        """Answer the turn: the replies, and the events that happened."""
         raise NotImplementedError

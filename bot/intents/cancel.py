@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.messages import Reply
+from bot.core.results import Result
 from bot.core.routing import Match
 from bot.core.text import N_
 from bot.core.turn import Turn
@@ -20,7 +20,7 @@ class CancelIntent(Intent):
          "forget it", "never mind", "nevermind", "cancel it", "ghairi hiyo"]
     )
 
-    async def handle(self, turn: Turn, match: Match) -> list[Reply]:
+    async def handle(self, turn: Turn, match: Match) -> Result:
         """Forget the flow's answers and offer the menu."""
         had_flow = turn.session.flow is not None
         turn.session.end_flow()
@@ -30,4 +30,4 @@ class CancelIntent(Intent):
             if had_flow
             else turn._("There is nothing to cancel. What can I help you with?")
         )
-        return [main_menu(turn, text)]
+        return Result.of([main_menu(turn, text)])

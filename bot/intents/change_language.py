@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from bot.core.language import explicit_language_request
-from bot.core.messages import Choice, ChoicesReply, Reply, TextReply
+from bot.core.messages import Choice, ChoicesReply, TextReply
+from bot.core.payloads import payload
+from bot.core.results import LanguageChanged, Result
 from bot.core.routing import Match
 from bot.core.text import N_
 from bot.core.turn import Turn
@@ -23,19 +25,21 @@ class ChangeLanguageIntent(Intent):
         requested = explicit_language_request(turn.text)
         return Match(100.0, self.name, {"argument": requested}) if requested else None
 
-    async def handle(self, turn: Turn, match: Match) -> list[Reply]:
+    async def handle(self, turn: Turn, match: Match) -> Result:
         """Switch to the requested language, or ask which one when it is not clear."""
         target = match.entities.get("argument", "")
         if target == "other":
             target = "sw" if turn.locale == "en" else "en"
         if target not in LANGUAGE_NAMES:
-            return [
+            return Result.of([
                 ChoicesReply(
                     turn._("Which language would you like?"),
-                    tuple(Choice(n, f"change_language:{c}") for c, n in LANGUAGE_NAMES.items()),
+                    tuple(Choice(n, payload("change_language", c))
+                          for c, n in LANGUAGE_NAMES.items()),
                 )
-            ]
+            ])
         turn.session.locale = target
         turn.session.locale_explicit = True
         # Translators: confirm that the chat continues in YOUR language (name it).
-        return [TextReply(turn._("Sure, from now on I will reply in English."))]
+        return Result((TextReply(turn._("Sure, from now on I will reply in English.")),),
+                      (LanguageChanged(target),))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from bot.core.backend import Application, BackendClient, ChatAuth, NotFound
 from bot.core.messages import Choice, ChoicesReply, Reply, TextReply
+from bot.core.payloads import payload
+from bot.core.results import Result, StatusShown
 from bot.core.routing import Match
 from bot.core.text import N_
 from bot.core.turn import Turn
@@ -54,8 +56,8 @@ def status_reply(turn: Turn, application: Application) -> list[Reply]:
         lines.append(step)
     text = "\n".join(lines)
     if application.next_step.code == "pay" and application.next_step.bill_id:
-        payload = f"start_payment:{application.next_step.bill_id}"
-        return [ChoicesReply(text, (Choice(turn._("Pay now"), payload),))]
+        pay = payload("start_payment", application.next_step.bill_id)
+        return [ChoicesReply(text, (Choice(turn._("Pay now"), pay),))]
     return [TextReply(text)]
 
 
@@ -78,37 +80,45 @@ class CheckStatusIntent(Intent):
             return None
         return Match(90.0, self.name, {"argument": reference})
 
-    async def handle(self, turn: Turn, match: Match) -> list[Reply]:
+    async def handle(self, turn: Turn, match: Match) -> Result:
         """Look up the reference given (typed or tapped), or list the applications."""
         reference = match.entities.get("argument") or next(
             (e.value for e in turn.nlu.entities if e.entity == "reference"), "")
-        resume = f"{self.name}:{reference}" if reference else self.name
+        resume = payload(self.name, reference) if reference else self.name
 
-        async def act(auth: ChatAuth) -> list[Reply]:
+        async def act(auth: ChatAuth) -> Result:
             return await (self._one(turn, auth, reference) if reference
                           else self._all(turn, auth))
 
         return await with_sign_in(turn, resume, act)
 
-    async def _one(self, turn: Turn, auth: ChatAuth, reference: str) -> list[Reply]:
+    async def _one(self, turn: Turn, auth: ChatAuth, reference: str) -> Result:
         try:
             application = await self._backend.application(auth, reference)
         except NotFound:
-            return [TextReply(turn._(
+            return Result((TextReply(turn._(
                 "I could not find an application %(reference)s on your account. Check the "
                 "reference (for example PP-2025-000123), or write \"my applications\" to see "
-                "them all.", reference=reference))]
-        return status_reply(turn, application)
+                "them all.", reference=reference)),))
+        return shown(turn, application)
 
-    async def _all(self, turn: Turn, auth: ChatAuth) -> list[Reply]:
+    async def _all(self, turn: Turn, auth: ChatAuth) -> Result:
         applications = await self._backend.applications(auth)
         if not applications:
-            return [TextReply(turn._("There are no applications on your eCitizen account."))]
+            return Result((TextReply(turn._("There are no applications on your eCitizen "
+                                            "account.")),))
         if len(applications) == 1:
-            return status_reply(turn, applications[0])
+            return shown(turn, applications[0])
         choices = tuple(
             Choice(status_item(turn, a.status, a.service_name(turn.locale), a.reference),
-                   f"{self.name}:{a.reference}")
+                   payload(self.name, a.reference))
             for a in applications[:10]
         )
-        return [ChoicesReply(turn._("Your applications. Tap one or type its number:"), choices)]
+        return Result((ChoicesReply(turn._("Your applications. Tap one or type its number:"),
+                                    choices),))
+
+
+def shown(turn: Turn, application: Application) -> Result:
+    """Describe one application, noting which status the citizen was shown."""
+    return Result(tuple(status_reply(turn, application)),
+                  (StatusShown(application.reference, application.status),))

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.core.backend import BackendClient, BackendError, BackendUnavailable, ChatAuth
-from bot.core.messages import Choice, ChoicesReply, Reply, TextReply
-from bot.core.routing import Match, parse_payload
+from bot.core.messages import Choice, ChoicesReply, TextReply
+from bot.core.payloads import argument_of, payload
+from bot.core.results import DataErased, Result, SignedOut
+from bot.core.routing import Match
+from bot.core.signin import CONSENT, current_auth, forget_sign_in
 from bot.core.text import N_
 from bot.core.turn import Turn
-from bot.intents.account import CONSENT, current_auth, forget_sign_in
 from bot.intents.base import Intent
 from privacy import mask
 
@@ -50,7 +52,7 @@ class LogoutIntent(Intent):
         """Answer "logout" and the web chat's End session control."""
         return intent in (self.name, "end_session")
 
-    async def handle(self, turn: Turn, match: Match) -> list[Reply]:
+    async def handle(self, turn: Turn, match: Match) -> Result:
         """Revoke the sign-in at the backend (best effort), then forget everything here."""
         session = turn.session
         auth = current_auth(session)
@@ -61,11 +63,11 @@ class LogoutIntent(Intent):
         session.data.clear()
         session.erase_requested = True  # the store erases the transcript with this turn
         if auth is None:
-            return [TextReply(turn._("Session ended: the messages of this chat are erased. "
-                                     "Write to start again."))]
-        return [TextReply(turn._("Session ended: your eCitizen account is no longer linked to "
-                                 "this chat and its messages are erased. Write to start "
-                                 "again."))]
+            return Result((TextReply(turn._("Session ended: the messages of this chat are erased. "
+                                            "Write to start again.")),), (DataErased(),))
+        return Result((TextReply(turn._(
+            "Session ended: your eCitizen account is no longer linked to this chat and its "
+            "messages are erased. Write to start again.")),), (SignedOut(), DataErased()))
 
 
 class MyDataIntent(Intent):
@@ -78,7 +80,7 @@ class MyDataIntent(Intent):
         self._backend = backend
         self._retention_days = retention_days
 
-    async def handle(self, turn: Turn, match: Match) -> list[Reply]:
+    async def handle(self, turn: Turn, match: Match) -> Result:
         """List the data held, masked, with how to erase it."""
         session = turn.session
         language = turn.t.gettext(LANGUAGE_NAMES.get(session.locale, session.locale))
@@ -100,7 +102,7 @@ class MyDataIntent(Intent):
         else:
             lines.append(turn._("No eCitizen account is linked to this chat."))
         lines.append(turn._("Write \"delete my data\" to erase what this chat keeps."))
-        return [TextReply("\n".join(lines))]
+        return Result.text("\n".join(lines))
 
     async def _backend_lines(self, turn: Turn, auth: ChatAuth) -> list[str]:
         try:
@@ -139,26 +141,27 @@ class DeleteMyDataIntent(Intent):
     def __init__(self, backend: BackendClient) -> None:
         self._backend = backend
 
-    async def handle(self, turn: Turn, match: Match) -> list[Reply]:
+    async def handle(self, turn: Turn, match: Match) -> Result:
         """Ask for confirmation, then erase."""
-        _, answer = parse_payload(turn.payload or "")
+        answer = argument_of(turn.payload, self.name)
         if answer == "yes":
             auth = current_auth(turn.session)
             if auth is not None:
                 await _revoke(self._backend, auth)
             turn.session.data.clear()  # sign-in, consent and anything an adapter kept
             turn.session.erase_requested = True
-            return [TextReply(turn._(
+            return Result((TextReply(turn._(
                 "Done: I have erased this chat's messages and unlinked your account. Records "
                 "that government offices keep about your applications and payments are not "
-                "affected; ask support@ecitizen.go.ke about those."))]
+                "affected; ask support@ecitizen.go.ke about those.")),),
+                (*((SignedOut(),) if auth else ()), DataErased()))
         if answer == "no":
-            return [TextReply(turn._("All right, nothing was deleted."))]
-        return [ChoicesReply(
+            return Result.text(turn._("All right, nothing was deleted."))
+        return Result.of([ChoicesReply(
             turn._("This erases the messages of this chat and unlinks your eCitizen account. "
                    "Are you sure?"),
-            (Choice(turn._("Yes, delete"), f"{self.name}:yes"),
-             Choice(turn._("No, keep it"), f"{self.name}:no")))]
+            (Choice(turn._("Yes, delete"), payload(self.name, "yes")),
+             Choice(turn._("No, keep it"), payload(self.name, "no"))))])
 
 
 async def _revoke(backend: BackendClient, auth: ChatAuth) -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.core.messages import Choice, ChoicesReply, Reply, TextReply
+from bot.core.payloads import Payload
 from bot.core.ports import MatchEvent
+from bot.core.results import Result
 from bot.core.routing import Match
 from bot.core.text import N_
 from bot.core.turn import Turn
@@ -46,7 +48,8 @@ class FallbackIntent(Intent):
             return
         options = tuple(pending.get("options", ()))
         if turn.payload in options or turn.payload == NONE_OF_THESE:
-            chosen = None if turn.payload == NONE_OF_THESE else turn.payload.split(":", 1)[-1]
+            tapped = Payload.parse(turn.payload)
+            chosen = None if turn.payload == NONE_OF_THESE else (tapped.argument or tapped.name)
             turn.events.append(MatchEvent("chosen", pending.get("query", ""),
                                           pending.get("language", turn.locale), options, chosen))
 
@@ -83,12 +86,12 @@ class FallbackIntent(Intent):
             )
         ]
 
-    async def handle(self, turn: Turn, match: Match) -> list[Reply]:
+    async def handle(self, turn: Turn, match: Match) -> Result:
         """Handle "none of these", "I will rephrase", "solved" and out-of-scope messages."""
         argument = match.entities.get("argument", "")
         if argument == "rephrase":
-            return [TextReply(turn._("All right. Please type your question in other words."))]
+            return Result.text(turn._("All right. Please type your question in other words."))
         if argument == "solved":
             turn.session.misses = 0
-            return [TextReply(turn._("Glad I could help! Anything else?"))]
-        return self.miss(turn)
+            return Result.text(turn._("Glad I could help! Anything else?"))
+        return Result.of(self.miss(turn))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.core.messages import Choice, ChoicesReply, Reply, TextReply
 from bot.core.placeholders import fill, placeholders
 from bot.core.ports import Article, KnowledgeBase
+from bot.core.results import Result
 from bot.core.routing import Match
 from bot.core.turn import Turn
 from bot.intents.fees import FeeSource
@@ -35,12 +36,12 @@ class FaqIntent:
         """Leave FAQ matching to the matcher's confidence bands."""
         return None
 
-    async def handle(self, turn: Turn, match: Match) -> list[Reply]:
+    async def handle(self, turn: Turn, match: Match) -> Result:
         """Answer with the article, or list common topics when no article is named."""
         article_id = match.entities.get("argument") or match.intent
         article = self._knowledge.article(article_id, turn.locale)
         if article is None:
-            return [self._topics(turn)]
+            return Result.of([self._topics(turn)])
         turn.session.misses = 0
         turn.session.data["last_article"] = article.id
         body = await self._body(turn, article)
@@ -55,7 +56,7 @@ class FaqIntent:
                     ),
                 )
             )
-        return replies
+        return Result.of(replies)
 
     async def _body(self, turn: Turn, article: Article) -> str:
         """Return the answer with each fee placeholder filled from the billing catalogue."""

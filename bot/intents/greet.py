@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.messages import Reply
+from bot.core.results import Result
 from bot.core.routing import Match
 from bot.core.text import N_
 from bot.core.turn import Turn
@@ -16,10 +16,10 @@ class GreetIntent(Intent):
     name = "greet"
     title_msgid = N_("Say hello")
 
-    async def handle(self, turn: Turn, match: Match) -> list[Reply]:
+    async def handle(self, turn: Turn, match: Match) -> Result:
         """Greet and show the menu."""
         text = turn._(
             "Hello! I am Msaidizi, the eCitizen helpdesk assistant. Ask me a question in English "
             "or Kiswahili, or choose an option below."
         )
-        return [main_menu(turn, text)]
+        return Result.of([main_menu(turn, text)])

@@ -11,15 +11,17 @@ import re
 import uuid
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Protocol
 
 from bot.core.backend import BackendError, BackendUnavailable, NotFound, Rejected
 from bot.core.escalation import EscalationClient, Ticket, TicketRequest
 from bot.core.messages import Choice, ChoicesReply, HandoffReply, Reply, TextReply, utcnow
-from bot.core.routing import Match, parse_payload
+from bot.core.payloads import Payload, payload
+from bot.core.ports import TicketRoutes
+from bot.core.results import Result, TicketOpened
+from bot.core.routing import Match
+from bot.core.signin import CONSENT, current_auth
 from bot.core.text import N_
 from bot.core.turn import Turn
-from bot.intents.account import CONSENT, current_auth
 from bot.intents.base import keyword_pattern
 from bot.intents.talk_to_human import contacts
 from bot.nlu.frustration import is_frustrated
@@ -41,14 +43,6 @@ class State(StrEnum):
 
     PENDING = "pending"
     OPEN = "open"
-
-
-class TicketRoutes(Protocol):
-    """Remembers which conversation a ticket's replies go to (it follows the citizen)."""
-
-    async def route(self, number: str, conversation_id: str) -> None:
-        """Send the ticket's future messages to `conversation_id`."""
-        ...
 
 
 class HandoffFlow:
@@ -99,7 +93,7 @@ class HandoffFlow:
             return Match(100.0, "talk_to_human", {"argument": "frustration"})
         return None
 
-    async def handle(self, turn: Turn, match: Match) -> list[Reply]:
+    async def handle(self, turn: Turn, match: Match) -> Result:
         """Open a ticket (or record a rating)."""
         argument = match.entities.get("argument", "")
         if match.intent == "rating":
@@ -107,12 +101,12 @@ class HandoffFlow:
         reason, _, reference = argument.partition(":")
         return await self.start(turn, reason if reason in REASONS else "explicit", reference)
 
-    async def start(self, turn: Turn, reason: str, report_reference: str = "") -> list[Reply]:
+    async def start(self, turn: Turn, reason: str, report_reference: str = "") -> Result:
         """Open the ticket with the transcript and tell the citizen what happens next."""
         session = turn.session
         if session.flow == HANDOFF:
-            return [TextReply(turn._("You are already in touch with our support team; just keep "
-                                     "writing here."))]
+            return Result((TextReply(turn._("You are already in touch with our support team; "
+                                            "just keep writing here.")),))
         transcript = [{"role": h["role"], "text": h["text"], "at": h.get("at", "")}
                       for h in session.history[-30:]]
         if turn.text:
@@ -127,8 +121,8 @@ class HandoffFlow:
         try:
             ticket = await self._escalation.open_ticket(request, auth, key)
         except BackendError:
-            return [TextReply(turn._("Live chat with our support team is not available right "
-                                     "now.")), *contacts(turn)]
+            return Result.of([TextReply(turn._("Live chat with our support team is not available "
+                                               "right now.")), *contacts(turn)])
         session.start_flow(HANDOFF, State.OPEN if ticket.status == "open" else State.PENDING)
         session.slots["ticket"] = ticket.number
         session.slots["agent"] = ticket.agent_name  # told now: the 'assigned' event is not news
@@ -137,8 +131,9 @@ class HandoffFlow:
                        "%(number)s.", number=ticket.number)
         if reason == "frustration":
             intro = turn._("I am sorry this has been difficult.") + " " + intro
-        return [HandoffReply("\n".join([intro, *self._queue_lines(turn, ticket)]), ticket.number,
-                             ticket.status)]
+        return Result((HandoffReply("\n".join([intro, *self._queue_lines(turn, ticket)]),
+                                    ticket.number, ticket.status),),
+                      (TicketOpened(ticket.number, ticket.status),))
 
     def _queue_lines(self, turn: Turn, ticket: Ticket) -> list[str]:
         lines = []
@@ -158,10 +153,10 @@ class HandoffFlow:
         lines.append(turn._("Keep writing here. Write \"end chat\" to leave."))
         return lines
 
-    async def step(self, turn: Turn) -> list[Reply] | None:
+    async def step(self, turn: Turn) -> Result | None:
         """Pass the citizen's message to the ticket; "end chat" leaves the queue."""
         number = turn.session.slots.get("ticket", "")
-        if turn.payload and parse_payload(turn.payload)[0] == "rating":
+        if turn.payload and Payload.parse(turn.payload).name == "rating":
             return None
         if _END.search(turn.text):
             return await self._leave(turn, number)
@@ -179,29 +174,33 @@ class HandoffFlow:
             turn.session.end_flow()
             return None
         except BackendUnavailable:
-            return [TextReply(turn._("I could not pass that on right now. Please send it again "
-                                     "in a moment."))]
+            return Result((TextReply(turn._("I could not pass that on right now. Please send it "
+                                            "again in a moment.")),))
         if turn.session.state == State.PENDING:
-            return [TextReply(turn._("Received. A person will reply here as soon as they take "
-                                     "your ticket %(number)s.", number=number))]
-        return []  # a person is in charge: the assistant stays quiet
+            return Result((TextReply(turn._("Received. A person will reply here as soon as they "
+                                            "take your ticket %(number)s.", number=number)),))
+        return Result()  # a person is in charge: the assistant stays quiet
 
-    async def _leave(self, turn: Turn, number: str) -> list[Reply]:
+    async def _leave(self, turn: Turn, number: str) -> Result:
         # an agent may have it already; the citizen still wants the assistant back
         with contextlib.suppress(BackendError):
             await self._escalation.cancel(number, turn.session.conversation_id)
         turn.session.end_flow()
-        return [TextReply(turn._("You have left the support chat (ticket %(number)s). I am back: "
-                                 "what can I help you with?", number=number))]
+        return Result((TextReply(turn._("You have left the support chat (ticket %(number)s). I am "
+                                        "back: what can I help you with?", number=number)),))
 
-    async def _rate(self, turn: Turn, argument: str) -> list[Reply]:
+    async def _rate(self, turn: Turn, argument: str) -> Result:
         number, _, value = argument.rpartition(":")
         if not value.isdigit() or not 1 <= int(value) <= 5:
-            return []
+            return Result()
         # a lost rating is regrettable, not worth bothering the citizen about
         with contextlib.suppress(BackendError):
             await self._escalation.rate(number, turn.session.conversation_id, int(value))
-        return [TextReply(turn._("Thank you for your rating!"))]
+        return Result((TextReply(turn._("Thank you for your rating!")),))
+
+    def is_answer(self, argument: str) -> bool:
+        """Its buttons (ratings) stay valid after the chat with a person ended."""
+        return False
 
     def reprompt(self, turn: Turn) -> list[Reply]:
         """Nothing to ask again: the citizen is talking to a person."""
@@ -218,4 +217,4 @@ def rating_choices(turn: Turn, number: str) -> ChoicesReply:
     ends = {1: N_("1 - poor"), 5: N_("5 - excellent")}
     return ChoicesReply(turn._("How would you rate the help you got?"), tuple(
         Choice(turn.t.gettext(ends[value]) if value in ends else str(value),
-               f"rating:{number}:{value}") for value in range(1, 6)))
+               payload("rating", number, value)) for value in range(1, 6)))

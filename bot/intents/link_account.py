@@ -9,18 +9,26 @@ from enum import StrEnum
 
 from bot.core.backend import BackendClient, BackendUnavailable, Rejected
 from bot.core.messages import Choice, ChoicesReply, Reply, TextReply, utcnow
+from bot.core.payloads import argument_of
 from bot.core.ports import CodeQuotas, RateLimits
-from bot.core.routing import Match, parse_payload
+from bot.core.results import AccountLinked, Result
+from bot.core.routing import Match
+from bot.core.signin import CONSENT, chat_identity, current_auth, remember_sign_in
 from bot.core.text import N_
 from bot.core.turn import Turn
-from bot.intents.account import (
-    CONSENT,
-    chat_identity,
-    current_auth,
-    remember_sign_in,
-    service_unavailable,
+from bot.intents.account import service_unavailable
+from bot.intents.forms import (
+    CANCEL_HINT,
+    END,
+    START,
+    Edges,
+    End,
+    Form,
+    Next,
+    Stay,
+    Transition,
+    yes_no,
 )
-from bot.intents.forms import CANCEL_HINT, Form, yes_no
 from bot.nlu.entities import normalise_phone
 from privacy import mask
 
@@ -64,6 +72,7 @@ class LinkAccountFlow(Form):
     name = "link_account"
     title_msgid = N_("Link my eCitizen account")
     timeout = timedelta(minutes=10)
+    answers = frozenset({"agree", "decline"})
 
     def __init__(self, backend: BackendClient, retention_days: int = 90,
                  limits: RateLimits | None = None, quotas: CodeQuotas | None = None,
@@ -77,26 +86,31 @@ class LinkAccountFlow(Form):
                        State.CODE: self._code}
         self.prompts = {State.CONSENT: self._ask_consent, State.IDENTIFIER: self._ask_identifier,
                         State.CODE: self._ask_code}
+        self.edges = Edges.of({START: [State.CONSENT, State.IDENTIFIER],
+                                 State.CONSENT: [State.CONSENT, State.IDENTIFIER, END],
+                                 State.IDENTIFIER: [State.IDENTIFIER, State.CODE, END],
+                                 State.CODE: [State.CODE, END]})
 
-    async def handle(self, turn: Turn, match: Match) -> list[Reply]:
+    async def handle(self, turn: Turn, match: Match) -> Result:
         """Start linking, remembering which action to carry on with afterwards."""
         resume = match.entities.get("argument", "")
         if not turn.message.verified:  # a bare sender id proves nothing: no account here
-            return [TextReply(turn._(
+            return Result((TextReply(turn._(
                 "I cannot link an eCitizen account over this connection, because it cannot "
                 "prove who is writing. Please use the chat on our website, Telegram or "
-                "WhatsApp."))]
+                "WhatsApp.")),))
         if current_auth(turn.session) is not None:
             if resume:
                 turn.follow_up = resume
-                return []
+                return Result()
             name = turn.session.data["auth"].get("first_name", "")
-            return [TextReply(turn._("Your eCitizen account (%(name)s) is already linked to this "
-                                     "chat. Write \"log out\" to unlink it.", name=name))]
-        first = State.IDENTIFIER if turn.session.data.get(CONSENT) else State.CONSENT
-        replies = self.begin(turn, first)
+            return Result((TextReply(turn._(
+                "Your eCitizen account (%(name)s) is already linked to this chat. Write "
+                "\"log out\" to unlink it.", name=name)),))
+        self.begin(turn)
         turn.session.slots["resume"] = resume
-        return replies
+        return self.apply(turn, Next(State.IDENTIFIER if turn.session.data.get(CONSENT)
+                                     else State.CONSENT))
 
     def _ask_consent(self, turn: Turn) -> list[Reply]:
         return [ChoicesReply(turn._(
@@ -112,61 +126,57 @@ class LinkAccountFlow(Form):
             (Choice(turn._("Yes, I agree"), "link_account:agree"),
              Choice(turn._("No"), "link_account:decline")))]
 
-    async def _consent(self, turn: Turn) -> list[Reply] | None:
-        answer = _argument(turn)
+    async def _consent(self, turn: Turn) -> Transition:
+        answer = argument_of(turn.payload, self.name)
         agreed = {"agree": True, "decline": False}.get(answer) if answer else yes_no(turn)
         if agreed is None:
-            return self.retry(turn, turn._("Please answer yes or no."))
+            return Stay(turn._("Please answer yes or no."))
         if not agreed:
-            turn.session.end_flow()
-            return [TextReply(turn._("All right, I will not link your account. You can still "
-                                     "ask me general questions."))]
+            return End([TextReply(turn._("All right, I will not link your account. You can "
+                                         "still ask me general questions."))])
         turn.session.data[CONSENT] = {"version": CONSENT_VERSION, "at": utcnow().isoformat()}
-        return self.goto(turn, State.IDENTIFIER)
+        return Next(State.IDENTIFIER)
 
     def _ask_identifier(self, turn: Turn) -> list[Reply]:
         return [TextReply(turn._("Please type your ID number or the phone number registered on "
                                  "eCitizen.") + " " + turn.t.gettext(CANCEL_HINT))]
 
-    async def _identifier(self, turn: Turn) -> list[Reply] | None:
+    async def _identifier(self, turn: Turn) -> Transition:
         identifier = read_identifier(turn.text)
         if identifier is None:
-            return self.retry(turn, turn._(
+            return Stay(turn._(
                 "That does not look like an ID number (6 to 9 digits) or a Kenyan phone number "
                 "(like 0712 345 678)."))
         turn.session.slots["identifier"] = identifier
         return await self._send_code(turn)
 
-    async def _send_code(self, turn: Turn) -> list[Reply]:
+    async def _send_code(self, turn: Turn) -> Transition:
+        """Ask for a code; from here on the flow waits for it ("resend" works once allowed)."""
         wait = await self._code_quota(turn)
         if wait is not None:
-            turn.session.state = State.CODE  # "resend" works from here once allowed
             minutes = max(1, -(-wait // 60))
-            return [TextReply(turn.t.ngettext(
+            return Next(State.CODE, [TextReply(turn.t.ngettext(
                 "Too many codes were asked for from here. Please wait %(minutes)d minute, then "
                 "write \"resend\".",
                 "Too many codes were asked for from here. Please wait %(minutes)d minutes, then "
-                "write \"resend\".", minutes) % {"minutes": minutes})]
+                "write \"resend\".", minutes) % {"minutes": minutes})], ask=False)
         try:
             await self._backend.request_code(turn.session.slots["identifier"],
                                              chat_identity(turn.session))
         except BackendUnavailable:
-            turn.session.end_flow()
-            return service_unavailable(turn)
+            return End(service_unavailable(turn))
         except Rejected as exc:
             if exc.kind == "rate-limited":
-                turn.session.state = State.CODE  # "resend" works from here once allowed
-                return [TextReply(turn._("A code was sent very recently. Please wait a minute, "
-                                         "then write \"resend\"."))]
+                return Next(State.CODE, [TextReply(turn._(
+                    "A code was sent very recently. Please wait a minute, then write "
+                    "\"resend\"."))], ask=False)
             if exc.kind == "otp-locked":
-                turn.session.end_flow()
-                return [TextReply(locked_message(turn))]
+                return End([TextReply(locked_message(turn))])
             raise
-        turn.session.state = State.CODE
-        return [TextReply(turn._(
+        return Next(State.CODE, [TextReply(turn._(
             "If %(masked)s matches an eCitizen account, a 6-digit code has been sent by SMS to "
             "the phone number on that account. Type the code here; it expires in 5 minutes.",
-            masked=mask(turn.session.slots["identifier"])))]
+            masked=mask(turn.session.slots["identifier"])))], ask=False)
 
     async def _code_quota(self, turn: Turn) -> int | None:
         """Count a code request for this chat and its network address; return any wait."""
@@ -184,44 +194,36 @@ class LinkAccountFlow(Form):
         return [TextReply(turn._("Please type the 6-digit code from the SMS, or write "
                                  "\"resend\" for a new one."))]
 
-    async def _code(self, turn: Turn) -> list[Reply] | None:
+    async def _code(self, turn: Turn) -> Transition:
         if wants_new_code(turn.text):
             return await self._send_code(turn)
         code = read_code(turn.text)
         if code is None:
-            return self.retry(turn, turn._("The code has 6 digits, like 123456."))
+            return Stay(turn._("The code has 6 digits, like 123456."))
         turn.private_input = True  # the code is never kept, in the chat log or elsewhere
         try:
             linked = await self._backend.verify_code(
                 turn.session.slots["identifier"], code, chat_identity(turn.session))
         except BackendUnavailable:
-            return service_unavailable(turn)
+            return Next(State.CODE, service_unavailable(turn), ask=False)
         except Rejected as exc:
             if exc.kind == "otp-locked":
-                turn.session.end_flow()
-                return [TextReply(locked_message(turn))]
-            return self.retry(turn, turn._(
+                return End([TextReply(locked_message(turn))])
+            return Stay(turn._(
                 "That code did not work: it is wrong or has expired. Check the SMS and type it "
                 "again, or write \"resend\" for a new code."))
         resume = turn.session.slots.get("resume", "")
-        turn.session.end_flow()
         remember_sign_in(turn.session, linked, self._idle.get(turn.session.channel))
-        replies: list[Reply] = []
         if not turn.session.locale_explicit and linked.preferred_language in ("en", "sw"):
             turn.session.locale = linked.preferred_language  # the citizen chose it on eCitizen
-        replies.append(TextReply(turn._("Thank you, %(name)s. Your eCitizen account is now linked "
-                                        "to this chat.", name=linked.first_name)))
         if resume:
             turn.follow_up = resume
-        return replies
+        return End([TextReply(turn._("Thank you, %(name)s. Your eCitizen account is now linked "
+                                     "to this chat.", name=linked.first_name))],
+                   [AccountLinked(linked.first_name)])
 
 
-def _argument(turn: Turn) -> str:
-    """Return the argument of a tapped link_account:<argument> choice, if any."""
-    if not turn.payload:
-        return ""
-    name, argument = parse_payload(turn.payload)
-    return argument if name == "link_account" else ""
+
 
 
 def locked_message(turn: Turn) -> str:

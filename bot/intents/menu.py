@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bot.core.messages import Choice, ChoicesReply, Reply
+from bot.core.messages import Choice, ChoicesReply
+from bot.core.payloads import payload
+from bot.core.results import Result
 from bot.core.routing import Match
 from bot.core.text import N_
 from bot.core.turn import Turn
@@ -21,8 +23,9 @@ MENU_ITEMS: tuple[tuple[str, str], ...] = (
 def main_menu(turn: Turn, prompt: str | None = None) -> ChoicesReply:
     """Build the main menu in the conversation's language, with a language switch last."""
     other = "sw" if turn.locale == "en" else "en"
-    choices = [Choice(turn.t.gettext(title), payload) for title, payload in MENU_ITEMS]
-    choices.append(Choice("Kiswahili" if other == "sw" else "English", f"change_language:{other}"))
+    choices = [Choice(turn.t.gettext(title), action) for title, action in MENU_ITEMS]
+    choices.append(Choice("Kiswahili" if other == "sw" else "English",
+                          payload("change_language", other)))
     text = prompt or turn._("What can I help you with? Tap an option or type its number.")
     return ChoicesReply(text, tuple(choices))
 
@@ -37,7 +40,7 @@ class MenuIntent(Intent):
          "main menu", "anza", "options", "huduma"]
     )
 
-    async def handle(self, turn: Turn, match: Match) -> list[Reply]:
+    async def handle(self, turn: Turn, match: Match) -> Result:
         """Leave any flow and show the menu."""
         turn.session.end_flow()
-        return [main_menu(turn)]
+        return Result.of([main_menu(turn)])

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.core.messages import Choice, ChoicesReply, HandoffReply, Reply, TextReply
+from bot.core.payloads import payload as choice_payload
 from bot.core.text import N_
 from bot.core.turn import Turn
 from bot.intents.handoff import HANDOFF, State, rating_choices
@@ -66,7 +67,8 @@ def _payment_succeeded(turn: Turn, payload: Mapping[str, Any]) -> list[Reply]:
                   reference=payload.get("application_reference", ""), receipt=receipt)
     if not receipt:
         return [TextReply(text)]
-    return [ChoicesReply(text, (Choice(turn._("Get the receipt"), f"receipt:{receipt}"),))]
+    return [ChoicesReply(text, (Choice(turn._("Get the receipt"),
+                                       choice_payload("receipt", receipt)),))]
 
 
 def _payment_failed(turn: Turn, payload: Mapping[str, Any]) -> list[Reply]:
@@ -78,9 +80,10 @@ def _payment_failed(turn: Turn, payload: Mapping[str, Any]) -> list[Reply]:
     text = turn._("The payment for %(reference)s did not go through: %(why)s No money was taken "
                   "for this attempt.", reference=payload.get("application_reference", ""),
                   why=why)
-    choices = [Choice(turn._("Try again"), f"start_payment:{bill}")]
+    choices = [Choice(turn._("Try again"), choice_payload("start_payment", bill))]
     if failures[bill] >= 2:
-        choices.append(Choice(turn._("Talk to a person"), "talk_to_human:payment_failed"))
+        choices.append(Choice(turn._("Talk to a person"),
+                              choice_payload("talk_to_human", "payment_failed")))
     return [ChoicesReply(text, tuple(choices))]
 
 

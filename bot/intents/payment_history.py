@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from bot.core.backend import BackendClient, ChatAuth, NotFound, Payment
 from bot.core.messages import Choice, ChoicesReply, LinkReply, Reply, TextReply
+from bot.core.payloads import payload
+from bot.core.results import Result
 from bot.core.routing import Match
 from bot.core.text import N_, NC_
 from bot.core.turn import Turn
@@ -31,13 +33,13 @@ class PaymentHistoryIntent(Intent):
     def __init__(self, backend: BackendClient) -> None:
         self._backend = backend
 
-    async def handle(self, turn: Turn, match: Match) -> list[Reply]:
+    async def handle(self, turn: Turn, match: Match) -> Result:
         """Show the latest payments with receipt choices."""
 
-        async def act(auth: ChatAuth) -> list[Reply]:
+        async def act(auth: ChatAuth) -> Result:
             payments = list(await self._backend.payments(auth))[:SHOWN]
             if not payments:
-                return [TextReply(turn._("There are no payments on your eCitizen account yet."))]
+                return Result.text(turn._("There are no payments on your eCitizen account yet."))
             lines = [turn._("Your latest payments:")]
             choices = []
             for p in payments:
@@ -47,10 +49,10 @@ class PaymentHistoryIntent(Intent):
                 lines.append(f"- {when} · {p.reference} · {turn.t.money(p.amount)} · {status}")
                 if p.receipt_no:
                     choices.append(Choice(turn._("Receipt %(number)s", number=p.receipt_no),
-                                          f"receipt:{p.receipt_no}"))
+                                          payload("receipt", p.receipt_no)))
             if choices:
-                return [ChoicesReply("\n".join(lines), tuple(choices))]
-            return [TextReply("\n".join(lines))]
+                return Result.of([ChoicesReply("\n".join(lines), tuple(choices))])
+            return Result.text("\n".join(lines))
 
         return await with_sign_in(turn, self.name, act)
 
@@ -64,25 +66,25 @@ class ReceiptIntent(Intent):
     def __init__(self, backend: BackendClient) -> None:
         self._backend = backend
 
-    async def handle(self, turn: Turn, match: Match) -> list[Reply]:
+    async def handle(self, turn: Turn, match: Match) -> Result:
         """Answer with the receipt's download link."""
         number = match.entities.get("argument", "")
         if not number:
-            return [TextReply(turn._("Which receipt? Write \"my payments\" to see them."))]
+            return Result.text(turn._("Which receipt? Write \"my payments\" to see them."))
 
-        async def act(auth: ChatAuth) -> list[Reply]:
+        async def act(auth: ChatAuth) -> Result:
             try:
                 receipt = await self._backend.receipt(auth, number)
             except NotFound:
-                return [TextReply(turn._("I could not find receipt %(number)s on your account.",
-                                         number=number))]
+                return Result.text(turn._("I could not find receipt %(number)s on your account.",
+                                         number=number))
             text = turn._("Receipt %(number)s for %(reference)s, %(amount)s, issued %(date)s.",
                           number=receipt.receipt_no, reference=receipt.reference,
                           amount=turn.t.money(receipt.amount),
                           date=turn.t.datetime(receipt.issued_at))
-            return [LinkReply(text, receipt.url, turn._("Open the receipt"))]
+            return Result.of([LinkReply(text, receipt.url, turn._("Open the receipt"))])
 
-        return await with_sign_in(turn, f"{self.name}:{number}", act)
+        return await with_sign_in(turn, payload(self.name, number), act)
 
 
 def payment_waiting(turn: Turn, payment: Payment) -> list[Reply]:
@@ -104,26 +106,26 @@ class PaymentCheckIntent(Intent):
     def __init__(self, backend: BackendClient) -> None:
         self._backend = backend
 
-    async def handle(self, turn: Turn, match: Match) -> list[Reply]:
+    async def handle(self, turn: Turn, match: Match) -> Result:
         """Tell the payment's result, or that it is still waiting."""
         argument = match.entities.get("argument", "")
         if not argument.isdigit():
-            return [TextReply(turn._("Which payment? Write \"my payments\" to see them."))]
+            return Result.text(turn._("Which payment? Write \"my payments\" to see them."))
 
-        async def act(auth: ChatAuth) -> list[Reply]:
+        async def act(auth: ChatAuth) -> Result:
             try:
                 payment = await self._backend.payment(auth, int(argument))
             except NotFound:
-                return [TextReply(turn._("I could not find that payment on your account."))]
+                return Result.text(turn._("I could not find that payment on your account."))
             if payment.status in ("pending", "awaiting_transfer"):
-                return payment_waiting(turn, payment)
+                return Result.of(payment_waiting(turn, payment))
             kind = "payment.succeeded" if payment.status == "succeeded" else "payment.failed"
             told = payment_result(turn, kind, {
                 "payment_id": payment.id, "bill_id": payment.bill_id,
                 "application_reference": payment.reference, "amount_kes": payment.amount,
                 "receipt_no": payment.receipt_no, "reason": payment.failure_reason})
-            return told or [TextReply(turn._(
+            return Result.of(told or [TextReply(turn._(
                 "I have already given you the result of this payment above. Write \"my "
-                "payments\" to see all of them."))]
+                "payments\" to see all of them."))])
 
-        return await with_sign_in(turn, f"{self.name}:{argument}", act)
+        return await with_sign_in(turn, payload(self.name, argument), act)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.core.backend import BackendClient
 from bot.core.escalation import EscalationClient
-from bot.core.ports import KnowledgeBase
+from bot.core.ports import KnowledgeBase, ReportQueue
 from bot.core.routing import IntentHandler
 from bot.intents.cancel import CancelIntent
 from bot.intents.change_language import ChangeLanguageIntent
@@ -18,7 +18,7 @@ from bot.intents.handoff import HandoffFlow
 from bot.intents.link_account import LinkAccountFlow
 from bot.intents.menu import MenuIntent
 from bot.intents.payment_history import PaymentCheckIntent, PaymentHistoryIntent, ReceiptIntent
-from bot.intents.report_security import ReportOutbox, ReportSecurityFlow
+from bot.intents.report_security import ReportSecurityFlow
 from bot.intents.small_talk import GoodbyeIntent, ThanksIntent
 from bot.intents.start_payment import StartPaymentFlow
 from bot.intents.ticket_status import TicketStatusIntent
@@ -31,7 +31,7 @@ def default_handlers(
     knowledge: KnowledgeBase,
     fallback: FallbackIntent,
     backend: BackendClient,
-    reports: ReportOutbox,
+    reports: ReportQueue,
     handoff: HandoffFlow,
     escalation: EscalationClient,
     retention_days: int = 90,

@@ -6,7 +6,7 @@ import re
 import uuid
 from datetime import datetime, time, timedelta
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any
 
 from bot.core.backend import (
     BackendClient,
@@ -16,11 +16,25 @@ from bot.core.backend import (
     SignInNeeded,
 )
 from bot.core.messages import Choice, ChoicesReply, Reply, TextReply
-from bot.core.routing import Match, parse_payload
+from bot.core.payloads import argument_of, payload
+from bot.core.ports import ReportQueue
+from bot.core.results import ReportFiled, Result, SignedOut
+from bot.core.routing import Match
+from bot.core.signin import current_auth, forget_sign_in
 from bot.core.text import N_
 from bot.core.turn import Turn
-from bot.intents.account import current_auth, forget_sign_in
-from bot.intents.forms import Form, looks_like_question, yes_no
+from bot.intents.forms import (
+    END,
+    START,
+    Edges,
+    End,
+    Form,
+    Next,
+    Stay,
+    Transition,
+    looks_like_question,
+    yes_no,
+)
 from bot.nlu.when import NAIROBI, parse_when
 from privacy import mask_kinds
 
@@ -73,23 +87,16 @@ class State(StrEnum):
     CONFIRM = "confirm"
 
 
-class ReportOutbox(Protocol):
-    """Keeps a report the backend could not take, to file it when the backend is back."""
-
-    async def keep(self, conversation_id: str, draft: ReportDraft, idempotency_key: str,
-                   token: str | None) -> None:
-        """Store the report durably."""
-        ...
-
-
 class ReportSecurityFlow(Form):
     """Category, what happened, when, optional reference, anonymous or not, confirm, file."""
 
     name = "report_security_incident"
     title_msgid = N_("Report a security problem")
     timeout = timedelta(minutes=30)
+    answers = frozenset({*CATEGORIES, "skip", "named", "anonymous", "send", "change"})
+    answer_prefixes = ("edit-",)
 
-    def __init__(self, backend: BackendClient, outbox: ReportOutbox) -> None:
+    def __init__(self, backend: BackendClient, outbox: ReportQueue) -> None:
         self._backend = backend
         self._outbox = outbox
         self.states = {State.CATEGORY: self._category, State.DESCRIPTION: self._description,
@@ -99,91 +106,102 @@ class ReportSecurityFlow(Form):
                         State.DESCRIPTION: self._ask_description, State.WHEN: self._ask_when,
                         State.REFERENCE: self._ask_reference,
                         State.ANONYMOUS: self._ask_anonymous, State.CONFIRM: self._summary}
+        # Every question can be answered wrongly (asked again, then given up: END); a field
+        # changed from the summary goes back to it (CONFIRM).
+        self.edges = Edges.of({
+            START: [State.CATEGORY, State.DESCRIPTION],
+            State.CATEGORY: [State.CATEGORY, State.DESCRIPTION, State.CONFIRM, END],
+            State.DESCRIPTION: [State.DESCRIPTION, State.WHEN, State.CONFIRM, END],
+            State.WHEN: [State.WHEN, State.REFERENCE, State.CONFIRM, END],
+            State.REFERENCE: [State.REFERENCE, State.ANONYMOUS, State.CONFIRM, END],
+            State.ANONYMOUS: [State.ANONYMOUS, State.CONFIRM, END],
+            State.CONFIRM: [State.CONFIRM, State.CATEGORY, State.DESCRIPTION, State.WHEN,
+                            State.REFERENCE, END],
+        })
 
-    async def handle(self, turn: Turn, match: Match) -> list[Reply]:
+    async def handle(self, turn: Turn, match: Match) -> Result:
         """Start the form, skipping the category when the message already makes it clear."""
-        turn.session.start_flow(self.name, State.CATEGORY)
-        turn.session.slots["key"] = uuid.uuid4().hex
         hinted = category_hint(turn.text)
         intro = TextReply(turn._("I will help you report it. It takes a few short questions."))
+        self.begin(turn)
+        turn.session.slots["key"] = uuid.uuid4().hex
         if hinted:
             turn.session.slots["category"] = hinted
-            return [intro, *self.goto(turn, State.DESCRIPTION)]
-        return [intro, *self.goto(turn, State.CATEGORY)]
+        return self.apply(turn, Next(State.DESCRIPTION if hinted else State.CATEGORY, [intro]))
 
     # -- steps -------------------------------------------------------------------------------
 
-    async def _category(self, turn: Turn) -> list[Reply] | None:
-        chosen = _argument(turn)
+    async def _category(self, turn: Turn) -> Transition | None:
+        chosen = argument_of(turn.payload, self.name)
         if chosen not in CATEGORIES:
             chosen = category_hint(turn.text) or ""
         if not chosen:
-            return None if looks_like_question(turn) else self.retry(
-                turn, turn._("Please choose one of the options."))
+            return None if looks_like_question(turn) else Stay(
+                turn._("Please choose one of the options."))
         turn.session.slots["category"] = chosen
         return self._next(turn, State.DESCRIPTION)
 
-    async def _description(self, turn: Turn) -> list[Reply] | None:
+    async def _description(self, turn: Turn) -> Transition:
         if turn.payload is not None or len(turn.text) < 5:
-            return self.retry(turn, turn._("Please describe what happened in a few words."))
+            return Stay(turn._("Please describe what happened in a few words."))
         turn.session.slots["description"] = turn.text
         return self._next(turn, State.WHEN)
 
-    async def _when(self, turn: Turn) -> list[Reply] | None:
+    async def _when(self, turn: Turn) -> Transition | None:
         if not self._remember_when(turn):
             if looks_like_question(turn):
                 return None
-            return self.retry(turn, turn._("I did not understand the date. You can write "
-                                           "\"today\", \"yesterday\", \"3 days ago\", a date like "
-                                           "12/11/2026, or \"I don't know\"."))
+            return Stay(turn._("I did not understand the date. You can write \"today\", "
+                               "\"yesterday\", \"3 days ago\", a date like 12/11/2026, or "
+                               "\"I don't know\"."))
         return self._next(turn, State.REFERENCE)
 
-    async def _reference(self, turn: Turn) -> list[Reply] | None:
+    async def _reference(self, turn: Turn) -> Transition | None:
         if self._corrected(turn):
-            return [TextReply(turn._("Thanks, I have corrected it.")), *self.reprompt(turn)]
-        if _argument(turn) == "skip" or yes_no(turn) is False:
+            return self._thanks(State.REFERENCE, turn)
+        if argument_of(turn.payload, self.name) == "skip" or yes_no(turn) is False:
             turn.session.slots["reference"] = None
         elif (reference := read_reference(turn.text)) is not None:
             turn.session.slots["reference"] = reference
         elif looks_like_question(turn):
             return None
         else:
-            return self.retry(turn, turn._("That does not look like a reference: it should be "
-                                           "letters and numbers, like SJK4XY12AB."))
+            return Stay(turn._("That does not look like a reference: it should be letters and "
+                               "numbers, like SJK4XY12AB."))
         state = State.ANONYMOUS if current_auth(turn.session) else State.CONFIRM
         return self._next(turn, state)
 
-    async def _anonymous(self, turn: Turn) -> list[Reply] | None:
-        answer = _argument(turn)
+    async def _anonymous(self, turn: Turn) -> Transition | None:
+        answer = argument_of(turn.payload, self.name)
         if answer in ("named", "anonymous"):
             turn.session.slots["anonymous"] = answer == "anonymous"
         elif self._corrected(turn):
-            return [TextReply(turn._("Thanks, I have corrected it.")), *self.reprompt(turn)]
+            return self._thanks(State.ANONYMOUS, turn)
         else:
-            return None if looks_like_question(turn) else self.retry(
-                turn, turn._("Please choose one of the options."))
-        return self.goto(turn, State.CONFIRM)
+            return None if looks_like_question(turn) else Stay(
+                turn._("Please choose one of the options."))
+        return Next(State.CONFIRM)
 
-    async def _confirm(self, turn: Turn) -> list[Reply] | None:
-        answer = _argument(turn)
+    async def _confirm(self, turn: Turn) -> Transition | None:
+        answer = argument_of(turn.payload, self.name)
         if answer == "send" or (turn.payload is None and yes_no(turn) is True):
             return await self._file(turn)
         if answer == "change":
-            return self._choose_change(turn)
+            return Next(State.CONFIRM, self._choose_change(turn), ask=False)
         if answer.startswith("edit-") and answer[5:] in State.__members__.values():
             turn.session.slots["editing"] = True
-            return self.goto(turn, State(answer[5:]))
+            return Next(State(answer[5:]))
         if self._corrected(turn):
-            return [TextReply(turn._("Thanks, I have corrected it.")), *self._summary(turn)]
-        return None if looks_like_question(turn) else self.retry(
-            turn, turn._("Tap \"Send report\", or tell me what to correct, for example "
-                         "\"no, it was yesterday\"."))
+            return self._thanks(State.CONFIRM, turn)
+        return None if looks_like_question(turn) else Stay(
+            turn._("Tap \"Send report\", or tell me what to correct, for example \"no, it was "
+                   "yesterday\"."))
 
     # -- prompts -----------------------------------------------------------------------------
 
     def _ask_category(self, turn: Turn) -> list[Reply]:
         return [ChoicesReply(turn._("What happened?"), tuple(
-            Choice(turn.t.gettext(title), f"{self.name}:{code}")
+            Choice(turn.t.gettext(title), payload(self.name, code))
             for code, title in CATEGORIES.items()))]
 
     def _ask_description(self, turn: Turn) -> list[Reply]:
@@ -197,13 +215,13 @@ class ReportSecurityFlow(Form):
     def _ask_reference(self, turn: Turn) -> list[Reply]:
         return [ChoicesReply(turn._("If there is a reference (M-Pesa code, receipt or application "
                                     "number), type it. Otherwise tap Skip."),
-                             (Choice(turn._("Skip"), f"{self.name}:skip"),))]
+                             (Choice(turn._("Skip"), payload(self.name, "skip")),))]
 
     def _ask_anonymous(self, turn: Turn) -> list[Reply]:
         return [ChoicesReply(turn._("Should the report carry your name, so the security team can "
                                     "contact you and protect your account, or be anonymous?"),
-                             (Choice(turn._("With my name"), f"{self.name}:named"),
-                              Choice(turn._("Anonymous"), f"{self.name}:anonymous")))]
+                             (Choice(turn._("With my name"), payload(self.name, "named")),
+                              Choice(turn._("Anonymous"), payload(self.name, "anonymous"))))]
 
     def _summary(self, turn: Turn) -> list[Reply]:
         slots = turn.session.slots
@@ -218,24 +236,31 @@ class ReportSecurityFlow(Form):
             reference=slots.get("reference") or turn._("none"),
             anonymous=turn._("yes") if slots.get("anonymous", not current_auth(turn.session))
             else turn._("no"))
-        return [ChoicesReply(text, (Choice(turn._("Send report"), f"{self.name}:send"),
-                                    Choice(turn._("Change something"), f"{self.name}:change"),
-                                    Choice(turn._("Cancel"), "cancel")))]
+        return [ChoicesReply(text, (
+            Choice(turn._("Send report"), payload(self.name, "send")),
+            Choice(turn._("Change something"), payload(self.name, "change")),
+            Choice(turn._("Cancel"), "cancel")))]
 
     def _choose_change(self, turn: Turn) -> list[Reply]:
         fields = [(State.CATEGORY, N_("What happened")), (State.DESCRIPTION, N_("Details")),
                   (State.WHEN, N_("When")), (State.REFERENCE, N_("Reference"))]
         return [ChoicesReply(turn._("What should I change?"), tuple(
-            Choice(turn.t.gettext(title), f"{self.name}:edit-{state.value}")
+            Choice(turn.t.gettext(title), payload(self.name, f"edit-{state.value}"))
             for state, title in fields))]
 
     # -- helpers -----------------------------------------------------------------------------
 
-    def _next(self, turn: Turn, state: State) -> list[Reply]:
+    @staticmethod
+    def _next(turn: Turn, state: State) -> Next:
         """Go on to `state`, or back to the summary when the citizen was correcting a field."""
         if turn.session.slots.pop("editing", False):
-            return self.goto(turn, State.CONFIRM)
-        return self.goto(turn, state)
+            return Next(State.CONFIRM)
+        return Next(state)
+
+    @staticmethod
+    def _thanks(state: State, turn: Turn) -> Next:
+        """Confirm a correction of an earlier answer and ask the current question again."""
+        return Next(state, [TextReply(turn._("Thanks, I have corrected it."))])
 
     def _remember_when(self, turn: Turn) -> bool:
         when = parse_when(turn.text)
@@ -257,12 +282,11 @@ class ReportSecurityFlow(Form):
             return True
         return False
 
-    async def _file(self, turn: Turn) -> list[Reply]:
+    async def _file(self, turn: Turn) -> End:
         slots = turn.session.slots
         draft = draft_from(slots, anonymous=bool(slots.get("anonymous", False)))
         auth = None if draft.anonymous else current_auth(turn.session)
         key = f"{turn.session.conversation_id}:{slots['key']}"
-        turn.session.end_flow()
         filed: FiledReport | None
         try:
             filed = await self._backend.file_report(auth, draft, key)
@@ -274,10 +298,12 @@ class ReportSecurityFlow(Form):
             await self._outbox.keep(turn.session.conversation_id, draft, key,
                                     auth.token if auth else None)
         if filed is None:
-            return [TextReply(turn._(
+            return End([TextReply(turn._(
                 "The reporting service is unavailable right now. Your report is saved and will be "
-                "filed as soon as the service is back; I will send you its reference here."))]
-        return filed_replies(turn, filed)
+                "filed as soon as the service is back; I will send you its reference here."))],
+                [ReportFiled(None)])
+        result = filed_result(turn, filed)
+        return End(result.replies, result.events)
 
     async def _file_or_keep(self, turn: Turn, token: str | None, draft: ReportDraft,
                             key: str) -> FiledReport | None:
@@ -288,11 +314,12 @@ class ReportSecurityFlow(Form):
             return None
 
 
-def filed_replies(turn: Turn, filed: FiledReport) -> list[Reply]:
+def filed_result(turn: Turn, filed: FiledReport) -> Result:
     """Confirm a filed report; after an account takeover, say what protection was applied."""
     lines = [turn._("Your report has been received. Reference: %(reference)s.",
                     reference=filed.reference)]
-    if filed.protection_applied:
+    signed_out = bool(filed.protection_applied)
+    if signed_out:
         forget_sign_in(turn.session)  # the backend signed the account out of every chat
         lines.append(turn._(
             "To protect you, we have signed your account out of every chat and locked sign-in "
@@ -305,8 +332,10 @@ def filed_replies(turn: Turn, filed: FiledReport) -> list[Reply]:
             "eCitizen."))
     if filed.severity == "high":
         lines.append(turn._("This report is marked urgent for the security team."))
-        turn.follow_up = f"talk_to_human:security_report:{filed.reference}"
-    return [TextReply("\n\n".join(lines))]
+        turn.follow_up = payload("talk_to_human", "security_report", filed.reference)
+    filed_event = ReportFiled(filed.reference, urgent=filed.severity == "high")
+    return Result((TextReply("\n\n".join(lines)),),
+                  (filed_event, SignedOut()) if signed_out else (filed_event,))
 
 
 def draft_from(slots: dict[str, Any], *, anonymous: bool) -> ReportDraft:
@@ -320,10 +349,3 @@ def draft_from(slots: dict[str, Any], *, anonymous: bool) -> ReportDraft:
                        description=mask_kinds(str(slots.get("description", "")), ("id",)),
                        occurred_text=slots.get("when_text"), occurred_at=occurred,
                        transaction_reference=slots.get("reference"), anonymous=anonymous)
-
-
-def _argument(turn: Turn) -> str:
-    if not turn.payload:
-        return ""
-    name, argument = parse_payload(turn.payload)
-    return argument if name == ReportSecurityFlow.name else ""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.messages import Reply, TextReply
+from bot.core.results import Result
 from bot.core.routing import Match
 from bot.core.text import N_
 from bot.core.turn import Turn
@@ -15,10 +15,10 @@ class ThanksIntent(Intent):
     name = "thanks"
     title_msgid = N_("Say thank you")
 
-    async def handle(self, turn: Turn, match: Match) -> list[Reply]:
+    async def handle(self, turn: Turn, match: Match) -> Result:
         """Acknowledge the thanks."""
         turn.session.misses = 0
-        return [TextReply(turn._("You are welcome! Is there anything else I can help with?"))]
+        return Result.text(turn._("You are welcome! Is there anything else I can help with?"))
 
 
 class GoodbyeIntent(Intent):
@@ -27,7 +27,7 @@ class GoodbyeIntent(Intent):
     name = "goodbye"
     title_msgid = N_("Say goodbye")
 
-    async def handle(self, turn: Turn, match: Match) -> list[Reply]:
+    async def handle(self, turn: Turn, match: Match) -> Result:
         """Say goodbye and mention how to come back."""
         turn.session.end_flow()
-        return [TextReply(turn._("Goodbye! Write \"menu\" any time you need help again."))]
+        return Result.text(turn._("Goodbye! Write \"menu\" any time you need help again."))

@@ -6,6 +6,7 @@ import re
 import uuid
 from datetime import timedelta
 from enum import StrEnum
+from typing import Any
 
 from bot.core.backend import (
     BackendClient,
@@ -18,17 +19,14 @@ from bot.core.backend import (
     SignInNeeded,
 )
 from bot.core.messages import Choice, ChoicesReply, LinkReply, Reply, TextReply
-from bot.core.routing import Match, parse_payload
+from bot.core.payloads import argument_of, payload
+from bot.core.results import Event, PaymentStarted, Result
+from bot.core.routing import Match
+from bot.core.signin import current_auth, forget_sign_in
 from bot.core.text import N_
 from bot.core.turn import Turn
-from bot.intents.account import (
-    ask_to_sign_in,
-    current_auth,
-    forget_sign_in,
-    service_unavailable,
-    with_sign_in,
-)
-from bot.intents.forms import Form
+from bot.intents.account import ask_to_sign_in, service_unavailable, with_sign_in
+from bot.intents.forms import END, START, Edges, End, Form, Next, Stay, Transition
 from bot.intents.payment_history import payment_waiting
 from bot.nlu.entities import normalise_phone
 from privacy import mask_phone
@@ -50,6 +48,7 @@ class StartPaymentFlow(Form):
     name = "start_payment"
     title_msgid = N_("Make a payment")
     timeout = timedelta(minutes=15)
+    answers = frozenset({"confirm", "phone", "other"})  # a tapped bill ("bill-N") starts anew
 
     def __init__(self, backend: BackendClient) -> None:
         self._backend = backend
@@ -57,48 +56,54 @@ class StartPaymentFlow(Form):
                        State.PHONE: self._phone}
         self.prompts = {State.CHOOSE: self._ask_choice, State.CONFIRM: self._summary,
                         State.PHONE: self._ask_phone}
+        self.edges = Edges.of({START: [State.CHOOSE, State.CONFIRM],
+                                 State.CHOOSE: [State.CHOOSE, State.CONFIRM],
+                                 State.CONFIRM: [State.CONFIRM, State.PHONE, END],
+                                 State.PHONE: [State.PHONE, State.CONFIRM, END]})
 
-    async def handle(self, turn: Turn, match: Match) -> list[Reply]:
+    async def handle(self, turn: Turn, match: Match) -> Result:
         """Start with a given bill (tapped "Pay now") or reference, or list the unpaid bills."""
         typed = next((e.value for e in turn.nlu.entities if e.entity == "reference"), "")
         wanted = (match.entities.get("argument") or typed).removeprefix("bill-")
-        resume = f"{self.name}:{wanted}" if wanted else self.name
+        resume = payload(self.name, wanted) if wanted else self.name
 
-        async def act(auth: ChatAuth) -> list[Reply]:
+        async def act(auth: ChatAuth) -> Result:
             bills = list(await self._backend.bills(auth))
             chosen = [b for b in bills if wanted in (str(b.id), b.reference)] if wanted else bills
             if not chosen:
                 text = (turn._("There is no unpaid bill for %(reference)s on your account.",
                                reference=wanted) if wanted
                         else turn._("You have nothing to pay right now."))
-                return [TextReply(text)]
-            turn.session.start_flow(self.name, State.CHOOSE)
-            turn.session.slots["bills"] = [_bill_record(b) for b in bills]
+                return Result((TextReply(text),))
+            self.begin(turn)
+            records = turn.session.slots["bills"] = [_bill_record(b) for b in bills]
             if len(chosen) == 1:
-                return self._select(turn, chosen[0].id)
-            return self.goto(turn, State.CHOOSE)
+                return self.apply(turn, self._select(records, chosen[0].id, turn))
+            return self.apply(turn, Next(State.CHOOSE))
 
         return await with_sign_in(turn, resume, act)
 
     def _ask_choice(self, turn: Turn) -> list[Reply]:
         choices = tuple(
             Choice(f"{b['reference']} · {turn.t.money(b['total'])}",
-                   f"{self.name}:bill-{b['id']}") for b in turn.session.slots["bills"]
+                   payload(self.name, f"bill-{b['id']}")) for b in turn.session.slots["bills"]
         )
         return [ChoicesReply(turn._("Which bill would you like to pay?"), choices)]
 
-    async def _choose(self, turn: Turn) -> list[Reply] | None:
-        argument = _argument(turn)
+    async def _choose(self, turn: Turn) -> Transition | None:
+        argument = argument_of(turn.payload, self.name)
         if argument.startswith("bill-") and argument[5:].isdigit():
-            return self._select(turn, int(argument[5:]))
+            return self._select(turn.session.slots["bills"], int(argument[5:]), turn)
         return None  # anything else is not a bill: let the router answer it, then re-ask
 
-    def _select(self, turn: Turn, bill_id: int) -> list[Reply]:
-        bill = next((b for b in turn.session.slots["bills"] if b["id"] == bill_id), None)
+    @staticmethod
+    def _select(bills: list[dict[str, Any]], bill_id: int, turn: Turn) -> Next:
+        """Choose the bill to pay; a stale choice asks again which one."""
+        bill = next((b for b in bills if b["id"] == bill_id), None)
         if bill is None:
-            return self.goto(turn, State.CHOOSE)
+            return Next(State.CHOOSE)
         turn.session.slots["bill"] = bill
-        return self.goto(turn, State.CONFIRM)
+        return Next(State.CONFIRM)
 
     def _summary(self, turn: Turn) -> list[Reply]:
         bill, phone = turn.session.slots["bill"], turn.session.slots.get("phone")
@@ -109,16 +114,16 @@ class StartPaymentFlow(Form):
             reference=bill["reference"], amount=turn.t.money(bill["amount"]),
             fee=turn.t.money(bill["fee"]), total=turn.t.money(bill["total"]), phone=target)
         return [ChoicesReply(text, (
-            Choice(turn._("Pay with M-Pesa now"), f"{self.name}:confirm"),
-            Choice(turn._("Use another phone number"), f"{self.name}:phone"),
-            Choice(turn._("Other ways to pay"), f"{self.name}:other"),
+            Choice(turn._("Pay with M-Pesa now"), payload(self.name, "confirm")),
+            Choice(turn._("Use another phone number"), payload(self.name, "phone")),
+            Choice(turn._("Other ways to pay"), payload(self.name, "other")),
             Choice(turn._("Cancel"), "cancel"),
         ))]
 
-    async def _confirm(self, turn: Turn) -> list[Reply] | None:
-        argument = _argument(turn)
+    async def _confirm(self, turn: Turn) -> Transition | None:
+        argument = argument_of(turn.payload, self.name)
         if argument == "phone":
-            return self.goto(turn, State.PHONE)
+            return Next(State.PHONE)
         if argument == "other":
             return await self._other_ways(turn)
         if argument == "confirm":
@@ -131,43 +136,46 @@ class StartPaymentFlow(Form):
         return [TextReply(turn._("Type the M-Pesa phone number that should get the prompt, "
                                  "for example 0712 345 678."))]
 
-    async def _phone(self, turn: Turn) -> list[Reply] | None:
+    async def _phone(self, turn: Turn) -> Transition:
         raw = re.sub(r"[\s-]", "", turn.text)
         if not _PHONE.match(raw):
-            return self.retry(turn, turn._("That is not a Kenyan mobile number. It should look "
-                                           "like 0712 345 678."))
+            return Stay(turn._("That is not a Kenyan mobile number. It should look like "
+                               "0712 345 678."))
         turn.session.slots["phone"] = normalise_phone(raw)
-        return self.goto(turn, State.CONFIRM)
+        return Next(State.CONFIRM)
 
-    async def _pay(self, turn: Turn) -> list[Reply]:
+    async def _pay(self, turn: Turn) -> Transition:
         bill = turn.session.slots["bill"]
         try:
             payment = await self._start(turn, "mpesa")
         except Rejected as exc:
-            return self._refused(turn, exc)
+            return End(self._refused(turn, exc))
         if payment is None:
-            return service_unavailable(turn) + self._paybill(turn)
+            return Next(State.CONFIRM, service_unavailable(turn) + self._paybill(turn),
+                        ask=False)
         if isinstance(payment, list):
-            return payment
-        turn.session.end_flow()
+            return End(payment)
+        started = PaymentStarted(payment.id, bill["reference"], payment.method, payment.status)
         if payment.existing and payment.status == "pending":
-            return payment_waiting(turn, payment)
-        return [TextReply(turn._(
+            return End(payment_waiting(turn, payment), [started])
+        return End([TextReply(turn._(
             "Check your phone: enter your M-Pesa PIN to pay %(total)s for %(reference)s. I will "
             "tell you here as soon as the payment goes through.",
-            total=turn.t.money(bill["total"]), reference=bill["reference"]))]
+            total=turn.t.money(bill["total"]), reference=bill["reference"]))], [started])
 
-    async def _other_ways(self, turn: Turn) -> list[Reply]:
+    async def _other_ways(self, turn: Turn) -> Transition:
         replies = self._paybill(turn)
         try:
             card = await self._start(turn, "card")
         except Rejected:
             card = None
+        events: list[Event] = []
         if isinstance(card, Payment) and card.checkout_url:
             replies.append(LinkReply(turn._("Or pay by card on this secure page:"),
                                      card.checkout_url, turn._("Pay by card")))
-        turn.session.end_flow()
-        return replies
+            events.append(PaymentStarted(card.id, turn.session.slots["bill"]["reference"],
+                                         card.method, card.status))
+        return End(replies, events)
 
     def _paybill(self, turn: Turn) -> list[Reply]:
         bill = turn.session.slots["bill"]
@@ -181,9 +189,8 @@ class StartPaymentFlow(Form):
         """Start a payment; None when the backend is down, replies when a sign-in is needed."""
         bill = turn.session.slots["bill"]
         auth = current_auth(turn.session)
-        resume = f"{self.name}:{bill['id']}"
+        resume = payload(self.name, bill['id'])
         if auth is None:
-            turn.session.end_flow()
             return ask_to_sign_in(turn, resume)
         # A redelivered message (same id) reuses the key, so a crash after the call cannot
         # charge twice; a new attempt gets a new key (the backend still refuses a second
@@ -195,13 +202,11 @@ class StartPaymentFlow(Form):
                                                      turn.session.slots.get("phone"), key)
         except SignInNeeded:
             forget_sign_in(turn.session)
-            turn.session.end_flow()
             return ask_to_sign_in(turn, resume)
         except (BackendUnavailable, NotFound):
             return None
 
     def _refused(self, turn: Turn, exc: Rejected) -> list[Reply]:
-        turn.session.end_flow()
         if exc.kind == "request-in-progress":  # the same request, retried after a dropped line
             return [TextReply(turn._("Your payment request is already being processed. I will "
                                      "tell you here as soon as there is a result."))]
@@ -212,11 +217,7 @@ class StartPaymentFlow(Form):
                                  reason=exc.detail or exc.kind))]
 
 
-def _argument(turn: Turn) -> str:
-    if not turn.payload:
-        return ""
-    name, argument = parse_payload(turn.payload)
-    return argument if name == StartPaymentFlow.name else ""
+
 
 
 def _bill_record(bill: Bill) -> dict[str, object]:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from bot.core.backend import BackendError, NotFound
 from bot.core.escalation import EscalationClient, Ticket
-from bot.core.messages import Reply, TextReply
+from bot.core.results import Result
 from bot.core.routing import Match
+from bot.core.signin import current_auth
 from bot.core.text import N_, NC_
 from bot.core.turn import Turn
-from bot.intents.account import current_auth, service_unavailable
+from bot.intents.account import service_unavailable
 from bot.intents.base import Intent
 
 # Said of the ticket ("Tiketi T-000123: imeghairiwa"): its own context, because a payment that
@@ -35,7 +36,7 @@ class TicketStatusIntent(Intent):
         number = next((e.value for e in turn.nlu.entities if e.entity == "ticket"), None)
         return Match(95.0, self.name, {"argument": number}) if number else None
 
-    async def handle(self, turn: Turn, match: Match) -> list[Reply]:
+    async def handle(self, turn: Turn, match: Match) -> Result:
         """Look the ticket up for this conversation (or the signed-in citizen)."""
         number = match.entities.get("argument") or next(
             (e.value for e in turn.nlu.entities if e.entity == "ticket"), "")
@@ -47,12 +48,12 @@ class TicketStatusIntent(Intent):
         except NotFound:
             ticket = None
         except BackendError:
-            return service_unavailable(turn)
+            return Result.of(service_unavailable(turn))
         if ticket is None:
             text = (turn._("I could not find ticket %(number)s for this chat.", number=number)
                     if number else turn._("You have no open support ticket."))
-            return [TextReply(text)]
-        return [TextReply(describe(turn, ticket))]
+            return Result.text(text)
+        return Result.text(describe(turn, ticket))
 
 
 def describe(turn: Turn, ticket: Ticket) -> str:

@@ -9,11 +9,11 @@ from functools import partial
 
 from bot.core.backend import BackendClient, BackendError, BackendEvent
 from bot.core.messages import Reply
+from bot.core.ports import DurableSettings, TicketRoutes
+from bot.core.signin import AUTH
 from bot.core.turn import Turn
-from bot.intents.account import AUTH
 from bot.intents.notifications import render_event
 from bot.notify.pushes import Pusher
-from bot.storage.outbox import SqlSettings, SqlTicketRoutes
 
 logger = logging.getLogger(__name__)
 
@@ -26,12 +26,12 @@ LOOKBACK = 50
 class EventConsumer:
     """Polls events after a durable cursor and pushes one message per event, at most once."""
 
-    def __init__(self, backend: BackendClient, pusher: Pusher, settings: SqlSettings,
-                 *, interval: float = 1.0) -> None:
+    def __init__(self, backend: BackendClient, pusher: Pusher, settings: DurableSettings,
+                 routes: TicketRoutes, *, interval: float = 1.0) -> None:
         self._backend = backend
         self._pusher = pusher
         self._settings = settings
-        self._routes = SqlTicketRoutes(settings)
+        self._routes = routes
         self._interval = interval
 
     async def poll_once(self) -> int:

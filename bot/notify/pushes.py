@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from bot.core.messages import InboundMessage, Reply
-from bot.core.ports import ConversationLocks, ParseResult, Translations
+from bot.core.ports import ConversationLocks, ConversationStore, ParseResult, Translations
 from bot.core.session import Session
 from bot.core.turn import Turn
-from bot.storage.sql import SqlConversationStore
 
 Render = Callable[[Turn], list[Reply]]
 
@@ -20,7 +19,7 @@ class Pusher:
     the session saved, so a push never races a turn of the same conversation.
     """
 
-    def __init__(self, store: SqlConversationStore, locks: ConversationLocks,
+    def __init__(self, store: ConversationStore, locks: ConversationLocks,
                  translations: Translations,
                  after_push: Callable[[str], Awaitable[None]]) -> None:
         self._store = store

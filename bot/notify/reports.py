@@ -6,19 +6,26 @@ import asyncio
 import logging
 from functools import partial
 
-from bot.core.backend import BackendClient, BackendError, ChatAuth, SignInNeeded
-from bot.core.messages import utcnow
-from bot.intents.report_security import filed_replies
+from bot.core.backend import BackendClient, BackendError, ChatAuth, FiledReport, SignInNeeded
+from bot.core.messages import Reply, utcnow
+from bot.core.ports import ReportQueue
+from bot.core.turn import Turn
+from bot.intents.report_security import filed_result
 from bot.notify.pushes import Pusher
-from bot.storage.outbox import SqlReportOutbox, draft_from_record
+from bot.storage.outbox import draft_from_record
 
 logger = logging.getLogger(__name__)
+
+
+def _confirmation(turn: Turn, filed: FiledReport) -> list[Reply]:
+    """Tell the citizen the reference of a report filed after the outage."""
+    return list(filed_result(turn, filed).replies)
 
 
 class ReportFiler:
     """Retries kept reports with backoff until the backend accepts them."""
 
-    def __init__(self, backend: BackendClient, outbox: SqlReportOutbox, pusher: Pusher,
+    def __init__(self, backend: BackendClient, outbox: ReportQueue, pusher: Pusher,
                  *, interval: float = 5.0) -> None:
         self._backend = backend
         self._outbox = outbox
@@ -42,7 +49,7 @@ class ReportFiler:
                 continue
             await self._outbox.filed(row.id, filed.reference)
             await self._pusher.push(row.conversation_id, f"report:{row.idempotency_key}",
-                                    partial(filed_replies, filed=filed))
+                                    partial(_confirmation, filed=filed))
             filed_count += 1
         return filed_count
 

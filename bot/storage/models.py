@@ -101,6 +101,8 @@ class InboundReceiptRow(Base):
     first_seq: Mapped[int] = mapped_column(Integer)
     last_seq: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # the turn's events and the conversation's state after it (TurnResult.summary)
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 
 
 class MatchEventRow(Base):

@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.core.backend import ReportDraft
 from bot.core.messages import utcnow
+from bot.core.ports import PendingReport
 from bot.storage.models import PendingReportRow, SettingRow
 from bot.storage.sealing import Sealer
-
-
-@dataclass(frozen=True, slots=True)
-class PendingReport:
-    """A kept report, opened for filing."""
-
-    id: int
-    conversation_id: str
-    idempotency_key: str
-    attempts: int
-    draft: dict[str, Any]
-    token: str | None
 
 
 class SqlReportOutbox:

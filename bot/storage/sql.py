@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.core.messages import InboundMessage, Reply, reply_from_dict, reply_to_dict, utcnow
 from bot.core.ports import ConcurrentUpdateError, LoggedMessage, MatchEvent, PendingDelivery
+from bot.core.results import TurnResult, event_from_dict
 from bot.core.session import Session
 from bot.storage.models import (
     ConversationRow,
@@ -51,8 +52,8 @@ class SqlConversationStore:
             row = await db.get(ConversationRow, conversation_id)
         return self._session_from_row(row) if row is not None else None
 
-    async def replies_for_duplicate(self, message: InboundMessage) -> list[Reply] | None:
-        """Return the replies given the first time this channel message id was handled."""
+    async def result_for_duplicate(self, message: InboundMessage) -> TurnResult | None:
+        """Return the first answer to this channel message id, if it was handled before."""
         if not message.message_id:
             return None
         async with self._sessions() as db:
@@ -68,7 +69,30 @@ class SqlConversationStore:
                 )
                 .order_by(MessageRow.seq)
             )
-            return [reply_from_dict(r.body) for r in rows]
+            replies = tuple(reply_from_dict(r.body) for r in rows)
+        summary = receipt.summary or {}
+        events = tuple(e for e in map(event_from_dict, summary.get("events", ())) if e)
+        return TurnResult(replies, events, locale=str(summary.get("locale") or "en"),
+                          linked=bool(summary.get("linked")), flow=summary.get("flow"),
+                          pushed=tuple(reply_from_dict(r) for r in summary.get("pushed", ())),
+                          duplicate=True)
+
+    async def pushed_since_last_turn(self, conversation_id: str) -> list[Reply]:
+        """Return what was pushed after the last answered message (for channels that poll)."""
+        last_turn = (
+            select(func.coalesce(func.max(InboundReceiptRow.last_seq), 0))
+            .where(InboundReceiptRow.conversation_id == conversation_id)
+            .scalar_subquery()
+        )
+        async with self._sessions() as db:
+            rows = await db.scalars(
+                select(MessageRow.body)
+                .where(MessageRow.conversation_id == conversation_id,
+                       MessageRow.direction == "out", MessageRow.seq > last_turn)
+                .order_by(MessageRow.seq)
+                .limit(200)
+            )
+            return [reply_from_dict(body) for body in rows]
 
     async def commit_turn(
         self,
@@ -76,6 +100,7 @@ class SqlConversationStore:
         message: InboundMessage,
         replies: Sequence[Reply],
         events: Sequence[MatchEvent] = (),
+        summary: Mapping[str, Any] | None = None,
     ) -> None:
         """Save session, inbound message, replies, match events and the receipt atomically."""
         inbound: dict[str, Any] = {"kind": "text", "text": message.text}
@@ -110,10 +135,15 @@ class SqlConversationStore:
                         conversation_id=session.conversation_id,
                         first_seq=first,
                         last_seq=last,
+                        summary=dict(summary) if summary is not None else None,
                     )
                 )
         session.version += 1
         session.is_new = False
+
+    def push_through(self, channel: str) -> None:
+        """Mark outbound messages of `channel` as deliveries a sender must make."""
+        self.push_channels.add(channel)
 
     async def save_session(self, session: Session) -> None:
         """Save a session changed outside a turn (e.g. by a push that ended a flow)."""

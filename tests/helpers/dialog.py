@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from bot.app import Runtime
 from bot.core.messages import ChoicesReply, InboundMessage, Reply, render_as_text
+from bot.core.results import TurnResult
 
 Step = tuple[str, str | Sequence[str]]
 
@@ -20,13 +21,17 @@ class DialogHarness:
     channel: str = "test"
     sender: str = field(default_factory=lambda: uuid.uuid4().hex[:10])
     transcript: list[tuple[str, list[Reply]]] = field(default_factory=list)
+    last: TurnResult | None = None  # the latest turn's whole result (events, state)
+    transitions: list[tuple[str, str, str]] = field(default_factory=list)  # every flow step
 
     async def say(self, text: str = "", *, choice: str | None = None,
                   message_id: str | None = None, locale_hint: str | None = None) -> list[Reply]:
         """Send one message and return the replies."""
         message = InboundMessage(self.channel, self.sender, text, choice=choice,
                                  message_id=message_id, locale_hint=locale_hint)
-        replies = await self.runtime.handle(message)
+        self.last = await self.runtime.handle(message)
+        self.transitions += self.last.transitions
+        replies = list(self.last.replies)
         self.transcript.append((text or f"[{choice}]", replies))
         return replies
 

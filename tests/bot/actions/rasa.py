@@ -1,10 +1,10 @@
 """A small stand-in for Rasa's side of the action server protocol, driving the real endpoint.
 
-`RasaConversation` keeps a tracker as Rasa 3 does (events, slots, latest message, active
-loop), parses each user message with Msaidizi's NLU exactly as Rasa gets it from
-`POST /model/parse`, applies the domain's slot mappings, and posts Rasa's own `/webhook`
-payloads (`next_action`, `sender_id`, `tracker`, `domain`, `version`) to the rasa-sdk app.
-`form()` follows rasa/core/actions/forms.py: validate, then ask for the next slot.
+`RasaConversation` keeps a tracker as Rasa 3 does (events, slots, latest message), parses each
+user message with Msaidizi's NLU exactly as Rasa gets it from `POST /model/parse`, applies the
+domain's slot mappings, and posts Rasa's own `/webhook` payloads (`next_action`, `sender_id`,
+`tracker`, `domain`, `version`) to the rasa-sdk app. `say()` also picks the action as the
+project's RulePolicy does: the rule for the intent, else the core fallback action.
 """
 
 from __future__ import annotations
@@ -25,6 +25,23 @@ from bot.channels.nlu_api import rasa_parse
 
 PROJECT = Path(__file__).resolve().parents[3] / "rasa_project"
 DOMAIN: dict[str, Any] = yaml.safe_load((PROJECT / "domain.yml").read_text(encoding="utf-8"))
+_POLICY = next(p for p in yaml.safe_load((PROJECT / "config.yml").read_text(
+    encoding="utf-8"))["policies"] if p["name"] == "RulePolicy")
+FALLBACK_ACTION: str = _POLICY["core_fallback_action_name"]
+
+
+def _rules() -> dict[str, str]:
+    """Map each intent to the action its rule runs (every rule here is intent -> action)."""
+    rules: dict[str, str] = {}
+    for rule in yaml.safe_load((PROJECT / "data" / "rules.yml").read_text(
+            encoding="utf-8"))["rules"]:
+        first, action = rule["steps"][0], rule["steps"][1]["action"]
+        for step in first.get("or", [first]):
+            rules[step["intent"]] = action
+    return rules
+
+
+RULES = _rules()
 # The Rasa version the payloads claim: the same major.minor as the SDK, as Rasa Pro sends.
 VERSION = ".".join(rasa_sdk.__version__.split(".")[:2]) + ".0"
 
@@ -70,24 +87,6 @@ class Answer:
 
 
 @dataclass
-class FormRun:
-    """What one run of a form action did: the validation answer and the question asked."""
-
-    validation: Answer
-    ask: Answer | None
-    done: bool
-    rejected: bool = False
-
-    @property
-    def texts(self) -> str:
-        return "\n".join(a.texts for a in (self.validation, self.ask) if a is not None)
-
-    @property
-    def buttons(self) -> list[str]:
-        return [*self.validation.buttons, *(self.ask.buttons if self.ask else [])]
-
-
-@dataclass
 class RasaConversation:
     """One Rasa conversation talking to the action server."""
 
@@ -97,13 +96,12 @@ class RasaConversation:
     events: list[dict[str, Any]] = field(default_factory=list)
     slots: dict[str, Any] = field(default_factory=dict)
     latest_message: dict[str, Any] = field(default_factory=dict)
-    active_loop: dict[str, Any] = field(default_factory=dict)
     latest_action_name: str | None = "action_listen"
     calls: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.slots = {name: None for name in DOMAIN["slots"]}
-        self.slots |= {"requested_slot": None, "session_started_metadata": None}
+        self.slots |= {"session_started_metadata": None}
         self.events = [event("action", name="action_session_start", policy=None,
                              confidence=1.0),
                        event("session_started"),
@@ -115,14 +113,11 @@ class RasaConversation:
         events = [*self.events, *extra]
         slots = dict(self.slots)
         latest_action = self.latest_action_name
-        active_loop = self.active_loop
         for e in extra:
             if e["event"] == "slot":
                 slots[e["name"]] = e["value"]
             elif e["event"] == "action":
                 latest_action = e["name"]
-            elif e["event"] == "active_loop":
-                active_loop = {"name": e["name"]} if e["name"] else {}
         return {
             "sender_id": self.sender,
             "slots": slots,
@@ -132,7 +127,7 @@ class RasaConversation:
             "paused": False,
             "events": events,
             "latest_input_channel": "rest",
-            "active_loop": active_loop,
+            "active_loop": {},
             "latest_action": {"action_name": latest_action},
             "latest_action_name": latest_action,
         }
@@ -142,8 +137,6 @@ class RasaConversation:
             self.events.append(e)
             if e["event"] == "slot":
                 self.slots[e["name"]] = e["value"]
-            elif e["event"] == "active_loop":
-                self.active_loop = {"name": e["name"]} if e["name"] else {}
             elif e["event"] == "action":
                 self.latest_action_name = e["name"]
 
@@ -177,12 +170,6 @@ class RasaConversation:
                     continue
                 if mapping.get("intent") and intent not in [mapping["intent"]]:
                     continue
-                conditions = mapping.get("conditions")
-                if conditions and not any(
-                        c.get("active_loop") == self.active_loop.get("name")
-                        and c.get("requested_slot") == self.slots.get("requested_slot")
-                        for c in conditions):
-                    continue
                 if mapping["type"] == "from_text":
                     found.append(event("slot", name=name, value=parse["text"]))
                 elif mapping["type"] == "from_entity":
@@ -215,54 +202,7 @@ class RasaConversation:
                     *self.bot_events(answer), *answer.events])
         return answer
 
-    async def form(self, name: str) -> FormRun:
-        """Run Rasa's FormAction for `name` once (activation or one validated answer)."""
-        required = DOMAIN["forms"][name]["required_slots"]
-        activating = self.active_loop.get("name") != name
-        since_user = self.events[self._last_user_index():]
-        candidates = [] if activating else [e for e in since_user if e["event"] == "slot"
-                                            and e["name"] in required]
-        requested = None if activating else self.slots.get("requested_slot")
-        head = [event("slot", name="requested_slot", value=requested),
-                event("action", name=name, policy=None, confidence=None)]
-        validation = await self.post(f"validate_{name}", [*head, *candidates])
-        assert validation.status == 200, validation.body
-        named = {e["name"] for e in validation.events if e["event"] == "slot"}
-        events = [*([event("active_loop", name=name)] if activating else []),
-                  *self.bot_events(validation), *validation.events,
-                  *[c for c in candidates if c["name"] not in named]]
-        validated = any(e["event"] == "slot" and e["name"] != "requested_slot" for e in events)
-        if requested and not validated:
-            return FormRun(validation, None, done=False, rejected=True)
-        slots = dict(self.slots)
-        for e in events:
-            if e["event"] == "slot":
-                slots[e["name"]] = e["value"]
-        chosen = [e["value"] for e in validation.events
-                  if e["event"] == "slot" and e["name"] == "requested_slot"]
-        if chosen and chosen[-1] is None:
-            ask_for = None
-        else:
-            ask_for = (chosen[-1] if chosen else
-                       next((s for s in required if slots.get(s) is None), None))
-        ask = None
-        if ask_for:
-            events.append(event("slot", name="requested_slot", value=ask_for))
-            temp = [*head, *events]
-            ask = await self.post(f"action_ask_{ask_for}", temp)
-            assert ask.status == 200, ask.body
-            events += [*self.bot_events(ask), *ask.events]
-        else:
-            events += [event("slot", name="requested_slot", value=None),
-                       event("active_loop", name=None)]
-        self.apply([event("action", name=name, policy="policy_2_RulePolicy", confidence=1.0),
-                    *events])
-        return FormRun(validation, ask, done=ask_for is None)
-
-    def deactivate(self) -> None:
-        """Run Rasa's action_deactivate_loop (a rule's answer to "cancel" during a form)."""
-        self.apply([event("action", name="action_deactivate_loop", policy=None, confidence=1.0),
-                    event("active_loop", name=None)])
-
-    def _last_user_index(self) -> int:
-        return max(i for i, e in enumerate(self.events) if e["event"] == "user")
+    async def say(self, text: str) -> Answer:
+        """Send a user message and run the action Rasa's rules pick for its intent."""
+        parse = self.user(text)
+        return await self.run(RULES.get(parse["intent"]["name"], FALLBACK_ACTION))

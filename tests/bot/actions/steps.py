@@ -1,4 +1,4 @@
-"""Shared Rasa-side steps: settle the language, link Wanjiru through link_account_form."""
+"""Shared Rasa-side steps: settle the language, link Wanjiru through Msaidizi's link flow."""
 
 from __future__ import annotations
 
@@ -8,23 +8,16 @@ from tests.bot.intents.conftest import WANJIRU_ID, LiveBackend
 
 async def in_english(rasa: RasaConversation) -> None:
     """Choose English explicitly (Wanjiru's own preference, Swahili, would win otherwise)."""
-    rasa.user("English please")
-    await rasa.run("action_msaidizi")
+    await rasa.say("English please")
 
 
 async def link(rasa: RasaConversation, backend: LiveBackend) -> Answer:
-    """Link Wanjiru's account through the form; return action_link_account's answer."""
-    rasa.user("link my account")
-    opened = await rasa.run("action_link_account")
-    assert opened.followup == "link_account_form", opened.body
-    run = await rasa.form("link_account_form")
-    assert "link_account:agree" in run.buttons, run.texts
-    rasa.user("link_account:agree")
-    run = await rasa.form("link_account_form")
-    assert "ID number" in run.texts or "nambari yako ya kitambulisho" in run.texts, run.texts
-    rasa.user(WANJIRU_ID)
-    run = await rasa.form("link_account_form")
-    rasa.user(backend.latest_code())
-    run = await rasa.form("link_account_form")
-    assert run.done, run.texts
-    return await rasa.run("action_link_account")
+    """Link Wanjiru's account by talking as a citizen would; return the last answer."""
+    asked = await rasa.say("link my account")
+    assert asked.buttons == ["link_account:agree", "link_account:decline"], asked.texts
+    asked = await rasa.say("link_account:agree")
+    assert asked.slot("flow") == "link_account", asked.texts
+    await rasa.say(WANJIRU_ID)
+    answer = await rasa.say(backend.latest_code())
+    assert answer.slot("linked") is True, answer.texts
+    return answer

@@ -6,8 +6,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.app import build_runtime
+from bot.app import Clients, build_runtime
 from bot.clients.backend_http import HttpBackendClient
+from bot.clients.offline import OfflineEscalation
 from bot.config import BotSettings
 from bot.knowledge.live import LiveKnowledge
 from tests.bot.actions.conftest import serve_actions
@@ -20,8 +21,9 @@ from tests.bot.intents.conftest import LiveBackend
 async def no_desk(bot_settings: BotSettings, fixture_knowledge: LiveKnowledge,
                   live_backend: LiveBackend) -> AsyncIterator[RasaConversation]:
     """Actions on a runtime whose backend client has no support desk (no escalation API)."""
+    backend = HttpBackendClient(live_backend.url, "dev-service-key")
     runtime = build_runtime(bot_settings, migrate=False, knowledge=fixture_knowledge,
-                            backend=HttpBackendClient(live_backend.url, "dev-service-key"))
+                            clients=Clients(backend, OfflineEscalation(), backend.aclose))
     async with serve_actions(runtime) as client:
         yield RasaConversation(client, runtime)
     await runtime.close()

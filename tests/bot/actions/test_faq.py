@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+
 from tests.bot.actions.rasa import RasaConversation
 
 
@@ -15,7 +19,7 @@ async def test_faq_answers_the_article_named_by_the_intent_in_english(
     assert 'From the article "Passport fees"' in answer.texts
     assert answer.slot("language") == "en" and answer.slot("linked") is False
     assert answer.slot("article") is None
-    assert answer.followup == "action_listen"  # safe as the RulePolicy's core fallback
+    assert answer.followup is None  # safe as the RulePolicy's core fallback: no loop
     assert answer.responses[0]["buttons"] == []
 
 
@@ -70,16 +74,39 @@ async def test_msaidizi_lets_the_core_answer_small_talk_and_language_changes(
     rasa.user("English please")
     answer = await rasa.run("action_msaidizi")
     assert answer.slot("language") == "en"
-    assert answer.followup == "action_listen"
+    assert answer.followup is None
 
 
-async def test_a_question_during_a_form_is_answered_then_the_form_asks_again(
+async def test_a_question_during_a_report_is_answered_then_the_report_asks_again(
     rasa: RasaConversation,
 ) -> None:
-    rasa.user("someone hacked my account")
-    await rasa.form("security_report_form")
+    started = await rasa.say("report a security problem")
+    assert started.texts.rstrip().endswith("What happened?")
+    answer = await rasa.say("How much is a passport?")
+    assert "KES 7,500" in answer.texts
+    assert answer.texts.rstrip().endswith("What happened?")  # asked again
+    assert "report_security_incident:phishing" in answer.buttons
+    assert answer.slot("flow") == "report_security_incident"
+
+
+async def test_one_faq_question_takes_one_lock_hold_and_one_session_load(
+    rasa: RasaConversation, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    await rasa.say("Hello")  # the conversation exists already, as it usually does
+    counts = {"hold": 0, "load": 0, "load_by_id": 0, "commit_turn": 0, "save_session": 0}
+    runtime = rasa.runtime
+    for owner, name in ((runtime.locks, "hold"), (runtime.store, "load"),
+                        (runtime.store, "load_by_id"), (runtime.store, "commit_turn"),
+                        (runtime.store, "save_session")):
+        monkeypatch.setattr(owner, name, _counting(counts, name, getattr(owner, name)))
     rasa.user("How much is a passport?")
-    rasa.active_loop = {"name": "security_report_form"}  # the form rejected; fallback runs
     answer = await rasa.run("action_answer_faq")
     assert "KES 7,500" in answer.texts
-    assert answer.followup == "security_report_form"
+    assert counts == {"hold": 1, "load": 1, "load_by_id": 0, "commit_turn": 1, "save_session": 0}
+
+
+def _counting(counts: dict[str, int], name: str, method: Any) -> Any:
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        counts[name] += 1
+        return method(*args, **kwargs)
+    return counted

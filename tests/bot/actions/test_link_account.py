@@ -1,8 +1,8 @@
-"""link_account_form and action_link_account: consent, ID or phone, code, sign-in for every action."""
+"""action_link_account: Msaidizi's link flow (consent, ID or phone, code) through Rasa."""
 
 from __future__ import annotations
 
-from bot.intents.account import current_auth
+from bot.core.signin import current_auth
 from tests.bot.actions.rasa import RasaConversation
 from tests.bot.actions.steps import in_english, link
 from tests.bot.intents.conftest import WANJIRU_ID, LiveBackend
@@ -10,50 +10,38 @@ from tests.bot.intents.conftest import WANJIRU_ID, LiveBackend
 CODE_SENT = "a 6-digit code has been sent by SMS"
 BAD_ID = "That does not look like an ID number (6 to 9 digits) or a Kenyan phone number"
 BAD_CODE = "That code did not work: it is wrong or has expired."
+ASK_ID = "Please type your ID number or the phone number registered on eCitizen."
 
 
-async def test_link_through_the_form_with_reprompts_and_the_real_code(
+async def test_link_with_reprompts_and_the_real_code_whatever_action_rasa_picks(
     rasa: RasaConversation, live_backend: LiveBackend,
 ) -> None:
     await in_english(rasa)
-    rasa.user("link my account")
-    opened = await rasa.run("action_link_account")
-    assert opened.followup == "link_account_form" and opened.responses == []
+    opened = await rasa.say("link my account")
+    assert "Data Protection Act, 2019" in opened.texts and "Do you agree?" in opened.texts
+    assert opened.buttons == ["link_account:agree", "link_account:decline"]
+    assert opened.slot("flow") == "link_account"
 
-    run = await rasa.form("link_account_form")  # activation: Rasa asks for consent
-    assert "Data Protection Act, 2019" in run.texts and "Do you agree?" in run.texts
-    assert run.buttons == ["link_account:agree", "link_account:decline"]
-    rasa.user("link_account:agree")  # the tapped button, sent back as text
-    run = await rasa.form("link_account_form")
-    assert run.validation.slot("consent") is True
-    assert "Please type your ID number or the phone number registered on eCitizen." in run.texts
+    asked = await rasa.say("link_account:agree")  # the tapped button, sent back as text
+    assert ASK_ID in asked.texts
 
     rasa.user("my id is abc")
-    run = await rasa.form("link_account_form")
-    assert run.validation.slot("identifier") is None and BAD_ID in run.texts
-    assert "Please type your ID number" in run.texts  # Rasa asks again, as the chat does
+    wrong = await rasa.run("action_answer_faq")  # Rasa's fallback: the flow reads it first
+    assert BAD_ID in wrong.texts and ASK_ID in wrong.texts
+    assert wrong.slot("flow") == "link_account"
 
-    rasa.user(WANJIRU_ID)
-    run = await rasa.form("link_account_form")
-    masked = run.validation.slot("identifier")
-    assert masked != WANJIRU_ID and masked.endswith("78")  # the slot never holds the ID
-    assert CODE_SENT in run.texts
-    assert run.ask is not None and run.ask.responses == []  # the "code sent" message asked
+    sent = await rasa.say(WANJIRU_ID)
+    assert CODE_SENT in sent.texts
+    assert "******78" in sent.texts and WANJIRU_ID not in sent.texts
 
     real = live_backend.latest_code()
-    rasa.user("000000" if real != "000000" else "111111")
-    run = await rasa.form("link_account_form")
-    assert run.validation.slot("code") is None and BAD_CODE in run.texts
-    assert "Please type the 6-digit code from the SMS" in run.texts
+    bad = await rasa.say("000000" if real != "000000" else "111111")
+    assert BAD_CODE in bad.texts and "Please type the 6-digit code from the SMS" in bad.texts
 
-    rasa.user(real)
-    run = await rasa.form("link_account_form")
-    assert run.done and run.validation.slot("code") == "verified"
-    assert rasa.active_loop == {}
-    answer = await rasa.run("action_link_account")
-    assert "Thank you, Wanjiru. Your eCitizen account is now linked to this chat." in answer.texts
-    assert answer.slot("linked") is True and answer.slot("language") == "en"
-    assert [answer.slot(s) for s in ("consent", "identifier", "code")] == [None, None, None]
+    linked = await rasa.say(real)
+    assert "Thank you, Wanjiru. Your eCitizen account is now linked to this chat." in linked.texts
+    assert linked.slot("linked") is True and linked.slot("flow") is None
+    assert linked.slot("language") == "en"
 
     session = await rasa.runtime.store.load_by_id(f"rasa:{rasa.sender}")
     assert session is not None and current_auth(session) is not None
@@ -70,75 +58,50 @@ async def test_linking_takes_the_citizens_own_language_unless_one_was_chosen(
     assert "Asante, Wanjiru. Akaunti yako ya eCitizen sasa imeunganishwa" in answer.texts
 
 
-async def test_a_linked_chat_is_told_so_and_the_form_is_not_opened(
+async def test_a_linked_chat_is_told_so(
     rasa: RasaConversation, live_backend: LiveBackend,
 ) -> None:
     await in_english(rasa)
     await link(rasa, live_backend)
-    rasa.user("link my account")
-    answer = await rasa.run("action_link_account")
-    assert answer.followup is None
+    answer = await rasa.say("link my account")
     assert "is already linked to this chat" in answer.texts
+    assert answer.slot("flow") is None
 
 
 async def test_consent_is_asked_once_and_declining_links_nothing(
     rasa: RasaConversation, live_backend: LiveBackend,
 ) -> None:
     await in_english(rasa)
-    rasa.user("link my account")
-    await rasa.run("action_link_account")
-    await rasa.form("link_account_form")
-    rasa.user("no thanks")
-    run = await rasa.form("link_account_form")
-    assert run.done and run.validation.slot("consent") is False
-    answer = await rasa.run("action_link_account")
+    await rasa.say("link my account")
+    answer = await rasa.say("no thanks")
     assert "I will not link your account" in answer.texts
-    assert answer.slot("linked") is False
+    assert answer.slot("linked") is False and answer.slot("flow") is None
 
 
-async def consent_to_linking(rasa: RasaConversation) -> None:
-    """Open the linking form in English and agree, so the form asks for the ID number next."""
+async def test_three_wrong_identifiers_offer_a_person_and_end_the_flow(
+    rasa: RasaConversation, live_backend: LiveBackend,
+) -> None:
     await in_english(rasa)
-    rasa.user("link my account")
-    await rasa.run("action_link_account")
-    await rasa.form("link_account_form")
-    rasa.user("yes")
-    await rasa.form("link_account_form")
-
-
-async def test_three_wrong_identifiers_offer_a_person_and_end_the_form(
-    rasa: RasaConversation, live_backend: LiveBackend,
-) -> None:
-    await consent_to_linking(rasa)
+    await rasa.say("link my account")
+    await rasa.say("yes")
     for attempt in ("abc", "12", "hello"):
-        rasa.user(attempt)
-        run = await rasa.form("link_account_form")
-    assert run.done and "Would you like help from a person?" in run.texts
-    assert run.buttons == ["talk_to_human", "menu"]
-    answer = await rasa.run("action_link_account")
-    assert answer.responses == [] and answer.slot("linked") is False
+        answer = await rasa.say(attempt)
+    assert "Would you like help from a person?" in answer.texts
+    assert answer.buttons == ["talk_to_human", "menu"]
+    assert answer.slot("flow") is None and answer.slot("linked") is False
 
 
-async def test_a_retried_validation_does_not_send_a_second_code(
+async def test_a_retried_call_does_not_send_a_second_code(
     rasa: RasaConversation, live_backend: LiveBackend,
 ) -> None:
-    await consent_to_linking(rasa)
+    await in_english(rasa)
+    await rasa.say("link my account")
+    await rasa.say("yes")
     rasa.user(WANJIRU_ID)
-    first = await rasa.post("validate_link_account_form", _validation_events(rasa))
+    first = await rasa.post("action_msaidizi")
     again = await rasa.repost()
     assert again.body == first.body and CODE_SENT in first.texts
-    outbox = await _codes_sent(live_backend)
-    assert outbox == 1
-
-
-def _validation_events(rasa: RasaConversation) -> list[dict[str, object]]:
-    from tests.bot.actions.rasa import event
-
-    since = rasa.events[max(i for i, e in enumerate(rasa.events) if e["event"] == "user"):]
-    candidates = [e for e in since if e["event"] == "slot"]
-    return [event("slot", name="requested_slot", value=rasa.slots["requested_slot"]),
-            event("action", name="link_account_form", policy=None, confidence=None),
-            *candidates]
+    assert await _codes_sent(live_backend) == 1
 
 
 async def _codes_sent(backend: LiveBackend) -> int:

@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.actions.forms import AskAction, MsaidiziForm
 from bot.actions.server import ACTIONS
 from bot.app import Runtime
 from bot.nlu.entities import PATTERNS
@@ -42,18 +41,19 @@ def test_domain_actions_are_exactly_the_served_actions() -> None:
     assert sorted(DOMAIN["actions"]) == sorted(a().name() for a in ACTIONS)
 
 
-def test_rules_name_only_known_actions_intents_slots_and_forms() -> None:
-    actions = set(DOMAIN["actions"]) | set(DOMAIN["forms"]) | set(DOMAIN["responses"])
-    slots = set(DOMAIN["slots"]) | {"requested_slot"}
+def test_rules_name_only_known_actions_and_intents() -> None:
+    actions = set(DOMAIN["actions"]) | set(DOMAIN["responses"])
     for step in rule_steps():
         if "action" in step:
             assert step["action"] in actions | RASA_DEFAULT_ACTIONS, step
         if "intent" in step:
             assert step["intent"] in DOMAIN["intents"], step
-        if "active_loop" in step:
-            assert step["active_loop"] in (*DOMAIN["forms"], None), step
-        for item in step.get("slot_was_set", []):
-            assert set(item) <= slots, step
+
+
+def test_the_project_needs_no_rasa_forms() -> None:
+    # Multi-step questions are Msaidizi's own flows, the same on every channel.
+    assert "forms" not in DOMAIN
+    assert not any("active_loop" in step for step in rule_steps())
 
 
 def test_domain_intents_and_entities_come_from_msaidizis_nlu_server(runtime: Runtime) -> None:
@@ -66,27 +66,12 @@ def test_domain_intents_and_entities_come_from_msaidizis_nlu_server(runtime: Run
     assert set(DOMAIN["entities"]) <= {kind for kind, _ in PATTERNS} | {"payload"}
 
 
-def test_forms_are_validated_and_asked_by_our_actions() -> None:
-    actions = {a().name(): a for a in ACTIONS}
-    for form, spec in DOMAIN["forms"].items():
-        validator = actions[f"validate_{form}"]
-        assert issubclass(validator, MsaidiziForm)
-        for slot in spec["required_slots"]:
-            assert slot in DOMAIN["slots"]
-            assert callable(getattr(validator, f"validate_{slot}", None)), (form, slot)
-            assert issubclass(actions[f"action_ask_{slot}"], AskAction), slot
-            assert f"utter_ask_{slot}" in DOMAIN["responses"]  # English-only fallback
-
-
-def test_slot_mappings_refer_to_forms_and_intents_of_the_domain() -> None:
+def test_slot_mappings_refer_to_intents_of_the_domain() -> None:
     for name, slot in DOMAIN["slots"].items():
         assert slot.get("mappings"), name  # Rasa 3 needs a mapping for every slot
         for mapping in slot["mappings"]:
             assert set(mapping.get("not_intent", [])) <= set(DOMAIN["intents"]), name
-            for condition in mapping.get("conditions", []):
-                assert condition["active_loop"] in DOMAIN["forms"], name
-                assert condition["requested_slot"] in \
-                    DOMAIN["forms"][condition["active_loop"]]["required_slots"], name
+            assert mapping.get("intent", DOMAIN["intents"][0]) in DOMAIN["intents"], name
 
 
 def test_endpoints_point_at_msaidizi_and_the_fallback_is_ours() -> None:

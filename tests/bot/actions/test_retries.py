@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.intents.account import current_auth
+from bot.core.signin import current_auth
 from tests.bot.actions.rasa import RasaConversation
 from tests.bot.actions.steps import in_english, link
 from tests.bot.intents.conftest import LiveBackend

@@ -1,14 +1,10 @@
-"""security_report_form and action_file_security_report: corrections, filing, the outbox."""
+"""action_report_security: Msaidizi's guided report through Rasa: corrections, filing, outbox."""
 
 from __future__ import annotations
-
-from datetime import timedelta
 
 import httpx
 
 from bot.core.messages import utcnow
-from bot.nlu.when import today
-from bot.storage.outbox import SqlReportOutbox
 from tests.bot.actions.rasa import RasaConversation
 from tests.bot.actions.steps import in_english, link
 from tests.bot.intents.conftest import LiveBackend
@@ -21,43 +17,35 @@ async def test_report_with_a_correction_is_filed_with_a_reference(
     await link(rasa, live_backend)
     parse = rasa.user("someone hacked my account")
     assert parse["intent"]["name"] == "report_security_incident"
-    run = await rasa.form("security_report_form")  # activation
-    assert "I will help you report it. It takes a few short questions." in run.texts
-    assert run.validation.slot("category") == "account_takeover"  # the words made it clear
-    report_id = run.validation.slot("report_id")
-    assert "Briefly, what happened? Please do not send any PIN or password." in run.texts
+    started = await rasa.run("action_report_security")
+    assert "I will help you report it. It takes a few short questions." in started.texts
+    # the words made the category clear: straight to the details
+    assert "Briefly, what happened? Please do not send any PIN or password." in started.texts
+    assert started.slot("flow") == "report_security_incident"
 
-    rasa.user("ok")
-    run = await rasa.form("security_report_form")
-    assert "Please describe what happened in a few words." in run.texts
-    rasa.user("My password and phone number were changed without my knowledge")
-    run = await rasa.form("security_report_form")
-    assert "When did it happen?" in run.texts
-    rasa.user("today")
-    run = await rasa.form("security_report_form")
-    assert run.buttons == ["report_security_incident:skip"]
+    short = await rasa.say("ok")
+    assert "Please describe what happened in a few words." in short.texts
+    asked = await rasa.say("My password and phone number were changed without my knowledge")
+    assert "When did it happen?" in asked.texts
+    asked = await rasa.say("today")
+    assert asked.buttons == ["report_security_incident:skip"]
 
-    rasa.user("no, it was yesterday")
-    run = await rasa.form("security_report_form")
-    assert "Thanks, I have corrected it." in run.texts
-    assert run.validation.slot("when_day") == (today() - timedelta(days=1)).isoformat()
-    assert run.validation.slot("reference") is None
-    assert run.buttons == ["report_security_incident:skip"]  # asked again
+    fixed = await rasa.say("no, it was yesterday")
+    assert "Thanks, I have corrected it." in fixed.texts
+    assert fixed.buttons == ["report_security_incident:skip"]  # asked again
 
-    rasa.user("report_security_incident:skip")
-    run = await rasa.form("security_report_form")
-    assert run.validation.slot("reference") == "skipped"
-    assert run.buttons == ["report_security_incident:named", "report_security_incident:anonymous"]
-    rasa.user("report_security_incident:named")
-    run = await rasa.form("security_report_form")
-    assert run.done and run.validation.slot("anonymous") is False
-    assert rasa.slots["report_id"] == report_id
+    named = await rasa.say("report_security_incident:skip")
+    assert named.buttons == ["report_security_incident:named", "report_security_incident:anonymous"]
+    summary = await rasa.say("report_security_incident:named")
+    when = next(line for line in summary.texts.splitlines() if line.startswith("- When:"))
+    assert "yesterday" in when and "today" not in when
+    assert summary.buttons[0] == "report_security_incident:send"
 
-    answer = await rasa.run("action_file_security_report")
+    rasa.user("report_security_incident:send")
+    answer = await rasa.post("action_report_security")
     reference = answer.slot("report_reference")
     assert reference and f"Your report has been received. Reference: {reference}." in answer.texts
     assert "Reset your password at ecitizen.go.ke" in answer.texts  # account takeover advice
-    assert all(answer.slot(s) is None for s in ("category", "description", "when", "report_id"))
     assert "we have signed your account out of every chat" in answer.texts
     assert answer.slot("linked") is False  # the backend's protection signed the chat out
     assert "This report is marked urgent for the security team." in answer.texts
@@ -72,50 +60,40 @@ async def test_report_kept_while_the_backend_is_down_is_filed_when_it_is_back(
     rasa: RasaConversation, live_backend: LiveBackend,
 ) -> None:
     await in_english(rasa)
-    rasa.user("report a security problem")
-    run = await rasa.form("security_report_form")
-    assert "report_security_incident:phishing" in run.buttons and "What happened?" in run.texts
+    asked = await rasa.say("report a security problem")
+    assert "report_security_incident:phishing" in asked.buttons and "What happened?" in asked.texts
     for said in ("report_security_incident:phishing", "A caller asked for my M-Pesa PIN",
                  "yesterday", "SJK4XY12AB"):
-        rasa.user(said)
-        run = await rasa.form("security_report_form")
-    assert run.done  # not signed in: "anonymous or not" is not asked
-    assert rasa.slots["reference"] == "SJK4XY12AB"
+        summary = await rasa.say(said)
+    assert "- Reference: SJK4XY12AB" in summary.texts  # not signed in: no "anonymous or not"
 
-    backend = rasa.runtime.backend
-    real = backend._client._base_url  # type: ignore[union-attr]
-    backend._client._base_url = httpx.URL("http://127.0.0.1:9")  # type: ignore[union-attr]
-    answer = await rasa.run("action_file_security_report")
+    client = rasa.runtime.backend._client  # type: ignore[attr-defined]
+    real = client._base_url
+    client._base_url = httpx.URL("http://127.0.0.1:9")
+    answer = await rasa.say("report_security_incident:send")
     assert "Your report is saved and will be filed as soon as the service is back" in answer.texts
     assert answer.slot("report_reference") is None
-    outbox = SqlReportOutbox(rasa.runtime.engine, rasa.runtime.sealer)
-    kept = await outbox.due(utcnow())
+    kept = await rasa.runtime.report_queue.due(utcnow())
     assert [row.conversation_id for row in kept] == [f"rasa:{rasa.sender}"]
     assert kept[0].draft["transaction_reference"] == "SJK4XY12AB"
 
-    backend._client._base_url = real  # type: ignore[union-attr]
+    client._base_url = real
     assert rasa.runtime.reports is not None
     assert await rasa.runtime.reports.file_due() == 1
-    log = await rasa.runtime.store.messages_after(f"rasa:{rasa.sender}", 0, direction="out")
-    assert "Your report has been received. Reference:" in str(log[-1].body["text"])
+    shown = await rasa.say("thanks")  # Rasa cannot be pushed to: it comes with the next answer
+    assert "Your report has been received. Reference:" in shown.responses[0]["text"]
 
 
-async def test_cancel_during_the_form_forgets_it_and_offers_the_menu(
+async def test_cancel_during_the_report_forgets_it_and_offers_the_menu(
     rasa: RasaConversation, live_backend: LiveBackend,
 ) -> None:
     await in_english(rasa)
-    rasa.user("report a security problem")
-    await rasa.form("security_report_form")
-    rasa.user("report_security_incident:phishing")
-    await rasa.form("security_report_form")
-    rasa.user("cancel")
-    run = await rasa.form("security_report_form")
-    assert run.rejected  # not_intent: cancel fills no slot, so the rules take over
-    rasa.deactivate()
-    answer = await rasa.run("action_msaidizi")
+    await rasa.say("report a security problem")
+    await rasa.say("report_security_incident:phishing")
+    answer = await rasa.say("cancel")
     assert "Cancelled. What else can I help you with?" in answer.texts
     assert "check_status" in answer.buttons
-    assert answer.slot("category") is None and answer.slot("report_id") is None
+    assert answer.slot("flow") is None
 
 
 async def test_a_swahili_report_is_asked_and_answered_in_swahili(
@@ -124,21 +102,17 @@ async def test_a_swahili_report_is_asked_and_answered_in_swahili(
     sw = rasa.runtime.translations.for_locale("sw")
     parse = rasa.user("mtu ameingia kwenye akaunti yangu")  # the very first message
     assert (parse["intent"]["name"], parse["language"]) == ("report_security_incident", "sw")
-    run = await rasa.form("security_report_form")
-    assert sw.gettext("I will help you report it. It takes a few short questions.") in run.texts
-    # "mtu ameingia kwenye akaunti yangu" makes the category clear: straight to the details
+    started = await rasa.run("action_report_security")
+    assert sw.gettext("I will help you report it. It takes a few short questions.") \
+        in started.texts
     assert sw.gettext("Briefly, what happened? Please do not send any PIN or password.") \
-        in run.texts
-    rasa.user("Mtu alibadilisha nenosiri langu bila ruhusa yangu")
-    run = await rasa.form("security_report_form")
+        in started.texts
+    asked = await rasa.say("Mtu alibadilisha nenosiri langu bila ruhusa yangu")
     assert sw.gettext("When did it happen? For example: today, yesterday, 3 days ago, or a date "
-                      "like 12/11/2026.") in run.texts
-    rasa.user("jana")
-    run = await rasa.form("security_report_form")
-    assert run.validation.slot("when_day") == (today() - timedelta(days=1)).isoformat()
-    rasa.user("report_security_incident:skip")
-    assert (await rasa.form("security_report_form")).done
-    answer = await rasa.run("action_file_security_report")
+                      "like 12/11/2026.") in asked.texts
+    await rasa.say("jana")
+    await rasa.say("report_security_incident:skip")
+    answer = await rasa.say("report_security_incident:send")
     reference = answer.slot("report_reference")
     filed = sw.gettext("Your report has been received. Reference: %(reference)s.")
     assert filed % {"reference": reference} in answer.texts

@@ -1,11 +1,11 @@
-"""action_check_status and action_start_payment after linking, and sign-in handed to the form."""
+"""action_check_status and action_start_payment after linking, and linking first when needed."""
 
 from __future__ import annotations
 
 import asyncio
 
 from bot.core.backend import Payment
-from bot.intents.account import current_auth
+from bot.core.signin import current_auth
 from tests.bot.actions.rasa import RasaConversation
 from tests.bot.actions.steps import in_english, link
 from tests.bot.intents.conftest import WANJIRU_ID, LiveBackend
@@ -37,25 +37,20 @@ async def test_an_unknown_reference_is_not_found(
     assert "application_status" not in {e.get("name") for e in answer.events}
 
 
-async def test_status_before_linking_opens_the_form_and_answers_after_it(
+async def test_status_before_linking_links_first_and_answers_after_it(
     rasa: RasaConversation, live_backend: LiveBackend,
 ) -> None:
     await in_english(rasa)
     rasa.user("where is PP-2025-000123")
     asked = await rasa.run("action_check_status")
-    assert asked.followup == "link_account_form"
-    assert asked.responses == []  # the form asks, not the chat's own link flow
-    assert asked.slot("linked") is False
-    run = await rasa.form("link_account_form")
-    assert run.buttons == ["link_account:agree", "link_account:decline"]
+    assert asked.buttons == ["link_account:agree", "link_account:decline"]
+    assert asked.slot("linked") is False and asked.slot("flow") == "link_account"
     for said in ("yes", WANJIRU_ID):
-        rasa.user(said)
-        await rasa.form("link_account_form")
-    rasa.user(live_backend.latest_code())
-    assert (await rasa.form("link_account_form")).done
-    answer = await rasa.run("action_link_account")
+        await rasa.say(said)
+    answer = await rasa.say(live_backend.latest_code())
     assert "Thank you, Wanjiru." in answer.texts
     assert "PP-2025-000123" in answer.texts and "under review" in answer.texts  # carried on
+    assert answer.slot("application_status") == "under_review"
 
 
 async def test_pay_a_bill_with_the_summary_buttons_and_the_mpesa_prompt(
@@ -114,11 +109,11 @@ async def settled(rasa: RasaConversation, timeout: float = 10.0) -> Payment:
         await asyncio.sleep(0.1)
 
 
-async def test_typed_words_that_need_sign_in_open_the_form_from_any_action(
+async def test_typed_words_that_need_sign_in_start_linking_from_any_action(
     rasa: RasaConversation, live_backend: LiveBackend,
 ) -> None:
     await in_english(rasa)
     rasa.user("show my applications")
     answer = await rasa.run("action_msaidizi")  # e.g. Rasa's fallback; the core routes it
-    assert answer.followup == "link_account_form"
-    assert [e["name"] for e in answer.events if e["event"] == "followup"] == ["link_account_form"]
+    assert "Do you agree?" in answer.texts and answer.slot("flow") == "link_account"
+    assert answer.followup is None  # no Rasa form: Msaidizi asks the questions

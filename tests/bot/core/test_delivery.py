@@ -29,7 +29,7 @@ async def test_turn_replies_are_sent_in_order(bot_settings: BotSettings, fixture
     runtime = build_runtime(bot_settings, migrate=False, knowledge=fixture_knowledge)
     sender = RecordingSender()
     runtime.add_sender(sender)
-    replies = await runtime.handle(InboundMessage("fake", "42", "how much is a passport"))
+    replies = (await runtime.handle(InboundMessage("fake", "42", "how much is a passport"))).replies
     await runtime.push("fake:42", [TextReply("later 1"), TextReply("later 2")])
     assert sender.sent == [("42", r.text) for r in replies] + [("42", "later 1"), ("42", "later 2")]
     assert await runtime.store.pending_deliveries("fake:42") == []

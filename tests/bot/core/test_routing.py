@@ -8,8 +8,10 @@ from datetime import timedelta
 import pytest
 
 from bot.core.messages import Choice, ChoicesReply, InboundMessage, Reply, TextReply, utcnow
+from bot.core.payloads import Payload, argument_of, payload
 from bot.core.ports import IntentScore, ParseResult
-from bot.core.routing import Bands, Match, Router, parse_payload
+from bot.core.results import Result
+from bot.core.routing import Bands, Match, Router
 from bot.core.session import Session
 from bot.core.turn import Turn
 from bot.i18n import Catalogs
@@ -29,10 +31,10 @@ class Simple:
     def match(self, turn: Turn) -> Match | None:
         return Match(100.0, self.name) if self._rule and turn.text == self._rule else None
 
-    async def handle(self, turn: Turn, match: Match) -> list[Reply]:
+    async def handle(self, turn: Turn, match: Match) -> Result:
         if self.name == "cancel":
             turn.session.end_flow()
-        return [TextReply(f"{self.name}:{match.entities.get('argument', '')}")]
+        return Result.text(f"{self.name}:{match.entities.get('argument', '')}")
 
 
 class AskName:
@@ -50,21 +52,24 @@ class AskName:
     def match(self, turn: Turn) -> Match | None:
         return None
 
-    async def handle(self, turn: Turn, match: Match) -> list[Reply]:
+    async def handle(self, turn: Turn, match: Match) -> Result:
         turn.session.start_flow(self.name, "name")
-        return [TextReply("What is your name?")]
+        return Result.text("What is your name?")
 
-    async def step(self, turn: Turn) -> list[Reply] | None:
+    async def step(self, turn: Turn) -> Result | None:
         if "?" in turn.text:
             return None  # a question, not a name
         turn.session.end_flow()
-        return [TextReply(f"Hello {turn.text}")]
+        return Result.text(f"Hello {turn.text}")
 
     def reprompt(self, turn: Turn) -> list[Reply]:
         return [TextReply("So, what is your name?")]
 
     def expired(self, turn: Turn) -> list[Reply]:
         return [TextReply("That took a while; let us start again.")]
+
+    def is_answer(self, argument: str) -> bool:
+        return argument == "stale"
 
 
 class Misses:
@@ -95,33 +100,33 @@ def router() -> Router:
 
 
 async def test_router_confident_top_answers(router: Router) -> None:
-    replies = await router.dispatch(make_turn("hi", [("greet", 0.9), ("faq", 0.1)]))
+    replies = (await router.dispatch(make_turn("hi", [("greet", 0.9), ("faq", 0.1)]))).replies
     assert replies[0].text == "greet:"
 
 
 async def test_router_close_second_offers_did_you_mean(router: Router) -> None:
-    replies = await router.dispatch(make_turn("x", [("greet", 0.6), ("faq", 0.55), ("menu", 0.1)]))
+    replies = (await router.dispatch(make_turn("x", [("greet", 0.6), ("faq", 0.55), ("menu", 0.1)]))).replies
     assert isinstance(replies[0], ChoicesReply)
     assert [c.payload for c in replies[0].choices] == ["greet", "faq"]
 
 
 async def test_router_low_confidence_misses(router: Router) -> None:
-    replies = await router.dispatch(make_turn("x", [("greet", 0.15)]))
+    replies = (await router.dispatch(make_turn("x", [("greet", 0.15)]))).replies
     assert replies[0].text == "miss"
 
 
 async def test_router_unknown_labels_are_ignored(router: Router) -> None:
-    replies = await router.dispatch(make_turn("x", [("nobody", 0.99), ("greet", 0.8)]))
+    replies = (await router.dispatch(make_turn("x", [("nobody", 0.99), ("greet", 0.8)]))).replies
     assert replies[0].text == "greet:"
 
 
 async def test_router_payload_carries_argument(router: Router) -> None:
-    replies = await router.dispatch(make_turn("", payload="faq:passport-fees"))
+    replies = (await router.dispatch(make_turn("", payload="faq:passport-fees"))).replies
     assert replies[0].text == "faq:passport-fees"
 
 
 async def test_router_unknown_payload_misses(router: Router) -> None:
-    replies = await router.dispatch(make_turn("", payload="nope:1"))
+    replies = (await router.dispatch(make_turn("", payload="nope:1"))).replies
     assert replies[0].text == "miss"
 
 
@@ -129,7 +134,7 @@ async def test_router_flow_takes_next_message(router: Router) -> None:
     session = Session("t:1", "t", "1")
     await router.dispatch(make_turn("", payload="ask_name", session=session))
     assert session.flow == "ask_name"
-    replies = await router.dispatch(make_turn("Achieng", [("greet", 0.9)], session=session))
+    replies = (await router.dispatch(make_turn("Achieng", [("greet", 0.9)], session=session))).replies
     assert replies[0].text == "Hello Achieng"
     assert session.flow is None
 
@@ -137,7 +142,7 @@ async def test_router_flow_takes_next_message(router: Router) -> None:
 async def test_router_digression_is_answered_then_flow_reprompts(router: Router) -> None:
     session = Session("t:1", "t", "1")
     await router.dispatch(make_turn("", payload="ask_name", session=session))
-    replies = await router.dispatch(make_turn("hi?", [("greet", 0.9)], session=session))
+    replies = (await router.dispatch(make_turn("hi?", [("greet", 0.9)], session=session))).replies
     assert [r.text for r in replies] == ["greet:", "So, what is your name?"]
     assert session.flow == "ask_name"
 
@@ -145,7 +150,7 @@ async def test_router_digression_is_answered_then_flow_reprompts(router: Router)
 async def test_router_interrupt_cancel_leaves_flow(router: Router) -> None:
     session = Session("t:1", "t", "1")
     await router.dispatch(make_turn("", payload="ask_name", session=session))
-    replies = await router.dispatch(make_turn("cancel", session=session))
+    replies = (await router.dispatch(make_turn("cancel", session=session))).replies
     assert replies[0].text == "cancel:"
     assert session.flow is None
 
@@ -154,23 +159,46 @@ async def test_router_expired_flow_apologises_and_routes_normally(router: Router
     session = Session("t:1", "t", "1")
     await router.dispatch(make_turn("", payload="ask_name", session=session))
     session.flow_started_at = utcnow() - timedelta(hours=1)
-    replies = await router.dispatch(make_turn("hello", [("greet", 0.9)], session=session))
+    replies = (await router.dispatch(make_turn("hello", [("greet", 0.9)], session=session))).replies
     assert [r.text for r in replies] == ["That took a while; let us start again.", "greet:"]
     assert session.flow is None
 
 
-def test_parse_payload_splits_on_first_colon() -> None:
-    assert parse_payload("faq:a:b") == ("faq", "a:b")
-    assert parse_payload("menu") == ("menu", "")
+def test_payloads_split_on_the_first_separator_and_build_back() -> None:
+    assert Payload.parse("faq:a:b") == Payload("faq", "a:b")
+    assert Payload.parse("menu") == Payload("menu")
+    assert str(Payload("rating", "T-1:5")) == payload("rating", "T-1", 5) == "rating:T-1:5"
+    assert argument_of("start_payment:confirm", "start_payment") == "confirm"
+    assert argument_of("start_payment:confirm", "faq") == argument_of(None, "faq") == ""
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("start_payment:confirm", Payload("start_payment", "confirm")),
+    ("/menu", Payload("menu")),
+    ('/check_status{"reference": "PP-2025-000123"}', Payload("check_status", "PP-2025-000123")),
+    ("/greet{}", Payload("greet")),
+    ("how much is a passport", None),
+    ('/check_status{"reference": ', None),
+    ("/check_status[1]", None),
+])
+def test_payloads_typed_as_text_include_rasas_shapes(text: str, expected: Payload | None) -> None:
+    assert Payload.typed(text) == expected
 
 
 class Chainer(Simple):
-    async def handle(self, turn: Turn, match: Match) -> list[Reply]:
+    async def handle(self, turn: Turn, match: Match) -> Result:
         turn.follow_up = "faq:after-sign-in"
-        return [TextReply("signed in")]
+        return Result.text("signed in")
 
 
 async def test_router_runs_follow_up_payload_in_the_same_turn() -> None:
     router = Router([Chainer("link"), Simple("faq")], Misses(), Bands())
-    replies = await router.dispatch(make_turn("", payload="link"))
+    replies = (await router.dispatch(make_turn("", payload="link"))).replies
     assert [r.text for r in replies] == ["signed in", "faq:after-sign-in"]
+
+
+async def test_a_flow_button_tapped_after_the_flow_ended_is_called_stale(router: Router) -> None:
+    replies = (await router.dispatch(make_turn("", payload="ask_name:stale"))).replies
+    assert isinstance(replies[0], ChoicesReply)
+    assert [c.payload for c in replies[0].choices] == ["ask_name", "menu"]
+    assert "Ask name" in replies[0].text

@@ -19,8 +19,7 @@ from backend.container import Container
 from backend.db import make_engine, make_sessionmaker, utcnow
 from backend.main import create_app
 from backend.seed import seed
-from bot.app import Runtime, build_runtime
-from bot.clients.escalation_http import HttpEscalationClient
+from bot.app import Clients, Runtime, build_runtime
 from bot.config import BotSettings
 from bot.knowledge.live import LiveKnowledge
 from tests.helpers.dialog import DialogHarness
@@ -76,8 +75,8 @@ def live_backend(seeded_backend_db: Path, tmp_path: Path) -> Iterator[LiveBacken
 async def runtime_on(settings: BotSettings, knowledge: LiveKnowledge,
                      backend: LiveBackend) -> AsyncIterator[Runtime]:
     """Build the assistant on `knowledge`, talking to the live backend over HTTP."""
-    client = HttpEscalationClient(backend.url, "dev-service-key")
-    built = build_runtime(settings, migrate=False, knowledge=knowledge, backend=client)
+    built = build_runtime(settings, migrate=False, knowledge=knowledge,
+                          clients=Clients.http(backend.url, "dev-service-key"))
     try:
         yield built
     finally:

@@ -7,7 +7,7 @@ from datetime import timedelta
 from bot.core.backend import Linked
 from bot.core.messages import utcnow
 from bot.core.session import Session
-from bot.intents.account import current_auth, remember_sign_in
+from bot.core.signin import current_auth, remember_sign_in
 
 
 def _linked() -> Linked:

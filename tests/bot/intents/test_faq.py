@@ -7,8 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from backend.domain import ApplicationStatus, Language
-from bot.app import Runtime, build_runtime
-from bot.clients.backend_offline import OfflineBackend
+from bot.app import Clients, Runtime, build_runtime
 from bot.config import BotSettings
 from bot.i18n import money
 from bot.knowledge.live import LiveKnowledge
@@ -53,7 +52,7 @@ async def test_without_the_backend_the_article_points_to_the_fee_on_ecitizen(
     bot_settings: BotSettings, real_knowledge: LiveKnowledge
 ) -> None:
     built = build_runtime(bot_settings, migrate=False, knowledge=real_knowledge,
-                          backend=OfflineBackend())
+                          clients=Clients.offline())
     try:
         chat = DialogHarness(built)
         await start(chat, "sw")

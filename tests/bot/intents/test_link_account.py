@@ -127,3 +127,19 @@ async def test_codes_asked_for_too_often_from_one_chat_are_refused_in_words(
     shown = [texts(await chat.say("resend")) for _ in range(6)]
     assert "Too many codes were asked for from here" not in "".join(shown[:5])
     assert "Too many codes were asked for from here. Please wait" in shown[5]
+
+
+async def test_mistyped_ids_do_not_count_against_the_code(chat: DialogHarness, live_backend: LiveBackend) -> None:
+    # Each question gets its own three tries: after two mistyped ID numbers, a first wrong
+    # code is asked again rather than ending the linking and offering a person.
+    await start(chat, "en")
+    await chat.say(choice="link_account")
+    for said in ("yes", "1234", "12 34", WANJIRU_ID):
+        await chat.say(said)
+    real = live_backend.latest_code()
+    replies = await chat.say("000000" if real != "000000" else "111111")
+    assert chat.expected("en", BAD_CODE) in texts(replies)
+    assert "talk_to_human" not in choices_of(replies)
+    assert chat.last is not None and chat.last.flow == "link_account"
+    replies = await chat.say(real)
+    assert chat.expected("en", LINKED).split(",")[0] in texts(replies)

@@ -6,10 +6,11 @@ from datetime import timedelta
 
 from sqlalchemy import update
 
-from bot.app import Runtime
+from bot.app import Runtime, sealing_keys
 from bot.core.messages import utcnow
 from bot.storage.models import ConversationRow, MessageRow
 from bot.storage.retention import RetentionPurger
+from bot.storage.sealing import Sealer
 from tests.helpers.dialog import DialogHarness
 
 
@@ -25,7 +26,8 @@ async def test_purge_deletes_old_messages_and_idle_histories(runtime: Runtime, d
         await connection.execute(update(ConversationRow)
                                  .where(ConversationRow.id == f"test:{dialog.sender}")
                                  .values(updated_at=old))
-    purged = await RetentionPurger(runtime.engine, timedelta(days=90), runtime.sealer).purge()
+    purged = await RetentionPurger(runtime.engine, timedelta(days=90),
+                                   Sealer(sealing_keys(runtime.settings))).purge()
     assert (purged.messages, purged.histories) == (2, 1)
     assert await runtime.store.messages_after(f"test:{dialog.sender}", 0) == []
     assert (await runtime.store.load_by_id(f"test:{dialog.sender}")).history == []

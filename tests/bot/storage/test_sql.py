@@ -10,6 +10,7 @@ import pytest
 
 from bot.core.messages import Choice, ChoicesReply, InboundMessage, TextReply
 from bot.core.ports import ConcurrentUpdateError
+from bot.core.results import TicketOpened
 from bot.storage import schema
 from bot.storage.engine import create_engine
 from bot.storage.sql import SqlConversationStore
@@ -55,8 +56,16 @@ async def test_store_duplicate_replies_come_back(store: SqlConversationStore) ->
     first = message("hello", "wamid.1")
     session = await store.load(first)
     await store.commit_turn(session, first, [TextReply("answer")])
-    assert [r.text for r in await store.replies_for_duplicate(first) or []] == ["answer"]
-    assert await store.replies_for_duplicate(message("hello", "wamid.2")) is None
+    summary = {"events": [{"kind": "ticket_opened", "number": "T-000001", "status": "pending"}],
+               "locale": "sw", "linked": True, "flow": "handoff", "pushed": []}
+    await store.commit_turn(session, second := message("again", "wamid.3"),
+                            [TextReply("answer 2")], summary=summary)
+    kept = await store.result_for_duplicate(first)
+    assert kept is not None and kept.duplicate and [r.text for r in kept.replies] == ["answer"]
+    replayed = await store.result_for_duplicate(second)
+    assert replayed is not None and replayed.summary() == summary
+    assert replayed.event(TicketOpened) == TicketOpened("T-000001", "pending")
+    assert await store.result_for_duplicate(message("hello", "wamid.2")) is None
 
 
 async def test_store_stale_session_is_refused(store: SqlConversationStore) -> None:
@@ -85,4 +94,4 @@ async def test_store_erase_conversation_removes_everything(store: SqlConversatio
     await store.erase_conversation("test:s1")
     assert await store.load_by_id("test:s1") is None
     assert await store.messages_after("test:s1", 0) == []
-    assert await store.replies_for_duplicate(first) is None
+    assert await store.result_for_duplicate(first) is None
