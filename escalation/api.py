@@ -14,19 +14,19 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from backend.api.deps import (
+from backend.core import audit
+from backend.core.deps import (
     CitizenContext,
     IdempotencyKeyDep,
     OptionalCitizenDep,
     ServiceAuthDep,
     SessionDep,
 )
-from backend.container import Container
-from backend.crud import audit
-from backend.domain import Scope
-from backend.problems import TITLES, ProblemError
-from backend.schemas.common import PROBLEM_RESPONSES
-from backend.services.idempotency import StoredResponse, fingerprint, run_once
+from backend.core.domain import Scope
+from backend.core.idempotency import StoredResponse, fingerprint, run_once
+from backend.core.problems import TITLES, ProblemError
+from backend.core.schemas import PROBLEM_RESPONSES
+from backend.core.services import CoreServices
 from escalation import service
 from escalation.config import EscalationSettings, get_escalation_settings
 from escalation.console_api import router as console_router
@@ -192,7 +192,7 @@ def cancel_ticket(number: TicketNumber, body: CancelIn, _service: ServiceAuthDep
     return ticket_out(session, esc, ticket, now)
 
 
-def install(app: FastAPI, container: Container, settings: EscalationSettings | None = None
+def install(app: FastAPI, container: CoreServices, settings: EscalationSettings | None = None
             ) -> Escalation:
     """Mount the ticket and console routers on the backend app and keep the runtime on it."""
     production = container.settings.is_production

@@ -20,9 +20,9 @@ from fastapi import Depends, Header, Request, Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from backend import lockouts
-from backend.api.deps import SessionDep
-from backend.problems import ProblemError
+from backend.core import lockouts
+from backend.core.deps import SessionDep
+from backend.core.problems import ProblemError
 from escalation.models import Agent, AgentDevice, AgentSession, AgentSigninThrottle
 from escalation.runtime import Escalation, EscalationDep
 from escalation.seed import DEMO_PASSWORDS

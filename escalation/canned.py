@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.domain import Language
+from backend.core.domain import Language
 from escalation.console_schemas import CannedIn, CannedOut
 from escalation.models import Agent, CannedReply
 

@@ -17,9 +17,10 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
-from backend.config import get_settings
-from backend.db import make_engine, make_sessionmaker, utcnow
-from backend.domain import Language
+from backend.core.db import make_engine, make_sessionmaker
+from backend.core.domain import Language
+from backend.core.settings import get_core_settings
+from common.timezone import utcnow
 from escalation.auth import revoke_sessions, unlock
 from escalation.config import get_escalation_settings
 from escalation.domain import AgentRole, Queue
@@ -39,7 +40,7 @@ def _split(value: str, allowed: set[str], what: str) -> list[str]:
 
 @contextmanager
 def _session() -> Iterator[Session]:
-    engine = make_engine(get_settings().database_url)
+    engine = make_engine(get_core_settings().database_url)
     try:
         with make_sessionmaker(engine)() as session:
             yield session
@@ -62,7 +63,7 @@ def _checked_password(passwords: Passwords, password: str) -> str:
     problem = passwords.check_policy(password)
     if problem:
         raise click.ClickException(f"password refused: {problem}")
-    if get_settings().is_production and password in DEMO_PASSWORDS:
+    if get_core_settings().is_production and password in DEMO_PASSWORDS:
         raise click.ClickException("password refused: that is a public demo password")
     return passwords.hash(password)
 

@@ -11,9 +11,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from sqlalchemy.orm import Session
 
-from backend.api.deps import SessionDep
-from backend.problems import ProblemError
-from backend.schemas.common import PROBLEM_RESPONSES
+from backend.core.deps import SessionDep
+from backend.core.problems import ProblemError
+from backend.core.schemas import PROBLEM_RESPONSES
 from escalation import handling
 from escalation.auth import (
     DEVICE_COOKIE,

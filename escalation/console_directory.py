@@ -7,9 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 from sqlalchemy import select
 
-from backend.api.deps import SessionDep
-from backend.domain import Language
-from backend.problems import ProblemError
+from backend.core.deps import SessionDep
+from backend.core.domain import Language
+from backend.core.problems import ProblemError
 from escalation.auth import CsrfUserDep, CurrentUserDep, unlock
 from escalation.canned import add_canned, list_canned
 from escalation.console_schemas import AgentOut, CannedIn, CannedOut

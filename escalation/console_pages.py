@@ -15,7 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from backend.problems import ProblemError
+from backend.core.problems import ProblemError
 
 CONSOLE_DIR = Path(__file__).resolve().parent / "console"
 STATIC = {

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from backend.domain import Language
+from backend.core.domain import Language
 from escalation.domain import AgentRole, Category, MessageKind, Priority, Queue, TicketStatus
 from escalation.schemas import CLIENT_ID, MAX_TEXT
 

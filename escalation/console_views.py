@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from backend.models import Citizen
+from backend.core.models import Citizen
 from escalation.console_schemas import (
     AgentBrief,
     AgentOut,

@@ -11,8 +11,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.domain import EventType
-from backend.problems import ProblemError
+from backend.core.domain import EventType
+from backend.core.problems import ProblemError
 from escalation.domain import MessageKind, Queue, TicketAction, TicketStatus
 from escalation.locking import lock_ticket_writes
 from escalation.messages import append_message, system_line

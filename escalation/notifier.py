@@ -13,8 +13,8 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
-from backend.crud.events import append_event
-from backend.domain import EventType
+from backend.core.domain import EventType
+from backend.core.events import append_event
 from escalation.models import Ticket
 
 

@@ -6,8 +6,8 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from backend.models import Citizen
-from backend.problems import ProblemError
+from backend.core.models import Citizen
+from backend.core.problems import ProblemError
 from escalation.console_schemas import RevealIn, RevealOut
 from escalation.console_views import citizen_view
 from escalation.models import Agent, Ticket, TicketMessage

@@ -17,7 +17,7 @@ from datetime import datetime
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from backend.crud import audit
+from backend.core import audit
 from escalation.models import Agent, PiiReveal, Ticket
 from privacy.redact import find, mask
 

@@ -9,8 +9,8 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from backend.lockouts import LockPolicy
-from backend.ratelimit import RateLimiter
+from backend.core.lockouts import LockPolicy
+from backend.core.ratelimit import RateLimiter
 from escalation.config import EscalationSettings
 from escalation.notifier import OutboxNotifier, TicketNotifier
 from escalation.office import OfficeCalendar

@@ -117,7 +117,7 @@ def active_demo_agents(session: Session) -> list[str]:
 
 def demo_agents_refusal(database_url: str) -> str | None:
     """Say why production must not start (demo users still open), or None when it may."""
-    from backend.db import make_engine, make_sessionmaker
+    from backend.core.db import make_engine, make_sessionmaker
 
     engine = make_engine(database_url)
     try:

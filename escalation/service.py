@@ -14,9 +14,9 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.domain import Language
-from backend.problems import ProblemError
-from backend.services.references import next_number
+from backend.core.domain import Language
+from backend.core.problems import ProblemError
+from backend.core.sequences import next_number
 from escalation.domain import (
     ACTIVE_STATUSES,
     TICKET_TRANSITIONS,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from backend.domain import Language
+from backend.core.domain import Language
 from escalation.domain import HANDLING_ROLES, AgentRole, Queue
 from escalation.models import Agent, Ticket
 

@@ -19,7 +19,7 @@ from statistics import median
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.domain import Language
+from backend.core.domain import Language
 from escalation.domain import (
     HANDLING_ROLES,
     PRIORITY_RANK,

@@ -11,8 +11,8 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.api.deps import SessionDep
-from backend.problems import ProblemError
+from backend.core.deps import SessionDep
+from backend.core.problems import ProblemError
 from escalation.auth import CurrentUserDep
 from escalation.console_schemas import AgentOut, TicketSummary
 from escalation.console_views import agent_names, agent_out, previews, summary

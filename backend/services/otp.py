@@ -14,14 +14,14 @@ from typing import NoReturn
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from backend import lockouts
 from backend.config import BackendSettings
+from backend.core import lockouts
+from backend.core.domain import DEFAULT_SCOPES
+from backend.core.problems import ProblemError
+from backend.core.tokens import create_token
 from backend.crud.citizens import find_by_identifier
-from backend.crud.tokens import create_token
-from backend.domain import DEFAULT_SCOPES
 from backend.i18n import say
 from backend.models import Citizen, CitizenToken, OtpChallenge, SigninThrottle
-from backend.problems import ProblemError
 from backend.services.identifiers import Identifier
 from backend.services.senders import Channel, OutgoingMessage
 

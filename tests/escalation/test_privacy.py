@@ -7,7 +7,7 @@ from collections.abc import Callable
 import httpx
 from sqlalchemy import select
 
-from backend.domain import Language
+from backend.core.domain import Language
 from backend.models import AuditEntry
 from escalation.domain import AgentRole
 from escalation.models import PiiReveal

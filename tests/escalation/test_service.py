@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from backend.problems import ProblemError
+from backend.core.problems import ProblemError
 from escalation.domain import (
     TICKET_TRANSITIONS,
     Category,

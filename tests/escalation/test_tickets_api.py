@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from backend.domain import Language
+from backend.core.domain import Language
 from escalation.domain import AgentRole
 from tests.backend.helpers import assert_problem, issue_token, make_citizen
 from tests.escalation.helpers import (

@@ -6,7 +6,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from backend.domain import ApplicationStatus, Language
+from backend.core.domain import Language
+from backend.domain import ApplicationStatus
 from bot.app import Runtime, build_runtime
 from bot.clients.backend_offline import OfflineBackend
 from bot.config import BotSettings

@@ -13,7 +13,7 @@ from limits import RateLimitItem, parse
 from limits.storage import Storage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
-from backend.problems import ProblemError
+from backend.core.problems import ProblemError
 
 
 class RateLimiter:

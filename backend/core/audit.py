@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from backend.models import AuditEntry
+from backend.core.models import AuditEntry
 
 
 def record(

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from backend.domain import EventType
-from backend.models import Event
+from backend.core.domain import EventType
+from backend.core.models import Event
 
 # Any constant works; it only has to be the same for every writer of the events table.
 _EVENTS_LOCK_KEY = 7_310_421_001

@@ -14,8 +14,8 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from backend.models import IdempotencyRecord
-from backend.problems import ProblemError
+from backend.core.models import IdempotencyRecord
+from backend.core.problems import ProblemError
 
 logger = logging.getLogger(__name__)
 # How long an unfinished key may stay "in progress" before a retry may take it over: longer

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from backend.models import CitizenToken
+from backend.core.models import CitizenToken
 
 TOKEN_PREFIX = "msz_"  # noqa: S105 - a label, not a secret
 

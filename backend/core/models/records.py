@@ -1,14 +1,16 @@
-"""Bookkeeping tables: event outbox, audit log, idempotency keys, dev outbox, counters."""
+"""Bookkeeping tables: event outbox, audit log, idempotency keys, reference counters."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backend.db import Base, UTCDateTime, utcnow
+from backend.core.db import Base
+from common.sqltypes import UTCDateTime
+from common.timezone import utcnow
 
 
 class Event(Base):
@@ -50,18 +52,6 @@ class IdempotencyRecord(Base):
     fingerprint: Mapped[str] = mapped_column(String(64))
     status_code: Mapped[int | None] = mapped_column(Integer)
     response: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-
-class OutboxMessage(Base):
-    """An SMS or email the development sender 'sent' (read it at /dev/outbox)."""
-
-    __tablename__ = "dev_outbox"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    to: Mapped[str] = mapped_column(String(254), index=True)
-    channel: Mapped[str] = mapped_column(String(16))
-    text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

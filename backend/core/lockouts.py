@@ -16,7 +16,8 @@ from sqlalchemy import Integer, String, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from backend.db import UTCDateTime, utcnow
+from common.sqltypes import UTCDateTime
+from common.timezone import utcnow
 
 
 class ThrottleRow:

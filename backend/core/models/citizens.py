@@ -1,4 +1,4 @@
-"""Citizens, their chat tokens and the one-time-code records."""
+"""Citizens and the tokens the assistant holds for them: the identity escalation shares."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backend.db import Base, UTCDateTime, utcnow
-from backend.domain import IdType, Language
-from backend.lockouts import ThrottleRow
-from backend.models._types import StrEnumType, enum_check
+from backend.core.columns import StrEnumType, enum_check
+from backend.core.db import Base
+from backend.core.domain import IdType, Language
+from common.sqltypes import UTCDateTime
+from common.timezone import utcnow
 
 
 class Citizen(Base):
@@ -55,32 +56,3 @@ class CitizenToken(Base):
     def scope_set(self) -> frozenset[str]:
         """Return the scopes as a set."""
         return frozenset(self.scopes.split())
-
-
-class OtpChallenge(Base):
-    """One issued code; only its HMAC is kept.
-
-    Challenges are written for unknown identifiers too (with no citizen and a code nobody
-    receives), so both cases do the same work and take the same time.
-    """
-
-    __tablename__ = "otp_challenges"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    subject: Mapped[str] = mapped_column(String(64), index=True)
-    # The identifier as typed and the chat, keyed (HMAC): what the visible rate limit counts.
-    request_key: Mapped[str | None] = mapped_column(String(64), index=True)
-    citizen_id: Mapped[int | None] = mapped_column(ForeignKey("citizens.id"), index=True)
-    chat_identity: Mapped[str] = mapped_column(String(200))
-    code_hash: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    consumed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-
-
-class SigninThrottle(ThrottleRow, Base):
-    """Wrong-code counter and lock per sign-in subject and chat (see backend.lockouts)."""
-
-    __tablename__ = "signin_throttles"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
