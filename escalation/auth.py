@@ -118,25 +118,24 @@ def sign_in(
     normalized = email.strip().lower()
     agent = session.scalar(select(Agent).where(func.lower(Agent.email) == normalized))
     device = _known_device(session, agent, device_token)
-    throttle = lockouts.counter(session, AgentSigninThrottle,
-                                _subject(normalized, device.token_hash if device else None), now)
-    until = lockouts.locked_until(throttle, now)
-    if until is not None:
-        wait = int((until - now).total_seconds()) + 1
-        session.commit()
-        raise ProblemError(429, "sign-in-locked", headers={"Retry-After": str(wait)},
-                           retry_after_seconds=wait)
+    try:
+        throttle = esc.lockout.enter(
+            session, _subject(normalized, device.token_hash if device else None), now)
+    except lockouts.Locked as locked:
+        raise lockouts.locked_problem("sign-in-locked", locked.until, now) from None
     stored = agent.password_hash if agent is not None and agent.active else None
     ok = esc.passwords.verify(stored, password)
     if ok and esc.production and password in DEMO_PASSWORDS:
         ok = False  # a public demo password must never open a production console
     if not ok or agent is None:
         esc.limiter.hit(esc.settings.signin_per_ip, "console-signin", client or "?")
-        if lockouts.fail(throttle, esc.policy, now) is not None:
-            logger.warning("Console sign-in locked after repeated failures")
+        until = esc.lockout.fail(throttle, now)
         session.commit()
+        if until is not None:
+            logger.warning("Console sign-in locked after repeated failures")
+            raise lockouts.locked_problem("sign-in-locked", until, now)
         raise ProblemError(401, "sign-in-failed", "The e-mail address or password is wrong.")
-    lockouts.succeed(throttle, now)
+    esc.lockout.succeed(throttle, now)
     if esc.passwords.needs_rehash(agent.password_hash):
         agent.password_hash = esc.passwords.hash(password)
     new_device = None
@@ -170,9 +169,7 @@ def unlock(*, session: Session, email: str, now: datetime) -> None:
     if agent is not None:
         subjects += [_subject(normalized, d.token_hash) for d in session.scalars(
             select(AgentDevice).where(AgentDevice.agent_id == agent.id))]
-    for row in session.scalars(select(AgentSigninThrottle).where(
-            AgentSigninThrottle.subject.in_(subjects))):
-        lockouts.succeed(row, now)
+    lockouts.release(session, AgentSigninThrottle, subjects, now)
 
 
 def sign_out(*, session: Session, row: AgentSession, now: datetime) -> None:

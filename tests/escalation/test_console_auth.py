@@ -81,7 +81,10 @@ def test_wrong_password_and_lockout(esc: Esc, browser: httpx.Client) -> None:
     agent = make_agent(esc)
     for _ in range(4):
         assert_problem(_sign_in(browser, agent.email, "wrong password!"), 401, "sign-in-failed")
-    assert_problem(_sign_in(browser, agent.email, "wrong password!"), 401, "sign-in-failed")
+    fifth = _sign_in(browser, agent.email, "wrong password!")  # the failure that locks says so
+    engaged = assert_problem(fifth, 429, "sign-in-locked")
+    assert engaged["retry_after_seconds"] == 15 * 60
+    assert fifth.headers["Retry-After"] == str(15 * 60)
     response = _sign_in(browser, agent.email, PASSWORD)
     locked = assert_problem(response, 429, "sign-in-locked")
     assert 0 < locked["retry_after_seconds"] <= 15 * 60
@@ -91,8 +94,9 @@ def test_wrong_password_and_lockout(esc: Esc, browser: httpx.Client) -> None:
 
 
 def test_unknown_addresses_lock_the_same_way(browser: httpx.Client) -> None:
-    for _ in range(5):
+    for _ in range(4):
         assert_problem(_sign_in(browser, "nobody@example.go.ke", "x"), 401, "sign-in-failed")
+    assert_problem(_sign_in(browser, "nobody@example.go.ke", "x"), 429, "sign-in-locked")
     assert_problem(_sign_in(browser, "nobody@example.go.ke", "x"), 429, "sign-in-locked")
 
 
@@ -207,7 +211,7 @@ def test_cookie_path_and_secure_flag_when_mounted_under_https() -> None:
 
 
 def test_twenty_parallel_wrong_passwords_lock_exactly_at_the_limit(esc: Esc) -> None:
-    """Each wrong password is counted under a row lock: five get through, the rest are locked."""
+    """Each wrong password is counted under a row lock: four are refused, the fifth locks."""
     agent = make_agent(esc)
 
     def attempt(_: int) -> int:
@@ -216,7 +220,7 @@ def test_twenty_parallel_wrong_passwords_lock_exactly_at_the_limit(esc: Esc) -> 
 
     with ThreadPoolExecutor(max_workers=20) as pool:
         statuses = list(pool.map(attempt, range(20)))
-    assert sorted(statuses) == [401] * 5 + [429] * 15
+    assert sorted(statuses) == [401] * 4 + [429] * 16
 
 
 def test_strangers_guesses_never_lock_the_agents_own_browser(
