@@ -27,14 +27,12 @@ from backend.core.idempotency import StoredResponse, fingerprint, run_once
 from backend.core.problems import TITLES, ProblemError
 from backend.core.schemas import PROBLEM_RESPONSES
 from backend.core.services import CoreServices
-from escalation import service
 from escalation.config import EscalationSettings, get_escalation_settings
-from escalation.console_api import router as console_router
-from escalation.console_pages import router as pages_router
+from escalation.console.api import router as console_router
+from escalation.console.pages import router as pages_router
 from escalation.domain import MessageKind
 from escalation.models import Ticket
 from escalation.presenters import ticket_out
-from escalation.routing import dispatch
 from escalation.runtime import Escalation, EscalationDep
 from escalation.schemas import (
     CONVERSATION_ID,
@@ -45,6 +43,8 @@ from escalation.schemas import (
     TicketCreate,
     TicketOut,
 )
+from escalation.tickets import service
+from escalation.tickets.routing import dispatch
 
 router = APIRouter(prefix="/api/v1/tickets", tags=["tickets"], responses=PROBLEM_RESPONSES)
 

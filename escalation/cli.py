@@ -21,11 +21,11 @@ from backend.core.db import make_engine, make_sessionmaker
 from backend.core.domain import Language
 from backend.core.settings import get_core_settings
 from common.timezone import utcnow
-from escalation.auth import revoke_sessions, unlock
+from escalation.agents.auth import revoke_sessions, unlock
+from escalation.agents.passwords import Passwords
 from escalation.config import get_escalation_settings
 from escalation.domain import AgentRole, Queue
 from escalation.models import Agent
-from escalation.passwords import Passwords
 from escalation.seed import DEMO_PASSWORDS
 
 
@@ -176,7 +176,7 @@ def redact_command(older_than_days: int | None) -> None:
     """Mask personal data in the texts of tickets closed before the retention period."""
     from datetime import timedelta
 
-    from escalation.retention import redact_closed_tickets
+    from escalation.tickets.retention import redact_closed_tickets
 
     period = (timedelta(days=older_than_days) if older_than_days
               else get_escalation_settings().transcript_retention)

@@ -11,11 +11,11 @@ from fastapi import Depends, Request
 
 from backend.core.lockouts import Lockout, LockPolicy
 from backend.core.ratelimit import RateLimiter
+from escalation.agents.passwords import Passwords
 from escalation.config import EscalationSettings
 from escalation.models import AgentSigninThrottle
-from escalation.notifier import OutboxNotifier, TicketNotifier
-from escalation.office import OfficeCalendar
-from escalation.passwords import Passwords
+from escalation.tickets.notifier import OutboxNotifier, TicketNotifier
+from escalation.tickets.office import OfficeCalendar
 
 
 @dataclass

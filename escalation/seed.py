@@ -13,10 +13,10 @@ from datetime import datetime
 from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
+from escalation.agents.passwords import Passwords
 from escalation.config import EscalationSettings
 from escalation.domain import AgentRole, Queue
 from escalation.models import Agent
-from escalation.passwords import Passwords
 
 logger = logging.getLogger(__name__)
 

@@ -14,10 +14,10 @@ from backend.cli import upgrade_database
 from backend.config import BackendSettings
 from backend.core.db import make_engine, make_sessionmaker
 from backend.core.settings import CoreSettings, get_core_settings
+from escalation.agents.passwords import Passwords
 from escalation.cli import agents_group, tickets_group
 from escalation.config import get_escalation_settings
 from escalation.models import Agent, AgentSession
-from escalation.passwords import Passwords
 from escalation.seed import DEMO_AGENTS, seed_demo_agents
 from tests.escalation.helpers import TEST_SETTINGS
 

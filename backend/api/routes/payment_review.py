@@ -19,7 +19,7 @@ from backend.core.deps import SessionDep
 from backend.core.problems import ProblemError
 from backend.domain import CallbackVerdict, PaymentMethod, PaymentStatus
 from backend.models import Bill, MpesaCallback, Payment
-from escalation.auth import ConsoleUser, CsrfUserDep, CurrentUserDep
+from escalation.agents.auth import ConsoleUser, CsrfUserDep, CurrentUserDep
 from escalation.domain import AgentRole
 
 router = APIRouter(prefix="/console/api/supervisor/payments", include_in_schema=False)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.core.domain import Language
-from escalation.console_schemas import CannedIn, CannedOut
+from escalation.console.schemas import CannedIn, CannedOut
 from escalation.models import Agent, CannedReply
 
 BUILTIN: tuple[tuple[str, Language, str], ...] = (

@@ -11,7 +11,7 @@ from escalation.config import EscalationSettings
 from escalation.domain import Priority, Queue, TicketStatus
 from escalation.models import Ticket
 from escalation.runtime import Escalation
-from escalation.sla import is_breached, sla_due_at
+from escalation.tickets.sla import is_breached, sla_due_at
 from tests.escalation.helpers import TEST_SETTINGS, Esc, make_agent, open_ticket, ticket_row
 
 EAT = timezone(timedelta(hours=3))

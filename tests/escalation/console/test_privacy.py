@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from backend.core.domain import Language
 from backend.models import AuditEntry
+from escalation.console.reveals import verify_chain
 from escalation.domain import AgentRole
 from escalation.models import PiiReveal
-from escalation.reveals import verify_chain
 from tests.backend.helpers import assert_problem, issue_token, make_citizen
 from tests.escalation.helpers import Console, Esc, make_agent, open_ticket
 
@@ -141,7 +141,7 @@ def test_old_closed_transcripts_are_masked_for_good(client: httpx.Client, esc: E
     from datetime import timedelta
 
     from escalation.models import Ticket, TicketMessage
-    from escalation.retention import redact_closed_tickets
+    from escalation.tickets.retention import redact_closed_tickets
 
     agent = console(make_agent(esc, max_open=2))
     old = open_ticket(client, summary="ID 12345678",

@@ -14,8 +14,7 @@ from sqlalchemy.orm import Session
 from backend.core.deps import SessionDep
 from backend.core.problems import ProblemError
 from backend.core.schemas import PROBLEM_RESPONSES
-from escalation import handling
-from escalation.auth import (
+from escalation.agents.auth import (
     DEVICE_COOKIE,
     DEVICE_MAX_AGE,
     PRE_CSRF_COOKIE,
@@ -29,8 +28,10 @@ from escalation.auth import (
     sign_in,
     sign_out,
 )
-from escalation.console_directory import router as directory_router
-from escalation.console_schemas import (
+from escalation.console.directory import router as directory_router
+from escalation.console.reveal_api import reveal
+from escalation.console.reveals import log_reveal
+from escalation.console.schemas import (
     AgentMessageIn,
     AgentOut,
     AssignIn,
@@ -46,7 +47,8 @@ from escalation.console_schemas import (
     TicketDetail,
     TransferIn,
 )
-from escalation.console_views import (
+from escalation.console.supervision import router as supervision_router
+from escalation.console.views import (
     agent_brief,
     agent_names,
     agent_out,
@@ -56,16 +58,14 @@ from escalation.console_views import (
     ticket_detail,
 )
 from escalation.domain import AgentRole, Queue, TicketStatus
-from escalation.locking import lock_ticket_writes
-from escalation.messages import messages_after
 from escalation.models import Agent, Ticket
-from escalation.reveal_api import reveal
-from escalation.reveals import log_reveal
-from escalation.routing import dispatch, open_loads
 from escalation.runtime import Escalation, EscalationDep
-from escalation.service import get_ticket
-from escalation.skills import can_view, is_supervisor, skilled
-from escalation.supervision import router as supervision_router
+from escalation.tickets import handling
+from escalation.tickets.locking import lock_ticket_writes
+from escalation.tickets.messages import messages_after
+from escalation.tickets.routing import dispatch, open_loads
+from escalation.tickets.service import get_ticket
+from escalation.tickets.skills import can_view, is_supervisor, skilled
 
 
 async def _no_store(response: Response) -> None:

@@ -13,15 +13,15 @@ from sqlalchemy.orm import Session
 
 from backend.core.deps import SessionDep
 from backend.core.problems import ProblemError
-from escalation.auth import CurrentUserDep
-from escalation.console_schemas import AgentOut, TicketSummary
-from escalation.console_views import agent_names, agent_out, previews, summary
+from escalation.agents.auth import CurrentUserDep
+from escalation.console.reveals import masked, verify_chain
+from escalation.console.schemas import AgentOut, TicketSummary
+from escalation.console.views import agent_names, agent_out, previews, summary
 from escalation.domain import ACTIVE_STATUSES, PRIORITY_RANK, AgentRole, TicketStatus
 from escalation.models import Agent, PiiReveal, Ticket, TicketMessage
-from escalation.reveals import masked, verify_chain
-from escalation.routing import open_loads
 from escalation.runtime import EscalationDep
-from escalation.sla import is_breached
+from escalation.tickets.routing import open_loads
+from escalation.tickets.sla import is_breached
 
 router = APIRouter()
 RECENT = timedelta(days=30)

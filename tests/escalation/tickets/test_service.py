@@ -23,7 +23,7 @@ from escalation.domain import (
     queue_for,
 )
 from escalation.models import Agent, Ticket
-from escalation.service import normalize_number, transition
+from escalation.tickets.service import normalize_number, transition
 from tests.escalation.helpers import Esc, open_ticket, ticket_body
 
 NOW = datetime(2025, 1, 6, 7, 0, tzinfo=UTC)

@@ -18,11 +18,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from escalation.domain import HANDLING_ROLES, PRIORITY_RANK, TicketStatus
-from escalation.handling import assign
-from escalation.locking import lock_ticket_writes
 from escalation.models import Agent, Ticket
 from escalation.runtime import Escalation
-from escalation.skills import skilled
+from escalation.tickets.handling import assign
+from escalation.tickets.locking import lock_ticket_writes
+from escalation.tickets.skills import skilled
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 

@@ -29,7 +29,7 @@ from escalation.domain import (
 )
 from escalation.models import Agent, Ticket
 from escalation.runtime import Escalation
-from escalation.skills import skilled
+from escalation.tickets.skills import skilled
 
 
 def sla_due_at(esc: Escalation, priority: Priority, created_at: datetime) -> datetime:

@@ -14,12 +14,12 @@ from sqlalchemy.orm import Session
 from backend.core.domain import EventType
 from backend.core.problems import ProblemError
 from escalation.domain import MessageKind, Queue, TicketAction, TicketStatus
-from escalation.locking import lock_ticket_writes
-from escalation.messages import append_message, system_line
 from escalation.models import Agent, Ticket, TicketMessage
 from escalation.runtime import Escalation
-from escalation.service import transition
-from escalation.skills import is_supervisor
+from escalation.tickets.locking import lock_ticket_writes
+from escalation.tickets.messages import append_message, system_line
+from escalation.tickets.service import transition
+from escalation.tickets.skills import is_supervisor
 
 
 def assign(*, session: Session, esc: Escalation, ticket: Ticket, agent: Agent,

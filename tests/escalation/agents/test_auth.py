@@ -14,10 +14,10 @@ from sqlalchemy import select
 
 from backend.config import BackendSettings
 from backend.main import create_app
+from escalation.agents.passwords import Passwords
 from escalation.config import EscalationSettings
 from escalation.domain import AgentRole
 from escalation.models import Agent
-from escalation.passwords import Passwords
 from tests.backend.helpers import assert_problem
 from tests.escalation.helpers import PASSWORD, Console, Esc, make_agent, open_ticket
 

@@ -8,10 +8,10 @@ from sqlalchemy.orm import Session
 
 from backend.core.models import Citizen
 from backend.core.problems import ProblemError
-from escalation.console_schemas import RevealIn, RevealOut
-from escalation.console_views import citizen_view
+from escalation.console.reveals import log_reveal, masked
+from escalation.console.schemas import RevealIn, RevealOut
+from escalation.console.views import citizen_view
 from escalation.models import Agent, Ticket, TicketMessage
-from escalation.reveals import log_reveal, masked
 
 
 def reveal(*, session: Session, agent: Agent, ticket: Ticket, body: RevealIn, now: datetime

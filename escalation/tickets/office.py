@@ -3,28 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from common.timezone import load_zone
 from escalation.config import WEEKDAYS, EscalationSettings
 
 _SEARCH_DAYS = 400  # more than a year: a calendar that never opens is a configuration error
-# East Africa Time has had no daylight saving since 1942, so a fixed offset is exact; it is
-# only used where the tz database is missing (minimal containers without tzdata).
-_FALLBACK_ZONES = {"Africa/Nairobi": timedelta(hours=3)}
-
-
-def load_zone(name: str) -> tzinfo:
-    """Return the time zone `name`, with a fixed-offset fallback for Nairobi."""
-    try:
-        return ZoneInfo(name)
-    except ZoneInfoNotFoundError:
-        if name in _FALLBACK_ZONES:
-            from datetime import timezone
-
-            return timezone(_FALLBACK_ZONES[name], name)
-        raise
 
 
 def easter_sunday(year: int) -> date:

@@ -1,7 +1,7 @@
 """The ticket lifecycle: open, look up, transition, and what the citizen does to a ticket.
 
 `transition` is the only function that changes a ticket's status; agent actions live in
-`escalation.handling` and call it too.
+`escalation.tickets.handling` and call it too.
 """
 
 from __future__ import annotations
@@ -29,10 +29,10 @@ from escalation.domain import (
     priority_for,
     queue_for,
 )
-from escalation.messages import append_message, system_line
 from escalation.models import Agent, Ticket, TicketMessage
 from escalation.runtime import Escalation
-from escalation.sla import sla_due_at
+from escalation.tickets.messages import append_message, system_line
+from escalation.tickets.sla import sla_due_at
 
 TICKET_SERIES = "T"
 _NUMBER = re.compile(r"^[Tt][-\s]?(\d{1,10})$")

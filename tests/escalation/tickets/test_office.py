@@ -7,9 +7,8 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pytest
 from pydantic import ValidationError
 
-from escalation import office
 from escalation.config import EscalationSettings
-from escalation.office import OfficeCalendar, easter_sunday, load_zone
+from escalation.tickets.office import OfficeCalendar, easter_sunday
 
 EAT = timezone(timedelta(hours=3))
 CALENDAR = OfficeCalendar(EscalationSettings())
@@ -100,14 +99,3 @@ def test_bad_office_hours_are_refused(hours: dict[str, str | None]) -> None:
 def test_bad_fixed_holiday_refused() -> None:
     with pytest.raises(ValidationError):
         EscalationSettings(fixed_holidays=("13-01",))
-
-
-def test_nairobi_without_tz_database_uses_fixed_offset(monkeypatch: pytest.MonkeyPatch) -> None:
-    def missing(name: str) -> None:
-        raise office.ZoneInfoNotFoundError(name)
-
-    monkeypatch.setattr(office, "ZoneInfo", missing)
-    zone = load_zone("Africa/Nairobi")
-    assert datetime(2025, 1, 6, tzinfo=zone).utcoffset() == timedelta(hours=3)
-    with pytest.raises(office.ZoneInfoNotFoundError):
-        load_zone("Europe/Nowhere")

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend.core.models import Citizen
-from escalation.console_schemas import (
+from escalation.console.reveals import masked
+from escalation.console.schemas import (
     AgentBrief,
     AgentOut,
     CitizenView,
@@ -18,14 +19,13 @@ from escalation.console_schemas import (
     TicketDetail,
     TicketSummary,
 )
-from escalation.console_schemas import MessageView as MessageViewOut
+from escalation.console.schemas import MessageView as MessageViewOut
 from escalation.domain import ACTIVE_STATUSES, PRIORITY_RANK, MessageKind, TicketStatus
-from escalation.messages import messages_after
 from escalation.models import Agent, Ticket, TicketMessage
-from escalation.reveals import masked
 from escalation.runtime import Escalation
-from escalation.skills import can_view, is_supervisor, skilled
-from escalation.sla import is_breached
+from escalation.tickets.messages import messages_after
+from escalation.tickets.skills import can_view, is_supervisor, skilled
+from escalation.tickets.sla import is_breached
 from privacy.redact import mask, mask_phone
 
 AUTHORS = {MessageKind.CITIZEN: "Citizen", MessageKind.BOT: "Msaidizi",

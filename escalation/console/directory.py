@@ -10,14 +10,14 @@ from sqlalchemy import select
 from backend.core.deps import SessionDep
 from backend.core.domain import Language
 from backend.core.problems import ProblemError
-from escalation.auth import CsrfUserDep, CurrentUserDep, unlock
-from escalation.canned import add_canned, list_canned
-from escalation.console_schemas import AgentOut, CannedIn, CannedOut
-from escalation.console_views import agent_out
+from escalation.agents.auth import CsrfUserDep, CurrentUserDep, unlock
+from escalation.console.canned import add_canned, list_canned
+from escalation.console.schemas import AgentOut, CannedIn, CannedOut
+from escalation.console.views import agent_out
 from escalation.domain import AgentRole
 from escalation.models import Agent
-from escalation.routing import open_loads
 from escalation.runtime import EscalationDep
+from escalation.tickets.routing import open_loads
 
 router = APIRouter()
 
