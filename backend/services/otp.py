@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session
 from backend.config import BackendSettings
 from backend.core import lockouts
 from backend.core.domain import DEFAULT_SCOPES
+from backend.core.i18n import say
 from backend.core.problems import ProblemError
 from backend.core.tokens import create_token
 from backend.crud.citizens import find_by_identifier
-from backend.i18n import say
 from backend.models import Citizen, CitizenToken, OtpChallenge, SigninThrottle
 from backend.services.identifiers import Identifier
 from backend.services.senders import Channel, OutgoingMessage

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from backend.i18n import say
+from backend.core.i18n import say
 from backend.models import Citizen, Receipt
 from backend.schemas.payments import ReceiptOut
 from common.formats import format_moment, format_money

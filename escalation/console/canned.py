@@ -1,4 +1,4 @@
-"""Canned replies: built-in ones in English and Swahili, plus those editors add.
+"""Canned replies: built-in ones (translated through the catalogs), plus those editors add.
 
 `{agent}` in a text is replaced by the agent's display name when inserted in the console.
 """
@@ -12,47 +12,44 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.core.domain import Language
+from backend.core.i18n import N_, NC_, say, say_in
 from escalation.console.schemas import CannedIn, CannedOut
 from escalation.models import Agent, CannedReply
 
-BUILTIN: tuple[tuple[str, Language, str], ...] = (
-    ("Greeting", Language.EN,
-     "Hello, my name is {agent}, from eCitizen support. I have read your conversation with "
-     "Msaidizi, so you do not need to repeat yourself. How can I help?"),
-    ("Checking", Language.EN,
-     "Thank you for waiting. I am checking this for you now; it will take a few minutes."),
-    ("Ask for the reference", Language.EN,
-     "Please send me your application reference number (for example PP-2025-000123). "
-     "Never send your M-Pesa PIN or a one-time code."),
-    ("Payment being matched", Language.EN,
-     "Your payment has reached us and is being matched to your application. Please do not "
-     "pay again."),
-    ("Closing", Language.EN,
-     "Is there anything else I can help you with? If not, I will close this conversation and "
-     "Msaidizi will continue to help you."),
-    ("Salamu", Language.SW,
-     "Habari, jina langu ni {agent}, kutoka huduma kwa wateja ya eCitizen. Nimesoma mazungumzo "
-     "yako na Msaidizi, kwa hivyo huhitaji kurudia. Nikusaidie vipi?"),
-    ("Ninaangalia", Language.SW,
-     "Asante kwa kusubiri. Ninalishughulikia jambo hili sasa hivi; litachukua dakika chache."),
-    ("Omba nambari ya kumbukumbu", Language.SW,
-     "Tafadhali nitumie nambari ya kumbukumbu ya ombi lako (kwa mfano PP-2025-000123). "
-     "Usitume kamwe PIN yako ya M-Pesa wala nambari ya siri ya mara moja."),
-    ("Malipo yanaunganishwa", Language.SW,
-     "Malipo yako yametufikia na yanaunganishwa na ombi lako. Tafadhali usilipe tena."),
-    ("Kufunga", Language.SW,
-     "Kuna jambo lingine ninaloweza kukusaidia? Kama hakuna, nitafunga mazungumzo haya na "
-     "Msaidizi ataendelea kukusaidia."),
+# Built-in replies in English; their Swahili (and any later language) is in the catalogs, so
+# translators and editors find them with every other text a citizen reads.
+BUILTIN: tuple[tuple[tuple[str, str], str], ...] = (
+    (NC_("canned reply title", "Greeting"),
+     N_("Hello, my name is {agent}, from eCitizen support. I have read your conversation with "
+        "Msaidizi, so you do not need to repeat yourself. How can I help?")),
+    (NC_("canned reply title", "Checking"),
+     N_("Thank you for waiting. I am checking this for you now; it will take a few minutes.")),
+    (NC_("canned reply title", "Ask for the reference"),
+     N_("Please send me your application reference number (for example PP-2025-000123). "
+        "Never send your M-Pesa PIN or a one-time code.")),
+    (NC_("canned reply title", "Payment being matched"),
+     N_("Your payment has reached us and is being matched to your application. Please do not "
+        "pay again.")),
+    (NC_("canned reply title", "Closing"),
+     N_("Is there anything else I can help you with? If not, I will close this conversation "
+        "and Msaidizi will continue to help you.")),
 )
+
+
+def builtin_replies(language: Language) -> list[CannedOut]:
+    """Return the built-in replies in `language`, numbered as they always were."""
+    offset = list(Language).index(language) * len(BUILTIN)
+    return [
+        CannedOut(id=f"builtin-{offset + i}", title=say_in(language, title), language=language,
+                  text=say(language, text), builtin=True)
+        for i, (title, text) in enumerate(BUILTIN)
+    ]
 
 
 def list_canned(*, session: Session, language: Language | None = None) -> list[CannedOut]:
     """Return built-in and custom canned replies, optionally of one language."""
-    out = [
-        CannedOut(id=f"builtin-{i}", title=title, language=lang, text=body, builtin=True)
-        for i, (title, lang, body) in enumerate(BUILTIN)
-        if language is None or lang is language
-    ]
+    out = [reply for lang in Language if language in (None, lang)
+           for reply in builtin_replies(lang)]
     query = select(CannedReply).order_by(CannedReply.language, CannedReply.title)
     if language is not None:
         query = query.where(CannedReply.language == language)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from backend.i18n import say
+from backend.core.i18n import say
 
 OTP_SMS = ("Your Msaidizi one-time code is %(code)s. It expires in %(minutes)d minutes. "
            "Never share it with anyone, not even staff.")
