@@ -10,7 +10,6 @@ is decides who a lock can hurt: callers key it so a stranger's guesses lock the 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,7 +19,7 @@ from sqlalchemy import Integer, String, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from backend.core.problems import ProblemError
+from backend.core.problems import ProblemError, too_many
 from common.sqltypes import UTCDateTime
 from common.timezone import utcnow
 
@@ -103,17 +102,10 @@ def release(session: Session, model: type[Row], subjects: Iterable[str], now: da
     return len(rows)
 
 
-def retry_after_seconds(until: datetime, now: datetime) -> int:
-    """Return the whole seconds to wait before the lock ends (at least one)."""
-    return max(1, math.ceil((until - now).total_seconds()))
-
-
 def locked_problem(kind: str, until: datetime, now: datetime, detail: str | None = None
                    ) -> ProblemError:
     """Return the 429 problem of a lock, with `Retry-After` and `retry_after_seconds`."""
-    wait = retry_after_seconds(until, now)
-    return ProblemError(429, kind, detail, headers={"Retry-After": str(wait)},
-                        retry_after_seconds=wait)
+    return too_many(kind, (until - now).total_seconds(), detail)
 
 
 @dataclass(frozen=True, slots=True)

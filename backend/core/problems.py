@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -68,6 +69,13 @@ class ProblemError(Exception):
     def body(self, instance: str | None = None) -> dict[str, Any]:
         """Return the problem document."""
         return problem_body(self.status, self.kind, self.detail, instance, **self.extra)
+
+
+def too_many(kind: str, wait_seconds: float, detail: str | None = None) -> ProblemError:
+    """Return a 429 problem asking to wait: `Retry-After` in whole seconds, rounded up (>= 1)."""
+    wait = max(1, math.ceil(wait_seconds))
+    return ProblemError(429, kind, detail, headers={"Retry-After": str(wait)},
+                        retry_after_seconds=wait)
 
 
 def problem_body(

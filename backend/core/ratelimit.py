@@ -13,7 +13,7 @@ from limits import RateLimitItem, parse
 from limits.storage import Storage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
-from backend.core.problems import ProblemError
+from backend.core.problems import too_many
 
 
 class RateLimiter:
@@ -49,13 +49,7 @@ class RateLimiter:
         """
         wait = self.hit(limit, name, key) if count else self.blocked(limit, name, key)
         if wait is not None:
-            raise ProblemError(
-                429,
-                "rate-limited",
-                "Too many requests. Wait before trying again.",
-                headers={"Retry-After": str(wait)},
-                retry_after_seconds=wait,
-            )
+            raise too_many("rate-limited", wait, "Too many requests. Wait before trying again.")
 
     def reset(self) -> None:
         """Forget every counter (tests)."""

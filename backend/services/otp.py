@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import math
 import secrets
 import threading
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from backend.config import BackendSettings
 from backend.core import lockouts
 from backend.core.domain import DEFAULT_SCOPES
 from backend.core.i18n import say
-from backend.core.problems import ProblemError
+from backend.core.problems import ProblemError, too_many
 from backend.core.tokens import create_token
 from backend.crud.citizens import find_by_identifier
 from backend.models import Citizen, CitizenToken, OtpChallenge, SigninThrottle
@@ -279,14 +278,8 @@ _HOUR = timedelta(hours=1)
 
 
 def _rate_limited(wait_seconds: float) -> ProblemError:
-    retry = max(1, math.ceil(wait_seconds))
-    return ProblemError(
-        429,
-        "rate-limited",
-        "Too many code requests. Wait before asking again.",
-        headers={"Retry-After": str(retry)},
-        retry_after_seconds=retry,
-    )
+    return too_many("rate-limited", wait_seconds,
+                    "Too many code requests. Wait before asking again.")
 
 
 def _locked(until: datetime, now: datetime) -> ProblemError:
