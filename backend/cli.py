@@ -86,8 +86,9 @@ def backend_command(host: str, port: int, migrate: bool, log_level: str) -> None
 @click.command("seed")
 def seed_command() -> None:
     """Migrate the database, then load the service catalogue and demo citizens (repeatable)."""
-    from backend.db import make_engine, make_sessionmaker, utcnow
+    from backend.core.db import make_engine, make_sessionmaker
     from backend.seed import seed
+    from common.timezone import utcnow
 
     logging.config.dictConfig(logging_config())
     settings = load_settings()
@@ -107,8 +108,8 @@ def seed_command() -> None:
 @click.argument("id_number")
 def unlock_signin_command(id_number: str) -> None:
     """Allow sign-in again for a citizen locked after an account-takeover report."""
+    from backend.core.db import make_engine, make_sessionmaker
     from backend.crud.citizens import get_by_id_number, unlock_signin
-    from backend.db import make_engine, make_sessionmaker
 
     engine = make_engine(load_settings().database_url)
     try:

@@ -5,15 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 from functools import lru_cache
 from ipaddress import IPv4Network, IPv6Network
-from pathlib import Path
 from typing import Literal, Self
 from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, model_validator
+
+from backend.core.settings import DEV_SERVICE_KEY, ENV_PREFIX, CoreSettings
 
 # Development defaults. They are public (they are in this file), so production refuses them.
-DEV_SERVICE_KEY = "dev-service-key"
 DEV_OTP_SECRET = "dev-otp-secret-change-me"  # noqa: S105
 DEV_LINK_SECRET = "dev-link-secret-change-me"  # noqa: S105
 DEV_CALLBACK_TOKEN = "dev-callback-token"  # noqa: S105
@@ -33,7 +32,6 @@ _DEFAULT_SECRETS = {
 }
 _OWN_SECRETS = ("service_key", "otp_secret", "link_secret", "callback_token")
 MIN_SECRET_LENGTH = 16
-ENV_PREFIX = "MSAIDIZI_BACKEND_"
 SIMULATOR_PATH = "/dev/daraja"
 
 
@@ -45,36 +43,13 @@ def is_https(url: str | None) -> bool:
     return parts.scheme == "https" and bool(parts.hostname)
 
 
-class BackendSettings(BaseSettings):
-    """Everything the backend needs to run; build it directly in tests."""
+class BackendSettings(CoreSettings):
+    """Everything the backend needs to run; build it directly in tests.
 
-    model_config = SettingsConfigDict(
-        env_prefix="MSAIDIZI_BACKEND_",
-        env_file=None,
-        extra="ignore",
-        frozen=True,
-        populate_by_name=True,
-    )
+    The kernel's part (environment, database, public URL, service key) is `CoreSettings`,
+    which escalation reads too.
+    """
 
-    environment: Literal["development", "production"] = "development"
-    data_dir: Path = Field(
-        default=Path("var"),
-        validation_alias=AliasChoices("MSAIDIZI_BACKEND_DATA_DIR", "MSAIDIZI_DATA_DIR"),
-        description="Where the embedded SQLite database lives (the assistant's data folder).",
-    )
-    database_url: str = Field(default="", description="Empty: SQLite in data_dir/backend.db.")
-    redis_url: str | None = Field(
-        default=None,
-        validation_alias=AliasChoices("MSAIDIZI_BACKEND_REDIS_URL", "MSAIDIZI_REDIS_URL"),
-        description="Shared rate-limit counters for several workers; memory when unset.",
-    )
-    database_echo: bool = False
-    public_url: str = Field(
-        default="http://127.0.0.1:8000",
-        description="Base URL the backend is reachable at from outside (no trailing slash).",
-    )
-
-    service_key: SecretStr = SecretStr(DEV_SERVICE_KEY)
     otp_secret: SecretStr = SecretStr(DEV_OTP_SECRET)
     link_secret: SecretStr = SecretStr(DEV_LINK_SECRET)
     callback_token: SecretStr = SecretStr(DEV_CALLBACK_TOKEN)
@@ -146,23 +121,9 @@ class BackendSettings(BaseSettings):
     simulator_delay_seconds: float = 3.0
 
     @property
-    def is_production(self) -> bool:
-        """Tell whether this is a production deployment."""
-        return self.environment == "production"
-
-    @property
-    def base_url(self) -> str:
-        """Return `public_url` without a trailing slash."""
-        return self.public_url.rstrip("/")
-
-    @property
     def daraja_base_url(self) -> str:
         """Return the Daraja base URL, the built-in simulator when none is configured."""
         return (self.mpesa_base_url or f"{self.base_url}/dev/daraja").rstrip("/")
-
-    def url(self, path: str) -> str:
-        """Build an absolute URL for a backend path; every outside link goes through here."""
-        return f"{self.base_url}/{path.lstrip('/')}"
 
     @property
     def uses_simulator(self) -> bool:
@@ -197,13 +158,6 @@ class BackendSettings(BaseSettings):
         if self.otp_sender == "http" and not is_https(self.sms_gateway_url):
             problems.append(f"{ENV_PREFIX}SMS_GATEWAY_URL (an https URL is needed)")
         return problems
-
-    @model_validator(mode="after")
-    def _default_database(self) -> Self:
-        # Every command (serve, backend, seed, agents...) finds the same file this way.
-        if not self.database_url:
-            object.__setattr__(self, "database_url", f"sqlite:///{self.data_dir / 'backend.db'}")
-        return self
 
     @model_validator(mode="after")
     def _refuse_defaults_in_production(self) -> Self:

@@ -12,8 +12,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.config import BackendSettings
-from backend.db import make_engine, make_sessionmaker, utcnow
-from backend.ratelimit import RateLimiter
+from backend.core.db import make_engine, make_sessionmaker
+from backend.core.ratelimit import RateLimiter
 from backend.services.daraja import DarajaClient, StkGateway
 from backend.services.links import LinkSigner
 from backend.services.otp import OtpService
@@ -21,6 +21,7 @@ from backend.services.payments import PaymentService
 from backend.services.reconcile import Reconciler
 from backend.services.senders import HttpSender, LogSender, OutboxSender, Sender
 from backend.simulator.daraja import DarajaSimulator
+from common.timezone import utcnow
 
 
 class Clock:

@@ -1,23 +1,13 @@
-"""Domain vocabulary: the enums every layer shares, and the status machines in one place."""
+"""Backend vocabulary: applications, bills, payments and reports, with their status machines.
+
+The words escalation shares (languages, identity documents, events, token scopes) are in
+`backend.core.domain`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from enum import StrEnum
-
-
-class Language(StrEnum):
-    """Languages a citizen can prefer."""
-
-    EN = "en"
-    SW = "sw"
-
-
-class IdType(StrEnum):
-    """Kind of identity document a citizen registered with."""
-
-    NATIONAL = "national_id"
-    ALIEN = "alien_id"
 
 
 class ApplicationStatus(StrEnum):
@@ -206,28 +196,3 @@ class Protection(StrEnum):
 
     TOKENS_REVOKED = "tokens_revoked"
     SIGNIN_LOCKED = "signin_locked"
-
-
-class EventType(StrEnum):
-    """Kinds of events in the notification outbox."""
-
-    APPLICATION_STATUS_CHANGED = "application.status_changed"
-    PAYMENT_SUCCEEDED = "payment.succeeded"
-    PAYMENT_FAILED = "payment.failed"
-    SECURITY_REPORT_FILED = "security_report.filed"
-    # Human escalation (escalation/): pushed to the ticket's conversation_id.
-    TICKET_ASSIGNED = "ticket.assigned"
-    TICKET_AGENT_MESSAGE = "ticket.agent_message"
-    TICKET_RESOLVED = "ticket.resolved"
-    TICKET_TRANSFERRED = "ticket.transferred"
-
-
-class Scope(StrEnum):
-    """What a citizen token lets the assistant do."""
-
-    READ = "citizen:read"
-    PAY = "citizen:pay"
-    REPORT = "citizen:report"
-
-
-DEFAULT_SCOPES: tuple[Scope, ...] = (Scope.READ, Scope.PAY, Scope.REPORT)

@@ -26,7 +26,7 @@ from backend.api.routes import (
 from backend.api.security_headers import SecurityHeaders
 from backend.config import BackendSettings
 from backend.container import Container, build_container
-from backend.problems import install_problem_handlers
+from backend.core.problems import install_problem_handlers
 from backend.services.daraja import StkGateway
 from backend.services.senders import Sender
 from escalation.api import install as install_escalation

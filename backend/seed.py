@@ -13,15 +13,16 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from backend.config import BackendSettings
+from backend.core.domain import IdType, Language
+from backend.core.sequences import reserve_number
 from backend.crud.applications import get_by_reference
 from backend.crud.catalogue import get_service, sync_catalogue
 from backend.crud.citizens import get_by_id_number
-from backend.domain import ApplicationStatus, IdType, Language, PaymentMethod, RequiredAction
+from backend.domain import ApplicationStatus, PaymentMethod, RequiredAction
 from backend.models import Application, Citizen
 from backend.services.applications import change_status, create_application, issue_bill
 from backend.services.daraja import StatementEntry, StkAck, StkQueryResult
 from backend.services.payments import PaymentService
-from backend.services.references import reserve_number
 from escalation.seed import seed_demo_agents
 
 logger = logging.getLogger(__name__)

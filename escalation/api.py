@@ -14,27 +14,25 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from backend.api.deps import (
+from backend.core import audit
+from backend.core.deps import (
     CitizenContext,
     IdempotencyKeyDep,
     OptionalCitizenDep,
     ServiceAuthDep,
     SessionDep,
 )
-from backend.container import Container
-from backend.crud import audit
-from backend.domain import Scope
-from backend.problems import TITLES, ProblemError
-from backend.schemas.common import PROBLEM_RESPONSES
-from backend.services.idempotency import StoredResponse, fingerprint, run_once
-from escalation import service
+from backend.core.domain import Scope
+from backend.core.idempotency import StoredResponse, fingerprint, run_once
+from backend.core.problems import TITLES, ProblemError
+from backend.core.schemas import PROBLEM_RESPONSES
+from backend.core.services import CoreServices
 from escalation.config import EscalationSettings, get_escalation_settings
-from escalation.console_api import router as console_router
-from escalation.console_pages import router as pages_router
+from escalation.console.api import router as console_router
+from escalation.console.pages import router as pages_router
 from escalation.domain import MessageKind
 from escalation.models import Ticket
 from escalation.presenters import ticket_out
-from escalation.routing import dispatch
 from escalation.runtime import Escalation, EscalationDep
 from escalation.schemas import (
     CONVERSATION_ID,
@@ -45,6 +43,8 @@ from escalation.schemas import (
     TicketCreate,
     TicketOut,
 )
+from escalation.tickets import service
+from escalation.tickets.routing import dispatch
 
 router = APIRouter(prefix="/api/v1/tickets", tags=["tickets"], responses=PROBLEM_RESPONSES)
 
@@ -192,7 +192,7 @@ def cancel_ticket(number: TicketNumber, body: CancelIn, _service: ServiceAuthDep
     return ticket_out(session, esc, ticket, now)
 
 
-def install(app: FastAPI, container: Container, settings: EscalationSettings | None = None
+def install(app: FastAPI, container: CoreServices, settings: EscalationSettings | None = None
             ) -> Escalation:
     """Mount the ticket and console routers on the backend app and keep the runtime on it."""
     production = container.settings.is_production

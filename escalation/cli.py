@@ -17,14 +17,15 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
-from backend.config import get_settings
-from backend.db import make_engine, make_sessionmaker, utcnow
-from backend.domain import Language
-from escalation.auth import revoke_sessions, unlock
+from backend.core.db import make_engine, make_sessionmaker
+from backend.core.domain import Language
+from backend.core.settings import get_core_settings
+from common.timezone import utcnow
+from escalation.agents.auth import revoke_sessions, unlock
+from escalation.agents.passwords import Passwords
 from escalation.config import get_escalation_settings
 from escalation.domain import AgentRole, Queue
 from escalation.models import Agent
-from escalation.passwords import Passwords
 from escalation.seed import DEMO_PASSWORDS
 
 
@@ -39,7 +40,7 @@ def _split(value: str, allowed: set[str], what: str) -> list[str]:
 
 @contextmanager
 def _session() -> Iterator[Session]:
-    engine = make_engine(get_settings().database_url)
+    engine = make_engine(get_core_settings().database_url)
     try:
         with make_sessionmaker(engine)() as session:
             yield session
@@ -62,7 +63,7 @@ def _checked_password(passwords: Passwords, password: str) -> str:
     problem = passwords.check_policy(password)
     if problem:
         raise click.ClickException(f"password refused: {problem}")
-    if get_settings().is_production and password in DEMO_PASSWORDS:
+    if get_core_settings().is_production and password in DEMO_PASSWORDS:
         raise click.ClickException("password refused: that is a public demo password")
     return passwords.hash(password)
 
@@ -175,7 +176,7 @@ def redact_command(older_than_days: int | None) -> None:
     """Mask personal data in the texts of tickets closed before the retention period."""
     from datetime import timedelta
 
-    from escalation.retention import redact_closed_tickets
+    from escalation.tickets.retention import redact_closed_tickets
 
     period = (timedelta(days=older_than_days) if older_than_days
               else get_escalation_settings().transcript_retention)

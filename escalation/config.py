@@ -10,6 +10,8 @@ from typing import Self
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from common.timezone import NAIROBI_NAME
+
 _HOURS = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -35,7 +37,7 @@ class EscalationSettings(BaseSettings):
         env_prefix="MSAIDIZI_ESCALATION_", env_file=None, extra="ignore", frozen=True
     )
 
-    timezone: str = "Africa/Nairobi"
+    timezone: str = NAIROBI_NAME
     office_hours: dict[str, str | None] = Field(
         default={
             "mon": "08:00-17:00",

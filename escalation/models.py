@@ -15,10 +15,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backend.db import Base, UTCDateTime, utcnow
-from backend.domain import Language
-from backend.lockouts import ThrottleRow
-from backend.models._types import StrEnumType, enum_check
+from backend.core.columns import StrEnumType, enum_check
+from backend.core.db import Base
+from backend.core.domain import Language
+from backend.core.lockouts import ThrottleRow
+from common.sqltypes import UTCDateTime
+from common.timezone import utcnow
 from escalation.domain import (
     AgentRole,
     Category,

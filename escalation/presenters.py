@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from escalation.models import Agent, Ticket
 from escalation.runtime import Escalation
 from escalation.schemas import TicketOut
-from escalation.sla import outlook
+from escalation.tickets.sla import outlook
 
 
 def agent_name(session: Session, ticket: Ticket) -> str | None:

@@ -9,12 +9,13 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from backend.lockouts import LockPolicy
-from backend.ratelimit import RateLimiter
+from backend.core.lockouts import Lockout, LockPolicy
+from backend.core.ratelimit import RateLimiter
+from escalation.agents.passwords import Passwords
 from escalation.config import EscalationSettings
-from escalation.notifier import OutboxNotifier, TicketNotifier
-from escalation.office import OfficeCalendar
-from escalation.passwords import Passwords
+from escalation.models import AgentSigninThrottle
+from escalation.tickets.notifier import OutboxNotifier, TicketNotifier
+from escalation.tickets.office import OfficeCalendar
 
 
 @dataclass
@@ -29,12 +30,13 @@ class Escalation:
     limiter: RateLimiter = field(default_factory=RateLimiter)
     calendar: OfficeCalendar = field(init=False)
     passwords: Passwords = field(init=False)
-    policy: LockPolicy = field(init=False)
+    lockout: Lockout[AgentSigninThrottle] = field(init=False)
 
     def __post_init__(self) -> None:
         self.calendar = OfficeCalendar(self.settings)
         self.passwords = Passwords(self.settings)
-        self.policy = LockPolicy(self.settings.signin_max_failures, self.settings.signin_lockout)
+        self.lockout = Lockout(AgentSigninThrottle, LockPolicy(self.settings.signin_max_failures,
+                                                            self.settings.signin_lockout))
 
 
 async def get_escalation(request: Request) -> Escalation:

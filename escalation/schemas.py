@@ -7,7 +7,7 @@ from typing import Literal, Self
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from backend.domain import Language
+from backend.core.domain import Language
 from escalation.domain import Category, Priority, Queue, Reason, TicketStatus
 
 CONVERSATION_ID = r"^[a-z][a-z0-9_-]{1,31}:[\x21-\x7e]{1,160}$"

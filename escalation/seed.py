@@ -13,10 +13,10 @@ from datetime import datetime
 from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
+from escalation.agents.passwords import Passwords
 from escalation.config import EscalationSettings
 from escalation.domain import AgentRole, Queue
 from escalation.models import Agent
-from escalation.passwords import Passwords
 
 logger = logging.getLogger(__name__)
 
@@ -117,7 +117,7 @@ def active_demo_agents(session: Session) -> list[str]:
 
 def demo_agents_refusal(database_url: str) -> str | None:
     """Say why production must not start (demo users still open), or None when it may."""
-    from backend.db import make_engine, make_sessionmaker
+    from backend.core.db import make_engine, make_sessionmaker
 
     engine = make_engine(database_url)
     try:

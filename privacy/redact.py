@@ -5,9 +5,12 @@ from __future__ import annotations
 import logging
 import re
 
-# The shapes of personal data in Kenyan chat; bot.nlu reuses them to find entities.
+from common.phones import PHONE_IN_TEXT
+
+# The shapes of personal data in Kenyan chat; bot.nlu reuses them to find entities. Phones are
+# found as `common.phones` defines them for every part of Msaidizi.
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
-PHONE = re.compile(r"(?<![\w+])(?:\+?254|0)\s?[17]\d{2}[\s-]?\d{3}[\s-]?\d{3}(?!\d)")
+PHONE = PHONE_IN_TEXT
 MPESA_CODE = re.compile(r"\b(?=[A-Z0-9]{10}\b)(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{10}\b")
 ID_NUMBER = re.compile(r"(?<![\w-])\d{6,9}(?![\w-])")
 

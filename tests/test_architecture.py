@@ -107,3 +107,63 @@ def test_the_runtime_never_imports_the_editors_and_evaluators_tools() -> None:
         if module.split(".")[0] == "tools" and not str(path.relative_to(REPO)).startswith("bot/cli/")
     ]
     assert offenders == []
+
+
+def _under(module: str, package: str) -> bool:
+    return module == package or module.startswith(package + ".")
+
+
+def test_escalation_imports_only_the_backends_kernel() -> None:
+    # escalation shares the backend's declared kernel (backend/core) and nothing else of it.
+    offenders = [
+        (str(path.relative_to(REPO)), module)
+        for path in files("escalation")
+        for module in imported_modules(path)
+        if _under(module, "backend") and not _under(module, "backend.core")
+    ]
+    assert offenders == []
+
+
+def test_the_kernel_imports_nothing_of_escalation_or_the_rest_of_the_backend() -> None:
+    offenders = [
+        (str(path.relative_to(REPO)), module)
+        for path in files("backend/core")
+        for module in imported_modules(path)
+        if _under(module, "escalation") or _under(module, "bot")
+        or (_under(module, "backend") and not _under(module, "backend.core"))
+    ]
+    assert offenders == []
+
+
+def test_common_imports_none_of_the_applications() -> None:
+    offenders = [
+        (str(path.relative_to(REPO)), module)
+        for path in files("common")
+        for module in imported_modules(path)
+        if module.split(".")[0] in ("bot", "backend", "escalation", "privacy", "tools")
+    ]
+    assert offenders == []
+
+
+def test_common_is_pure_python_but_for_its_column_types() -> None:
+    # Only common/sqltypes.py may import SQLAlchemy; no module imports a web framework.
+    offenders = [
+        (str(path.relative_to(REPO)), module)
+        for path in files("common")
+        for module in imported_modules(path)
+        if module.split(".")[0] in FRAMEWORKS
+        and not (module.split(".")[0] == "sqlalchemy" and path.name == "sqltypes.py")
+    ]
+    assert offenders == []
+
+
+def test_the_architecture_rules_see_relative_imports_too() -> None:
+    # imported_modules skips relative imports; none exist, so nothing slips past the rules.
+    relative = [
+        str(path.relative_to(REPO))
+        for folder in ("backend", "escalation", "common", "privacy")
+        for path in files(folder)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ImportFrom) and node.level > 0
+    ]
+    assert relative == []

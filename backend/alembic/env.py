@@ -8,7 +8,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 import backend.models  # noqa: F401  (registers the backend's tables)
-from backend.db import Base, make_engine
+from backend.core.db import Base, make_engine
 from backend.models import load_all_models
 
 # Other packages' model modules (escalation.models, ...): skipped when absent, but a module

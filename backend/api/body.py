@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import Request
 
-from backend.problems import ProblemError
+from backend.core.problems import ProblemError
 
 
 async def read_body(request: Request, limit: int) -> bytes:

@@ -1,4 +1,4 @@
-"""Every ORM model of the backend, importable from one place.
+"""Every ORM model of the backend, the kernel's included, importable from one place.
 
 Alembic's env.py calls `load_all_models()` so that the metadata it compares against holds the
 backend's tables and those of the packages listed in `EXTRA_MODEL_MODULES`.
@@ -9,20 +9,22 @@ from __future__ import annotations
 import importlib
 import importlib.util
 
+from backend.core.models import (
+    AuditEntry,
+    Citizen,
+    CitizenToken,
+    Event,
+    IdempotencyRecord,
+    ReferenceCounter,
+)
 from backend.models.applications import Application, StatusChange
 from backend.models.billing import Bill, MpesaCallback, Payment, Receipt
 from backend.models.catalogue import Agency, Service
-from backend.models.citizens import Citizen, CitizenToken, OtpChallenge, SigninThrottle
-from backend.models.records import (
-    AuditEntry,
-    Event,
-    IdempotencyRecord,
-    OutboxMessage,
-    ReferenceCounter,
-)
+from backend.models.outbox import OutboxMessage
 from backend.models.security import SecurityReport
+from backend.models.signin import OtpChallenge, SigninThrottle
 
-# Model modules of other packages that share `backend.db.Base` and the one Alembic history.
+# Model modules of other packages that share `backend.core.db.Base` and the one Alembic history.
 EXTRA_MODEL_MODULES: tuple[str, ...] = ("escalation.models",)
 
 

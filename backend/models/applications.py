@@ -7,10 +7,12 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from backend.db import Base, UTCDateTime, utcnow
+from backend.core.columns import StrEnumType, enum_check
+from backend.core.db import Base
 from backend.domain import ApplicationStatus, RequiredAction
-from backend.models._types import StrEnumType, enum_check
 from backend.models.catalogue import Service
+from common.sqltypes import UTCDateTime
+from common.timezone import utcnow
 
 
 class Application(Base):

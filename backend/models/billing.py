@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from backend.db import Base, UTCDateTime, utcnow
+from backend.core.columns import StrEnumType, enum_check
+from backend.core.db import Base
 from backend.domain import (
     BillStatus,
     CallbackVerdict,
@@ -16,8 +17,9 @@ from backend.domain import (
     PaymentStatus,
     PushStage,
 )
-from backend.models._types import StrEnumType, enum_check
 from backend.models.applications import Application
+from common.sqltypes import UTCDateTime
+from common.timezone import utcnow
 
 
 class Bill(Base):

@@ -7,9 +7,11 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backend.db import Base, UTCDateTime, utcnow
+from backend.core.columns import StrEnumType, enum_check
+from backend.core.db import Base
 from backend.domain import ContactPreference, ReportCategory, ReportStatus, Severity
-from backend.models._types import StrEnumType, enum_check
+from common.sqltypes import UTCDateTime
+from common.timezone import utcnow
 
 
 class SecurityReport(Base):

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from backend.domain import Language, Scope
+from backend.core.domain import Language, Scope
 from backend.services.identifiers import parse_chat_identity
 
 CHAT_IDENTITY_DOC = "channel:sender_id, for example telegram:42 or webchat:7f3c..."

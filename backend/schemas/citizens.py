@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from backend.domain import IdType, Language
+from backend.core.domain import IdType, Language
 
 
 class ProfileOut(BaseModel):

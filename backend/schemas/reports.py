@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pydantic import BaseModel, Field, field_validator
 
 from backend.domain import ContactPreference, ReportCategory, ReportStatus, Severity
-from backend.services.daraja import EAT
+from common.timezone import NAIROBI
 
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)  # eCitizen did not exist before; older is a typo
 
@@ -30,11 +30,11 @@ class SecurityReportIn(BaseModel):
     @field_validator("occurred_at")
     @classmethod
     def _assume_kenyan_time(cls, value: datetime | None) -> datetime | None:
-        """Read a time without a zone as Kenyan time (EAT); refuse moments that cannot be."""
+        """Read a time without a zone as Kenyan time (NAIROBI); refuse moments that cannot be."""
         if value is None:
             return None
         if value.tzinfo is None:
-            value = value.replace(tzinfo=EAT)
+            value = value.replace(tzinfo=NAIROBI)
         try:  # at the calendar's edges the conversion to UTC overflows
             in_utc = value.astimezone(UTC)
         except OverflowError:

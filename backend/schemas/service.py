@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from backend.domain import Language
+from backend.core.domain import Language
 
 
 class EventOut(BaseModel):

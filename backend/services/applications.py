@@ -8,17 +8,11 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.crud.events import append_event
-from backend.domain import (
-    ApplicationStatus,
-    BillStatus,
-    EventType,
-    NextStep,
-    RequiredAction,
-    can_transition,
-)
+from backend.core.domain import EventType
+from backend.core.events import append_event
+from backend.core.problems import ProblemError
+from backend.domain import ApplicationStatus, BillStatus, NextStep, RequiredAction, can_transition
 from backend.models import Application, Bill, Citizen, Service, StatusChange
-from backend.problems import ProblemError
 from backend.services.fees import convenience_fee
 from backend.services.references import new_account_number, new_reference
 

@@ -22,8 +22,8 @@ from backend.config import BackendSettings
 from backend.domain import CallbackVerdict, PaymentStatus
 from backend.models import MpesaCallback, Payment
 from backend.services.callbacks import StkCallback, parse_stk_callback_text
-from backend.services.identifiers import normalize_phone
 from backend.services.settlement import apply_result
+from common.phones import parse_kenyan_mobile
 from privacy import mask
 
 logger = logging.getLogger(__name__)
@@ -174,7 +174,7 @@ def success_problem(session: Session, payment: Payment, callback: StkCallback) -
         return f"amount {callback.metadata.get('Amount')!r}, we asked for {payment.amount_kes}"
     paid_from = callback.metadata.get("PhoneNumber")
     masked = paid_from is None or "*" in str(paid_from)  # Daraja may leave it out or mask it
-    if not masked and normalize_phone(str(paid_from)) != payment.phone:
+    if not masked and parse_kenyan_mobile(str(paid_from)) != payment.phone:
         return "paid from another phone than the one prompted"
     receipt = callback.receipt_number
     if receipt is None or not _RECEIPT.match(receipt):

@@ -23,7 +23,6 @@ from typing import Any
 import httpx
 
 from backend.services.daraja_wire import (
-    EAT,
     PENDING_ERROR_CODE,
     DarajaError,
     DarajaRejected,
@@ -37,10 +36,10 @@ from backend.services.daraja_wire import (
     parse_statement,
     stk_password,
 )
+from common.timezone import NAIROBI
 from privacy import mask
 
 __all__ = [
-    "EAT",
     "PENDING_ERROR_CODE",
     "DarajaClient",
     "DarajaError",
@@ -286,7 +285,7 @@ class DarajaClient:
 
 
 def _statement_time(moment: datetime) -> str:
-    return moment.astimezone(EAT).strftime("%Y-%m-%d %H:%M:%S")
+    return moment.astimezone(NAIROBI).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _json(response: httpx.Response) -> dict[str, Any]:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
 
-# Daraja timestamps are Kenyan local time; Kenya (EAT) has no daylight saving.
-EAT = timezone(timedelta(hours=3), "EAT")
+from common.timezone import NAIROBI
+
 # Daraja's STK query answers this while the prompt is still on the phone.
 PENDING_ERROR_CODE = "500.001.1001"
 
@@ -102,8 +102,8 @@ class StkGateway(Protocol):
 
 
 def daraja_timestamp(moment: datetime) -> str:
-    """Format a moment as Daraja's yyyyMMddHHmmss in Kenyan time."""
-    return moment.astimezone(EAT).strftime("%Y%m%d%H%M%S")
+    """Format a moment as Daraja's yyyyMMddHHmmss in Kenyan time (Daraja's own clock)."""
+    return moment.astimezone(NAIROBI).strftime("%Y%m%d%H%M%S")
 
 
 def stk_password(shortcode: str, passkey: str, timestamp: str) -> str:
@@ -143,4 +143,4 @@ def _statement_date(value: Any) -> datetime | None:
         moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError:
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=EAT)
+    return moment if moment.tzinfo else moment.replace(tzinfo=NAIROBI)

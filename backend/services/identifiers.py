@@ -6,16 +6,10 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-_PHONE = re.compile(r"^(?:\+?254|0)([17]\d{8})$")
+from common.phones import parse_kenyan_mobile
+
 _ID_NUMBER = re.compile(r"^\d{6,9}$")
 _CHAT_IDENTITY = re.compile(r"^([a-z][a-z0-9_-]{1,31}):([\x21-\x7e]{1,160})$")
-
-
-def normalize_phone(raw: str) -> str | None:
-    """Return the 12-digit MSISDN (2547XXXXXXXX) for a Kenyan mobile number, else None."""
-    compact = re.sub(r"[\s-]", "", raw)
-    match = _PHONE.match(compact)
-    return f"254{match.group(1)}" if match else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +23,7 @@ class Identifier:
 def parse_identifier(raw: str) -> Identifier | None:
     """Read a national/alien ID number or a phone number in 07.., 2547.. or +2547.. form."""
     text = raw.strip()
-    phone = normalize_phone(text)
+    phone = parse_kenyan_mobile(text)
     if phone is not None:
         return Identifier("phone", phone)
     compact = re.sub(r"\s", "", text)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import math
 import secrets
 import threading
 from dataclasses import dataclass
@@ -14,14 +13,14 @@ from typing import NoReturn
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from backend import lockouts
 from backend.config import BackendSettings
+from backend.core import lockouts
+from backend.core.domain import DEFAULT_SCOPES
+from backend.core.i18n import say
+from backend.core.problems import ProblemError, too_many
+from backend.core.tokens import create_token
 from backend.crud.citizens import find_by_identifier
-from backend.crud.tokens import create_token
-from backend.domain import DEFAULT_SCOPES
-from backend.i18n import say
 from backend.models import Citizen, CitizenToken, OtpChallenge, SigninThrottle
-from backend.problems import ProblemError
 from backend.services.identifiers import Identifier
 from backend.services.senders import Channel, OutgoingMessage
 
@@ -68,7 +67,8 @@ class OtpService:
         self._settings = settings
         self._key = settings.otp_secret.get_secret_value().encode()
         self._locked = LockoutCache()
-        self._policy = lockouts.LockPolicy(settings.otp_max_attempts, settings.otp_lockout)
+        self._lockout = lockouts.Lockout(
+            SigninThrottle, lockouts.LockPolicy(settings.otp_max_attempts, settings.otp_lockout))
 
     def forget_lockouts(self) -> None:
         """Drop the in-process lockout cache (tests; the database keeps the locks)."""
@@ -218,13 +218,11 @@ class OtpService:
         self.refuse_if_known_locked(identifier, chat_identity, now)
         citizen = find_by_identifier(session=session, identifier=identifier)
         subject = self.subject_for(identifier, citizen)
-        throttle = lockouts.counter(session, SigninThrottle,
-                                    self._guess_key(subject, chat_identity), now)
-        until = lockouts.locked_until(throttle, now)
-        if until is not None:
-            session.rollback()
-            self._locked.remember(cache_key, until)
-            raise _locked(until, now)
+        try:
+            throttle = self._lockout.enter(session, self._guess_key(subject, chat_identity), now)
+        except lockouts.Locked as locked:
+            self._locked.remember(cache_key, locked.until)
+            raise _locked(locked.until, now) from None
         challenge = session.scalar(
             select(OtpChallenge)
             .where(OtpChallenge.subject == subject, OtpChallenge.chat_identity == chat_identity,
@@ -252,7 +250,7 @@ class OtpService:
         )
         if getattr(consumed, "rowcount", 0) != 1:  # a parallel request used it first
             self._record_failure(session=session, throttle=throttle, now=now, cache_key=cache_key)
-        lockouts.succeed(throttle, now)
+        self._lockout.succeed(throttle, now)
         raw, token = create_token(
             session=session,
             citizen_id=citizen.id,
@@ -268,7 +266,7 @@ class OtpService:
         self, *, session: Session, throttle: SigninThrottle, now: datetime, cache_key: str
     ) -> NoReturn:
         """Count a wrong try, lock after the maximum, commit, and raise."""
-        until = lockouts.fail(throttle, self._policy, now)
+        until = self._lockout.fail(throttle, now)
         session.commit()
         if until is not None:
             self._locked.remember(cache_key, until)
@@ -280,22 +278,10 @@ _HOUR = timedelta(hours=1)
 
 
 def _rate_limited(wait_seconds: float) -> ProblemError:
-    retry = max(1, math.ceil(wait_seconds))
-    return ProblemError(
-        429,
-        "rate-limited",
-        "Too many code requests. Wait before asking again.",
-        headers={"Retry-After": str(retry)},
-        retry_after_seconds=retry,
-    )
+    return too_many("rate-limited", wait_seconds,
+                    "Too many code requests. Wait before asking again.")
 
 
 def _locked(until: datetime, now: datetime) -> ProblemError:
-    retry = max(1, math.ceil((until - now).total_seconds()))
-    return ProblemError(
-        429,
-        "otp-locked",
-        "Too many wrong codes. Sign-in by code is paused for a while.",
-        headers={"Retry-After": str(retry)},
-        retry_after_seconds=retry,
-    )
+    return lockouts.locked_problem(
+        "otp-locked", until, now, "Too many wrong codes. Sign-in by code is paused for a while.")

@@ -13,15 +13,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend.config import BackendSettings
-from backend.domain import (
-    BillStatus,
-    FailureReason,
-    PaymentMethod,
-    PaymentStatus,
-    PushStage,
-)
+from backend.core.problems import ProblemError
+from backend.domain import BillStatus, FailureReason, PaymentMethod, PaymentStatus, PushStage
 from backend.models import Bill, Payment
-from backend.problems import ProblemError
 from backend.services.callback_review import CallbackReview
 from backend.services.daraja import (
     DarajaRejected,

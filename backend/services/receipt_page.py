@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from html import escape
 
-from backend.i18n import moment, money, say
+from backend.core.i18n import say
 from backend.models import Citizen, Receipt
 from backend.schemas.payments import ReceiptOut
+from common.formats import format_moment, format_money
 from privacy import mask_phone
 
 _STYLE = """
@@ -27,7 +28,7 @@ def render_receipt(info: ReceiptOut, citizen: Citizen, receipt: Receipt) -> str:
     service = info.service_name_sw if lang == "sw" else info.service_name_en
     rows = [
         (say(lang, "Receipt number"), info.receipt_no),
-        (say(lang, "Date"), moment(info.issued_at, lang)),
+        (say(lang, "Date"), format_moment(info.issued_at, lang)),
         (say(lang, "Paid by"), payer),
         (say(lang, "Service"), service),
         (say(lang, "Application"), info.application_reference),
@@ -37,8 +38,8 @@ def render_receipt(info: ReceiptOut, citizen: Citizen, receipt: Receipt) -> str:
     if receipt.payment.phone:
         rows.append((say(lang, "Phone"), mask_phone(receipt.payment.phone)))
     rows += [
-        (say(lang, "Service fee"), money(bill.amount_kes, lang)),
-        (say(lang, "Convenience fee"), money(bill.convenience_fee_kes, lang)),
+        (say(lang, "Service fee"), format_money(bill.amount_kes, lang)),
+        (say(lang, "Convenience fee"), format_money(bill.convenience_fee_kes, lang)),
     ]
     total = say(lang, "Total")
     title = say(lang, "Receipt %(number)s", number=info.receipt_no)
@@ -47,7 +48,7 @@ def render_receipt(info: ReceiptOut, citizen: Citizen, receipt: Receipt) -> str:
     print_label = say(lang, "Print")
     body = "".join(f"<tr><td>{escape(k)}</td><td>{escape(v)}</td></tr>" for k, v in rows)
     body += (f'<tr class="total"><td>{escape(total)}</td>'
-             f"<td>{escape(money(info.amount_kes, lang))}</td></tr>")
+             f"<td>{escape(format_money(info.amount_kes, lang))}</td></tr>")
     return (
         f'<!doctype html><html lang="{escape(lang)}"><head><meta charset="utf-8">'
         f"<title>{escape(title)}</title><style>{_STYLE}</style></head><body>"

@@ -5,52 +5,17 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.models import Bill, ReferenceCounter
+from backend.core.sequences import next_number
+from backend.models import Bill
 
 # Uppercase letters and digits without look-alikes (0/O, 1/I), so a citizen can type it.
 ACCOUNT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 ACCOUNT_LENGTH = 8
 REPORT_PREFIX = "SR"
 OWN_RECEIPT_PREFIX = "RC"  # receipts we number ourselves (card, query-settled)
-
-
-def _bump(session: Session, name: str) -> int | None:
-    stmt = (
-        update(ReferenceCounter)
-        .where(ReferenceCounter.name == name)
-        .values(value=ReferenceCounter.value + 1)
-        .returning(ReferenceCounter.value)
-    )
-    return session.execute(stmt).scalar_one_or_none()
-
-
-def next_number(*, session: Session, name: str) -> int:
-    """Hand out the next number of series `name`; the row update serialises concurrent callers."""
-    value = _bump(session, name)
-    if value is not None:
-        return value
-    try:
-        with session.begin_nested():
-            session.add(ReferenceCounter(name=name, value=1))
-        return 1
-    except IntegrityError:  # another transaction created the series first
-        value = _bump(session, name)
-        assert value is not None
-        return value
-
-
-def reserve_number(*, session: Session, name: str, at_least: int) -> None:
-    """Make sure series `name` continues after `at_least` (used by seed data)."""
-    counter = session.get(ReferenceCounter, name)
-    if counter is None:
-        session.add(ReferenceCounter(name=name, value=at_least))
-    elif counter.value < at_least:
-        counter.value = at_least
-    session.flush()
 
 
 def format_reference(prefix: str, year: int, number: int) -> str:

@@ -9,20 +9,20 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from backend.core.domain import EventType
+from backend.core.events import append_event
+from backend.core.problems import ProblemError
+from backend.core.tokens import revoke_all
 from backend.crud.citizens import lock_signin
-from backend.crud.events import append_event
-from backend.crud.tokens import revoke_all
 from backend.domain import (
     REPORT_TRANSITIONS,
     SEVERITY_BY_CATEGORY,
     ContactPreference,
-    EventType,
     Protection,
     ReportCategory,
     ReportStatus,
 )
 from backend.models import Citizen, OtpChallenge, SecurityReport
-from backend.problems import ProblemError
 from backend.services.references import REPORT_PREFIX, new_reference
 
 logger = logging.getLogger(__name__)

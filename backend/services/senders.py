@@ -12,7 +12,7 @@ import httpx
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.crud.outbox import add_message
-from backend.db import utcnow
+from common.timezone import utcnow
 from privacy import mask
 
 logger = logging.getLogger(__name__)

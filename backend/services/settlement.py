@@ -11,12 +11,12 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from backend.crud.events import append_event
+from backend.core.domain import EventType
+from backend.core.events import append_event
 from backend.domain import (
     MPESA_RESULT_REASONS,
     ApplicationStatus,
     BillStatus,
-    EventType,
     FailureReason,
     PaymentStatus,
 )

@@ -24,11 +24,12 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from backend.config import BackendSettings
-from backend.services.daraja_wire import EAT, PENDING_ERROR_CODE, daraja_timestamp, stk_password
-from backend.services.identifiers import normalize_phone
+from backend.services.daraja_wire import PENDING_ERROR_CODE, daraja_timestamp, stk_password
 from backend.simulator.faults import Faults, FaultsIn
 from backend.simulator.ledger import Ledger
 from backend.simulator.rules import invalid_push_field
+from common.phones import parse_kenyan_mobile
+from common.timezone import NAIROBI
 from privacy import mask
 
 logger = logging.getLogger(__name__)
@@ -223,7 +224,7 @@ class DarajaSimulator:
             return _error(400, "400.002.02", f"Bad Request - Invalid {invalid}")
         now = datetime.now(UTC)
         checkout = (
-            f"ws_CO_{now.astimezone(EAT).strftime('%d%m%Y%H%M%S')}{secrets.randbelow(10**8):08d}"
+            f"ws_CO_{now.astimezone(NAIROBI).strftime('%d%m%Y%H%M%S')}{secrets.randbelow(10**8):08d}"
         )
         merchant = f"{secrets.randbelow(90000) + 10000}-{secrets.randbelow(9 * 10**7) + 10**7}-1"
         phone = str(body["PhoneNumber"])
@@ -355,7 +356,7 @@ class DarajaSimulator:
 
     async def set_outcome(self, body: OutcomeIn) -> dict[str, Any]:
         """Choose the outcome for pushes to one phone number."""
-        phone = normalize_phone(body.phone) or body.phone
+        phone = parse_kenyan_mobile(body.phone) or body.phone
         self.overrides[phone] = Outcome(body.result_code, body.deliver_callback)
         return {"phone": phone, **asdict(self.overrides[phone])}
 

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from backend.services.daraja_wire import EAT
+from common.timezone import NAIROBI
 
 PAGE_SIZE = 100
 _FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -49,8 +49,8 @@ class Ledger:
         if str(body.get("ShortCode")) != self._shortcode:
             return "ShortCode"
         try:
-            start = datetime.strptime(str(body.get("StartDate")), _FORMAT).replace(tzinfo=EAT)
-            end = datetime.strptime(str(body.get("EndDate")), _FORMAT).replace(tzinfo=EAT)
+            start = datetime.strptime(str(body.get("StartDate")), _FORMAT).replace(tzinfo=NAIROBI)
+            end = datetime.strptime(str(body.get("EndDate")), _FORMAT).replace(tzinfo=NAIROBI)
         except ValueError:
             return "StartDate" if "StartDate" not in body else "EndDate"
         offset = str(body.get("OffSetValue", "0"))
@@ -66,7 +66,7 @@ class Ledger:
             "Response": [[
                 {
                     "transactionId": r.transaction_id,
-                    "trxDate": r.at.astimezone(EAT).strftime("%Y-%m-%dT%H:%M:%S") + "+03:00",
+                    "trxDate": r.at.astimezone(NAIROBI).strftime("%Y-%m-%dT%H:%M:%S") + "+03:00",
                     "msisdn": int(r.msisdn),
                     "sender": "M-PESA",
                     "transactiontype": "c2b-pay-bill-debit",

@@ -19,8 +19,8 @@ from fastapi import FastAPI
 
 from backend.config import BackendSettings
 from backend.container import Container
+from backend.core.db import Base, make_engine, make_sessionmaker
 from backend.crud.catalogue import sync_catalogue
-from backend.db import Base, make_engine, make_sessionmaker
 from backend.main import create_app
 from backend.models import load_all_models
 from tests.backend.helpers import SERVICE_HEADERS, Backend

@@ -14,9 +14,10 @@ import httpx
 from fastapi import FastAPI
 
 from backend.container import Container
+from backend.core.domain import DEFAULT_SCOPES, IdType, Language
+from backend.core.tokens import create_token
 from backend.crud.catalogue import get_service
-from backend.crud.tokens import create_token
-from backend.domain import DEFAULT_SCOPES, ApplicationStatus, IdType, Language, PaymentMethod
+from backend.domain import ApplicationStatus, PaymentMethod
 from backend.domain import RequiredAction as RA
 from backend.models import Application, Bill, Citizen
 from backend.seed import STATUS_PATHS

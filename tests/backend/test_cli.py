@@ -9,7 +9,7 @@ from sqlalchemy import inspect
 
 from backend.cli import COMMANDS, backend_command, seed_command, unlock_signin_command
 from backend.config import get_settings
-from backend.db import make_engine
+from backend.core.db import make_engine
 
 
 @pytest.fixture

@@ -62,8 +62,8 @@ def test_severity_takeover_and_unauthorised_payment_are_high() -> None:
 def test_report_lifecycle_moves_only_along_the_table() -> None:
     from datetime import UTC, datetime
 
+    from backend.core.problems import ProblemError
     from backend.models import SecurityReport
-    from backend.problems import ProblemError
     from backend.services.security_reports import change_report_status
 
     report = SecurityReport(status=ReportStatus.RECEIVED)

@@ -126,7 +126,8 @@ def test_production_refuses_to_start_while_demo_agents_can_sign_in(
     operator_databases: None, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from backend.cli import upgrade_database
-    from backend.db import make_engine, make_sessionmaker, utcnow
+    from backend.core.db import make_engine, make_sessionmaker
+    from common.timezone import utcnow
     from escalation.seed import seed_demo_agents
 
     settings = load_process_settings()

@@ -13,9 +13,10 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from backend.config import BackendSettings
-from backend.db import Base, make_engine, utcnow
+from backend.core.db import Base, make_engine
 from backend.main import create_app
 from backend.models import load_all_models
+from common.timezone import utcnow
 from escalation.domain import AgentRole
 from escalation.models import Agent
 from escalation.runtime import Escalation

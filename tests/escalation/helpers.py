@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from sqlalchemy import select
 
 from backend.container import Container
-from backend.db import utcnow
+from common.timezone import utcnow
 from escalation.config import EscalationSettings
 from escalation.domain import AgentRole
 from escalation.models import Agent, Ticket

@@ -11,12 +11,13 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from backend.cli import upgrade_database
-from backend.config import BackendSettings, get_settings
-from backend.db import make_engine, make_sessionmaker
+from backend.config import BackendSettings
+from backend.core.db import make_engine, make_sessionmaker
+from backend.core.settings import CoreSettings, get_core_settings
+from escalation.agents.passwords import Passwords
 from escalation.cli import agents_group, tickets_group
 from escalation.config import get_escalation_settings
 from escalation.models import Agent, AgentSession
-from escalation.passwords import Passwords
 from escalation.seed import DEMO_AGENTS, seed_demo_agents
 from tests.escalation.helpers import TEST_SETTINGS
 
@@ -30,11 +31,11 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     for name, value in (("ARGON2_TIME_COST", "1"), ("ARGON2_MEMORY_KIB", "1024"),
                         ("ARGON2_PARALLELISM", "1")):
         monkeypatch.setenv(f"MSAIDIZI_ESCALATION_{name}", value)
-    get_settings.cache_clear()
+    get_core_settings.cache_clear()
     get_escalation_settings.cache_clear()
     upgrade_database(BackendSettings(database_url=url))
     yield url
-    get_settings.cache_clear()
+    get_core_settings.cache_clear()
     get_escalation_settings.cache_clear()
 
 
@@ -107,8 +108,8 @@ def test_set_password_deactivate_and_unlock(db: str) -> None:
 
 def test_production_refuses_demo_passwords_in_cli(db: str, monkeypatch: pytest.MonkeyPatch
                                                   ) -> None:
-    monkeypatch.setattr("escalation.cli.get_settings",
-                        lambda: BackendSettings.model_construct(environment="production"))
+    monkeypatch.setattr("escalation.cli.get_core_settings",
+                        lambda: CoreSettings.model_construct(environment="production"))
     result = CliRunner().invoke(agents_group, ["add", "--email", "a@example.go.ke", "--name",
                                                "A", "--password-stdin"],
                                 input="demo-agent-2025\n")

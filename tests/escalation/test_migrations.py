@@ -11,7 +11,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from backend.cli import alembic_config, upgrade_database
-from backend.db import Base, make_engine
+from backend.core.db import Base, make_engine
 from backend.models import load_all_models
 from tests.backend.conftest import make_settings
 from tests.helpers.services import private_schema

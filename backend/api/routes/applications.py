@@ -5,11 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from backend.api import presenters
-from backend.api.deps import ContainerDep, ReaderDep, SessionDep
+from backend.api.deps import ContainerDep
+from backend.core.deps import ReaderDep, SessionDep
+from backend.core.problems import ProblemError
+from backend.core.schemas import PROBLEM_RESPONSES
 from backend.crud import applications as crud
-from backend.problems import ProblemError
 from backend.schemas.applications import ApplicationDetailOut, ApplicationOut
-from backend.schemas.common import PROBLEM_RESPONSES
 from backend.services.applications import bill_for
 
 router = APIRouter(

@@ -7,11 +7,13 @@ from datetime import datetime
 from fastapi import APIRouter, BackgroundTasks, status
 from starlette.concurrency import run_in_threadpool
 
-from backend.api.deps import CitizenDep, ContainerDep, ServiceAuthDep, SessionDep
+from backend.api.deps import ContainerDep
 from backend.container import Container
-from backend.crud.tokens import revoke_token
-from backend.domain import DEFAULT_SCOPES, Language
-from backend.problems import ProblemError
+from backend.core.deps import CitizenDep, ServiceAuthDep, SessionDep
+from backend.core.domain import DEFAULT_SCOPES, Language
+from backend.core.problems import ProblemError
+from backend.core.schemas import PROBLEM_RESPONSES
+from backend.core.tokens import revoke_token
 from backend.schemas.auth import (
     CitizenBrief,
     LogoutOut,
@@ -20,7 +22,6 @@ from backend.schemas.auth import (
     OtpVerifyIn,
     TokenOut,
 )
-from backend.schemas.common import PROBLEM_RESPONSES
 from backend.services.identifiers import Identifier, parse_identifier
 from backend.services.otp import Verified
 from backend.services.senders import deliver

@@ -11,15 +11,17 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from backend.api.deps import ContainerDep, DbId, SessionDep
+from backend.api.deps import ContainerDep
 from backend.container import Container
+from backend.core.deps import DbId, SessionDep
+from backend.core.problems import ProblemError
 from backend.crud.outbox import messages_to
 from backend.domain import PaymentMethod, PaymentStatus
 from backend.models import OutboxMessage, Payment
-from backend.problems import ProblemError
 from backend.schemas.service import OutboxMessageOut
-from backend.services.identifiers import normalize_phone
 from backend.services.senders import OutboxSender
+from common.formats import format_money
+from common.phones import parse_kenyan_mobile
 
 router = APIRouter(prefix="/dev", tags=["development only"])
 
@@ -34,7 +36,7 @@ _PAGE = (
 def _address(to: str | None) -> str | None:
     if to is None:
         return None
-    return normalize_phone(to) or to.strip()
+    return parse_kenyan_mobile(to) or to.strip()
 
 
 def _text(container: Container, message: OutboxMessage) -> str:
@@ -97,7 +99,7 @@ def card_checkout(payment_id: DbId, container: ContainerDep, session: SessionDep
     body = (
         "<h1>Card payment (simulated)</h1>"
         f"<p>Account {escape(payment.bill.account_number)} · "
-        f"<strong>KES {payment.amount_kes:,}</strong></p>"
+        f"<strong>{escape(format_money(payment.amount_kes, 'en'))}</strong></p>"
         "<p>Test page: no card details are asked or stored.</p>"
         f'<form method="post" action="{pay_url}" style="display:inline">'
         "<button>Pay</button></form>"

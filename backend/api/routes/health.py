@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from backend.api.deps import SessionDep
+from backend.core.deps import SessionDep
 
 router = APIRouter(tags=["health"])
 

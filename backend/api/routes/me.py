@@ -6,13 +6,14 @@ from fastapi import APIRouter
 from sqlalchemy import select
 
 from backend.api import presenters
-from backend.api.deps import ContainerDep, ReaderDep, SessionDep
+from backend.api.deps import ContainerDep
+from backend.core.deps import ReaderDep, SessionDep
+from backend.core.schemas import PROBLEM_RESPONSES
 from backend.crud import applications as app_crud
 from backend.crud import payments as pay_crud
 from backend.crud import security_reports as report_crud
 from backend.models import AuditEntry, CitizenToken
 from backend.schemas.citizens import ChatSessionOut, MyDataOut, ProfileOut
-from backend.schemas.common import PROBLEM_RESPONSES
 from backend.services.applications import bill_for
 
 router = APIRouter(prefix="/api/v1/me", tags=["me"], responses=PROBLEM_RESPONSES)

@@ -13,8 +13,8 @@ from starlette.concurrency import run_in_threadpool
 from backend.api.body import read_body
 from backend.api.deps import ContainerDep
 from backend.container import Container
+from backend.core.problems import ProblemError
 from backend.domain import CallbackVerdict
-from backend.problems import ProblemError
 from backend.services.callback_review import MAX_CALLBACK_BYTES
 
 logger = logging.getLogger(__name__)

@@ -14,11 +14,12 @@ from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from backend.api.deps import ContainerDep, SessionDep
+from backend.api.deps import ContainerDep
+from backend.core.deps import SessionDep
+from backend.core.problems import ProblemError
 from backend.domain import CallbackVerdict, PaymentMethod, PaymentStatus
 from backend.models import Bill, MpesaCallback, Payment
-from backend.problems import ProblemError
-from escalation.auth import ConsoleUser, CsrfUserDep, CurrentUserDep
+from escalation.agents.auth import ConsoleUser, CsrfUserDep, CurrentUserDep
 from escalation.domain import AgentRole
 
 router = APIRouter(prefix="/console/api/supervisor/payments", include_in_schema=False)

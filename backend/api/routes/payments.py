@@ -8,24 +8,24 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 
 from backend.api import presenters
-from backend.api.deps import (
+from backend.api.deps import ContainerDep
+from backend.container import Container
+from backend.core.deps import (
     CitizenContext,
-    ContainerDep,
     DbId,
     IdempotencyKeyDep,
     ReaderDep,
     SessionDep,
     require_scope,
 )
-from backend.container import Container
+from backend.core.idempotency import StoredResponse, fingerprint, run_once
+from backend.core.problems import ProblemError
+from backend.core.schemas import PROBLEM_RESPONSES
 from backend.crud import payments as crud
 from backend.domain import BillStatus, PaymentMethod, PaymentStatus
 from backend.models import Payment
-from backend.problems import ProblemError
-from backend.schemas.common import PROBLEM_RESPONSES
 from backend.schemas.payments import BillOut, PaymentOut, PaymentStartIn
-from backend.services.idempotency import StoredResponse, fingerprint, run_once
-from backend.services.identifiers import normalize_phone
+from common.phones import parse_kenyan_mobile
 
 router = APIRouter(prefix="/api/v1/me", tags=["payments"], responses=PROBLEM_RESPONSES)
 PayScopeDep = Annotated[CitizenContext, Depends(require_scope("citizen:pay"))]
@@ -89,7 +89,7 @@ def start_payment(
     """
     phone = None
     if body.method is PaymentMethod.MPESA:
-        phone = normalize_phone(body.phone) if body.phone else ctx.citizen.phone
+        phone = parse_kenyan_mobile(body.phone) if body.phone else ctx.citizen.phone
         if phone is None:
             message = "a Kenyan mobile number such as 0712345678"
             raise ProblemError(

@@ -8,12 +8,13 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 
 from backend.api import presenters
-from backend.api.deps import ContainerDep, ReaderDep, SessionDep
-from backend.crud import audit
+from backend.api.deps import ContainerDep
+from backend.core import audit
+from backend.core.deps import ReaderDep, SessionDep
+from backend.core.problems import ProblemError
+from backend.core.schemas import PROBLEM_RESPONSES
 from backend.crud import payments as crud
 from backend.models import Citizen
-from backend.problems import ProblemError
-from backend.schemas.common import PROBLEM_RESPONSES
 from backend.schemas.payments import ReceiptOut
 from backend.services.receipt_page import error_page, render_receipt
 

@@ -6,20 +6,20 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from backend.api import presenters
-from backend.api.deps import (
-    ContainerDep,
+from backend.api.deps import ContainerDep
+from backend.core.deps import (
     OptionalCitizenDep,
     OptionalIdempotencyKeyDep,
     ReaderDep,
     ServiceAuthDep,
     SessionDep,
 )
+from backend.core.domain import Scope
+from backend.core.idempotency import StoredResponse, fingerprint, run_once
+from backend.core.problems import ProblemError
+from backend.core.schemas import PROBLEM_RESPONSES
 from backend.crud import security_reports as crud
-from backend.domain import Scope
-from backend.problems import ProblemError
-from backend.schemas.common import PROBLEM_RESPONSES
 from backend.schemas.reports import SecurityReportIn, SecurityReportOut
-from backend.services.idempotency import StoredResponse, fingerprint, run_once
 from backend.services.identifiers import parse_chat_identity
 from backend.services.security_reports import ReportInput, file_report
 

@@ -8,15 +8,16 @@ from fastapi import APIRouter, Query
 from sqlalchemy import func, select
 
 from backend.api import presenters
-from backend.api.deps import MAX_ID, ContainerDep, DbId, ServiceAuthDep, SessionDep
-from backend.crud import audit
+from backend.api.deps import ContainerDep
+from backend.core import audit
+from backend.core.deps import MAX_ID, DbId, ServiceAuthDep, SessionDep
+from backend.core.events import events_after
+from backend.core.problems import ProblemError
+from backend.core.schemas import PROBLEM_RESPONSES
+from backend.core.tokens import active_chat_identities
 from backend.crud.catalogue import list_services
-from backend.crud.events import events_after
-from backend.crud.tokens import active_chat_identities
 from backend.models import Citizen, Event
-from backend.problems import ProblemError
 from backend.schemas.applications import ServiceOut
-from backend.schemas.common import PROBLEM_RESPONSES
 from backend.schemas.service import ChatIdentitiesOut, ChatIdentityOut, EventOut, EventsPage
 from backend.services.identifiers import parse_chat_identity
 

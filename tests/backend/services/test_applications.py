@@ -2,9 +2,9 @@ import pytest
 from sqlalchemy import func, select
 
 from backend.container import Container
+from backend.core.problems import ProblemError
 from backend.domain import ApplicationStatus, RequiredAction
 from backend.models import Application, Event, StatusChange
-from backend.problems import ProblemError
 from backend.services.applications import change_status
 from tests.backend.helpers import make_application, make_citizen
 

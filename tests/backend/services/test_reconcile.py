@@ -216,7 +216,7 @@ def test_reconcile_new_start_while_pending_never_sends_a_second_prompt(world: Wo
 
 
 def test_reconcile_push_refused_fails_at_once(world: World) -> None:
-    from backend.problems import ProblemError
+    from backend.core.problems import ProblemError
 
     world.gateway.push_error = DarajaUnavailable("connection refused")
     with pytest.raises(ProblemError):

@@ -194,9 +194,9 @@ async def test_simulator_forgets_transactions_but_keeps_the_statement(
                                    json={**query, "CheckoutRequestID": ack["CheckoutRequestID"]})
         from datetime import UTC, datetime, timedelta
 
-        from backend.services.daraja_wire import EAT
+        from common.timezone import NAIROBI
 
-        now = datetime.now(UTC).astimezone(EAT)
+        now = datetime.now(UTC).astimezone(NAIROBI)
         statement = await api.post("/pulltransactions/v1/query", headers=headers, json={
             "ShortCode": "174379",
             "StartDate": (now - timedelta(minutes=1)).strftime("%Y-%m-%d %H:%M:%S"),

@@ -16,12 +16,13 @@ import pytest
 from backend.cli import upgrade_database
 from backend.config import BackendSettings
 from backend.container import Container
-from backend.db import make_engine, make_sessionmaker, utcnow
+from backend.core.db import make_engine, make_sessionmaker
 from backend.main import create_app
 from backend.seed import seed
 from bot.app import Clients, Runtime, build_runtime
 from bot.config import BotSettings
 from bot.knowledge.live import LiveKnowledge
+from common.timezone import utcnow
 from tests.helpers.dialog import DialogHarness
 from tests.helpers.server import LiveServer, free_port
 

@@ -6,7 +6,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from backend.domain import ApplicationStatus, Language
+from backend.core.domain import Language
+from backend.domain import ApplicationStatus
 from bot.app import Clients, Runtime, build_runtime
 from bot.config import BotSettings
 from bot.i18n import money

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from backend.container import Container
-from backend.domain import Language
+from backend.core.domain import Language
 from backend.models import CitizenToken, OtpChallenge
 from tests.backend.conftest import asgi_client
 from tests.backend.helpers import (

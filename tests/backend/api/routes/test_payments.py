@@ -304,8 +304,8 @@ def test_old_pending_payment_is_returned_not_expired_and_no_second_prompt(
 def test_crashed_request_key_is_taken_over_after_its_lease(
     client: httpx.Client, container: Container, payer: tuple[Citizen, Bill, dict[str, str]]
 ) -> None:
+    from backend.core.idempotency import fingerprint
     from backend.models import IdempotencyRecord
-    from backend.services.idempotency import fingerprint
 
     citizen, bill, headers = payer
     body = {"method": "mpesa", "phone": OK_PHONE}

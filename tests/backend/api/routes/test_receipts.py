@@ -9,7 +9,8 @@ import httpx
 import pytest
 
 from backend.container import Container
-from backend.domain import ApplicationStatus, Language
+from backend.core.domain import Language
+from backend.domain import ApplicationStatus
 from tests.backend.helpers import assert_problem, issue_token, make_application, make_citizen
 
 
