@@ -16,15 +16,16 @@ from backend.api.request_guard import RequestGuard
 from backend.api.security_headers import SecurityHeaders
 from backend.cli import upgrade_database
 from backend.config import BackendSettings
-from backend.db import make_engine, make_sessionmaker, utcnow
+from backend.core.db import make_engine, make_sessionmaker
+from backend.core.problems import install_problem_handlers
 from backend.main import create_app as create_backend_app
 from backend.main import shutdown as shutdown_backend
 from backend.main import startup as startup_backend
-from backend.problems import install_problem_handlers
 from backend.seed import seed
 from bot.app import Runtime, build_runtime
 from bot.channels.web import create_bot_app
 from bot.config import BotSettings
+from common.timezone import utcnow
 from escalation.seed import demo_agents_refusal
 
 logger = logging.getLogger(__name__)

@@ -21,8 +21,9 @@ from fastapi.responses import PlainTextResponse
 
 from bot.channels.whatsapp_sender import CHANNEL, WhatsAppSender
 from bot.config import BotSettings, WhatsAppSettings
-from bot.core.messages import InboundMessage, utcnow
+from bot.core.messages import InboundMessage
 from bot.core.results import TurnResult
+from common.timezone import utcnow
 
 if TYPE_CHECKING:
     from bot.app import Runtime

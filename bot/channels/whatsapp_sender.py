@@ -17,10 +17,11 @@ import httpx
 from bot.channels.render import markdown_to_whatsapp, shorten, split_text
 from bot.config import WhatsAppSettings
 from bot.core.delivery import DeliveryError, PermanentDeliveryError
-from bot.core.messages import ChoicesReply, LinkReply, Reply, render_as_text, utcnow
+from bot.core.messages import ChoicesReply, LinkReply, Reply, render_as_text
 from bot.core.ports import Translations
 from bot.core.session import Session
 from bot.core.text import N_
+from common.timezone import utcnow
 
 logger = logging.getLogger(__name__)
 

@@ -167,9 +167,9 @@ def gaps_command(days: int, out_dir: Path) -> None:
 
 
 async def _events(url: str, days: int) -> list:  # type: ignore[type-arg]
-    from bot.core.messages import utcnow
     from bot.storage.engine import create_engine
     from bot.storage.sql import SqlConversationStore
+    from common.timezone import utcnow
 
     engine = create_engine(url)
     try:

@@ -12,9 +12,10 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from bot.core.messages import Reply, reply_from_dict, utcnow
+from bot.core.messages import Reply, reply_from_dict
 from bot.core.ports import ConversationLocks, PendingDelivery
 from bot.core.session import Session
+from common.timezone import utcnow
 
 logger = logging.getLogger(__name__)
 

@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Protocol, runtime_checkable
 
-from bot.core.messages import Choice, ChoicesReply, Reply, utcnow
+from bot.core.messages import Choice, ChoicesReply, Reply
 from bot.core.payloads import Payload, payload
 from bot.core.ports import IntentScore
 from bot.core.results import Result
 from bot.core.turn import Turn
+from common.timezone import utcnow
 
 logger = logging.getLogger(__name__)
 

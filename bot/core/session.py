@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bot.core.messages import Choice, utcnow
+from bot.core.messages import Choice
+from common.timezone import utcnow
 
 HISTORY_LIMIT = 30
 

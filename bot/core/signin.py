@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.core.backend import ChatAuth, Linked
-from bot.core.messages import utcnow
 from bot.core.session import Session
+from common.timezone import utcnow
 
 AUTH = "auth"
 CONSENT = "consent"

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.core.backend import BackendError, CatalogueService
-from bot.core.messages import utcnow
 from bot.core.placeholders import Fee
+from common.timezone import utcnow
 
 logger = logging.getLogger(__name__)
 

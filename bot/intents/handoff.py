@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from bot.core.backend import BackendError, BackendUnavailable, NotFound, Rejected
 from bot.core.escalation import EscalationClient, Ticket, TicketRequest
-from bot.core.messages import Choice, ChoicesReply, HandoffReply, Reply, TextReply, utcnow
+from bot.core.messages import Choice, ChoicesReply, HandoffReply, Reply, TextReply
 from bot.core.payloads import Payload, payload
 from bot.core.ports import TicketRoutes
 from bot.core.results import Result, TicketOpened
@@ -25,6 +25,7 @@ from bot.core.turn import Turn
 from bot.intents.base import keyword_pattern
 from bot.intents.talk_to_human import contacts
 from bot.nlu.frustration import is_frustrated
+from common.timezone import utcnow
 
 HANDOFF = "handoff"
 ATTACH_CHECK_EVERY = timedelta(minutes=1)

@@ -8,7 +8,7 @@ from datetime import timedelta
 from enum import StrEnum
 
 from bot.core.backend import BackendClient, BackendUnavailable, Rejected
-from bot.core.messages import Choice, ChoicesReply, Reply, TextReply, utcnow
+from bot.core.messages import Choice, ChoicesReply, Reply, TextReply
 from bot.core.payloads import argument_of
 from bot.core.ports import CodeQuotas, RateLimits
 from bot.core.results import AccountLinked, Result
@@ -29,21 +29,22 @@ from bot.intents.forms import (
     Transition,
     yes_no,
 )
-from bot.nlu.entities import normalise_phone
+from common.phones import parse_kenyan_mobile
+from common.timezone import utcnow
 from privacy import mask
 
 CONSENT_VERSION = "2026-11-v1"
 _ID_NUMBER = re.compile(r"^\d{6,9}$")
-_PHONE = re.compile(r"^(?:\+?254|0)[17]\d{8}$")
 _CODE = re.compile(r"^\d{6}$")
 _RESEND = re.compile(r"\b(resend|send again|new code|tuma tena|code mpya|nitumie tena)\b", re.I)
 
 
 def read_identifier(text: str) -> str | None:
     """Return an ID number, or a phone as 2547XXXXXXXX; None when it is neither."""
+    phone = parse_kenyan_mobile(text)
+    if phone is not None:
+        return phone
     raw = re.sub(r"[\s-]", "", text)
-    if _PHONE.match(raw):
-        return normalise_phone(raw)
     return raw if _ID_NUMBER.match(raw) else None
 
 

@@ -35,7 +35,8 @@ from bot.intents.forms import (
     looks_like_question,
     yes_no,
 )
-from bot.nlu.when import NAIROBI, parse_when
+from bot.nlu.when import parse_when
+from common.timezone import NAIROBI
 from privacy import mask_kinds
 
 CATEGORIES = {

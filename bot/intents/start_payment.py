@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import timedelta
 from enum import StrEnum
@@ -28,10 +27,8 @@ from bot.core.turn import Turn
 from bot.intents.account import ask_to_sign_in, service_unavailable, with_sign_in
 from bot.intents.forms import END, START, Edges, End, Form, Next, Stay, Transition
 from bot.intents.payment_history import payment_waiting
-from bot.nlu.entities import normalise_phone
+from common.phones import parse_kenyan_mobile
 from privacy import mask_phone
-
-_PHONE = re.compile(r"^(?:\+?254|0)[17]\d{8}$")
 
 
 class State(StrEnum):
@@ -128,7 +125,7 @@ class StartPaymentFlow(Form):
             return await self._other_ways(turn)
         if argument == "confirm":
             return await self._pay(turn)
-        if turn.payload is None and _PHONE.match(re.sub(r"[\s-]", "", turn.text)):
+        if turn.payload is None and parse_kenyan_mobile(turn.text) is not None:
             return await self._phone(turn)  # a typed number means "use this phone"
         return None
 
@@ -137,11 +134,11 @@ class StartPaymentFlow(Form):
                                  "for example 0712 345 678."))]
 
     async def _phone(self, turn: Turn) -> Transition:
-        raw = re.sub(r"[\s-]", "", turn.text)
-        if not _PHONE.match(raw):
+        phone = parse_kenyan_mobile(turn.text)
+        if phone is None:
             return Stay(turn._("That is not a Kenyan mobile number. It should look like "
                                "0712 345 678."))
-        turn.session.slots["phone"] = normalise_phone(raw)
+        turn.session.slots["phone"] = phone
         return Next(State.CONFIRM)
 
     async def _pay(self, turn: Turn) -> Transition:

@@ -7,12 +7,13 @@ import logging
 from functools import partial
 
 from bot.core.backend import BackendClient, BackendError, ChatAuth, FiledReport, SignInNeeded
-from bot.core.messages import Reply, utcnow
+from bot.core.messages import Reply
 from bot.core.ports import ReportQueue
 from bot.core.turn import Turn
 from bot.intents.report_security import filed_result
 from bot.notify.pushes import Pusher
 from bot.storage.outbox import draft_from_record
+from common.timezone import utcnow
 
 logger = logging.getLogger(__name__)
 

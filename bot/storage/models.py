@@ -2,42 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
-    DateTime,
-    Dialect,
     Index,
     Integer,
     String,
-    TypeDecorator,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from bot.core.messages import utcnow
-
-
-class AwareDateTime(TypeDecorator[datetime]):
-    """A UTC timestamp that comes back timezone-aware from SQLite as well."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        """Store UTC (SQLite keeps no offset, so it gets the naive UTC value)."""
-        if value is None:
-            return None
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        """Return an aware UTC datetime whatever the driver gave."""
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+from common.sqltypes import UTCDateTime
+from common.timezone import utcnow
 
 
 class Base(DeclarativeBase):
@@ -45,7 +23,7 @@ class Base(DeclarativeBase):
 
     type_annotation_map: ClassVar[dict[Any, Any]] = {
         dict[str, Any]: JSON,
-        datetime: AwareDateTime(),
+        datetime: UTCDateTime(),
     }
 
 

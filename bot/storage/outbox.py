@@ -9,10 +9,10 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.core.backend import ReportDraft
-from bot.core.messages import utcnow
 from bot.core.ports import PendingReport
 from bot.storage.models import PendingReportRow, SettingRow
 from bot.storage.sealing import Sealer
+from common.timezone import utcnow
 
 
 class SqlReportOutbox:

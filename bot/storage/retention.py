@@ -10,7 +10,6 @@ from datetime import timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
-from bot.core.messages import utcnow
 from bot.storage.models import (
     ConversationRow,
     HandledKeyRow,
@@ -19,6 +18,7 @@ from bot.storage.models import (
     MessageRow,
 )
 from bot.storage.sealing import Sealer
+from common.timezone import utcnow
 
 logger = logging.getLogger(__name__)
 

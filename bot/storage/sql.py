@@ -10,7 +10,7 @@ from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.core.messages import InboundMessage, Reply, reply_from_dict, reply_to_dict, utcnow
+from bot.core.messages import InboundMessage, Reply, reply_from_dict, reply_to_dict
 from bot.core.ports import ConcurrentUpdateError, LoggedMessage, MatchEvent, PendingDelivery
 from bot.core.results import TurnResult, event_from_dict
 from bot.core.session import Session
@@ -22,6 +22,7 @@ from bot.storage.models import (
     MessageRow,
 )
 from bot.storage.sealing import Sealer
+from common.timezone import utcnow
 from privacy import mask
 
 

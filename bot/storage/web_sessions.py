@@ -9,8 +9,8 @@ from datetime import timedelta
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
-from bot.core.messages import utcnow
 from bot.storage.models import WebSessionRow
+from common.timezone import utcnow
 
 _TOUCH_EVERY = timedelta(minutes=5)  # last_seen_at without a write per message
 

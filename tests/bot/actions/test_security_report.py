@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from bot.core.messages import utcnow
+from common.timezone import utcnow
 from tests.bot.actions.rasa import RasaConversation
 from tests.bot.actions.steps import in_english, link
 from tests.bot.intents.conftest import LiveBackend

@@ -10,8 +10,9 @@ import pytest
 
 from bot.channels.whatsapp import SIGNATURE_HEADER
 from bot.config import BotSettings
-from bot.core.messages import TextReply, utcnow
+from bot.core.messages import TextReply
 from bot.knowledge.live import LiveKnowledge
+from common.timezone import utcnow
 from tests.helpers.channel_drivers import (
     WHATSAPP_VERIFY_TOKEN,
     ChannelApp,

@@ -7,9 +7,10 @@ from datetime import timedelta
 from bot.app import build_runtime
 from bot.config import BotSettings
 from bot.core.delivery import DeliveryError, PermanentDeliveryError
-from bot.core.messages import InboundMessage, Reply, TextReply, utcnow
+from bot.core.messages import InboundMessage, Reply, TextReply
 from bot.core.session import Session
 from bot.knowledge.live import LiveKnowledge
+from common.timezone import utcnow
 
 
 class RecordingSender:

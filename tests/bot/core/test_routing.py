@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.core.messages import Choice, ChoicesReply, InboundMessage, Reply, TextReply, utcnow
+from bot.core.messages import Choice, ChoicesReply, InboundMessage, Reply, TextReply
 from bot.core.payloads import Payload, argument_of, payload
 from bot.core.ports import IntentScore, ParseResult
 from bot.core.results import Result
@@ -15,6 +15,7 @@ from bot.core.routing import Bands, Match, Router
 from bot.core.session import Session
 from bot.core.turn import Turn
 from bot.i18n import Catalogs
+from common.timezone import utcnow
 from tests.conftest import REPO
 
 

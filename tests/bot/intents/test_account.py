@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.core.backend import Linked
-from bot.core.messages import utcnow
 from bot.core.session import Session
 from bot.core.signin import current_auth, remember_sign_in
+from common.timezone import utcnow
 
 
 def _linked() -> Linked:

@@ -17,7 +17,7 @@ from bot.intents.forms import Form
 from tests.backend.helpers import make_application
 from tests.bot.intents.conftest import WANJIRU_ID, LiveBackend
 from tests.bot.intents.helpers import link, start
-from tests.helpers.dialog import DialogHarness
+from tests.helpers.dialog import DialogHarness, texts
 
 Script = Callable[[DialogHarness, LiveBackend], Awaitable[None]]
 
@@ -171,8 +171,10 @@ async def _pay_chooses_among_bills(chat: DialogHarness, backend: LiveBackend) ->
     for service in ("birth_certificate", "good_conduct"):  # two more, whatever was paid
         _, bill = make_application(backend.container, wanjiru, service=service)
     assert bill is not None
-    await link(chat, backend)
-    await chat.say("I want to pay")  # several unpaid bills: which one?
+    linked = texts(await link(chat, backend))
+    assert "Wanjiru" in linked, chat.transcript
+    asked = texts(await chat.say("I want to pay"))  # several unpaid bills: which one?
+    assert "Which bill would you like to pay?" in asked, chat.transcript
     await chat.say(choice="start_payment:bill-999999")  # a stale button: asked again
     await chat.say(choice=f"start_payment:bill-{bill.id}")
 

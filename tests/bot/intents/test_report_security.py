@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from bot.app import Runtime
-from bot.core.messages import utcnow
+from common.timezone import utcnow
 from tests.bot.intents.conftest import LiveBackend
 from tests.bot.intents.helpers import link, start
 from tests.helpers.dialog import DialogHarness, choices_of, texts

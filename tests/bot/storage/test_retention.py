@@ -7,10 +7,10 @@ from datetime import timedelta
 from sqlalchemy import update
 
 from bot.app import Runtime, sealing_keys
-from bot.core.messages import utcnow
 from bot.storage.models import ConversationRow, MessageRow
 from bot.storage.retention import RetentionPurger
 from bot.storage.sealing import Sealer
+from common.timezone import utcnow
 from tests.helpers.dialog import DialogHarness
 
 
