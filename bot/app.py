@@ -215,7 +215,8 @@ def build_runtime(
     engine = create_engine(settings.bot_database_url)
     redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
     locks: ConversationLocks = RedisLocks(redis) if redis else LocalLocks()
-    signal: MessageSignal = RedisSignal(redis) if redis else LocalSignal()
+    shared_signal = RedisSignal(redis) if redis else None
+    signal: MessageSignal = shared_signal or LocalSignal()
     if knowledge is None:
         knowledge = LiveKnowledge(
             settings.knowledge_dir, suggest_threshold=settings.matching.suggest
@@ -257,7 +258,9 @@ def build_runtime(
         report_queue=reports,
         web_sessions=SqlWebSessions(engine),
     )
-    runtime.closers += [engine.dispose, *([redis.aclose] if redis else []), clients.close]
+    # closed in reverse: the shared pub/sub connection before the Redis client it came from
+    runtime.closers += [engine.dispose, *([redis.aclose] if redis else []),
+                        *([shared_signal.aclose] if shared_signal else []), clients.close]
     if clients.online:
         pusher = Pusher(store, locks, translations, runtime.after_push)
         runtime.events = EventConsumer(client, pusher, durable, routes)

@@ -36,7 +36,6 @@ ASSETS = {"webchat.js": "text/javascript; charset=utf-8", "webchat.css": "text/c
 SENDER_PATTERN = r"^[A-Za-z0-9_.:@-]{1,128}$"
 MAX_MESSAGE = 20_000  # longer bodies get a clear 422; the core reads only the first 1,000 chars
 MAX_SEQ = 2**62  # sequence numbers are BIGINT: a larger `after` is refused, never overflows
-WS_RECHECK_SECONDS = 15.0
 COOKIE = "msz_chat"
 COOKIE_MAX_AGE = 7 * 24 * 3600
 
@@ -218,7 +217,7 @@ def create_webchat_router(
                     for message in await store.messages_after(cid, last, direction="out"):
                         await websocket.send_json(page_message(message))
                         last = message.seq
-                    waiter = asyncio.create_task(subscription.wait(WS_RECHECK_SECONDS))
+                    waiter = asyncio.create_task(subscription.wait(signal.recheck_seconds))
                     closer = asyncio.create_task(websocket.receive_text())
                     done, pending = await asyncio.wait(
                         {waiter, closer}, return_when=asyncio.FIRST_COMPLETED

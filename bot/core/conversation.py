@@ -95,14 +95,13 @@ class Conversation:
         message, the replies and a summary for redeliveries are written in one transaction.
         """
         async with self._locks.hold(message.conversation_id):
-            previous = await self._store.result_for_duplicate(message)
-            if previous is not None:
+            session = await self._store.open_turn(message)
+            if isinstance(session, TurnResult):
                 logger.info(
                     "Duplicate inbound message ignored",
                     extra={"channel": message.channel, "conversation_id": message.conversation_id},
                 )
-                return previous
-            session = await self._store.load(message)
+                return session
             wait = await self._over_quota(message)
             if wait is not None:  # nothing stored: a flood must not grow the database
                 return self._summarise(session, Result((self._slow_down(session, wait),)))

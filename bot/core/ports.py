@@ -192,16 +192,15 @@ class LoggedMessage:
 class ConversationStore(Protocol):
     """Sessions, the ordered message log and the record of handled inbound messages."""
 
-    async def load(self, message: InboundMessage) -> Session:
-        """Return the session for the message's conversation, new if there is none."""
+    async def open_turn(self, message: InboundMessage) -> Session | TurnResult:
+        """Return the conversation's session (new if none), or the first answer to a redelivery.
+
+        One read: a turn learns in the same round trip whether its message was handled.
+        """
         ...
 
     async def load_by_id(self, conversation_id: str) -> Session | None:
         """Return the stored session of a conversation, if there is one."""
-        ...
-
-    async def result_for_duplicate(self, message: InboundMessage) -> TurnResult | None:
-        """Return the first answer to this channel message id, or None if it is new."""
         ...
 
     async def pushed_since_last_turn(self, conversation_id: str) -> list[Reply]:
@@ -286,6 +285,10 @@ class ConversationLocks(Protocol):
 class MessageSignal(Protocol):
     """Wakes up listeners (web sockets) when a conversation gets a new message."""
 
+    # How often a listener re-reads on its own: None when every process hears every
+    # announcement (Redis); a period when other processes' messages go unannounced.
+    recheck_seconds: float | None
+
     async def publish(self, conversation_id: str) -> None:
         """Announce that `conversation_id` has new messages."""
         ...
@@ -298,8 +301,8 @@ class MessageSignal(Protocol):
 class Subscription(Protocol):
     """An open subscription to one conversation's announcements."""
 
-    async def wait(self, timeout: float) -> bool:
-        """Wait for an announcement; return False on timeout."""
+    async def wait(self, timeout: float | None) -> bool:
+        """Wait for an announcement (for ever with None); return False on timeout."""
         ...
 
 

@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import defaultdict
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 
 from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
 
 _CHANNEL = "msaidizi:conversation:"
+_KEEPALIVE = "msaidizi:signal"  # always subscribed, so the reader always has a connection
 
 
 class _LocalSubscription:
     def __init__(self) -> None:
         self.event = asyncio.Event()
 
-    async def wait(self, timeout: float) -> bool:
-        """Wait for an announcement; return False on timeout."""
+    async def wait(self, timeout: float | None) -> bool:
+        """Wait for an announcement (for ever with None); return False on timeout."""
         try:
             await asyncio.wait_for(self.event.wait(), timeout)
         except TimeoutError:
@@ -28,15 +33,31 @@ class _LocalSubscription:
 
 
 class LocalSignal:
-    """Announcements within one process."""
+    """Announcements within one process (other processes' messages are found by re-reading)."""
+
+    recheck_seconds: float | None = 15.0
 
     def __init__(self) -> None:
         self._subscribers: defaultdict[str, set[_LocalSubscription]] = defaultdict(set)
 
     async def publish(self, conversation_id: str) -> None:
         """Wake every subscriber of the conversation."""
+        self.wake(conversation_id)
+
+    def wake(self, conversation_id: str) -> None:
+        """Wake every subscriber of the conversation (no await: callable from a reader)."""
         for subscription in list(self._subscribers.get(conversation_id, ())):
             subscription.event.set()
+
+    def wake_everyone(self) -> None:
+        """Wake every subscriber, so each re-reads what it may have missed."""
+        for subscriptions in list(self._subscribers.values()):
+            for subscription in list(subscriptions):
+                subscription.event.set()
+
+    def listeners(self, conversation_id: str) -> int:
+        """Return how many subscribers the conversation has in this process."""
+        return len(self._subscribers.get(conversation_id, ()))
 
     @asynccontextmanager
     async def subscribe(self, conversation_id: str) -> AsyncIterator[_LocalSubscription]:
@@ -51,39 +72,79 @@ class LocalSignal:
                 del self._subscribers[conversation_id]
 
 
-class _RedisSubscription:
-    def __init__(self, pubsub: PubSub) -> None:
-        self._pubsub = pubsub
-
-    async def wait(self, timeout: float) -> bool:
-        """Wait for a published message; return False on timeout."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while (left := deadline - loop.time()) > 0:
-            # The subscription's own confirmation also arrives here and reads as None.
-            message = await self._pubsub.get_message(ignore_subscribe_messages=True, timeout=left)
-            if message is not None:
-                return True
-        return False
-
-
 class RedisSignal:
-    """Announcements across workers through Redis pub/sub."""
+    """Announcements across workers: one pub/sub connection per process fans out locally.
 
-    def __init__(self, redis: Redis) -> None:
+    Open pages subscribe in this process only; the process subscribes to a conversation's
+    Redis channel while at least one of its pages listens. A page therefore costs no Redis
+    connection of its own (the client's pool was exhausted at about 100 open pages), and a
+    lost connection wakes every page once so each re-reads what it may have missed.
+    """
+
+    recheck_seconds: float | None = None  # every announcement reaches every process
+
+    def __init__(self, redis: Redis, *, retry_seconds: float = 1.0) -> None:
         self._redis = redis
+        self._local = LocalSignal()
+        self._pubsub: PubSub | None = None
+        self._reader: asyncio.Task[None] | None = None
+        self._changes = asyncio.Lock()  # Redis (un)subscriptions, one at a time
+        self._retry_seconds = retry_seconds
 
     async def publish(self, conversation_id: str) -> None:
         """Publish to every worker listening on the conversation."""
         await self._redis.publish(_CHANNEL + conversation_id, "1")
 
     @asynccontextmanager
-    async def subscribe(self, conversation_id: str) -> AsyncIterator[_RedisSubscription]:
+    async def subscribe(self, conversation_id: str) -> AsyncIterator[_LocalSubscription]:
         """Listen for announcements about one conversation."""
-        pubsub = self._redis.pubsub()
-        await pubsub.subscribe(_CHANNEL + conversation_id)
-        try:
-            yield _RedisSubscription(pubsub)
-        finally:
-            await pubsub.unsubscribe()
-            await pubsub.aclose()  # type: ignore[no-untyped-call, unused-ignore]  # untyped in some redis releases
+        async with self._local.subscribe(conversation_id) as subscription:
+            await self._follow(conversation_id)
+            try:
+                yield subscription
+            finally:
+                await self._unfollow(conversation_id)
+
+    async def aclose(self) -> None:
+        """Stop the reader and close the shared connection."""
+        if self._reader is not None:
+            self._reader.cancel()
+            with suppress(asyncio.CancelledError):
+                await self._reader
+        if self._pubsub is not None:
+            await self._pubsub.aclose()  # type: ignore[no-untyped-call, unused-ignore]
+        self._reader = self._pubsub = None
+
+    async def _follow(self, conversation_id: str) -> None:
+        """Subscribe the process to the conversation when its first page listens."""
+        async with self._changes:
+            if self._pubsub is None:
+                self._pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
+                await self._pubsub.subscribe(_KEEPALIVE)  # the connection exists from now on
+                self._reader = asyncio.create_task(self._read(self._pubsub))
+            if self._local.listeners(conversation_id) == 1:
+                await self._pubsub.subscribe(_CHANNEL + conversation_id)
+
+    async def _unfollow(self, conversation_id: str) -> None:
+        """Unsubscribe when the conversation's last page in this process leaves."""
+        async with self._changes:
+            if self._pubsub is not None and self._local.listeners(conversation_id) == 1:
+                with suppress(RedisError, OSError):  # a dead connection forgets it anyway
+                    await self._pubsub.unsubscribe(_CHANNEL + conversation_id)
+
+    async def _read(self, pubsub: PubSub) -> None:
+        """Hand each announcement to this process's listeners; survive lost connections."""
+        while True:
+            try:
+                message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=None)
+            except (RedisError, OSError):
+                logger.warning("Redis pub/sub connection lost; listeners re-read and resubscribe")
+                self._local.wake_everyone()
+                await asyncio.sleep(self._retry_seconds)
+                continue  # redis-py reconnects and renews every subscription on the next read
+            if message is None:
+                continue
+            channel = message["channel"]
+            name = channel.decode() if isinstance(channel, bytes) else str(channel)
+            if name.startswith(_CHANNEL):
+                self._local.wake(name.removeprefix(_CHANNEL))

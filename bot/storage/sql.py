@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager, nullcontext
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import Row, Table, and_, delete, func, insert, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.sql.elements import ColumnElement
 
 from bot.core.messages import InboundMessage, Reply, reply_from_dict, reply_to_dict
 from bot.core.ports import ConcurrentUpdateError, LoggedMessage, MatchEvent, PendingDelivery
@@ -25,52 +29,81 @@ from bot.storage.sealing import Sealer
 from common.timezone import utcnow
 from privacy import mask
 
+_CONVERSATIONS: Table = ConversationRow.__table__  # type: ignore[assignment]
+_MESSAGES: Table = MessageRow.__table__  # type: ignore[assignment]
+_RECEIPTS: Table = InboundReceiptRow.__table__  # type: ignore[assignment]
+_MATCH_EVENTS: Table = MatchEventRow.__table__  # type: ignore[assignment]
+# One row to outer-join from, so a conversation and a receipt that may not exist are read at once
+_ANCHOR = select(literal(1).label("one")).subquery("anchor")
+
 
 class SqlConversationStore:
     """Keeps sessions, the ordered message log and handled message ids in one database."""
 
     def __init__(self, engine: AsyncEngine, push_channels: Iterable[str] = (),
                  sealer: Sealer | None = None) -> None:
+        self._engine = engine
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+        self._write_lock = asyncio.Lock() if engine.dialect.name == "sqlite" else None
         self.push_channels = set(push_channels)
         self._sealer = sealer
 
+    async def open_turn(self, message: InboundMessage) -> Session | TurnResult:
+        """Return the conversation's session, or the first answer if the message was handled.
+
+        One statement reads both: the session row and the receipt of the channel message id.
+        """
+        conversation = _CONVERSATIONS.c
+        columns: list[ColumnElement[Any]] = [conversation.id, conversation.state,
+                                             conversation.version, conversation.updated_at]
+        joined = _ANCHOR.outerjoin(_CONVERSATIONS,
+                                   _CONVERSATIONS.c.id == message.conversation_id)
+        if message.message_id:
+            columns += [_RECEIPTS.c.conversation_id.label("answered_in"), _RECEIPTS.c.first_seq,
+                        _RECEIPTS.c.last_seq, _RECEIPTS.c.summary]
+            joined = joined.outerjoin(_RECEIPTS, and_(
+                _RECEIPTS.c.channel == message.channel,
+                _RECEIPTS.c.message_id == message.message_id))
+        async with self._engine.connect() as db:
+            row = (await db.execute(select(*columns).select_from(joined))).one()
+            if message.message_id and row.answered_in is not None:
+                return await self._replay(db, row)
+        if row.id is None:
+            return Session(conversation_id=message.conversation_id, channel=message.channel,
+                           sender_id=message.sender_id)
+        return self._session_from(row.id, row.state, row.version, row.updated_at)
+
     async def load(self, message: InboundMessage) -> Session:
         """Return the stored session for the conversation, or a new one."""
-        async with self._sessions() as db:
-            row = await db.get(ConversationRow, message.conversation_id)
-        if row is None:
-            return Session(
-                conversation_id=message.conversation_id,
-                channel=message.channel,
-                sender_id=message.sender_id,
-            )
-        return self._session_from_row(row)
+        opened = await self.open_turn(replace(message, message_id=None))
+        assert isinstance(opened, Session)  # without a message id nothing is a duplicate
+        return opened
 
     async def load_by_id(self, conversation_id: str) -> Session | None:
         """Return the stored session of a conversation id, if any."""
         async with self._sessions() as db:
             row = await db.get(ConversationRow, conversation_id)
-        return self._session_from_row(row) if row is not None else None
+        return (self._session_from(row.id, row.state, row.version, row.updated_at)
+                if row is not None else None)
 
     async def result_for_duplicate(self, message: InboundMessage) -> TurnResult | None:
         """Return the first answer to this channel message id, if it was handled before."""
         if not message.message_id:
             return None
-        async with self._sessions() as db:
-            receipt = await db.get(InboundReceiptRow, (message.channel, message.message_id))
-            if receipt is None:
-                return None
-            rows = await db.scalars(
-                select(MessageRow)
-                .where(
-                    MessageRow.conversation_id == receipt.conversation_id,
-                    MessageRow.seq.between(receipt.first_seq, receipt.last_seq),
-                    MessageRow.direction == "out",
-                )
-                .order_by(MessageRow.seq)
-            )
-            replies = tuple(reply_from_dict(r.body) for r in rows)
+        opened = await self.open_turn(message)
+        return opened if isinstance(opened, TurnResult) else None
+
+    @staticmethod
+    async def _replay(db: AsyncConnection, receipt: Row[Any]) -> TurnResult:
+        """Rebuild the result of a turn from its receipt and the replies it logged."""
+        rows = await db.execute(
+            select(_MESSAGES.c.body)
+            .where(_MESSAGES.c.conversation_id == receipt.answered_in,
+                   _MESSAGES.c.seq.between(receipt.first_seq, receipt.last_seq),
+                   _MESSAGES.c.direction == "out")
+            .order_by(_MESSAGES.c.seq)
+        )
+        replies = tuple(reply_from_dict(body) for body in rows.scalars())
         summary = receipt.summary or {}
         events = tuple(e for e in map(event_from_dict, summary.get("events", ())) if e)
         return TurnResult(replies, events, locale=str(summary.get("locale") or "en"),
@@ -103,7 +136,11 @@ class SqlConversationStore:
         events: Sequence[MatchEvent] = (),
         summary: Mapping[str, Any] | None = None,
     ) -> None:
-        """Save session, inbound message, replies, match events and the receipt atomically."""
+        """Save session, inbound message, replies, match events and the receipt atomically.
+
+        One transaction of few statements: the session update reserves the sequence numbers,
+        then one insert each for the messages, the match events and the receipt.
+        """
         inbound: dict[str, Any] = {"kind": "text", "text": message.text}
         if message.choice:
             inbound["choice"] = message.choice
@@ -112,35 +149,70 @@ class SqlConversationStore:
         if erase:  # data-rights erasure: keep only the confirmation, not even the request
             session.history = []
             bodies = bodies[1:]
-        async with self._sessions() as db, db.begin():
+        now = utcnow()
+        async with self._writing(), self._engine.begin() as db:
             if erase:
-                await self._erase_transcript(db, session.conversation_id)
-            await self._save_session(db, session)
-            first, last = await self._append(db, session.conversation_id, bodies, session.channel)
-            for event in events:
-                db.add(
-                    MatchEventRow(
-                        kind=event.kind,
-                        language=event.language,
-                        query=mask(event.query)[:1000],
-                        options={"options": list(event.options)},
-                        chosen=event.chosen,
-                        score=event.score,
-                    )
-                )
+                await db.execute(delete(_MESSAGES)
+                                 .where(_MESSAGES.c.conversation_id == session.conversation_id))
+            last = await self._save_and_reserve(db, session, len(bodies), now)
+            first = last - len(bodies) + 1
+            if bodies:
+                pushes = session.channel in self.push_channels
+                await db.execute(insert(_MESSAGES), [
+                    {"conversation_id": session.conversation_id, "seq": first + offset,
+                     "direction": direction, "body": body, "created_at": now, "attempts": 0,
+                     "delivery": "pending" if pushes and direction == "out" else None}
+                    for offset, (direction, body) in enumerate(bodies)])
+            if events:
+                await db.execute(insert(_MATCH_EVENTS), [
+                    {"kind": e.kind, "language": e.language, "query": mask(e.query)[:1000],
+                     "options": {"options": list(e.options)}, "chosen": e.chosen,
+                     "score": e.score, "created_at": now} for e in events])
             if message.message_id:
-                db.add(
-                    InboundReceiptRow(
-                        channel=message.channel,
-                        message_id=message.message_id,
-                        conversation_id=session.conversation_id,
-                        first_seq=first,
-                        last_seq=last,
-                        summary=dict(summary) if summary is not None else None,
-                    )
-                )
+                await db.execute(insert(_RECEIPTS).values(
+                    channel=message.channel, message_id=message.message_id,
+                    conversation_id=session.conversation_id, first_seq=first,
+                    last_seq=first + len(bodies) - 1, created_at=now,
+                    summary=dict(summary) if summary is not None else None))
         session.version += 1
         session.is_new = False
+
+    async def _save_and_reserve(self, db: AsyncConnection, session: Session, count: int,
+                                now: datetime) -> int:
+        """Write the session unless someone changed it meanwhile; return the last seq reserved.
+
+        A conversation a push created before its first turn has version 0 like a new session,
+        so the update takes it over; a new conversation is inserted.
+        """
+        updated = await db.execute(
+            update(_CONVERSATIONS)
+            .where(_CONVERSATIONS.c.id == session.conversation_id,
+                   _CONVERSATIONS.c.version == session.version)
+            .values(state=self._state(session), version=session.version + 1, updated_at=now,
+                    last_seq=_CONVERSATIONS.c.last_seq + count)
+            .returning(_CONVERSATIONS.c.last_seq)
+        )
+        last = updated.scalar_one_or_none()
+        if last is not None:
+            return int(last)
+        if not session.is_new:
+            raise ConcurrentUpdateError(session.conversation_id)
+        try:
+            await db.execute(insert(_CONVERSATIONS).values(
+                id=session.conversation_id, channel=session.channel, sender_id=session.sender_id,
+                state=self._state(session), version=1, last_seq=count, created_at=now,
+                updated_at=now))
+        except IntegrityError:  # another worker started this conversation first
+            raise ConcurrentUpdateError(session.conversation_id) from None
+        return count
+
+    def _writing(self) -> AbstractAsyncContextManager[Any]:
+        """Serialise this process's writers on SQLite, which takes one writer at a time.
+
+        Waiting here costs nothing; waiting in SQLite's busy handler sleeps in growing steps
+        and made the embedded default's tail latency seconds long.
+        """
+        return self._write_lock if self._write_lock is not None else nullcontext()
 
     def push_through(self, channel: str) -> None:
         """Mark outbound messages of `channel` as deliveries a sender must make."""
@@ -148,8 +220,8 @@ class SqlConversationStore:
 
     async def save_session(self, session: Session) -> None:
         """Save a session changed outside a turn (e.g. by a push that ended a flow)."""
-        async with self._sessions() as db, db.begin():
-            await self._save_session(db, session)
+        async with self._writing(), self._engine.begin() as db:
+            await self._save_and_reserve(db, session, 0, utcnow())
         session.version += 1
         session.is_new = False
 
@@ -164,7 +236,7 @@ class SqlConversationStore:
         bodies = [("out", reply_to_dict(r)) for r in replies]
         channel = conversation_id.split(":", 1)[0]
         try:
-            async with self._sessions() as db, db.begin():
+            async with self._writing(), self._sessions() as db, db.begin():
                 if once_key is not None:
                     db.add(HandledKeyRow(key=once_key[:120]))
                     await db.flush()
@@ -216,7 +288,7 @@ class SqlConversationStore:
         error: str | None = None,
     ) -> None:
         """Record the outcome of one delivery attempt."""
-        async with self._sessions() as db, db.begin():
+        async with self._writing(), self._sessions() as db, db.begin():
             await db.execute(
                 update(MessageRow)
                 .where(MessageRow.id == message_id)
@@ -252,7 +324,7 @@ class SqlConversationStore:
 
     async def erase_conversation(self, conversation_id: str) -> None:
         """Delete a conversation's transcript and session (data-rights erasure)."""
-        async with self._sessions() as db, db.begin():
+        async with self._writing(), self._sessions() as db, db.begin():
             await self._erase_transcript(db, conversation_id)
             await db.execute(delete(InboundReceiptRow)
                              .where(InboundReceiptRow.conversation_id == conversation_id))
@@ -274,45 +346,14 @@ class SqlConversationStore:
         record = session.to_record()
         return self._sealer.seal(record) if self._sealer else record
 
-    def _session_from_row(self, row: ConversationRow) -> Session:
-        state = self._sealer.open(row.state) if self._sealer else dict(row.state or {})
-        return Session.from_record(
-            conversation_id=row.id,
-            channel=row.channel,
-            sender_id=row.sender_id,
-            record=state,
-            version=row.version,
-            updated_at=row.updated_at,
-        )
-
-    async def _save_session(self, db: AsyncSession, session: Session) -> None:
-        """Insert a new conversation or update it if nobody else changed it meanwhile."""
-        now = utcnow()
-        if session.is_new and await db.get(ConversationRow, session.conversation_id) is None:
-            db.add(
-                ConversationRow(
-                    id=session.conversation_id,
-                    channel=session.channel,
-                    sender_id=session.sender_id,
-                    state=self._state(session),
-                    version=1,
-                    last_seq=0,
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
-            await db.flush()
-            return
-        result = await db.execute(
-            update(ConversationRow)
-            .where(
-                ConversationRow.id == session.conversation_id,
-                ConversationRow.version == session.version,
-            )
-            .values(state=self._state(session), version=session.version + 1, updated_at=now)
-        )
-        if getattr(result, "rowcount", 1) != 1:
-            raise ConcurrentUpdateError(session.conversation_id)
+    def _session_from(self, conversation_id: str, state: dict[str, Any] | None, version: int,
+                      updated_at: datetime) -> Session:
+        """Rebuild a stored session (the channel and sender are parts of the conversation id)."""
+        record = self._sealer.open(state) if self._sealer else dict(state or {})
+        channel, _, sender_id = conversation_id.partition(":")
+        return Session.from_record(conversation_id=conversation_id, channel=channel,
+                                   sender_id=sender_id, record=record, version=version,
+                                   updated_at=updated_at)
 
     async def _append(
         self,

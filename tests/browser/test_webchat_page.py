@@ -101,3 +101,32 @@ def test_end_session_leaves_nothing_on_screen_or_in_storage(server: LiveServer, 
     stranger = page.request.get(server.url + "/webchat/history",
                                 headers={"Cookie": f"msz_chat={old_cookie}"})
     assert stranger.status == 401  # the old cookie opens nothing any more
+
+
+def test_the_socket_reconnects_with_growing_jittered_delays_and_never_gives_up(
+    server: LiveServer, page: Page,
+) -> None:
+    import itertools
+    import re
+    import time
+
+    from playwright.sync_api import WebSocketRoute
+
+    attempts: list[float] = []
+
+    def refuse(socket: WebSocketRoute) -> None:  # a server that is restarting
+        attempts.append(time.monotonic())
+        socket.close()
+
+    page.add_init_script("Math.random = function () { return 0.5; };")  # the jitter's midpoint
+    page.route_web_socket(re.compile(r"/webchat/ws"), refuse)
+    page.goto(server.url + "/")
+    expect(bot_bubbles(page).first).to_be_visible(timeout=15_000)
+    deadline = time.monotonic() + 20
+    while len(attempts) < 5 and time.monotonic() < deadline:
+        page.wait_for_timeout(200)
+    gaps = [round(b - a, 1) for a, b in itertools.pairwise(attempts)]
+    # 0.5 s + half of 1, 2, 4, 8 s: spread out, growing, and still trying after a refusal
+    assert len(gaps) >= 4, gaps
+    for gap, expected in zip(gaps, [1.0, 1.5, 2.5, 4.5], strict=False):
+        assert expected - 0.3 <= gap <= expected + 0.6, gaps

@@ -5,7 +5,7 @@
   var langBtn = document.getElementById("lang"), endBtn = document.getElementById("end");
   // Who is chatting is proved by an HttpOnly cookie the server sets; the page keeps no id.
   try { localStorage.removeItem("msaidizi.sender"); } catch (e) {}
-  var last = 0, locale = "en", pending = Promise.resolve(), socket = null, pollTimer = null;
+  var last = 0, locale = "en", pending = Promise.resolve(), socket = null, pollTimer = null, reconnects = 0;
   var LABELS = {en: {other: "Kiswahili", online: "eCitizen helpdesk", typing: "typing…", offline: "Reconnecting…",
                      end: "End session", ended: "Session ended. Nothing of it stays on this device."},
                 sw: {other: "English", online: "Msaada wa eCitizen", typing: "anaandika…", offline: "Inaunganisha tena…",
@@ -126,16 +126,22 @@
       .then(function (r) { return r.json(); })
       .then(function (d) { (d.messages || []).forEach(render); })
       .catch(function () {})
-      .then(function () { pollTimer = setTimeout(poll, 4000); });
+      .then(function () { pollTimer = setTimeout(poll, 3000 + Math.random() * 2000); });
   }
   function connect() {
     var url = location.href.replace(/^http/, "ws").replace(/[#?].*$/, "").replace(/\/?$/, "/") +
       "webchat/ws?after=" + last;
     try { socket = new WebSocket(url); } catch (e) { poll(); return; }
-    var opened = false;
-    socket.onopen = function () { opened = true; clearTimeout(pollTimer); };
+    socket.onopen = function () { reconnects = 0; clearTimeout(pollTimer); };
     socket.onmessage = function (ev) { try { render(JSON.parse(ev.data)); } catch (e) {} };
-    socket.onclose = function () { poll(); if (opened) setTimeout(connect, 5000); };
+    socket.onclose = function () {
+      poll();  // meanwhile nothing is missed
+      // Exponential back-off with full jitter (capped at a minute): after a server restart the
+      // open pages come back spread out instead of all at once, and never give up.
+      var delay = 500 + Math.random() * Math.min(60000, 1000 * Math.pow(2, reconnects));
+      reconnects += 1;
+      setTimeout(connect, delay);
+    };
   }
   form.addEventListener("submit", function (ev) {
     ev.preventDefault();

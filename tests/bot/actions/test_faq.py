@@ -93,16 +93,17 @@ async def test_one_faq_question_takes_one_lock_hold_and_one_session_load(
     rasa: RasaConversation, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     await rasa.say("Hello")  # the conversation exists already, as it usually does
-    counts = {"hold": 0, "load": 0, "load_by_id": 0, "commit_turn": 0, "save_session": 0}
+    counts = {"hold": 0, "open_turn": 0, "load_by_id": 0, "commit_turn": 0, "save_session": 0}
     runtime = rasa.runtime
-    for owner, name in ((runtime.locks, "hold"), (runtime.store, "load"),
+    for owner, name in ((runtime.locks, "hold"), (runtime.store, "open_turn"),
                         (runtime.store, "load_by_id"), (runtime.store, "commit_turn"),
                         (runtime.store, "save_session")):
         monkeypatch.setattr(owner, name, _counting(counts, name, getattr(owner, name)))
     rasa.user("How much is a passport?")
     answer = await rasa.run("action_answer_faq")
     assert "KES 7,500" in answer.texts
-    assert counts == {"hold": 1, "load": 1, "load_by_id": 0, "commit_turn": 1, "save_session": 0}
+    assert counts == {"hold": 1, "open_turn": 1, "load_by_id": 0, "commit_turn": 1,
+                      "save_session": 0}
 
 
 def _counting(counts: dict[str, int], name: str, method: Any) -> Any:

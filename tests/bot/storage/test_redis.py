@@ -58,3 +58,60 @@ async def test_redis_signal_wakes_subscriber(redis_client: object) -> None:
 
     assert isinstance(redis_client, Redis)
     await _wakes(RedisSignal(redis_client))
+
+
+async def test_a_thousand_listeners_share_one_redis_connection(redis_client: object) -> None:
+    from contextlib import AsyncExitStack
+
+    from redis.asyncio import Redis
+
+    assert isinstance(redis_client, Redis)
+    signal, publisher = RedisSignal(redis_client), RedisSignal(redis_client)
+    before = await _clients(redis_client)
+    try:
+        async with AsyncExitStack() as pages:
+            subscriptions = [await pages.enter_async_context(signal.subscribe(f"page-{i % 500}"))
+                             for i in range(1000)]
+            assert await _clients(redis_client) - before <= 2  # the pub/sub one (+ a command one)
+            await publisher.publish("page-7")
+            assert await subscriptions[7].wait(2.0) and await subscriptions[507].wait(2.0)
+            assert not await subscriptions[8].wait(0.1)
+        # the last page of a conversation leaves: unsubscribed (Redis applies it in its turn)
+        for _ in range(40):
+            if not await redis_client.pubsub_channels("msaidizi:conversation:page-*"):
+                break
+            await asyncio.sleep(0.05)
+        assert await redis_client.pubsub_channels("msaidizi:conversation:page-*") == []
+    finally:
+        await signal.aclose()
+        await publisher.aclose()
+
+
+async def test_a_lost_redis_connection_wakes_listeners_and_resubscribes(
+    redis_client: object,
+) -> None:
+    from redis.asyncio import Redis
+
+    assert isinstance(redis_client, Redis)
+    signal = RedisSignal(redis_client, retry_seconds=0.05)
+    try:
+        async with signal.subscribe("c1") as subscription:
+            for client in await redis_client.client_list(_type="pubsub"):
+                await redis_client.client_kill_filter(_id=client["id"])
+            assert await subscription.wait(2.0)  # woken to re-read what it may have missed
+            for _ in range(40):  # resubscribed once the reader reconnects
+                if await redis_client.pubsub_numsub("msaidizi:conversation:c1") == [
+                        (b"msaidizi:conversation:c1", 1)]:
+                    break
+                await asyncio.sleep(0.05)
+            await RedisSignal(redis_client).publish("c1")
+            assert await subscription.wait(2.0)
+    finally:
+        await signal.aclose()
+
+
+async def _clients(redis: object) -> int:
+    from redis.asyncio import Redis
+
+    assert isinstance(redis, Redis)
+    return len(await redis.client_list())

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from bot.core.messages import Choice, ChoicesReply, InboundMessage, TextReply
-from bot.core.ports import ConcurrentUpdateError
-from bot.core.results import TicketOpened
+from bot.core.ports import ConcurrentUpdateError, MatchEvent
+from bot.core.results import TicketOpened, TurnResult
+from bot.core.session import Session
 from bot.storage import schema
 from bot.storage.engine import create_engine
 from bot.storage.sql import SqlConversationStore
@@ -95,3 +96,71 @@ async def test_store_erase_conversation_removes_everything(store: SqlConversatio
     assert await store.load_by_id("test:s1") is None
     assert await store.messages_after("test:s1", 0) == []
     assert await store.result_for_duplicate(first) is None
+
+
+class Statements:
+    """Counts the statements and transactions an engine runs."""
+
+    def __init__(self, store: SqlConversationStore) -> None:
+        from sqlalchemy import event
+
+        self.sql: list[str] = []
+        self.transactions = 0
+        engine = store._engine.sync_engine
+        event.listen(engine, "before_cursor_execute", lambda *a: self.sql.append(a[2]))
+        event.listen(engine, "begin", lambda *_: setattr(self, "transactions",
+                                                            self.transactions + 1))
+
+
+async def test_a_turn_is_one_read_and_one_write(store: SqlConversationStore) -> None:
+    first = message("hello", "m1")
+    opened = await store.open_turn(first)
+    assert isinstance(opened, Session)
+    await store.commit_turn(opened, first, [TextReply("one"), TextReply("two")])
+    counted = Statements(store)
+    second = message("again", "m2")
+    session = await store.open_turn(second)
+    assert isinstance(session, Session) and session.version == 1
+    await store.commit_turn(session, second, [TextReply("three")],
+                            [MatchEvent("fallback", "again", "en")], {"locale": "en"})
+    kinds = [sql.split()[0].upper() for sql in counted.sql]
+    # read the session and receipt at once; update + reserve; messages; event; receipt
+    assert (kinds, counted.transactions) == (["SELECT", "UPDATE", "INSERT", "INSERT", "INSERT"], 2)
+    assert [m.seq for m in await store.messages_after("test:s1", 0)] == [1, 2, 3, 4, 5]
+
+
+async def test_a_redelivered_message_is_answered_from_the_same_read(
+    store: SqlConversationStore,
+) -> None:
+    first = message("hello", "m1")
+    session = await store.open_turn(first)
+    assert isinstance(session, Session)
+    await store.commit_turn(session, first, [TextReply("answer")], summary={"locale": "sw"})
+    counted = Statements(store)
+    again = await store.open_turn(first)
+    assert isinstance(again, TurnResult) and again.duplicate
+    assert ([r.text for r in again.replies], again.locale) == (["answer"], "sw")
+    assert (len(counted.sql), counted.transactions) == (2, 1)  # the receipt read, the replies
+
+
+async def test_a_conversation_a_push_started_is_taken_over_by_its_first_turn(
+    store: SqlConversationStore,
+) -> None:
+    await store.append_outbound("test:s1", [TextReply("your payment went through")])
+    session = await store.open_turn(message("thanks"))
+    assert isinstance(session, Session) and session.version == 0
+    await store.commit_turn(session, message("thanks"), [TextReply("welcome")])
+    log = await store.messages_after("test:s1", 0)
+    assert [(m.seq, m.body["text"]) for m in log] == [
+        (1, "your payment went through"), (2, "thanks"), (3, "welcome")]
+
+
+async def test_two_workers_starting_one_conversation_cannot_both_win(
+    store: SqlConversationStore,
+) -> None:
+    one, other = await store.open_turn(message("a")), await store.open_turn(message("b"))
+    assert isinstance(one, Session) and isinstance(other, Session)
+    await store.commit_turn(one, message("a"), [TextReply("first")])
+    with pytest.raises(ConcurrentUpdateError):
+        await store.commit_turn(other, message("b"), [TextReply("second")])
+    assert [m.body["text"] for m in await store.messages_after("test:s1", 0)] == ["a", "first"]

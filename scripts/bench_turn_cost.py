@@ -1,0 +1,115 @@
+"""Cost of one FAQ turn inside the process: SQL statements, transactions and CPU per turn.
+
+Runs the real conversation engine (knowledge, matcher, store) with offline clients against
+SQLite (a fresh file) or PostgreSQL (a private schema), sends FAQ questions from many
+conversations, and prints medians of repeated rounds as JSON. Loopback only, bounded.
+
+    .venv/bin/python scripts/bench_turn_cost.py [--postgres URL] [--turns 600] [--rounds 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from bot.app import Clients, build_runtime  # noqa: E402
+from bot.config import BotSettings  # noqa: E402
+from bot.core.messages import InboundMessage  # noqa: E402
+
+QUESTIONS = ["how much is a passport", "ninawezaje kupata cheti cha kuzaliwa",
+             "how do I renew my driving licence", "nimesahau password yangu ya ecitizen",
+             "where can I get a good conduct certificate", "how long does a passport take"]
+
+
+class Counter:
+    """Counts statements and transactions an engine runs."""
+
+    def __init__(self) -> None:
+        self.statements = 0
+        self.transactions = 0
+
+    def attach(self, sync_engine: Any) -> None:
+        """Listen to the engine's statements and transactions (every checkout begins one)."""
+        event.listen(sync_engine, "before_cursor_execute", self._statement)
+        event.listen(sync_engine, "begin", self._begin)
+
+    def _statement(self, *_: Any) -> None:
+        self.statements += 1
+
+    def _begin(self, *_: Any) -> None:
+        self.transactions += 1
+
+
+async def _private_schema(url: str) -> str:
+    """Create a schema for this run and return a URL whose connections use it."""
+    schema = f"bench_{uuid.uuid4().hex[:8]}"
+    engine = create_async_engine(url)
+    async with engine.begin() as db:
+        await db.execute(text(f'CREATE SCHEMA "{schema}"'))
+    await engine.dispose()
+    joiner = "&" if "?" in url else "?"
+    return f"{url}{joiner}options=-csearch_path%3D{schema}"
+
+
+async def _round(runtime: Any, counter: Counter, turns: int, concurrency: int) -> dict[str, float]:
+    """Send `turns` questions from `concurrency` conversations; return cost per turn."""
+    prefix = uuid.uuid4().hex[:6]
+    before = (counter.statements, counter.transactions)
+    sent = 0
+
+    async def conversation(index: int) -> None:
+        nonlocal sent
+        for n in range(turns // concurrency):
+            await runtime.conversation.handle(InboundMessage(
+                channel="bench", sender_id=f"{prefix}-{index}", message_id=f"{prefix}-{index}-{n}",
+                text=QUESTIONS[(index + n) % len(QUESTIONS)]))
+            sent += 1
+
+    cpu, wall = time.process_time(), time.perf_counter()
+    await asyncio.gather(*(conversation(i) for i in range(concurrency)))
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    return {"cpu_ms_per_turn": 1000 * cpu / sent, "turns_per_s": sent / wall,
+            "statements_per_turn": (counter.statements - before[0]) / sent,
+            "transactions_per_turn": (counter.transactions - before[1]) / sent}
+
+
+async def main() -> None:
+    """Measure and print medians."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--postgres", help="PostgreSQL URL (postgresql+psycopg://...)")
+    parser.add_argument("--turns", type=int, default=600)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--concurrency", type=int, default=10)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        url = (await _private_schema(args.postgres) if args.postgres
+               else f"sqlite+aiosqlite:///{folder}/bot.db")
+        settings = BotSettings(data_dir=Path(folder), database_url=url, watch_knowledge=False)
+        runtime = build_runtime(settings, clients=Clients.offline())
+        counter = Counter()
+        counter.attach(runtime.engine.sync_engine)
+        await _round(runtime, counter, 60, args.concurrency)  # warm-up: fit, caches, pool
+        rounds = [await _round(runtime, counter, args.turns, args.concurrency)
+                  for _ in range(args.rounds)]
+        await runtime.close()
+    print(json.dumps({"database": "postgresql" if args.postgres else "sqlite",
+                      "concurrency": args.concurrency, "rounds": args.rounds,
+                      **{k: round(statistics.median(r[k] for r in rounds), 3) for k in rounds[0]}}))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
