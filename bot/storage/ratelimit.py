@@ -7,7 +7,7 @@ import time
 
 from limits import parse_many
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
-from limits.aio.strategies import MovingWindowRateLimiter
+from limits.aio.strategies import SlidingWindowCounterRateLimiter
 from redis.asyncio import Redis
 
 
@@ -25,7 +25,10 @@ class LimitsCounters:
                 "async+redis://", implementation="redispy",
                 connection_pool=redis.connection_pool,  # type: ignore[arg-type]
             )
-        self._limiter = MovingWindowRateLimiter(storage)
+        # A sliding window of two counters per key: the moving window kept every hit and, in
+        # memory, expired them with one thread hop per key on every hit (1.6 ms of a turn's
+        # CPU with 20 keys, growing with every open conversation).
+        self._limiter = SlidingWindowCounterRateLimiter(storage)
         self._storage = storage
 
     async def hit(self, limit: str, name: str, key: str) -> int | None:

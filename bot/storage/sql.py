@@ -9,10 +9,20 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Table, and_, delete, func, insert, literal, or_, select, update
+from sqlalchemy import (
+    Table,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
-from sqlalchemy.sql.elements import ColumnElement
 
 from bot.core.messages import InboundMessage, Reply, reply_from_dict, reply_to_dict
 from bot.core.ports import ConcurrentUpdateError, LoggedMessage, MatchEvent, PendingDelivery
@@ -33,8 +43,27 @@ _CONVERSATIONS: Table = ConversationRow.__table__  # type: ignore[assignment]
 _MESSAGES: Table = MessageRow.__table__  # type: ignore[assignment]
 _RECEIPTS: Table = InboundReceiptRow.__table__  # type: ignore[assignment]
 _MATCH_EVENTS: Table = MatchEventRow.__table__  # type: ignore[assignment]
-# One row to outer-join from, so a conversation and a receipt that may not exist are read at once
-_ANCHOR = select(literal(1).label("one")).subquery("anchor")
+# The turn's statements are built once (a turn then only binds values): the read outer-joins
+# the conversation and the receipt of the message id to a one-row anchor, since either may
+# not exist.
+_OPEN_TURN = select(
+    _CONVERSATIONS.c.id, _CONVERSATIONS.c.state, _CONVERSATIONS.c.version,
+    _CONVERSATIONS.c.updated_at, _RECEIPTS.c.conversation_id.label("answered_in"),
+    _RECEIPTS.c.first_seq, _RECEIPTS.c.last_seq, _RECEIPTS.c.summary,
+).select_from(
+    select(literal(1).label("one")).subquery("anchor")
+    .outerjoin(_CONVERSATIONS, _CONVERSATIONS.c.id == bindparam("conversation_id"))
+    .outerjoin(_RECEIPTS, and_(_RECEIPTS.c.channel == bindparam("channel"),
+                               _RECEIPTS.c.message_id == bindparam("message_id")))
+)
+_SAVE_SESSION = (
+    update(_CONVERSATIONS)
+    .where(_CONVERSATIONS.c.id == bindparam("conversation_id"),
+           _CONVERSATIONS.c.version == bindparam("expected_version"))
+    .values(state=bindparam("state"), version=_CONVERSATIONS.c.version + 1,
+            updated_at=bindparam("now"), last_seq=_CONVERSATIONS.c.last_seq + bindparam("count"))
+    .returning(_CONVERSATIONS.c.last_seq)
+)
 
 
 class SqlConversationStore:
@@ -53,19 +82,10 @@ class SqlConversationStore:
 
         One statement reads both: the session row and the receipt of the channel message id.
         """
-        conversation = _CONVERSATIONS.c
-        columns: list[ColumnElement[Any]] = [conversation.id, conversation.state,
-                                             conversation.version, conversation.updated_at]
-        joined = _ANCHOR.outerjoin(_CONVERSATIONS,
-                                   _CONVERSATIONS.c.id == message.conversation_id)
-        if message.message_id:
-            columns += [_RECEIPTS.c.conversation_id.label("answered_in"), _RECEIPTS.c.first_seq,
-                        _RECEIPTS.c.last_seq, _RECEIPTS.c.summary]
-            joined = joined.outerjoin(_RECEIPTS, and_(
-                _RECEIPTS.c.channel == message.channel,
-                _RECEIPTS.c.message_id == message.message_id))
+        parameters = {"conversation_id": message.conversation_id, "channel": message.channel,
+                      "message_id": message.message_id}
         async with self._engine.connect() as db:
-            row = (await db.execute(select(*columns).select_from(joined))).one()
+            row = (await db.execute(_OPEN_TURN, parameters)).one()
             if message.message_id and row.answered_in is not None:
                 return await self._replay(db, row)
         if row.id is None:
@@ -94,7 +114,7 @@ class SqlConversationStore:
         return opened if isinstance(opened, TurnResult) else None
 
     @staticmethod
-    async def _replay(db: AsyncConnection, receipt: Row[Any]) -> TurnResult:
+    async def _replay(db: AsyncConnection, receipt: Any) -> TurnResult:
         """Rebuild the result of a turn from its receipt and the replies it logged."""
         rows = await db.execute(
             select(_MESSAGES.c.body)
@@ -184,14 +204,9 @@ class SqlConversationStore:
         A conversation a push created before its first turn has version 0 like a new session,
         so the update takes it over; a new conversation is inserted.
         """
-        updated = await db.execute(
-            update(_CONVERSATIONS)
-            .where(_CONVERSATIONS.c.id == session.conversation_id,
-                   _CONVERSATIONS.c.version == session.version)
-            .values(state=self._state(session), version=session.version + 1, updated_at=now,
-                    last_seq=_CONVERSATIONS.c.last_seq + count)
-            .returning(_CONVERSATIONS.c.last_seq)
-        )
+        updated = await db.execute(_SAVE_SESSION, {
+            "conversation_id": session.conversation_id, "expected_version": session.version,
+            "state": self._state(session), "now": now, "count": count})
         last = updated.scalar_one_or_none()
         if last is not None:
             return int(last)
