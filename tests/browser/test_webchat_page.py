@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -107,7 +108,6 @@ def test_the_socket_reconnects_with_growing_jittered_delays_and_never_gives_up(
     server: LiveServer, page: Page,
 ) -> None:
     import itertools
-    import re
     import time
 
     from playwright.sync_api import WebSocketRoute
@@ -130,3 +130,36 @@ def test_the_socket_reconnects_with_growing_jittered_delays_and_never_gives_up(
     assert len(gaps) >= 4, gaps
     for gap, expected in zip(gaps, [1.0, 1.5, 2.5, 4.5], strict=False):
         assert expected - 0.3 <= gap <= expected + 0.6, gaps
+
+
+def test_a_message_written_during_an_outage_is_kept_marked_and_sent_when_back(
+    server: LiveServer, page: Page,
+) -> None:
+    from playwright.sync_api import Route
+
+    outage = {"on": False}
+
+    def network(route: Route) -> None:
+        if outage["on"]:
+            route.abort("internetdisconnected")
+        else:
+            route.continue_()
+
+    page.route("**/webchat/send", network)
+    page.goto(server.url + "/")
+    expect(bot_bubbles(page).first).to_contain_text("Msaidizi", timeout=15_000)
+    wait_until_idle(page)
+    outage["on"] = True
+    say(page, "How much is a passport?")
+    mine = page.locator(".msg.in").last
+    expect(mine).to_have_class(re.compile(r"\bunsent\b"), timeout=10_000)
+    expect(mine).to_contain_text("Not sent yet")
+    page.reload()  # a reload during the outage keeps what was written
+    expect(page.locator(".msg.in.unsent")).to_contain_text("How much is a passport?",
+                                                           timeout=15_000)
+    outage["on"] = False
+    page.evaluate("window.dispatchEvent(new Event('online'))")  # the network is back
+    expect(bot_bubbles(page).last).to_contain_text("KES", timeout=15_000)
+    expect(page.locator(".msg.in.unsent")).to_have_count(0)
+    assert page.locator(".msg.in", has_text="How much is a passport?").count() == 1
+    assert page.evaluate("sessionStorage.getItem('msaidizi.unsent')") == "[]"

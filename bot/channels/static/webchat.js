@@ -5,10 +5,12 @@
   var langBtn = document.getElementById("lang"), endBtn = document.getElementById("end");
   // Who is chatting is proved by an HttpOnly cookie the server sets; the page keeps no id.
   try { localStorage.removeItem("msaidizi.sender"); } catch (e) {}
-  var last = 0, locale = "en", pending = Promise.resolve(), socket = null, pollTimer = null, reconnects = 0;
+  var last = 0, locale = "en", socket = null, pollTimer = null, reconnects = 0;
   var LABELS = {en: {other: "Kiswahili", online: "eCitizen helpdesk", typing: "typing…", offline: "Reconnecting…",
+                     unsent: "Not sent yet: it will be sent when the connection is back.",
                      end: "End session", ended: "Session ended. Nothing of it stays on this device."},
                 sw: {other: "English", online: "Msaada wa eCitizen", typing: "anaandika…", offline: "Inaunganisha tena…",
+                     unsent: "Bado haijatumwa: itatumwa mtandao ukirudi.",
                      end: "Maliza mazungumzo", ended: "Mazungumzo yamekwisha. Hakuna kinachobaki kwenye kifaa hiki."}};
 
   function setLocale(l) {
@@ -93,32 +95,62 @@
       statusEl.textContent = LABELS[locale].typing;
     } else if (!on && t) { t.remove(); statusEl.textContent = LABELS[locale].online; }
   }
-  function post(body, attempt) {
-    return fetch("webchat/send", {method: "POST", credentials: "same-origin", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body)})
+  // Messages not yet answered by the server, oldest first. They are kept in this tab's
+  // storage until sent, so an outage or a reload loses nothing; End session clears it.
+  var outbox = [], sending = false, failures = 0, retryTimer = null;
+  function keep() {
+    try { sessionStorage.setItem("msaidizi.unsent", JSON.stringify(outbox.map(function (m) { return m.body; }))); } catch (e) {}
+  }
+  function mark(item, unsent) {
+    item.row.classList.toggle("unsent", unsent);
+    var note = item.row.querySelector(".unsent-note");
+    if (unsent && !note) {
+      note = document.createElement("div"); note.className = "unsent-note"; note.setAttribute("role", "status");
+      item.bubble.appendChild(note);
+    }
+    if (note) { if (unsent) note.textContent = LABELS[locale].unsent; else note.remove(); }
+  }
+  function pump() {
+    if (sending || !outbox.length) return;
+    sending = true; clearTimeout(retryTimer);
+    var item = outbox[0];
+    item.body.after = last;
+    typing(true);
+    // The same client_id on every attempt: the server answers a repeat without acting twice.
+    fetch("webchat/send", {method: "POST", credentials: "same-origin", headers: {"Content-Type": "application/json"}, body: JSON.stringify(item.body)})
       .then(function (r) { if (!r.ok && r.status >= 500) throw new Error("server"); return r.json(); })
-      .catch(function (e) {
-        // Weak connections: retry with the same client_id, which the server de-duplicates.
-        if (attempt >= 5) throw e;
+      .then(function (data) {
+        outbox.shift(); keep(); failures = 0; sending = false;
+        typing(false); if (item.row) mark(item, false);
+        if (data.locale) setLocale(data.locale);
+        (data.messages || []).forEach(function (m) { if (m.direction === "out") render(m); else if (m.seq > last) last = m.seq; });
+        pump();
+      })
+      .catch(function () {
+        sending = false; typing(false); failures += 1;
         statusEl.textContent = LABELS[locale].offline;
-        return new Promise(function (res) { setTimeout(res, 1000 * Math.pow(2, attempt)); })
-          .then(function () { return post(body, attempt + 1); });
+        if (item.row) mark(item, true);
+        // Back off with jitter, but never give up while the page is open.
+        retryTimer = setTimeout(pump, (0.5 + Math.random() / 2) * Math.min(30000, 1000 * Math.pow(2, failures)));
       });
+  }
+  window.addEventListener("online", function () { failures = 0; pump(); });
+  function queue(body, text) {
+    var item = {body: body, row: null, bubble: null};
+    if (text) { var mine = bubble("in"); mine.bubble.textContent = text; mine.stamp(); item.row = mine.row; item.bubble = mine.bubble; log.scrollTop = log.scrollHeight; }
+    outbox.push(item); keep(); pump();
   }
   function send(text, choice) {
     if (!text && !choice) return;
     var id = "c" + Date.now().toString(36) + Math.random().toString(36).slice(2, 8);
-    if (text) { var mine = bubble("in"); mine.bubble.textContent = text; mine.stamp(); log.scrollTop = log.scrollHeight; }
     Array.prototype.forEach.call(document.querySelectorAll(".choices button"), function (b) { b.disabled = true; });
-    pending = pending.then(function () {
-      typing(true);
-      return post({text: text || "", choice: choice || null, client_id: id, after: last, locale: navigator.language || null}, 0)
-        .then(function (data) {
-          typing(false);
-          if (data.locale) setLocale(data.locale);
-          (data.messages || []).forEach(function (m) { if (m.direction === "out") render(m); else if (m.seq > last) last = m.seq; });
-        })
-        .catch(function () { typing(false); var n = document.createElement("p"); n.className = "notice"; n.textContent = "⚠ " + LABELS[locale].offline; log.appendChild(n); });
-    });
+    queue({text: text || "", choice: choice || null, client_id: id, after: last, locale: navigator.language || null}, text);
+  }
+  function resume() {
+    var kept = [];
+    try { kept = JSON.parse(sessionStorage.getItem("msaidizi.unsent") || "[]"); } catch (e) {}
+    kept.forEach(function (body) { if (body && body.client_id) queue(body, body.text); });
+    return kept.length;
   }
   function poll() {
     clearTimeout(pollTimer);
@@ -132,7 +164,7 @@
     var url = location.href.replace(/^http/, "ws").replace(/[#?].*$/, "").replace(/\/?$/, "/") +
       "webchat/ws?after=" + last;
     try { socket = new WebSocket(url); } catch (e) { poll(); return; }
-    socket.onopen = function () { reconnects = 0; clearTimeout(pollTimer); };
+    socket.onopen = function () { reconnects = 0; clearTimeout(pollTimer); failures = 0; pump(); };
     socket.onmessage = function (ev) { try { render(JSON.parse(ev.data)); } catch (e) {} };
     socket.onclose = function () {
       poll();  // meanwhile nothing is missed
@@ -176,7 +208,7 @@
       var msgs = d.messages || [];
       if (d.locale) setLocale(d.locale);
       msgs.forEach(render);
-      if (!msgs.length) send("", "greet");
+      if (!resume() && !msgs.length) send("", "greet");
     })
     .catch(function () { poll(); })
     .then(connect);
