@@ -106,7 +106,9 @@ class WhatsAppSettings(BaseModel):
     api_base_url: str = "https://graph.facebook.com"
     api_version: str = "v23.0"
     template_name: str | None = None
-    template_language: str = "en"
+    template_language: str = "en"  # for a chat whose language has no entry below
+    # the template's translation per chat language (Meta approves each language separately)
+    template_languages: dict[str, str] = Field(default_factory=lambda: {"en": "en", "sw": "sw"})
 
 
 class BotSettings(BaseSettings):

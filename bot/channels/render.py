@@ -11,7 +11,11 @@ import html
 import re
 from collections.abc import Callable
 
-_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+# Bold is `**text**` with no asterisk just outside or inside its edges, so a masked number
+# ("******78") stays literal instead of turning into bold asterisks.
+_BOLD = re.compile(r"(?<!\*)\*\*(?=[^\s*])(.+?)(?<=[^\s*])\*\*(?!\*)")
+_MASK_RUN = re.compile(r"\*{2,}(?=\w)")
+_LOOKALIKE_ASTERISK = "\u2217"  # WhatsApp reads `*` as formatting and has no escape
 _BULLET = re.compile(r"^([ \t]*)[-*][ \t]+", re.MULTILINE)
 _URL = re.compile(r"https?://[^\s<>\"']+")
 _URL_TAIL = ".,;:!?)]}"
@@ -108,8 +112,18 @@ def markdown_to_telegram_html(text: str) -> str:
 
 
 def markdown_to_whatsapp(text: str) -> str:
-    """Turn the light Markdown into WhatsApp's formatting (`*bold*`, bullets kept)."""
-    return _BOLD.sub(r"*\1*", _BULLET.sub(r"\1• ", text))
+    """Turn the light Markdown into WhatsApp's formatting (`*bold*`, bullets kept).
+
+    A masked number's asterisks are written with a look-alike, or WhatsApp would take them
+    as formatting and show fewer than were masked.
+    """
+    formatted = _BOLD.sub(r"*\1*", _BULLET.sub(r"\1• ", text))
+    return _MASK_RUN.sub(lambda run: _LOOKALIKE_ASTERISK * len(run.group(0)), formatted)
+
+
+def markdown_to_plain(text: str) -> str:
+    """Turn the light Markdown into plain text (terminals, template parameters)."""
+    return _BOLD.sub(r"\1", _BULLET.sub(r"\1• ", text))
 
 
 def shorten(text: str, limit: int) -> str:

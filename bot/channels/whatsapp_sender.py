@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from bot.channels.render import markdown_to_whatsapp, shorten, split_text
+from bot.channels.render import markdown_to_plain, markdown_to_whatsapp, shorten, split_text
 from bot.config import WhatsAppSettings
 from bot.core.delivery import DeliveryError, PermanentDeliveryError
 from bot.core.messages import ChoicesReply, LinkReply, Reply, render_as_text
@@ -96,7 +96,9 @@ def render_reply(reply: Reply, list_label: str) -> list[Message]:
 
 def template_message(reply: Reply, name: str, language: str) -> Message:
     """Wrap a reply in the approved template, as its single body parameter."""
-    text = shorten(render_as_text(reply), MAX_TEMPLATE_PARAMETER)  # also joins the lines
+    # plain text (a parameter shows `**` and `- ` as typed), joined into one line
+    text = shorten(markdown_to_whatsapp(markdown_to_plain(render_as_text(reply))),
+                   MAX_TEMPLATE_PARAMETER)
     return {"type": "template", "template": {
         "name": name,
         "language": {"code": language},
@@ -139,7 +141,9 @@ class WhatsAppSender:
                     "outside WhatsApp's 24-hour window and no template is configured "
                     "(MSAIDIZI_WHATSAPP__TEMPLATE_NAME)"
                 )
-            message = template_message(reply, name, self._settings.template_language)
+            language = self._settings.template_languages.get(
+                session.locale, self._settings.template_language)
+            message = template_message(reply, name, language)
             await self._post(session.sender_id, message)
             return
         label = self._translations.for_locale(session.locale).gettext(LIST_BUTTON)

@@ -10,6 +10,7 @@ import click
 import uvicorn
 
 from bot.app import Runtime, build_runtime
+from bot.channels.render import markdown_to_plain
 from bot.combined import BACKEND_PATH, ProductionRefused, create_combined_app, load_process_settings
 from bot.config import BotSettings
 from bot.core.messages import InboundMessage, render_as_text
@@ -93,4 +94,4 @@ async def _loop(runtime: Runtime, sender_id: str) -> None:
             break
         message = InboundMessage(channel="cli", sender_id=sender_id, text=text)
         for reply in (await runtime.conversation.handle(message)).replies:
-            click.echo(render_as_text(reply) + "\n")
+            click.echo(markdown_to_plain(render_as_text(reply)) + "\n")

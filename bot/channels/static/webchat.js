@@ -26,7 +26,8 @@
   }
   // Text is always inserted with textContent: message content never becomes markup.
   function inline(parent, text) {
-    var re = /(\*\*[^*]+\*\*|https?:\/\/[^\s<>"')]+)/g, pos = 0, m;
+    // bold is **text** with no asterisk at its edges, so a masked ******78 stays as written
+    var re = /((?<!\*)\*\*[^\s*][^*]*?(?<=[^\s*])\*\*(?!\*)|https?:\/\/[^\s<>"')]+)/g, pos = 0, m;
     while ((m = re.exec(text))) {
       if (m.index > pos) parent.appendChild(document.createTextNode(text.slice(pos, m.index)));
       var token = m[0], el;

@@ -234,6 +234,21 @@ async def test_push_after_24_hours_goes_out_as_the_configured_template(
     assert (await delivery_states(app_with_template.runtime, cid))[-1]["delivery"] == "sent"
 
 
+async def test_a_swahili_chat_gets_the_templates_swahili_translation_without_markup(
+    app_with_template: ChannelApp, graph_api: GraphStandIn
+) -> None:
+    citizen = WhatsAppDriver(app_with_template.client, graph_api)
+    await citizen.say("habari, nataka kujua kuhusu pasipoti")
+    cid = f"whatsapp:{citizen.sender_id}"
+    await make_quiet(app_with_template, cid, 30)
+    await app_with_template.runtime.push(
+        cid, [TextReply("**Malipo yamepokelewa.**\n- Risiti: RCP-1\n- Simu: ******78")])
+    message = graph_api.sent(citizen.sender_id)[-1]
+    assert message["template"]["language"] == {"code": "sw"}
+    assert message["template"]["components"][0]["parameters"][0]["text"] == (
+        "Malipo yamepokelewa. • Risiti: RCP-1 • Simu: \u2217\u2217\u2217\u2217\u2217\u221778")
+
+
 async def test_push_to_a_number_that_never_wrote_needs_the_template(
     app_with_template: ChannelApp, graph_api: GraphStandIn
 ) -> None:
