@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.core.vocabulary import fold, vocabulary
+
 # Swahili grammar words and frequent chat words. A Swahili frame ("passport yangu iko
 # ready?") is what makes a mixed message Swahili, so these weigh more than content words.
 _SW_FRAME = {
@@ -63,17 +65,10 @@ _HYPHENATED = re.compile(r"\b(ku|ni|na|me|ta|li|ime|ita|ili|ina|ana|wana|tume|ni
 _ENGLISH_SHAPE = re.compile(
     r"(th|ck|ght|tion|[bcdfgklmnprstvwxz]s|[^aeiou]y|[bcdfgkprstvxz]|ce|re|ge|se)$")
 _VOWEL_END = re.compile(r"[aeiou]$")
-_EXPLICIT = {
-    "sw": re.compile(
-        r"\b(kiswahili|swahili|kiswa)\b|/lang\s+sw\b|\blugha\s+ya\s+kiswahili\b", re.IGNORECASE
-    ),
-    "en": re.compile(r"\b(english|kiingereza|kizungu|engl?ish)\b|/lang\s+en\b", re.IGNORECASE),
-}
-_REQUEST_WORDS = re.compile(
-    r"\b(please|pls|plz|tafadhali|tafathali|in|kwa|speak|ongea|use|tumia|switch|badilisha|"
-    r"change|nataka|naomba|can|unaweza|reply|jibu|niongelee|nijibu|lugha|language)\b",
-    re.IGNORECASE,
-)
+# A language asked for by name: the meaning in knowledge/vocabulary.yaml, and the command.
+_NAMES = {"sw": "swahili", "en": "english"}
+_COMMAND = {code: re.compile(rf"/lang\s+{code}\b", re.IGNORECASE) for code in _NAMES}
+_COMMAND_WORDS = {"lang", "sw", "en"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,12 +125,14 @@ def explicit_language_request(text: str) -> str | None:
     words = _WORD.findall(stripped.lower())
     if not words or len(words) > 7:
         return None
-    for language, pattern in _EXPLICIT.items():
-        if pattern.search(stripped):
+    vocab = vocabulary()
+    request = vocab.folded("request")
+    for language, meaning in _NAMES.items():
+        name = vocab.anywhere(meaning)
+        if name.matches(stripped) or _COMMAND[language].search(stripped):
             rest = [
                 w for w in words
-                if not pattern.search(w) and not _REQUEST_WORDS.fullmatch(w)
-                and w not in {"lang", "sw", "en", "the", "me", "to", "na", "mimi", "i"}
+                if not name.matches(w) and fold(w) not in request and w not in _COMMAND_WORDS
             ]
             if len(rest) <= 1:
                 return language
