@@ -105,15 +105,11 @@ def _read_yaml(path: Path, problems: list[Problem]) -> tuple[object, list[str]] 
         line, message = yaml_problem(exc, 1)
         problems.append(Problem(str(path), line, f"cannot read the file: {message}"))
         return None
-    problems += _hash_cuts(path, text)
+    for cut in cut_at_hash(text, 1):
+        problems.append(Problem(str(path), cut.line, f"this text is cut at '#': it reads "
+                                f"{cut.kept!r} and drops {cut.dropped!r}. Put the whole text in "
+                                "double quotes, or move a comment to a line of its own"))
     return data, text.splitlines()
-
-
-def _hash_cuts(path: Path, text: str) -> list[Problem]:
-    """Return a problem for every text that a '#' after a space silently cuts short."""
-    return [Problem(str(path), cut.line, f"this text is cut at '#': it reads {cut.kept!r} and "
-                    f"drops {cut.dropped!r}. Put the whole text in double quotes, or move a "
-                    "comment to a line of its own") for cut in cut_at_hash(text, 1)]
 
 
 def _load_intents(paths: Iterable[Path], problems: list[Problem]) -> Iterable[IntentExamples]:
@@ -149,9 +145,9 @@ def load_vocabulary(path: Path, problems: list[Problem]) -> Vocabulary | None:
     """Parse the assistant's command and signal words (None when there is no such file)."""
     if not path.exists():
         return None
-    text = path.read_text(encoding="utf-8")
-    problems += _hash_cuts(path, text)
-    vocabulary, issues = parse_vocabulary(text, str(path))
+    if _read_yaml(path, problems) is None:  # unreadable: the problem names the opening line
+        return None
+    vocabulary, issues = parse_vocabulary(path.read_text(encoding="utf-8"), str(path))
     problems += [Problem(str(path), issue.line, issue.message) for issue in issues]
     return vocabulary
 
