@@ -7,42 +7,9 @@ from dataclasses import dataclass
 
 from bot.core.vocabulary import fold, vocabulary
 
-# Swahili grammar words and frequent chat words. A Swahili frame ("passport yangu iko
-# ready?") is what makes a mixed message Swahili, so these weigh more than content words.
-_SW_FRAME = {
-    "ni", "na", "ya", "wa", "za", "la", "cha", "vya", "kwa", "kwenye", "katika", "hii", "hiyo",
-    "hizi", "huo", "hilo", "hapa", "pale", "iko", "ziko", "yuko", "niko", "tuko", "uko", "kuna",
-    "yangu", "yako", "yake", "yetu", "yenu", "langu", "lako", "lake", "changu", "chako", "wangu",
-    "wako", "zangu", "zako", "bado", "sasa", "tafadhali", "naomba", "nataka", "ninataka",
-    "nimesahau", "sijui", "siwezi", "nifanye", "nini", "gani", "je", "vipi", "aje", "wapi",
-    "lini", "ngapi", "mangapi", "kiasi", "ama", "au", "lakini", "kama", "pia", "tu", "sana",
-    "hapana", "ndio", "ndiyo", "sawa", "asante", "asanteni", "habari", "hujambo", "mambo",
-    "niaje", "poa", "karibu", "kwaheri", "samahani", "msaada", "nisaidie", "saidia",
-    "mimi", "wewe", "yeye", "sisi", "nyinyi", "wao", "hakuna", "sina", "nina", "ana", "una",
-    "jinsi", "namna", "kupata", "kulipa", "kulipia", "kuomba", "kujua", "kubadilisha",
-    "kuongea", "kufanya", "kwanza", "tena", "mara", "siku", "leo", "jana", "kesho", "mwezi",
-    "wiki", "mwaka", "saa", "pesa", "malipo", "ombi", "maombi", "cheti", "kitambulisho",
-    "akaunti", "nambari", "namba", "simu", "nenosiri", "risiti", "huduma", "kuhusu", "ndani",
-    "nje", "kila", "sababu", "kwanini", "mbona", "hadi", "mpaka", "tangu", "baada", "kabla",
-    "bila", "pamoja", "yote", "wote", "zote", "mtu", "watu", "mhudumu", "kiswahili", "jo",
-    "bana", "msee", "doh", "ganji", "form", "fiti", "sare", "wasee", "manze", "ata", "hata",
-    "nimelipa", "imekatwa", "imefika", "limefika", "imeshatoka", "naweza", "unaweza",
-    "inachukua", "inagharimu", "kinagharimu", "nitapata", "nipate", "nilipe", "nini?",
-}
-_EN_FRAME = {
-    "the", "a", "an", "is", "are", "was", "were", "am", "be", "been", "to", "of", "in", "on",
-    "for", "with", "my", "your", "his", "her", "our", "their", "i", "you", "he", "she", "we",
-    "they", "it", "this", "that", "these", "those", "what", "how", "when", "where", "why",
-    "which", "who", "can", "could", "should", "would", "will", "do", "does", "did", "have",
-    "has", "had", "not", "no", "yes", "please", "thanks", "thank", "hello", "hi", "hey",
-    "want", "need", "get", "got", "pay", "paid", "check", "apply", "forgot", "lost", "much",
-    "many", "long", "take", "takes", "there", "here", "from", "about", "and", "or", "but",
-    "if", "so", "me", "help", "still", "yet", "already", "just", "again", "some", "any",
-    "tell", "show", "know", "make", "go", "come", "money", "fee", "fees", "cost", "costs",
-    "renew", "receive", "received", "change", "speak", "talk", "person", "human", "agent",
-    "english", "bye", "goodbye", "morning", "evening", "afternoon", "ok", "okay",
-    "doesn't", "don't", "didn't", "can't", "isn't", "i'm", "it's", "what's", "where's",
-}
+# Words that weigh for one language, and names both use: knowledge/vocabulary.yaml
+# (group language_evidence). The grammar shapes below are structure, not vocabulary.
+
 # Swahili verb morphology: subject + tense marker + stem, e.g. ni-me-sahau, ha-ku-ja, ku-lipa.
 _SW_VERB = re.compile(
     r"^(ni|u|a|tu|m|wa|i|zi|ki|vi|li|ya|ku|hu|si|ha|hu|ha[wt]?)"
@@ -51,14 +18,6 @@ _SW_VERB = re.compile(
 _SW_INFINITIVE = re.compile(r"^ku[a-z]{3,}$")
 _SW_ENDINGS = re.compile(r"(isha|ishwa|ika|iwa|ewa|eni|wani|anga|ia|ua)$")
 _WORD = re.compile(r"[a-z']+")
-# Names and borrowed words both languages use: no evidence either way ("Huduma Centre",
-# "Gava Mkononi", "M-Pesa", "KRA PIN").
-_NEUTRAL = {
-    "kenya", "huduma", "ecitizen", "citizen", "mkononi", "gava", "mpesa", "pesa", "nairobi",
-    "mombasa", "kisumu", "nakuru", "kentrade", "ntsa", "kra", "dci", "brs", "nrb",
-    "itax", "paybill", "inua", "jamii", "maisha", "namba", "odpc", "wanjiru", "otp", "pin",
-    "sms", "id", "dl", "msaidizi", "safaricom", "airtel", "sacco", "boda", "online", "okay",
-}
 # Swahili verb prefixes written apart from English stems: "ku-apply", "ime-reflect".
 _HYPHENATED = re.compile(r"\b(ku|ni|na|me|ta|li|ime|ita|ili|ina|ana|wana|tume|nime)-(?=[a-z])")
 # Swahili words end in a vowel; English ones mostly do not. Weak evidence, for unknown words.
@@ -83,15 +42,18 @@ class Detection:
 
 def detect_language(text: str) -> Detection:
     """Guess whether `text` is English or Swahili; None when there is no evidence either way."""
+    vocab = vocabulary()
+    swahili, english = vocab.folded("swahili_words"), vocab.folded("english_words")
+    shared = vocab.folded("shared_words")
     lowered = _HYPHENATED.sub(lambda m: m.group(1), text.lower())
-    words = [w for w in _WORD.findall(lowered) if w not in _NEUTRAL]
+    words = [w for w in _WORD.findall(lowered) if w not in shared]
     sw = en = 0.0
     for word in words:
-        if word in _SW_FRAME:
+        if word in swahili:
             sw += 2.0
         elif _SW_VERB.match(word) or _SW_INFINITIVE.match(word):
             sw += 1.5
-        elif word in _EN_FRAME:
+        elif word in english:
             en += 2.0 if len(word) > 1 else 1.0
         elif _SW_ENDINGS.search(word) and not word.endswith(("ia", "ua")):
             sw += 0.5

@@ -32,7 +32,10 @@ MEANINGS: Mapping[str, tuple[str, ...]] = {
     "when": ("today", "yesterday", "day_before_yesterday", "last_week", "last_month",
              "unknown"),
     "signals": ("frustration",),
+    "language_evidence": ("swahili_words", "english_words", "shared_words"),
 }
+# Meanings the code compares word by word: a phrase there would never match.
+SINGLE_WORDS = frozenset({"request", "swahili_words", "english_words", "shared_words"})
 
 
 def fold(text: str) -> str:
@@ -89,6 +92,7 @@ class Vocabulary:
     path: str = ""
     _cache: dict[tuple[object, ...], WordMatcher] = field(default_factory=dict, compare=False,
                                                           repr=False)
+    _sets: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
 
     def words(self, meaning: str) -> tuple[Word, ...]:
         """Return the words of `meaning`; none when the file does not list it."""
@@ -96,7 +100,9 @@ class Vocabulary:
 
     def folded(self, meaning: str) -> frozenset[str]:
         """Return the folded words of `meaning`, for comparing single words."""
-        return frozenset(w.folded for w in self.words(meaning))
+        if meaning not in self._sets:
+            self._sets[meaning] = frozenset(w.folded for w in self.words(meaning))
+        return self._sets[meaning]
 
     def _alternatives(self, meaning: str) -> str | None:
         """Return the words of `meaning` as one alternation, longest first."""
@@ -238,6 +244,10 @@ def _word(item: yaml.Node, language: str, meaning: str, issues: list[Issue]) -> 
                             "write plain text, in double quotes if it holds ':' or ','"))
         return None
     word = Word(text.strip(), language, _line(item))
+    if meaning in SINGLE_WORDS and " " in word.folded:
+        issues.append(Issue(word.line, f"{word.text!r} in {meaning!r}: this meaning is compared "
+                            "word by word, so write single words"))
+        return None
     if not word.folded or ANY_ENDING in word.text.removesuffix(ANY_ENDING):
         issues.append(Issue(word.line, f"{word.text!r} in {meaning!r}: '*' may only end a "
                             "word, meaning 'and any ending' (hack* finds hacked, hacking)"))

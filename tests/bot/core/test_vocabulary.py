@@ -106,6 +106,14 @@ def test_schema_problems_name_their_line(body: str, line: int, says: str) -> Non
     assert [i.line for i in issues if says in i.message] == [line], issues
 
 
+def test_word_by_word_meanings_refuse_phrases() -> None:
+    text = DEFAULT_FILE.read_text(encoding="utf-8").replace("sw: [ni, na,", "sw: [ni na, na,")
+    _, issues = parse_vocabulary(text)
+    assert [i.message for i in issues] == [
+        "'ni na' in 'swahili_words': this meaning is compared word by word, so write single "
+        "words"]
+
+
 def test_a_misspelt_meaning_is_unknown_and_the_right_one_missing() -> None:
     _, issues = read(COMMANDS.replace("  menu: {}", "  menus: {}"))
     assert [i.line for i in issues] == [8, 1]

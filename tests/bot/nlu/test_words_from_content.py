@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.language import explicit_language_request
+from bot.core.language import detect_language, explicit_language_request
 from bot.core.vocabulary import DEFAULT_FILE, use_vocabulary
 from bot.intents.base import is_command
 from bot.intents.link_account import wants_new_code
@@ -80,6 +80,21 @@ def test_a_language_name_added_to_the_file_switches_language(teach: Teach) -> No
     assert explicit_language_request("kiswahiri tafadhali") is None
     teach("sw: [kiswahili, kiswa]", "sw: [kiswahili, kiswa, kiswahiri]")
     assert explicit_language_request("kiswahiri tafadhali") == "sw"
+
+
+def test_a_swahili_word_added_to_the_file_is_evidence_for_swahili(teach: Teach) -> None:
+    before = detect_language("sheria kesho")
+    teach("sw: [ni, na, ya,", "sw: [sheria, ni, na, ya,")
+    after = detect_language("sheria kesho")
+    assert after.sw_score == before.sw_score + 1.5  # a known word (2.0) instead of a shape (0.5)
+
+
+def test_a_name_moved_to_the_shared_words_is_no_evidence(teach: Teach) -> None:
+    assert detect_language("huduma").language is None
+    assert detect_language("kesho").language == "sw"
+    teach("boda]", "boda, kesho]")
+    teach("kwanza, tena, mara, siku, leo, jana, kesho,", "kwanza, tena, mara, siku, leo, jana,")
+    assert detect_language("kesho").language is None
 
 
 def test_a_file_with_errors_is_not_put_in_use(tmp_path: Path) -> None:
