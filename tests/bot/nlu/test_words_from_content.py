@@ -131,6 +131,7 @@ def test_parse_when_not_knowing_is_no_date(text: str) -> None:
 @pytest.mark.parametrize(("text", "category"), [
     ("someone hacked my account", "account_takeover"),
     ("akaunti yangu imehackiwa", "account_takeover"),
+    ("mtu amehack akaunti yangu", "account_takeover"),
     ("I got a PHISHING sms", "phishing"),
     ("watapeli wamenipigia", "phishing"),
     ("pesa imetolewa bila idhini", "unauthorised_payment"),
