@@ -35,6 +35,7 @@ from bot.core.ports import (
 )
 from bot.core.results import TurnResult
 from bot.core.routing import Bands, Router
+from bot.core.vocabulary import use_vocabulary
 from bot.i18n import Catalogs
 from bot.intents.fallback import FallbackIntent
 from bot.intents.handoff import HandoffFlow
@@ -221,6 +222,8 @@ def build_runtime(
         knowledge = LiveKnowledge(
             settings.knowledge_dir, suggest_threshold=settings.matching.suggest
         )
+    if (words := knowledge.current.usable_vocabulary()) is not None:
+        use_vocabulary(words)  # else the shipped knowledge/vocabulary.yaml
     translations = Catalogs(settings.locales_dir)
     sealer = Sealer(sealing_keys(settings))
     store = SqlConversationStore(engine, sealer=sealer)

@@ -5,42 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Swahili grammar words and frequent chat words. A Swahili frame ("passport yangu iko
-# ready?") is what makes a mixed message Swahili, so these weigh more than content words.
-_SW_FRAME = {
-    "ni", "na", "ya", "wa", "za", "la", "cha", "vya", "kwa", "kwenye", "katika", "hii", "hiyo",
-    "hizi", "huo", "hilo", "hapa", "pale", "iko", "ziko", "yuko", "niko", "tuko", "uko", "kuna",
-    "yangu", "yako", "yake", "yetu", "yenu", "langu", "lako", "lake", "changu", "chako", "wangu",
-    "wako", "zangu", "zako", "bado", "sasa", "tafadhali", "naomba", "nataka", "ninataka",
-    "nimesahau", "sijui", "siwezi", "nifanye", "nini", "gani", "je", "vipi", "aje", "wapi",
-    "lini", "ngapi", "mangapi", "kiasi", "ama", "au", "lakini", "kama", "pia", "tu", "sana",
-    "hapana", "ndio", "ndiyo", "sawa", "asante", "asanteni", "habari", "hujambo", "mambo",
-    "niaje", "poa", "karibu", "kwaheri", "samahani", "msaada", "nisaidie", "saidia",
-    "mimi", "wewe", "yeye", "sisi", "nyinyi", "wao", "hakuna", "sina", "nina", "ana", "una",
-    "jinsi", "namna", "kupata", "kulipa", "kulipia", "kuomba", "kujua", "kubadilisha",
-    "kuongea", "kufanya", "kwanza", "tena", "mara", "siku", "leo", "jana", "kesho", "mwezi",
-    "wiki", "mwaka", "saa", "pesa", "malipo", "ombi", "maombi", "cheti", "kitambulisho",
-    "akaunti", "nambari", "namba", "simu", "nenosiri", "risiti", "huduma", "kuhusu", "ndani",
-    "nje", "kila", "sababu", "kwanini", "mbona", "hadi", "mpaka", "tangu", "baada", "kabla",
-    "bila", "pamoja", "yote", "wote", "zote", "mtu", "watu", "mhudumu", "kiswahili", "jo",
-    "bana", "msee", "doh", "ganji", "form", "fiti", "sare", "wasee", "manze", "ata", "hata",
-    "nimelipa", "imekatwa", "imefika", "limefika", "imeshatoka", "naweza", "unaweza",
-    "inachukua", "inagharimu", "kinagharimu", "nitapata", "nipate", "nilipe", "nini?",
-}
-_EN_FRAME = {
-    "the", "a", "an", "is", "are", "was", "were", "am", "be", "been", "to", "of", "in", "on",
-    "for", "with", "my", "your", "his", "her", "our", "their", "i", "you", "he", "she", "we",
-    "they", "it", "this", "that", "these", "those", "what", "how", "when", "where", "why",
-    "which", "who", "can", "could", "should", "would", "will", "do", "does", "did", "have",
-    "has", "had", "not", "no", "yes", "please", "thanks", "thank", "hello", "hi", "hey",
-    "want", "need", "get", "got", "pay", "paid", "check", "apply", "forgot", "lost", "much",
-    "many", "long", "take", "takes", "there", "here", "from", "about", "and", "or", "but",
-    "if", "so", "me", "help", "still", "yet", "already", "just", "again", "some", "any",
-    "tell", "show", "know", "make", "go", "come", "money", "fee", "fees", "cost", "costs",
-    "renew", "receive", "received", "change", "speak", "talk", "person", "human", "agent",
-    "english", "bye", "goodbye", "morning", "evening", "afternoon", "ok", "okay",
-    "doesn't", "don't", "didn't", "can't", "isn't", "i'm", "it's", "what's", "where's",
-}
+from bot.core.vocabulary import fold, vocabulary
+
+# Words that weigh for one language, and names both use: knowledge/vocabulary.yaml
+# (group language_evidence). The grammar shapes below are structure, not vocabulary.
+
 # Swahili verb morphology: subject + tense marker + stem, e.g. ni-me-sahau, ha-ku-ja, ku-lipa.
 _SW_VERB = re.compile(
     r"^(ni|u|a|tu|m|wa|i|zi|ki|vi|li|ya|ku|hu|si|ha|hu|ha[wt]?)"
@@ -49,31 +18,16 @@ _SW_VERB = re.compile(
 _SW_INFINITIVE = re.compile(r"^ku[a-z]{3,}$")
 _SW_ENDINGS = re.compile(r"(isha|ishwa|ika|iwa|ewa|eni|wani|anga|ia|ua)$")
 _WORD = re.compile(r"[a-z']+")
-# Names and borrowed words both languages use: no evidence either way ("Huduma Centre",
-# "Gava Mkononi", "M-Pesa", "KRA PIN").
-_NEUTRAL = {
-    "kenya", "huduma", "ecitizen", "citizen", "mkononi", "gava", "mpesa", "pesa", "nairobi",
-    "mombasa", "kisumu", "nakuru", "kentrade", "ntsa", "kra", "dci", "brs", "nrb",
-    "itax", "paybill", "inua", "jamii", "maisha", "namba", "odpc", "wanjiru", "otp", "pin",
-    "sms", "id", "dl", "msaidizi", "safaricom", "airtel", "sacco", "boda", "online", "okay",
-}
 # Swahili verb prefixes written apart from English stems: "ku-apply", "ime-reflect".
 _HYPHENATED = re.compile(r"\b(ku|ni|na|me|ta|li|ime|ita|ili|ina|ana|wana|tume|nime)-(?=[a-z])")
 # Swahili words end in a vowel; English ones mostly do not. Weak evidence, for unknown words.
 _ENGLISH_SHAPE = re.compile(
     r"(th|ck|ght|tion|[bcdfgklmnprstvwxz]s|[^aeiou]y|[bcdfgkprstvxz]|ce|re|ge|se)$")
 _VOWEL_END = re.compile(r"[aeiou]$")
-_EXPLICIT = {
-    "sw": re.compile(
-        r"\b(kiswahili|swahili|kiswa)\b|/lang\s+sw\b|\blugha\s+ya\s+kiswahili\b", re.IGNORECASE
-    ),
-    "en": re.compile(r"\b(english|kiingereza|kizungu|engl?ish)\b|/lang\s+en\b", re.IGNORECASE),
-}
-_REQUEST_WORDS = re.compile(
-    r"\b(please|pls|plz|tafadhali|tafathali|in|kwa|speak|ongea|use|tumia|switch|badilisha|"
-    r"change|nataka|naomba|can|unaweza|reply|jibu|niongelee|nijibu|lugha|language)\b",
-    re.IGNORECASE,
-)
+# A language asked for by name: the meaning in knowledge/vocabulary.yaml, and the command.
+_NAMES = {"sw": "swahili", "en": "english"}
+_COMMAND = {code: re.compile(rf"/lang\s+{code}\b", re.IGNORECASE) for code in _NAMES}
+_COMMAND_WORDS = {"lang", "sw", "en"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,15 +42,18 @@ class Detection:
 
 def detect_language(text: str) -> Detection:
     """Guess whether `text` is English or Swahili; None when there is no evidence either way."""
+    vocab = vocabulary()
+    swahili, english = vocab.folded("swahili_words"), vocab.folded("english_words")
+    shared = vocab.folded("shared_words")
     lowered = _HYPHENATED.sub(lambda m: m.group(1), text.lower())
-    words = [w for w in _WORD.findall(lowered) if w not in _NEUTRAL]
+    words = [w for w in _WORD.findall(lowered) if w not in shared]
     sw = en = 0.0
     for word in words:
-        if word in _SW_FRAME:
+        if word in swahili:
             sw += 2.0
         elif _SW_VERB.match(word) or _SW_INFINITIVE.match(word):
             sw += 1.5
-        elif word in _EN_FRAME:
+        elif word in english:
             en += 2.0 if len(word) > 1 else 1.0
         elif _SW_ENDINGS.search(word) and not word.endswith(("ia", "ua")):
             sw += 0.5
@@ -130,12 +87,14 @@ def explicit_language_request(text: str) -> str | None:
     words = _WORD.findall(stripped.lower())
     if not words or len(words) > 7:
         return None
-    for language, pattern in _EXPLICIT.items():
-        if pattern.search(stripped):
+    vocab = vocabulary()
+    request = vocab.folded("request")
+    for language, meaning in _NAMES.items():
+        name = vocab.anywhere(meaning)
+        if name.matches(stripped) or _COMMAND[language].search(stripped):
             rest = [
                 w for w in words
-                if not pattern.search(w) and not _REQUEST_WORDS.fullmatch(w)
-                and w not in {"lang", "sw", "en", "the", "me", "to", "na", "mimi", "i"}
+                if not name.matches(w) and fold(w) not in request and w not in _COMMAND_WORDS
             ]
             if len(rest) <= 1:
                 return language

@@ -2,27 +2,23 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
-
 from bot.core.results import Result
 from bot.core.routing import Match
 from bot.core.turn import Turn
+from bot.core.vocabulary import vocabulary
 
 
-def keyword_pattern(words: Iterable[str]) -> re.Pattern[str]:
-    """Build a pattern that matches a message made only of one of `words` (plus politeness)."""
-    options = "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
-    polite = r"(?:please|pls|plz|tafadhali|sasa|bana|jo)"
-    return re.compile(rf"^\s*(?:{polite}\s+)?(?:{options})(?:\s+{polite})?\s*[.!?]*\s*$", re.I)
+def is_command(meaning: str, text: str) -> bool:
+    """Return True when `text` is only a word of `meaning` (vocabulary.yaml), maybe polite."""
+    return vocabulary().whole(meaning, around="polite").matches(text)
 
 
 class Intent:
-    """A handler for one NLU intent, optionally with a rule that recognises it outright."""
+    """A handler for one NLU intent, optionally with command words that recognise it outright."""
 
     name: str = ""
     title_msgid: str = ""
-    rule: re.Pattern[str] | None = None
+    command: str = ""  # the meaning in knowledge/vocabulary.yaml whose words are this command
 
     def handles(self, intent: str) -> bool:
         """Return True for this handler's own intent name."""
@@ -33,8 +29,8 @@ class Intent:
         return turn.t.gettext(self.title_msgid)
 
     def match(self, turn: Turn) -> Match | None:
-        """Match outright when the rule recognises the whole message."""
-        if self.rule is not None and self.rule.search(turn.text):
+        """Match outright when the whole message is one of the command's words."""
+        if self.command and is_command(self.command, turn.text):
             return Match(100.0, self.name)
         return None
 

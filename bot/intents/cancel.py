@@ -6,7 +6,7 @@ from bot.core.results import Result
 from bot.core.routing import Match
 from bot.core.text import N_
 from bot.core.turn import Turn
-from bot.intents.base import Intent, keyword_pattern
+from bot.intents.base import Intent
 from bot.intents.menu import main_menu
 
 
@@ -15,10 +15,7 @@ class CancelIntent(Intent):
 
     name = "cancel"
     title_msgid = N_("Cancel")
-    rule = keyword_pattern(
-        ["cancel", "/cancel", "ghairi", "sitisha", "acha", "stop", "exit", "quit", "achana nayo",
-         "forget it", "never mind", "nevermind", "cancel it", "ghairi hiyo"]
-    )
+    command = "cancel"
 
     async def handle(self, turn: Turn, match: Match) -> Result:
         """Forget the flow's answers and offer the menu."""

@@ -19,32 +19,27 @@ from bot.core.results import Event, Result
 from bot.core.routing import Match
 from bot.core.text import N_
 from bot.core.turn import Turn
+from bot.core.vocabulary import vocabulary
 
 MAX_FAILURES = 3
 START = "start"  # where every flow comes from: edges out of it are its entry states
 END = "end"  # where every flow goes: a finished, declined or abandoned flow
 _FAILURES = "_failures"
-_QUESTION = re.compile(
-    r"\?\s*$|^(how|what|where|when|why|which|who|can|do|does|is|are|jinsi|vipi|nini|wapi|"
-    r"lini|kwa nini|je|naweza|unaweza|ni nini)\b",
-    re.IGNORECASE,
-)
-_YES = re.compile(r"^(yes|yeah|yep|ok|okay|sure|ndio|ndiyo|sawa|poa|yes please|agree|"
-                  r"nakubali|i agree|kubali|fiti)\b", re.IGNORECASE)
-_NO = re.compile(r"^(no|nope|hapana|la|sitaki|i do not|i don't|dont|don't|decline|"
-                 r"sikubali|no thanks)\b", re.IGNORECASE)
+_QUESTION_MARK = re.compile(r"\?\s*$")
 
 
 def looks_like_question(turn: Turn) -> bool:
     """Return True when the citizen seems to ask something rather than answer the form."""
-    return bool(_QUESTION.search(turn.text))
+    return bool(_QUESTION_MARK.search(turn.text)) or vocabulary().starts("question").matches(
+        turn.text)
 
 
 def yes_no(turn: Turn) -> bool | None:
     """Read a typed yes or no in English or Swahili; None when it is neither."""
-    if _YES.search(turn.text):
+    words = vocabulary()
+    if words.starts("yes").matches(turn.text):
         return True
-    if _NO.search(turn.text):
+    if words.starts("no").matches(turn.text):
         return False
     return None
 

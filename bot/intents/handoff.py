@@ -7,7 +7,6 @@ messages go to the ticket and the assistant only confirms while nobody has taken
 from __future__ import annotations
 
 import contextlib
-import re
 import uuid
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -22,7 +21,8 @@ from bot.core.routing import Match
 from bot.core.signin import CONSENT, current_auth
 from bot.core.text import N_
 from bot.core.turn import Turn
-from bot.intents.base import keyword_pattern
+from bot.core.vocabulary import vocabulary
+from bot.intents.base import is_command
 from bot.intents.talk_to_human import contacts
 from bot.nlu.frustration import is_frustrated
 from common.timezone import utcnow
@@ -32,11 +32,6 @@ ATTACH_CHECK_EVERY = timedelta(minutes=1)
 _CHECKED = "ticket_checked_at"
 REASONS = {"explicit", "misses", "security_report", "frustration", "payment_failed"}
 CATEGORIES = {"security_report": "security", "payment_failed": "payment"}
-_END = re.compile(r"^\s*(end chat|end the chat|leave the queue|stop chat|maliza|maliza "
-                  r"mazungumzo|ondoka|toka kwenye foleni|sitaki tena)\s*[.!]*\s*$", re.I)
-_ASK_PERSON = keyword_pattern(["/human", "agent", "human", "mhudumu", "mtu", "customer care",
-                               "talk to a person", "talk to someone", "real person",
-                               "nataka mtu", "nataka kuongea na mtu"])
 
 
 class State(StrEnum):
@@ -88,7 +83,7 @@ class HandoffFlow:
 
     def match(self, turn: Turn) -> Match | None:
         """A plain request for a person, or a frustrated message, brings one in."""
-        if _ASK_PERSON.search(turn.text):
+        if is_command("talk_to_person", turn.text):
             return Match(100.0, "talk_to_human")
         if is_frustrated(turn.text):
             return Match(100.0, "talk_to_human", {"argument": "frustration"})
@@ -159,7 +154,7 @@ class HandoffFlow:
         number = turn.session.slots.get("ticket", "")
         if turn.payload and Payload.parse(turn.payload).name == "rating":
             return None
-        if _END.search(turn.text):
+        if vocabulary().whole("end_chat", end_marks=".!").matches(turn.text):
             return await self._leave(turn, number)
         text = turn.text or turn.payload or ""
         try:

@@ -16,6 +16,7 @@ from bot.core.routing import Match
 from bot.core.signin import CONSENT, chat_identity, current_auth, remember_sign_in
 from bot.core.text import N_
 from bot.core.turn import Turn
+from bot.core.vocabulary import vocabulary
 from bot.intents.account import service_unavailable
 from bot.intents.forms import (
     CANCEL_HINT,
@@ -36,7 +37,6 @@ from privacy import mask
 CONSENT_VERSION = "2026-11-v1"
 _ID_NUMBER = re.compile(r"^\d{6,9}$")
 _CODE = re.compile(r"^\d{6}$")
-_RESEND = re.compile(r"\b(resend|send again|new code|tuma tena|code mpya|nitumie tena)\b", re.I)
 
 
 def read_identifier(text: str) -> str | None:
@@ -56,7 +56,7 @@ def read_code(text: str) -> str | None:
 
 def wants_new_code(text: str) -> bool:
     """Return True when the citizen asks for the code again ("resend", "tuma tena")."""
-    return bool(_RESEND.search(text))
+    return vocabulary().anywhere("resend_code").matches(text)
 
 
 class State(StrEnum):

@@ -8,7 +8,7 @@ from bot.core.results import Result
 from bot.core.routing import Match
 from bot.core.text import N_
 from bot.core.turn import Turn
-from bot.intents.base import Intent, keyword_pattern
+from bot.intents.base import Intent
 
 MENU_ITEMS: tuple[tuple[str, str], ...] = (
     (N_("Check an application"), "check_status"),
@@ -35,10 +35,7 @@ class MenuIntent(Intent):
 
     name = "menu"
     title_msgid = N_("Main menu")
-    rule = keyword_pattern(
-        ["menu", "menyu", "help", "msaada", "saidia", "/menu", "/help", "/start", "start",
-         "main menu", "anza", "options", "huduma"]
-    )
+    command = "menu"
 
     async def handle(self, turn: Turn, match: Match) -> Result:
         """Leave any flow and show the menu."""

@@ -23,6 +23,7 @@ from bot.core.routing import Match
 from bot.core.signin import current_auth, forget_sign_in
 from bot.core.text import N_
 from bot.core.turn import Turn
+from bot.core.vocabulary import vocabulary
 from bot.intents.forms import (
     END,
     START,
@@ -46,24 +47,13 @@ CATEGORIES = {
     "data_leak": N_("My personal data was exposed"),
     "other": N_("Something else"),
 }
-_HINTS = (
-    ("account_takeover", re.compile(r"hack|imehack|imeingiliwa|ameingia (kwenye|kwa) akaunti|"
-                                    r"ameingilia|someone (got|logged) into|"
-                                    r"changed my (email|phone|password)|takeover|did not request",
-                                    re.I)),
-    ("unauthorised_payment", re.compile(r"unauthori[sz]ed|money (was )?taken|pesa imetolewa|"
-                                        r"sikulipa|charged without|deducted", re.I)),
-    ("phishing", re.compile(r"phish|scam|fake|matapeli|tapeli|fraud|conman|asking for (my )?"
-                            r"(pin|password|code)", re.I)),
-    ("data_leak", re.compile(r"leak|exposed|data yangu imevuja|shared my data", re.I)),
-)
-_CORRECTION = re.compile(r"^\s*(no|not|actually|sorry|hapana|si hivyo|kumbe|samahani)\b", re.I)
 _REFERENCE = re.compile(r"^[A-Za-z0-9-]{4,40}$")
 
 
 def category_hint(text: str) -> str | None:
     """Return the report category the words make clear ("someone hacked my account")."""
-    return next((code for code, pattern in _HINTS if pattern.search(text)), None)
+    words = vocabulary()
+    return next((code for code in CATEGORIES if words.anywhere(code).matches(text)), None)
 
 
 def read_reference(text: str) -> str | None:
@@ -74,7 +64,7 @@ def read_reference(text: str) -> str | None:
 
 def is_correction(text: str) -> bool:
     """Return True for "no, it was ..."-style corrections."""
-    return bool(_CORRECTION.search(text))
+    return vocabulary().starts("correction").matches(text)
 
 
 class State(StrEnum):

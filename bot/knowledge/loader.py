@@ -10,14 +10,16 @@ from pathlib import Path
 import yaml
 
 from bot.core.ports import Article
+from bot.core.vocabulary import Vocabulary, parse_vocabulary
 from bot.knowledge.article import LANGUAGES, load_article, split_front_matter
 from bot.knowledge.problems import Problem
 from bot.knowledge.yaml_pitfalls import cut_at_hash, yaml_problem
 
 logger = logging.getLogger(__name__)
+VOCABULARY_FILE = "vocabulary.yaml"
 
 __all__ = ["LANGUAGES", "IntentExamples", "Knowledge", "Lexicon", "Problem", "load_article",
-           "load_knowledge", "split_front_matter"]
+           "load_knowledge", "load_vocabulary", "split_front_matter"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,7 @@ class Knowledge:
     intents: tuple[IntentExamples, ...]
     lexicon: Lexicon
     problems: tuple[Problem, ...] = ()
+    vocabulary: Vocabulary | None = None  # as read from vocabulary.yaml; None: no such file
 
     def article(self, article_id: str, language: str) -> Article | None:
         """Return the article in `language`, falling back to any other language."""
@@ -60,6 +63,12 @@ class Knowledge:
         """Return the ids of every article, sorted."""
         return sorted({aid for aid, _ in self.articles})
 
+    def usable_vocabulary(self) -> Vocabulary | None:
+        """Return the folder's vocabulary when its file has no errors, else None."""
+        if self.vocabulary is None or any(p.path == self.vocabulary.path for p in self.errors):
+            return None
+        return self.vocabulary
+
     @property
     def errors(self) -> list[Problem]:
         """Return the problems that make a file unusable."""
@@ -67,7 +76,7 @@ class Knowledge:
 
 
 def load_knowledge(root: Path) -> Knowledge:
-    """Load `root/faq/*.md`, `root/intents/*.yaml` and `root/lexicon.yaml`."""
+    """Load `root/faq/*.md`, `root/intents/*.yaml`, `root/lexicon.yaml` and the vocabulary."""
     problems: list[Problem] = []
     articles: dict[tuple[str, str], Article] = {}
     if not root.is_dir():
@@ -83,7 +92,8 @@ def load_knowledge(root: Path) -> Knowledge:
             articles[(article.id, article.language)] = article
     intents = tuple(_load_intents(sorted((root / "intents").glob("*.yaml")), problems))
     lexicon = _load_lexicon(root / "lexicon.yaml", problems)
-    return Knowledge(articles, intents, lexicon, tuple(problems))
+    vocabulary = load_vocabulary(root / VOCABULARY_FILE, problems)
+    return Knowledge(articles, intents, lexicon, tuple(problems), vocabulary)
 
 
 def _read_yaml(path: Path, problems: list[Problem]) -> tuple[object, list[str]] | None:
@@ -129,6 +139,17 @@ def _line_of(lines: Sequence[str], value: object) -> int:
     first = next(iter(value), "") if isinstance(value, dict) else str(value)
     return next((i + 1 for i, line in enumerate(lines)
                  if line.lstrip().startswith("-") and str(first) in line), 1)
+
+
+def load_vocabulary(path: Path, problems: list[Problem]) -> Vocabulary | None:
+    """Parse the assistant's command and signal words (None when there is no such file)."""
+    if not path.exists():
+        return None
+    if _read_yaml(path, problems) is None:  # unreadable: the problem names the opening line
+        return None
+    vocabulary, issues = parse_vocabulary(path.read_text(encoding="utf-8"), str(path))
+    problems += [Problem(str(path), issue.line, issue.message) for issue in issues]
+    return vocabulary
 
 
 def _load_lexicon(path: Path, problems: list[Problem]) -> Lexicon:

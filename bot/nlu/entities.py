@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.core.ports import Entity
+from common.phones import parse_kenyan_mobile
 from privacy.redact import EMAIL, ID_NUMBER, MPESA_CODE, PHONE
 
 REFERENCE = re.compile(r"\b([A-Z]{2,3})[-\s]?(20\d{2})[-\s]?(\d{6})\b", re.IGNORECASE)
@@ -22,22 +23,15 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
-def normalise_phone(raw: str) -> str:
-    """Return a Kenyan mobile number as 2547XXXXXXXX / 2541XXXXXXXX."""
-    digits = re.sub(r"\D", "", raw)
-    if digits.startswith("0"):
-        digits = "254" + digits[1:]
-    return digits
-
-
-def _value(kind: str, match: re.Match[str]) -> str:
+def _value(kind: str, match: re.Match[str]) -> str | None:
+    """Return the entity's value; None when the shape is not really that kind (a phone)."""
     if kind == "reference":
         prefix, year, number = match.groups()
         return f"{prefix.upper()}-{year}-{number}"
     if kind == "ticket":
         return f"T-{match.group(1)}"
     if kind == "phone":
-        return normalise_phone(match.group(0))
+        return parse_kenyan_mobile(match.group(0))
     return match.group(0).upper() if kind == "mpesa_code" else match.group(0)
 
 
@@ -48,5 +42,7 @@ def extract_entities(text: str) -> tuple[Entity, ...]:
         for match in pattern.finditer(text):
             if any(match.start() < e.end and e.start < match.end() for e in found):
                 continue
-            found.append(Entity(kind, _value(kind, match), match.start(), match.end()))
+            value = _value(kind, match)
+            if value is not None:
+                found.append(Entity(kind, value, match.start(), match.end()))
     return tuple(sorted(found, key=lambda e: e.start))

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import re
 
-_INSULTS = re.compile(
-    r"\b(stupid|useless|idiot|idiots|nonsense|rubbish|dumb|fool|foolish|hopeless|pathetic|"
-    r"waste of time|mjinga|wajinga|ujinga|fala|mafala|takataka|upuuzi|mpumbavu|wapumbavu|"
-    r"shenzi|washenzi|bure kabisa|hamna maana|mnaboa|umeboa|unaboa|mmeboa)\b",
-    re.IGNORECASE,
-)
+from bot.core.vocabulary import vocabulary
+
 _LETTERS = re.compile(r"[A-Za-z]")
 
 
@@ -21,5 +17,5 @@ def is_shouting(text: str) -> bool:
 
 
 def is_frustrated(text: str) -> bool:
-    """Return True when the message insults or shouts."""
-    return bool(_INSULTS.search(text)) or is_shouting(text)
+    """Return True when the message insults (vocabulary.yaml, "frustration") or shouts."""
+    return vocabulary().anywhere("frustration").matches(text) or is_shouting(text)

@@ -5,25 +5,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
-NAIROBI = ZoneInfo("Africa/Nairobi")
+from bot.core.vocabulary import vocabulary
+from common.timezone import NAIROBI
+
 _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
           "moja": 1, "mbili": 2, "tatu": 3, "nne": 4, "tano": 5, "sita": 6, "saba": 7}
-_RELATIVE: tuple[tuple[re.Pattern[str], int], ...] = (
-    (re.compile(r"\b(day before yesterday|juzi)\b"), 2),
-    (re.compile(r"\b(today|this morning|this afternoon|this evening|tonight|leo|asubuhi|"
-                r"mchana|jioni|usiku wa leo|sasa hivi|just now|right now)\b"), 0),
-    (re.compile(r"\b(yesterday|last night|jana|usiku wa jana)\b"), 1),
-    (re.compile(r"\b(last week|wiki iliyopita|wiki jana)\b"), 7),
-    (re.compile(r"\b(last month|mwezi uliopita|mwezi jana)\b"), 30),
-)
+# Days back for each meaning of the "when" group in knowledge/vocabulary.yaml.
+_DAYS_AGO = {"today": 0, "yesterday": 1, "day_before_yesterday": 2, "last_week": 7,
+             "last_month": 30}
 _AGO = re.compile(r"\b(\d{1,2}|one|two|three|four|five|six|seven)\s+(days?|weeks?)\s+ago\b")
 _SIKU = re.compile(r"\b(siku|wiki)\s+(\d{1,2}|moja|mbili|tatu|nne|tano|sita|saba)\s+"
                    r"(zilizopita|iliyopita|nyuma)\b")
 _NUMERIC = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2,4}))?\b")
-_UNKNOWN = re.compile(r"\b(i don'?t know|not sure|no idea|sijui|sina uhakika|sikumbuki|"
-                      r"can'?t remember)\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,11 +37,11 @@ def parse_when(text: str, now: datetime | None = None) -> When | None:
     """Return the day `text` refers to, When(None) for "I don't know", or None if unrecognised."""
     lowered = text.lower()
     base = today(now)
-    if _UNKNOWN.search(lowered):
+    words = vocabulary()
+    if words.anywhere("unknown").matches(lowered):
         return When(None, text.strip())
-    for pattern, days in _RELATIVE:
-        if pattern.search(lowered):
-            return When(base - timedelta(days=days), text.strip())
+    if (meaning := words.first_of(tuple(_DAYS_AGO), lowered)) is not None:
+        return When(base - timedelta(days=_DAYS_AGO[meaning]), text.strip())
     if m := _AGO.search(lowered):
         return When(base - timedelta(days=_count(m.group(1)) * _unit(m.group(2))), text.strip())
     if m := _SIKU.search(lowered):

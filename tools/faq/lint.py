@@ -18,6 +18,7 @@ from bot.nlu.normalize import Normalizer
 from tools.faq.catalogue_lint import fee_problems
 from tools.faq.glossary_lint import Glossary, glossary_problems
 from tools.faq.locate import find_line
+from tools.faq.vocabulary_lint import vocabulary_problems
 
 STALE_AFTER = timedelta(days=365)
 MIN_QUESTIONS = 6
@@ -42,6 +43,7 @@ def lint(knowledge: Knowledge, *, today: date, confusions: bool = False,
     problems += _articles(knowledge, today)
     problems += _duplicates(knowledge)
     problems += _risky_synonyms(knowledge)
+    problems += vocabulary_problems(knowledge)
     if fees is not None:
         problems += fee_problems(knowledge, fees)
     if glossary is not None:

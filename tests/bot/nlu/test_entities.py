@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.nlu.entities import extract_entities, normalise_phone
+from bot.nlu.entities import extract_entities
 
 
 def test_extract_entities_finds_references_in_many_spellings() -> None:
@@ -19,7 +19,14 @@ def test_extract_entities_phone_id_ticket_and_mpesa_code() -> None:
                      "mpesa_code": "SJK4XY12AB"}
 
 
-def test_normalise_phone_forms() -> None:
-    assert normalise_phone("0712 345 678") == "254712345678"
-    assert normalise_phone("+254-712-345-678") == "254712345678"
-    assert normalise_phone("0110123456") == "254110123456"
+def test_phone_entities_are_read_by_the_one_phone_parser() -> None:
+    for typed in ("0712 345 678", "+254 712 345 678", "254712345678"):
+        assert [(e.entity, e.value) for e in extract_entities(typed)] == [
+            ("phone", "254712345678")], typed
+    assert [(e.entity, e.value) for e in extract_entities("0110123456")] == [
+        ("phone", "254110123456")]
+
+
+def test_a_phone_shaped_number_that_is_no_kenyan_mobile_is_no_phone() -> None:
+    # 0190 000 000 has the typed shape of a phone, but no Kenyan mobile range starts 019.
+    assert [e.entity for e in extract_entities("0190 000 000")] == []
