@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response, WebSocket, WebSocketDisconnect
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
 from bot.core.conversation import Conversation
 from bot.core.messages import (
@@ -33,7 +33,16 @@ REST_CHANNEL = "rest"  # REST calls without the session cookie: no account actio
 STATIC = Path(__file__).resolve().parent / "static"
 PAGE = STATIC / "webchat.html"
 ASSETS = {"webchat.js": "text/javascript; charset=utf-8", "webchat.css": "text/css; charset=utf-8"}
-SENDER_PATTERN = r"^[A-Za-z0-9_.:@-]{1,128}$"
+# Rasa takes any sender id a widget makes up (a phone with "+", spaces, a number); only
+# control characters, blank ids and very long ones are refused.
+SENDER_PATTERN = r"^[^\x00-\x1f\x7f]{1,128}$"
+
+
+def _sender_text(value: object) -> object:
+    """Accept a numeric sender id as Rasa does, as text; trim the spaces around it."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value.strip() if isinstance(value, str) else value
 MAX_MESSAGE = 20_000  # longer bodies get a clear 422; the core reads only the first 1,000 chars
 MAX_SEQ = 2**62  # sequence numbers are BIGINT: a larger `after` is refused, never overflows
 COOKIE = "msz_chat"
@@ -45,7 +54,7 @@ After = Annotated[int, Query(ge=0, le=MAX_SEQ)]
 class RestMessage(BaseModel):
     """Rasa REST channel input."""
 
-    sender: str = Field(pattern=SENDER_PATTERN)
+    sender: Annotated[str, BeforeValidator(_sender_text)] = Field(pattern=SENDER_PATTERN)
     message: str = Field(default="", max_length=MAX_MESSAGE)
     metadata: dict[str, Any] | None = None
 

@@ -100,7 +100,7 @@ async def test_page_is_small_and_runs_no_inline_code(client: httpx.AsyncClient) 
     [
         ("post", "/webhooks/rest/webhook", {"content": b"{not json", "headers": {"content-type": "application/json"}}),
         ("post", "/webhooks/rest/webhook", {"json": {"message": "hi"}}),
-        ("post", "/webhooks/rest/webhook", {"json": {"sender": "bad sender!", "message": "hi"}}),
+        ("post", "/webhooks/rest/webhook", {"json": {"sender": "bad\u0000sender", "message": "hi"}}),
         ("post", "/webhooks/rest/webhook", {"json": {"sender": "u", "message": "x" * 20_001}}),
         ("post", "/webhooks/rest/webhook", {"json": ["not", "an", "object"]}),
         ("post", "/webchat/send", {"json": {"after": -1}}),
@@ -204,3 +204,24 @@ async def test_a_flood_is_answered_once_and_stored_not_at_all(
     sender = await sender_of(client, runtime)
     stored = await runtime.store.messages_after(f"webchat:{sender}", 0, limit=1000)
     assert len([m for m in stored if m.direction == "in"]) == 30  # the documented 30/minute
+
+
+@pytest.mark.parametrize("sender", ["+254712345678", "user 42", 12345, "  padded-id  "])
+async def test_rest_takes_every_sender_id_rasa_takes(
+    client: httpx.AsyncClient, sender: object
+) -> None:
+    response = await client.post("/webhooks/rest/webhook",
+                                 json={"sender": sender, "message": "hello"})
+    assert response.status_code == 200
+    [first, *_] = response.json()
+    assert first["recipient_id"] == str(sender).strip()
+    assert "Msaidizi" in first["text"]
+
+
+@pytest.mark.parametrize("sender", ["", "   ", "a\nb", "x" * 129, True, None, ["u1"]])
+async def test_rest_refuses_sender_ids_no_widget_sends(
+    client: httpx.AsyncClient, sender: object
+) -> None:
+    response = await client.post("/webhooks/rest/webhook",
+                                 json={"sender": sender, "message": "hello"})
+    assert response.status_code == 422
