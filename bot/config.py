@@ -53,6 +53,9 @@ class WebSettings(BaseModel):
         default=30, ge=1, le=24 * 60,
         description="A web chat's account link ends after this long without a message.",
     )
+    # Sites whose widgets may call the REST channel and /model/parse from the browser; without
+    # the page's cookie such calls reach no account, so no credentials are allowed.
+    cors_origins: list[str] = Field(default_factory=list)
 
     @property
     def base_url(self) -> str:

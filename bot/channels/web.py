@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from typing import Any, Protocol
 
 from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
 from bot.app import Runtime
 from bot.channels.nlu_api import create_nlu_router
@@ -69,6 +70,10 @@ def create_bot_app(runtime: Runtime, channels: Sequence[PushChannel] | None = No
     app = FastAPI(title="Msaidizi assistant", version="0.1.0", lifespan=lifespan, **explorer)
     app.state.runtime = runtime
     app.state.channels = pushing
+    if runtime.settings.web.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=runtime.settings.web.cors_origins,
+                           allow_methods=["GET", "POST"], allow_headers=["Content-Type"],
+                           allow_credentials=False, max_age=600)
     secure = runtime.settings.web.base_url.startswith("https://")
     app.include_router(create_webchat_router(
         runtime.conversation, runtime.store, runtime.signal, runtime.web_sessions,

@@ -225,3 +225,31 @@ async def test_rest_refuses_sender_ids_no_widget_sends(
     response = await client.post("/webhooks/rest/webhook",
                                  json={"sender": sender, "message": "hello"})
     assert response.status_code == 422
+
+
+async def test_a_widget_on_an_allowed_site_may_call_the_rest_channel(
+    bot_settings: BotSettings, fixture_knowledge: LiveKnowledge,
+) -> None:
+    settings = bot_settings.model_copy(update={"web": bot_settings.web.model_copy(
+        update={"cors_origins": ["https://widget.example.go.ke"]})})
+    app = create_bot_app(build_runtime(settings, migrate=False, knowledge=fixture_knowledge))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                 base_url="http://test") as client:
+        preflight = await client.options("/webhooks/rest/webhook", headers={
+            "Origin": "https://widget.example.go.ke", "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type"})
+        assert preflight.status_code == 200
+        assert preflight.headers["access-control-allow-origin"] == "https://widget.example.go.ke"
+        assert "access-control-allow-credentials" not in preflight.headers
+        answered = await client.post("/webhooks/rest/webhook", json={"sender": "w1", "message": "hi"},
+                                     headers={"Origin": "https://widget.example.go.ke"})
+        assert answered.headers["access-control-allow-origin"] == "https://widget.example.go.ke"
+        stranger = await client.post("/webhooks/rest/webhook", json={"sender": "w2", "message": "hi"},
+                                     headers={"Origin": "https://elsewhere.example.com"})
+        assert "access-control-allow-origin" not in stranger.headers
+
+
+async def test_no_site_is_allowed_by_default(client: httpx.AsyncClient) -> None:
+    preflight = await client.options("/webhooks/rest/webhook", headers={
+        "Origin": "https://widget.example.go.ke", "Access-Control-Request-Method": "POST"})
+    assert "access-control-allow-origin" not in preflight.headers
