@@ -107,7 +107,11 @@ class Outlook:
 
 def outlook(session: Session, esc: Escalation, ticket: Ticket, now: datetime) -> Outlook:
     """Compute position, expected wait and office hours for a ticket."""
-    office_open = esc.calendar.is_open(now)
+    # An urgent ticket is answered around the clock when so configured: telling its citizen
+    # "someone will answer from Monday 08:00" would contradict its 15-minute target.
+    round_the_clock = (ticket.priority is Priority.URGENT
+                       and esc.settings.urgent_round_the_clock)
+    office_open = round_the_clock or esc.calendar.is_open(now)
     next_open_at = None if office_open else esc.calendar.next_open(now)
     position = queue_position(session, ticket)
     if position == 0:

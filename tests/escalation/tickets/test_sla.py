@@ -117,3 +117,14 @@ def test_out_of_hours_the_wait_includes_the_opening(client: httpx.Client, esc: E
     assert ticket["expected_wait_minutes"] == 22 * 60 + 12
     assert ticket["sla_due_at"] == "2025-01-13T09:00:00Z"  # 4 office hours after opening
     assert ticket_row(esc, ticket["number"]).queue is Queue.GENERAL
+
+
+def test_an_urgent_ticket_out_of_hours_is_not_told_to_wait_for_the_office(
+    client: httpx.Client, esc: Esc,
+) -> None:
+    esc.set_now(datetime(2025, 1, 12, 7, 0, tzinfo=UTC))  # Sunday 10:00 in Nairobi
+    ticket = open_ticket(client, reason="security_report", category="security")
+    assert ticket["priority"] == "urgent"
+    assert (ticket["office_open"], ticket["next_open_at"]) == (True, None)
+    assert ticket["expected_wait_minutes"] == 12  # one slot, the default 12 minutes
+    assert ticket["sla_due_at"].startswith("2025-01-12T07:15:00")  # 15 minutes, at any hour
