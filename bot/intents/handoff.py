@@ -208,9 +208,12 @@ class HandoffFlow:
                                  "Write \"talk to a person\" if you still need help."))]
 
 
+RATINGS = (N_("Poor"), N_("Fair"), N_("Good"), N_("Very good"), N_("Excellent"))
+
+
 def rating_choices(turn: Turn, number: str) -> ChoicesReply:
     """Ask for a 1-5 rating of the help the citizen got."""
-    ends = {1: N_("1 - poor"), 5: N_("5 - excellent")}
+    # Words, not digits: channels number the choices, and "4. 4" reads as a mistake
     return ChoicesReply(turn._("How would you rate the help you got?"), tuple(
-        Choice(turn.t.gettext(ends[value]) if value in ends else str(value),
-               payload("rating", number, value)) for value in range(1, 6)))
+        Choice(turn.t.gettext(label), payload("rating", number, value))
+        for value, label in enumerate(RATINGS, start=1)))

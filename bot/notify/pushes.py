@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from bot.core.messages import InboundMessage, Reply
+from bot.core.messages import ChoicesReply, InboundMessage, Reply
 from bot.core.ports import ConversationLocks, ConversationStore, ParseResult, Translations
 from bot.core.session import Session
 from bot.core.turn import Turn
@@ -41,6 +41,9 @@ class Pusher:
             if not await self._store.append_outbound(conversation_id, replies,
                                                      once_key=once_key):
                 return False
+            offered = [r for r in replies if isinstance(r, ChoicesReply)]
+            if offered:  # a typed number then picks from what was pushed (a rating, a retry)
+                session.choices = list(offered[-1].choices)
             await self._store.save_session(session)
         await self._after_push(conversation_id)
         return True
