@@ -163,3 +163,72 @@ def test_a_message_written_during_an_outage_is_kept_marked_and_sent_when_back(
     expect(page.locator(".msg.in.unsent")).to_have_count(0)
     assert page.locator(".msg.in", has_text="How much is a passport?").count() == 1
     assert page.evaluate("sessionStorage.getItem('msaidizi.unsent')") == "[]"
+
+
+@pytest.fixture
+def real_knowledge_server(bot_settings: BotSettings) -> Iterator[LiveServer]:
+    """The page over the shipped knowledge, whose answers are as long as citizens see them."""
+    repository = Path(__file__).resolve().parents[2]
+    runtime = build_runtime(bot_settings, migrate=False,
+                            knowledge=LiveKnowledge(repository / "knowledge"))
+    with LiveServer(create_bot_app(runtime)) as live:
+        yield live
+
+
+def _scroll(page: Page) -> dict[str, float]:
+    return page.evaluate("""() => { const log = document.getElementById('log');
+        return {top: log.scrollTop, height: log.scrollHeight, view: log.clientHeight}; }""")
+
+
+def test_reading_a_long_answer_on_a_phone(real_knowledge_server: LiveServer, page: Page) -> None:
+    import json
+
+    from playwright.sync_api import WebSocketRoute
+
+    sockets: list[WebSocketRoute] = []
+    page.route_web_socket(re.compile(r"/webchat/ws"), lambda ws: sockets.append(ws))  # pushes
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(real_knowledge_server.url + "/")
+    expect(bot_bubbles(page).first).to_be_visible(timeout=20_000)
+    wait_until_idle(page)
+    for button in [*page.locator(".choices button").all(), page.locator("#send"),
+                   page.locator("#lang")]:
+        box = button.bounding_box()
+        assert box is not None and box["height"] >= 44  # a thumb's tap target
+    say(page, "How do I apply for a passport?")
+    wait_until_idle(page)
+    answer = page.locator(".msg.out").last
+    log_box, answer_box = page.locator("#log").bounding_box(), answer.bounding_box()
+    assert log_box is not None and answer_box is not None
+    assert answer_box["height"] > log_box["height"] * 0.8, "the answer should be long here"
+    # its first line is in view, at the top, not its end
+    assert log_box["y"] <= answer_box["y"] <= log_box["y"] + 40
+    # a citizen who scrolled up to read is not pulled down by a pushed message
+    page.evaluate("document.getElementById('log').scrollTop = 0")
+    page.wait_for_timeout(100)
+    assert sockets, "the page opened no socket"
+    sockets[-1].send(json.dumps({"seq": 10_000, "direction": "out", "kind": "text",
+                                 "text": "Your payment of KES 1,050 was received.",
+                                 "created_at": "2026-12-06T10:00:00Z"}))
+    expect(page.locator("#newer")).to_be_visible(timeout=10_000)
+    assert _scroll(page)["top"] == 0
+    page.locator("#newer").click()
+    expect(page.locator("#newer")).to_be_hidden()
+    expect(bot_bubbles(page).last).to_contain_text("KES 1,050")
+    expect(bot_bubbles(page).last).to_be_in_viewport()
+
+
+def test_only_the_newest_choices_can_be_tapped_also_after_a_reload(
+    server: LiveServer, page: Page,
+) -> None:
+    page.goto(server.url + "/")
+    expect(bot_bubbles(page).first).to_be_visible(timeout=15_000)
+    wait_until_idle(page)
+    say(page, "menu")
+    wait_until_idle(page)
+    page.reload()
+    expect(bot_bubbles(page).first).to_be_visible(timeout=15_000)
+    groups = page.locator(".choices")
+    assert groups.count() == 2
+    assert groups.first.locator("button:enabled").count() == 0  # the greeting's menu, answered
+    assert groups.last.locator("button:disabled").count() == 0  # the newest menu is live

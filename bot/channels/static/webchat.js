@@ -5,12 +5,15 @@
   var langBtn = document.getElementById("lang"), endBtn = document.getElementById("end");
   // Who is chatting is proved by an HttpOnly cookie the server sets; the page keeps no id.
   try { localStorage.removeItem("msaidizi.sender"); } catch (e) {}
-  var last = 0, locale = "en", socket = null, pollTimer = null, reconnects = 0;
+  var last = 0, locale = "en", socket = null, pollTimer = null, reconnects = 0, loading = false;
+  var pill = document.getElementById("newer");
   var LABELS = {en: {other: "Kiswahili", online: "eCitizen helpdesk", typing: "typing…", offline: "Reconnecting…",
                      unsent: "Not sent yet: it will be sent when the connection is back.",
+                     newer: "New messages ↓",
                      end: "End session", ended: "Session ended. Nothing of it stays on this device."},
                 sw: {other: "English", online: "Msaada wa eCitizen", typing: "anaandika…", offline: "Inaunganisha tena…",
                      unsent: "Bado haijatumwa: itatumwa mtandao ukirudi.",
+                     newer: "Jumbe mpya ↓",
                      end: "Maliza mazungumzo", ended: "Mazungumzo yamekwisha. Hakuna kinachobaki kwenye kifaa hiki."}};
 
   function setLocale(l) {
@@ -18,6 +21,7 @@
     document.documentElement.lang = locale;
     langBtn.textContent = LABELS[locale].other;
     endBtn.textContent = LABELS[locale].end;
+    pill.textContent = LABELS[locale].newer;
     statusEl.textContent = LABELS[locale].online;
   }
   function time(iso) {
@@ -84,8 +88,42 @@
       out.bubble.appendChild(box);
     }
     out.stamp();
-    log.scrollTop = log.scrollHeight;
+    freezeOld();
+    follow(out.row);
   }
+  // Only the newest question's choices can be answered; older ones are shown disabled, also
+  // after a reload (the server answers a stale tap politely, but a live-looking button misleads).
+  function freezeOld() {
+    var rows = log.querySelectorAll(".msg"), newest = rows[rows.length - 1];
+    Array.prototype.forEach.call(log.querySelectorAll(".choices button"), function (b) {
+      if (!newest || !newest.contains(b)) b.disabled = true;
+    });
+  }
+  // Reading comfort: a long new answer is shown from its start, and a citizen who scrolled up
+  // to read is not pulled down; a pill offers the new messages instead.
+  var unseen = null, atBottom = true;
+  function follow(row) {
+    if (loading) return;
+    if (!atBottom) {
+      if (!unseen) unseen = row;
+      pill.hidden = false;
+      return;
+    }
+    var top = row.offsetTop - log.offsetTop - 8;
+    if (row.offsetHeight > log.clientHeight * 0.8) log.scrollTop = top;
+    else log.scrollTop = log.scrollHeight;
+    atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 60;
+  }
+  function toBottom() { log.scrollTop = log.scrollHeight; atBottom = true; }
+  log.addEventListener("scroll", function () {
+    atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 60;
+    if (atBottom) { pill.hidden = true; unseen = null; }
+  });
+  pill.addEventListener("click", function () {
+    var target = unseen; pill.hidden = true; unseen = null;
+    if (target) { log.scrollTop = target.offsetTop - log.offsetTop - 8; } else toBottom();
+    atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 60;
+  });
   function typing(on) {
     var t = document.getElementById("typing");
     if (on && !t) {
@@ -138,7 +176,7 @@
   window.addEventListener("online", function () { failures = 0; pump(); });
   function queue(body, text) {
     var item = {body: body, row: null, bubble: null};
-    if (text) { var mine = bubble("in"); mine.bubble.textContent = text; mine.stamp(); item.row = mine.row; item.bubble = mine.bubble; log.scrollTop = log.scrollHeight; }
+    if (text) { var mine = bubble("in"); mine.bubble.textContent = text; mine.stamp(); item.row = mine.row; item.bubble = mine.bubble; toBottom(); freezeOld(); }
     outbox.push(item); keep(); pump();
   }
   function send(text, choice) {
@@ -208,7 +246,8 @@
     .then(function (d) {
       var msgs = d.messages || [];
       if (d.locale) setLocale(d.locale);
-      msgs.forEach(render);
+      loading = true; msgs.forEach(render); loading = false;
+      freezeOld(); toBottom();
       if (!resume() && !msgs.length) send("", "greet");
     })
     .catch(function () { poll(); })
