@@ -184,7 +184,7 @@ def rate_ticket(number: TicketNumber, body: RatingIn, _service: ServiceAuthDep,
 @router.post("/{number}/cancel")
 def cancel_ticket(number: TicketNumber, body: CancelIn, _service: ServiceAuthDep,
                   ctx: OptionalCitizenDep, esc: EscalationDep, session: SessionDep) -> TicketOut:
-    """Leave the queue before an agent takes the ticket (409 once an agent has it)."""
+    """The citizen leaves: from the queue, or ending the chat with an agent (who is told)."""
     ticket = _visible(session, number, body.conversation_id, ctx, lock=True)
     now = esc.clock()
     service.cancel(session=session, ticket=ticket, now=now)

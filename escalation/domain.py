@@ -25,7 +25,7 @@ class TicketAction(StrEnum):
     TRANSFER = "transfer"  # to another agent; the ticket stays open
     REQUEUE = "requeue"  # back to a queue (the same or another one), waiting for an agent
     RESOLVE = "resolve"  # closed with a resolution summary; the bot takes over again
-    CANCEL = "cancel"  # the citizen left the queue before an agent took it
+    CANCEL = "cancel"  # the citizen left: from the queue, or ended the chat with an agent
 
 
 _T, _A = TicketStatus, TicketAction
@@ -37,6 +37,8 @@ TICKET_TRANSITIONS: Mapping[tuple[TicketStatus, TicketAction], TicketStatus] = {
     (_T.OPEN, _A.TRANSFER): _T.OPEN,
     (_T.OPEN, _A.REQUEUE): _T.PENDING,
     (_T.OPEN, _A.RESOLVE): _T.RESOLVED,
+    # the citizen ended the chat: the agent's capacity is freed and later replies are refused
+    (_T.OPEN, _A.CANCEL): _T.CANCELLED,
 }
 
 

@@ -213,11 +213,15 @@ def _move(*, session: Session, ticket: Ticket, conversation_id: str, now: dateti
 
 
 def cancel(*, session: Session, ticket: Ticket, now: datetime) -> None:
-    """Take the ticket out of the queue at the citizen's request (again: no change)."""
+    """End the ticket at the citizen's request, waiting or with an agent (again: no change)."""
     if ticket.status is TicketStatus.CANCELLED:
         return
+    with_agent = ticket.status is TicketStatus.OPEN
     transition(ticket, TicketAction.CANCEL, now=now)
-    system_line(session=session, ticket=ticket, now=now, text="The citizen left the queue.")
+    # the agent reads this line in the ticket; their replies are refused from now on
+    system_line(session=session, ticket=ticket, now=now,
+                text=("The citizen ended the chat. Replies no longer reach them; the ticket is "
+                      "closed." if with_agent else "The citizen left the queue."))
 
 
 def rate(*, ticket: Ticket, rating: int, comment: str | None, now: datetime) -> None:

@@ -156,7 +156,7 @@ def test_citizen_messages_are_ordered_and_idempotent(client: httpx.Client) -> No
         "validation-error")
 
 
-def test_cancel_only_while_waiting(client: httpx.Client, esc: Esc) -> None:
+def test_cancel_while_waiting(client: httpx.Client, esc: Esc) -> None:
     number = open_ticket(client, "telegram:11")["number"]
     cancelled = client.post(f"/api/v1/tickets/{number}/cancel",
                             json={"conversation_id": "telegram:11"})
@@ -169,13 +169,23 @@ def test_cancel_only_while_waiting(client: httpx.Client, esc: Esc) -> None:
     # a new request opens a new ticket
     assert open_ticket(client, "telegram:11")["number"] != number
 
-    make_agent(esc)
+
+
+def test_the_citizen_ends_a_chat_an_agent_has(client: httpx.Client, esc: Esc,
+                                              console: Callable[..., Console]) -> None:
+    agent = make_agent(esc, max_open=1)
     taken = open_ticket(client, "telegram:12")
     assert taken["status"] == "open"
-    body = assert_problem(client.post(f"/api/v1/tickets/{taken['number']}/cancel",
-                                      json={"conversation_id": "telegram:12"}), 409,
-                          "invalid-transition")
-    assert body["status_now"] == "open"
+    ended = client.post(f"/api/v1/tickets/{taken['number']}/cancel",
+                        json={"conversation_id": "telegram:12"})
+    assert ended.status_code == 200 and ended.json()["status"] == "cancelled"
+    desk = console(agent)
+    lines = desk.get(f"/tickets/{taken['number']}/messages").json()
+    lines = lines["messages"] if isinstance(lines, dict) else lines
+    assert any("The citizen ended the chat" in str(m.get("text")) for m in lines)
+    assert_problem(desk.say(taken["number"], "Are you still there?"), 409, "ticket-closed")
+    # the agent's one slot is free again: the next citizen is routed to them
+    assert open_ticket(client, "telegram:14")["status"] == "open"
 
 
 def test_rating_after_resolution_only(client: httpx.Client, esc: Esc,

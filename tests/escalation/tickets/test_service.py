@@ -34,6 +34,7 @@ EXPECTED = {
     (TicketStatus.OPEN, TicketAction.TRANSFER): TicketStatus.OPEN,
     (TicketStatus.OPEN, TicketAction.REQUEUE): TicketStatus.PENDING,
     (TicketStatus.OPEN, TicketAction.RESOLVE): TicketStatus.RESOLVED,
+    (TicketStatus.OPEN, TicketAction.CANCEL): TicketStatus.CANCELLED,
 }
 
 
