@@ -32,6 +32,13 @@ ATTACH_CHECK_EVERY = timedelta(minutes=1)
 _CHECKED = "ticket_checked_at"
 REASONS = {"explicit", "misses", "security_report", "frustration", "payment_failed"}
 CATEGORIES = {"security_report": "security", "payment_failed": "payment"}
+# For the agent (the console is in English), why the assistant brought them in
+WHY = {"explicit": "The citizen asked for a person.",
+       "misses": "The assistant could not answer twice.",
+       "security_report": "Urgent security report.",
+       "frustration": "The citizen sounded frustrated.",
+       "payment_failed": "A payment failed twice."}
+SUMMARY_QUESTIONS = 3
 
 
 class State(StrEnum):
@@ -110,6 +117,7 @@ class HandoffFlow:
         request = TicketRequest(
             conversation_id=session.conversation_id, channel=session.channel,
             language=session.locale, category=CATEGORIES.get(reason, "general"), reason=reason,
+            summary=handoff_summary(transcript, reason),
             transcript=transcript, priority="high" if reason == "security_report" else None,
             security_report_reference=report_reference or None)
         auth = current_auth(session) if session.data.get(CONSENT) else None
@@ -209,6 +217,14 @@ class HandoffFlow:
 
 
 RATINGS = (N_("Poor"), N_("Fair"), N_("Good"), N_("Very good"), N_("Excellent"))
+
+
+def handoff_summary(transcript: list[dict[str, str]], reason: str) -> str:
+    """Tell the agent at a glance why they are here and what the citizen last asked."""
+    asked = [line["text"] for line in transcript if line["role"] == "citizen" and line["text"]]
+    said = " / ".join(f"\u201c{text[:200]}\u201d" for text in asked[-SUMMARY_QUESTIONS:])
+    return " ".join(part for part in (WHY.get(reason, WHY["explicit"]),
+                                      f"Last messages: {said}" if said else "") if part)[:1000]
 
 
 def rating_choices(turn: Turn, number: str) -> ChoicesReply:
