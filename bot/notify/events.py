@@ -33,6 +33,9 @@ class EventConsumer:
         self._settings = settings
         self._routes = routes
         self._interval = interval
+        # Events of the lookback window this process has handled. Only a shortcut: after a
+        # restart the window is looked at once more, and the push keys keep that harmless.
+        self._done: set[int] = set()
 
     async def poll_once(self) -> int:
         """Handle the next page of events; return how many were new."""
@@ -45,10 +48,16 @@ class EventConsumer:
         events, _ = await self._backend.events(max(0, cursor - LOOKBACK), limit=200)
         handled = 0
         for event in events:
+            if event.id in self._done:
+                continue  # looked at already by this process: the lookback is for late commits
             if await self._deliver(event):
                 handled += 1
-        if events:
-            await self._settings.set(CURSOR, str(max(cursor, events[-1].id)))
+            self._done.add(event.id)
+        newest = max([cursor, *(event.id for event in events)])
+        if newest > cursor:
+            await self._settings.set(CURSOR, str(newest))
+        # only what the next lookback can return is worth remembering
+        self._done = {i for i in self._done if i > newest - LOOKBACK}
         return handled
 
     async def _deliver(self, event: BackendEvent) -> bool:
