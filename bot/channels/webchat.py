@@ -8,6 +8,8 @@ client without the cookie speaks in a conversation of its own that cannot reach 
 from __future__ import annotations
 
 import asyncio
+import html
+import json
 import logging
 from pathlib import Path
 from typing import Annotated, Any
@@ -24,7 +26,14 @@ from bot.core.messages import (
     Reply,
     conversation_id,
 )
-from bot.core.ports import ConversationStore, LoggedMessage, MessageSignal, WebSessions
+from bot.core.ports import (
+    ConversationStore,
+    LoggedMessage,
+    MessageSignal,
+    Translations,
+    WebSessions,
+)
+from bot.core.text import N_
 
 logger = logging.getLogger(__name__)
 
@@ -97,13 +106,38 @@ def _session_required() -> JSONResponse:
         status_code=401, media_type="application/problem+json")
 
 
+# The page's own words, from the catalogs; the script switches them with the chat's language.
+PAGE_WORDS = {
+    "online": N_("eCitizen helpdesk"),
+    "typing": N_("typing…"),
+    "offline": N_("Reconnecting…"),
+    "end": N_("End session"),
+    "ended": N_("Session ended. Nothing of it stays on this device."),
+    "unsent": N_("Not sent yet: it will be sent when the connection is back."),
+    "newer": N_("New messages"),
+    "message": N_("Message"),
+    "placeholder": N_("Type a message"),
+    "send": N_("Send"),
+    "language": N_("Change language"),
+}
+
+
+def page_with_words(page: str, translations: Translations) -> str:
+    """Put every language's page words on the page's body (data, never script)."""
+    words = {locale: {key: translations.for_locale(locale).gettext(msgid)
+                      for key, msgid in PAGE_WORDS.items()}
+             for locale in translations.locales}
+    data = html.escape(json.dumps(words, ensure_ascii=False), quote=True)
+    return page.replace("<body>", f'<body data-words="{data}">', 1)
+
+
 def create_webchat_router(
     conversation: Conversation, store: ConversationStore, signal: MessageSignal,
-    sessions: WebSessions, *, secure_cookie: bool = False,
+    sessions: WebSessions, translations: Translations, *, secure_cookie: bool = False,
 ) -> APIRouter:
     """Build the web chat routes around the conversation core."""
     router = APIRouter()
-    page = PAGE.read_text(encoding="utf-8")
+    page = page_with_words(PAGE.read_text(encoding="utf-8"), translations)
 
     async def _locale(cid: str) -> str | None:
         session = await store.load_by_id(cid)

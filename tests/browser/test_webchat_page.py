@@ -232,3 +232,19 @@ def test_only_the_newest_choices_can_be_tapped_also_after_a_reload(
     assert groups.count() == 2
     assert groups.first.locator("button:enabled").count() == 0  # the greeting's menu, answered
     assert groups.last.locator("button:disabled").count() == 0  # the newest menu is live
+
+
+def test_the_pages_own_words_follow_the_chats_language(server: LiveServer, page: Page) -> None:
+    page.goto(server.url + "/")
+    expect(bot_bubbles(page).first).to_be_visible(timeout=15_000)
+    wait_until_idle(page)
+    assert page.get_attribute("#text", "aria-label") == "Message"
+    say(page, "Habari, nataka kujua ada ya pasipoti")
+    wait_until_idle(page)
+    expect(page.locator("html")).to_have_attribute("lang", "sw")
+    assert page.get_attribute("#text", "aria-label") == "Ujumbe"
+    assert page.get_attribute("#text", "placeholder") == "Andika ujumbe"
+    assert page.get_attribute("#send", "aria-label") == "Tuma"
+    expect(page.locator("#end")).to_have_text("Maliza mazungumzo")
+    expect(page.locator("#lang")).to_have_text("English")
+    assert page.get_attribute("#lang", "aria-label") == "Badilisha lugha: English"

@@ -7,22 +7,22 @@
   try { localStorage.removeItem("msaidizi.sender"); } catch (e) {}
   var last = 0, locale = "en", socket = null, pollTimer = null, reconnects = 0, loading = false;
   var pill = document.getElementById("newer");
-  var LABELS = {en: {other: "Kiswahili", online: "eCitizen helpdesk", typing: "typing…", offline: "Reconnecting…",
-                     unsent: "Not sent yet: it will be sent when the connection is back.",
-                     newer: "New messages ↓",
-                     end: "End session", ended: "Session ended. Nothing of it stays on this device."},
-                sw: {other: "English", online: "Msaada wa eCitizen", typing: "anaandika…", offline: "Inaunganisha tena…",
-                     unsent: "Bado haijatumwa: itatumwa mtandao ukirudi.",
-                     newer: "Jumbe mpya ↓",
-                     end: "Maliza mazungumzo", ended: "Mazungumzo yamekwisha. Hakuna kinachobaki kwenye kifaa hiki."}};
+  // The page's words come from the server's catalogs; language names are written in their own
+  // language on purpose.
+  var LABELS = JSON.parse(document.body.getAttribute("data-words") || "{}");
+  var NAMES = {en: "English", sw: "Kiswahili"};
+  Object.keys(LABELS).forEach(function (l) { LABELS[l].other = NAMES[l === "sw" ? "en" : "sw"]; });
 
   function setLocale(l) {
     locale = l === "sw" ? "sw" : "en";
     document.documentElement.lang = locale;
-    langBtn.textContent = LABELS[locale].other;
-    endBtn.textContent = LABELS[locale].end;
-    pill.textContent = LABELS[locale].newer;
-    statusEl.textContent = LABELS[locale].online;
+    var w = LABELS[locale];
+    langBtn.textContent = w.other; langBtn.setAttribute("aria-label", w.language + ": " + w.other);
+    endBtn.textContent = w.end;
+    pill.textContent = w.newer + " ↓";
+    statusEl.textContent = w.online;
+    input.setAttribute("aria-label", w.message); input.placeholder = w.placeholder;
+    document.getElementById("send").setAttribute("aria-label", w.send);
   }
   function time(iso) {
     var d = iso ? new Date(iso) : new Date();
