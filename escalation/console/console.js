@@ -106,25 +106,53 @@
 
   function renderQueue(data) {
     var list = $("queue-list");
+    // the queue is redrawn every few seconds: keep keyboard focus on the same ticket
+    var focused = document.activeElement && document.activeElement.dataset
+      ? document.activeElement.dataset.number : null;
     clear(list);
     $("queue-counts").textContent = data.mine + " mine · " + data.pending + " waiting";
+    announceNew(data);
     data.tickets.forEach(function (t) {
       var item = el("li");
       item.dataset.number = t.number;
       if (t.agent && state.me && t.agent.id === state.me.id) { item.classList.add("mine"); }
-      if (state.ticket && state.ticket.number === t.number) { item.classList.add("selected"); }
-      var line1 = el("div", "line1");
+      // a real button: reachable with Tab, opened with Enter or Space
+      var open = el("button", "ticket");
+      open.type = "button";
+      open.dataset.number = t.number;
+      if (state.ticket && state.ticket.number === t.number) {
+        item.classList.add("selected"); open.setAttribute("aria-current", "true");
+      }
+      var line1 = el("span", "line1");
       line1.appendChild(el("span", "number", t.number));
       line1.appendChild(el("span", "tag prio-" + t.priority, t.priority));
-      item.appendChild(line1);
-      var line2 = el("div", "line2", t.status + " · " + t.queue + " · " + t.language.toUpperCase() +
+      open.appendChild(line1);
+      var line2 = el("span", "line2", t.status + " · " + t.queue + " · " + t.language.toUpperCase() +
         " · " + t.waiting_minutes + " min" + (t.agent ? " · " + t.agent.name : ""));
       if (t.sla_breached) { line2.appendChild(el("span", "breached", " · SLA breached")); }
-      item.appendChild(line2);
-      item.appendChild(el("div", "preview", t.preview));
-      item.addEventListener("click", function () { openTicket(t.number); });
+      open.appendChild(line2);
+      open.appendChild(el("span", "preview", t.preview));
+      open.addEventListener("click", function () { openTicket(t.number); });
+      item.appendChild(open);
       list.appendChild(item);
+      if (focused === t.number) { open.focus(); }
     });
+  }
+
+  // A new waiting ticket is announced: a count in the tab's title, and a browser notification
+  // when the agent allowed them (they look away from the console while waiting).
+  var baseTitle = document.title, knownWaiting = null;
+  function announceNew(data) {
+    var waiting = data.tickets.filter(function (t) { return t.status === "pending"; })
+      .map(function (t) { return t.number; });
+    document.title = (waiting.length ? "(" + waiting.length + ") " : "") + baseTitle;
+    if (knownWaiting !== null) {
+      var fresh = waiting.filter(function (n) { return knownWaiting.indexOf(n) < 0; });
+      if (fresh.length && window.Notification && Notification.permission === "granted") {
+        try { new Notification("New ticket " + fresh[0], {tag: "msaidizi-queue"}); } catch (e) {}
+      }
+    }
+    knownWaiting = waiting;
   }
 
   function loadAgents() {
@@ -145,6 +173,11 @@
       state.messageTimer = setInterval(pollMessages, MESSAGES_EVERY);
       Array.prototype.forEach.call($("queue-list").children, function (li) {
         li.classList.toggle("selected", li.dataset.number === number);
+        var open = li.querySelector("button.ticket");
+        if (open) {
+          if (li.dataset.number === number) { open.setAttribute("aria-current", "true"); }
+          else { open.removeAttribute("aria-current"); }
+        }
       });
     }).catch(function (error) { $("ticket-empty").textContent = error.message; });
   }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -188,3 +189,40 @@ def test_console_editor_adds_a_swahili_canned_reply(browser: Browser, site: Site
     expect(row).to_contain_text("custom")
     assert page.evaluate("window.__pwned") is None
     page.close()
+
+
+def test_a_keyboard_only_agent_takes_and_answers_a_ticket(browser: Browser, site: Site) -> None:
+    site.add_agent("kibet@example.go.ke", "Kibet Rono", AgentRole.AGENT, accepting=False)
+    cid = "webchat:" + uuid.uuid4().hex[:8]
+    created = site.api.post("/api/v1/tickets", headers={"Idempotency-Key": uuid.uuid4().hex},
+                            json={"conversation_id": cid, "channel": "webchat", "language": "en",
+                                  "category": "general", "reason": "explicit",
+                                  "summary": "Passport delay", "transcript": [
+                                      {"role": "citizen", "text": "my passport is late"}]})
+    number = created.json()["number"]
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    sign_in(page, site, "kibet@example.go.ke")
+    expect(page).to_have_title(re.compile(r"^\(\d+\) "))  # waiting tickets counted in the tab
+    ticket = page.locator("#queue-list button.ticket", has_text=number)
+    expect(ticket).to_be_visible()
+    for _ in range(40):  # Tab through the page, as a keyboard user does, to the ticket
+        page.keyboard.press("Tab")
+        if ticket.evaluate("button => button === document.activeElement"):
+            break
+    else:
+        raise AssertionError("the ticket cannot be reached with Tab")
+    page.wait_for_timeout(3_500)  # the queue is redrawn meanwhile: focus must stay
+    assert ticket.evaluate("button => button === document.activeElement")
+    page.keyboard.press("Enter")
+    expect(page.locator("#t-number")).to_have_text(number)
+    expect(ticket).to_have_attribute("aria-current", "true")
+    page.focus("#claim")
+    page.keyboard.press("Enter")
+    expect(page.locator("#t-status")).to_have_text("open")
+    page.focus("#reply-text")
+    page.keyboard.type("Hello, I am checking your passport now.")
+    page.focus("#send-reply")
+    page.keyboard.press("Enter")
+    expect(page.locator("#messages li.agent")).to_contain_text("checking your passport")
+    context.close()
