@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .PHONY: run test lint catalogs extract chromium clean
+AXE := tests/browser/axe/node_modules/axe-core/axe.min.js
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,10 +28,15 @@ chromium:
 		apt-get install -y chromium >/dev/null 2>&1 || \
 		{ apt-get update >/dev/null 2>&1 && apt-get install -y chromium >/dev/null; }; }
 
+# axe-core for the accessibility checks of the browser tests, pinned in its lock file
+$(AXE): tests/browser/axe/package-lock.json
+	npm ci --prefix tests/browser/axe --silent --no-audit --no-fund
+	touch $(AXE)
+
 run: $(STAMP) catalogs
 	$(BIN)/msaidizi serve
 
-test: $(STAMP) catalogs chromium
+test: $(STAMP) catalogs chromium $(AXE)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
@@ -38,4 +44,4 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache tests/browser/axe/node_modules

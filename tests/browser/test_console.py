@@ -226,3 +226,30 @@ def test_a_keyboard_only_agent_takes_and_answers_a_ticket(browser: Browser, site
     page.keyboard.press("Enter")
     expect(page.locator("#messages li.agent")).to_contain_text("checking your passport")
     context.close()
+
+
+def test_console_and_supervisor_views_have_no_serious_accessibility_findings(
+    browser: Browser, site: Site,
+) -> None:
+    from tests.helpers.axe import serious_findings
+
+    site.add_agent("wanjiku@example.go.ke", "Wanjiku Mwangi", AgentRole.SUPERVISOR)
+    created = site.api.post("/api/v1/tickets", headers={"Idempotency-Key": uuid.uuid4().hex},
+                            json={"conversation_id": "webchat:axe1", "channel": "webchat",
+                                  "language": "sw", "category": "general", "reason": "explicit",
+                                  "summary": "Pasipoti", "transcript": [
+                                      {"role": "citizen", "text": "pasipoti yangu imechelewa"}]})
+    number = created.json()["number"]
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    page.goto(site.url + "/console")
+    expect(page.locator("#signin-form")).to_be_visible()
+    assert serious_findings(page) == []  # the sign-in form
+    sign_in(page, site, "wanjiku@example.go.ke")
+    page.locator("#queue-list button.ticket", has_text=number).click()
+    expect(page.locator("#t-number")).to_have_text(number)
+    assert serious_findings(page) == []  # the queue with a ticket open
+    page.click("#show-supervisor")
+    expect(page.locator("#sv-queues tbody tr").first).to_be_visible()
+    assert serious_findings(page) == []
+    context.close()

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from bot.app import build_runtime
 from bot.channels.web import create_bot_app
@@ -248,3 +248,20 @@ def test_the_pages_own_words_follow_the_chats_language(server: LiveServer, page:
     expect(page.locator("#end")).to_have_text("Maliza mazungumzo")
     expect(page.locator("#lang")).to_have_text("English")
     assert page.get_attribute("#lang", "aria-label") == "Badilisha lugha: English"
+
+
+def test_the_chat_page_has_no_serious_accessibility_findings(
+    server: LiveServer, browser: Browser,
+) -> None:
+    from tests.helpers.axe import serious_findings
+
+    context = browser.new_context(viewport={"width": 360, "height": 740}, bypass_csp=True)
+    page = context.new_page()
+    page.goto(server.url + "/")
+    expect(bot_bubbles(page).first).to_be_visible(timeout=15_000)
+    wait_until_idle(page)
+    assert serious_findings(page) == []
+    say(page, "Habari, nataka kujua ada ya pasipoti")  # and in Swahili, with an answer shown
+    wait_until_idle(page)
+    assert serious_findings(page) == []
+    context.close()
