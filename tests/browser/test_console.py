@@ -200,6 +200,9 @@ def test_a_keyboard_only_agent_takes_and_answers_a_ticket(browser: Browser, site
                                   "summary": "Passport delay", "transcript": [
                                       {"role": "citizen", "text": "my passport is late"}]})
     number = created.json()["number"]
+    for n in range(30):  # a long conversation: the reply box must stay in view
+        site.api.post(f"/api/v1/tickets/{number}/messages", json={
+            "conversation_id": cid, "text": f"more detail, part {n}", "client_message_id": str(n)})
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     sign_in(page, site, "kibet@example.go.ke")
@@ -220,6 +223,9 @@ def test_a_keyboard_only_agent_takes_and_answers_a_ticket(browser: Browser, site
     page.focus("#claim")
     page.keyboard.press("Enter")
     expect(page.locator("#t-status")).to_have_text("open")
+    expect(page.locator("#messages li", has_text="part 29")).to_be_visible()
+    page.eval_on_selector("#ticket-pane", "pane => { pane.scrollTop = 0; }")
+    expect(page.locator("#reply-text")).to_be_in_viewport()
     page.focus("#reply-text")
     page.keyboard.type("Hello, I am checking your passport now.")
     page.focus("#send-reply")

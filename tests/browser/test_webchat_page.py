@@ -224,12 +224,15 @@ def test_only_the_newest_choices_can_be_tapped_also_after_a_reload(
     page.goto(server.url + "/")
     expect(bot_bubbles(page).first).to_be_visible(timeout=15_000)
     wait_until_idle(page)
+    page.locator(".choices button").first.click()
+    expect(page.locator("#text")).to_be_focused()  # back where the citizen writes
+    wait_until_idle(page)
     say(page, "menu")
     wait_until_idle(page)
     page.reload()
     expect(bot_bubbles(page).first).to_be_visible(timeout=15_000)
     groups = page.locator(".choices")
-    assert groups.count() == 2
+    assert groups.count() >= 2
     assert groups.first.locator("button:enabled").count() == 0  # the greeting's menu, answered
     assert groups.last.locator("button:disabled").count() == 0  # the newest menu is live
 

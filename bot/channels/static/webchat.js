@@ -82,7 +82,8 @@
         var btn = document.createElement("button"); btn.type = "button";
         var n = document.createElement("b"); n.textContent = (i + 1) + ".";
         btn.appendChild(n); btn.appendChild(document.createTextNode(c.title));
-        btn.addEventListener("click", function () { send(c.title, c.payload); });
+        // focus goes back to where the citizen writes, not lost with the disabled button
+        btn.addEventListener("click", function () { send(c.title, c.payload); input.focus({preventScroll: true}); });
         box.appendChild(btn);
       });
       out.bubble.appendChild(box);
