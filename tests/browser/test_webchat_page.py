@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -132,37 +133,44 @@ def test_the_socket_reconnects_with_growing_jittered_delays_and_never_gives_up(
         assert expected - 0.3 <= gap <= expected + 0.6, gaps
 
 
-def test_a_message_written_during_an_outage_is_kept_marked_and_sent_when_back(
+def test_messages_written_during_an_outage_are_kept_marked_and_sent_when_back(
     server: LiveServer, page: Page,
 ) -> None:
     from playwright.sync_api import Route
 
     outage = {"on": False}
+    answered: list[str] = []
 
     def network(route: Route) -> None:
         if outage["on"]:
             route.abort("internetdisconnected")
-        else:
-            route.continue_()
+            return
+        answered.append(json.loads(route.request.post_data or "{}").get("text", ""))
+        route.continue_()
 
     page.route("**/webchat/send", network)
     page.goto(server.url + "/")
     expect(bot_bubbles(page).first).to_contain_text("Msaidizi", timeout=15_000)
     wait_until_idle(page)
     outage["on"] = True
-    say(page, "How much is a passport?")
-    mine = page.locator(".msg.in").last
-    expect(mine).to_have_class(re.compile(r"\bunsent\b"), timeout=10_000)
-    expect(mine).to_contain_text("Not sent yet")
-    page.reload()  # a reload during the outage keeps what was written
-    expect(page.locator(".msg.in.unsent")).to_contain_text("How much is a passport?",
-                                                           timeout=15_000)
+    questions = ["How much is a passport?", "Where do I pay with M-Pesa?", "good conduct cost"]
+    for question in questions:
+        say(page, question)
+    unsent = page.locator(".msg.in.unsent")
+    expect(unsent).to_have_count(3, timeout=10_000)
+    expect(unsent.first).to_contain_text("Not sent yet")
+    page.reload()  # a reload during the outage keeps what was written, in order
+    expect(page.locator(".msg.in.unsent")).to_have_count(3, timeout=15_000)
+    assert page.locator(".msg.in.unsent .bubble").all_inner_texts()[0].startswith(questions[0])
     outage["on"] = False
     page.evaluate("window.dispatchEvent(new Event('online'))")  # the network is back
-    expect(bot_bubbles(page).last).to_contain_text("KES", timeout=15_000)
-    expect(page.locator(".msg.in.unsent")).to_have_count(0)
-    assert page.locator(".msg.in", has_text="How much is a passport?").count() == 1
+    expect(page.locator(".msg.in.unsent")).to_have_count(0, timeout=20_000)
+    wait_until_idle(page)
+    for question in questions:  # each shown once, each answered once
+        assert page.locator(".msg.in", has_text=question).count() == 1
+    assert [q for q in answered if q in questions] == questions
     assert page.evaluate("sessionStorage.getItem('msaidizi.unsent')") == "[]"
+    expect(bot_bubbles(page).last).not_to_contain_text("Sorry, something went wrong")
 
 
 @pytest.fixture

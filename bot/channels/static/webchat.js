@@ -169,7 +169,7 @@
       .catch(function () {
         sending = false; typing(false); failures += 1;
         statusEl.textContent = LABELS[locale].offline;
-        if (item.row) mark(item, true);
+        outbox.forEach(function (waiting) { if (waiting.row) mark(waiting, true); });
         // Back off with jitter, but never give up while the page is open.
         retryTimer = setTimeout(pump, (0.5 + Math.random() / 2) * Math.min(30000, 1000 * Math.pow(2, failures)));
       });
@@ -178,7 +178,9 @@
   function queue(body, text) {
     var item = {body: body, row: null, bubble: null};
     if (text) { var mine = bubble("in"); mine.bubble.textContent = text; mine.stamp(); item.row = mine.row; item.bubble = mine.bubble; toBottom(); freezeOld(); }
-    outbox.push(item); keep(); pump();
+    outbox.push(item); keep();
+    if (failures > 0 && item.row) mark(item, true);  // offline now: say so at once
+    pump();
   }
   function send(text, choice) {
     if (!text && !choice) return;
