@@ -95,10 +95,14 @@ class Runtime:
         self.deliverer = Deliverer(self.store, self.senders, self.locks)
         self.background.append(lambda stop: self.deliverer.run(stop))
 
-    def add_sender(self, sender: ChannelSender) -> None:
-        """Let a pushing channel (Telegram, WhatsApp) send this conversation's messages."""
+    def add_sender(self, sender: ChannelSender, *, pushes_only: bool = False) -> None:
+        """Let a pushing channel (Telegram, WhatsApp) send this conversation's messages.
+
+        With `pushes_only` it sends only what arrives later (the REST callback): the channel
+        returns a turn's replies in its own response.
+        """
         self.senders[sender.channel] = sender
-        self.store.push_through(sender.channel)
+        self.store.push_through(sender.channel, pushes_only=pushes_only)
         self.deliverer = Deliverer(self.store, self.senders, self.locks)
 
     async def handle(self, message: InboundMessage) -> TurnResult:

@@ -56,6 +56,10 @@ class WebSettings(BaseModel):
     # Sites whose widgets may call the REST channel and /model/parse from the browser; without
     # the page's cookie such calls reach no account, so no credentials are allowed.
     cors_origins: list[str] = Field(default_factory=list)
+    # Where messages that arrive later in a REST conversation (an agent's reply) are POSTed,
+    # as Rasa's callback channel does; the optional token goes in an Authorization header.
+    rest_callback_url: str | None = None
+    rest_callback_token: SecretStr | None = None
 
     @property
     def base_url(self) -> str:

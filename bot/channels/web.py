@@ -6,11 +6,13 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, Protocol
 
+import httpx
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from bot.app import Runtime
 from bot.channels.nlu_api import create_nlu_router
+from bot.channels.rest_callback import RestCallbackSender
 from bot.channels.telegram import build_telegram_channel
 from bot.channels.webchat import create_webchat_router
 from bot.channels.whatsapp import build_whatsapp_channel
@@ -43,12 +45,24 @@ def configured_channels(runtime: Runtime) -> list[PushChannel]:
     return [channel for channel in built if channel is not None]
 
 
+def _rest_callback(runtime: Runtime) -> httpx.AsyncClient | None:
+    """Send pushes of REST conversations to the configured callback URL, if there is one."""
+    web = runtime.settings.web
+    if not web.rest_callback_url:
+        return None
+    client = httpx.AsyncClient(timeout=10.0)
+    runtime.add_sender(RestCallbackSender(client, web.rest_callback_url, web.rest_callback_token),
+                       pushes_only=True)
+    return client
+
+
 def create_bot_app(runtime: Runtime, channels: Sequence[PushChannel] | None = None) -> FastAPI:
     """Build the FastAPI app of the assistant; it closes the runtime on shutdown.
 
     `channels` default to those configured in the runtime's settings.
     """
     pushing = list(configured_channels(runtime) if channels is None else channels)
+    callback = _rest_callback(runtime)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -63,6 +77,8 @@ def create_bot_app(runtime: Runtime, channels: Sequence[PushChannel] | None = No
             await runtime.close()
             for channel in pushing:
                 await channel.close()
+            if callback is not None:
+                await callback.aclose()
 
     # The API explorer is a development tool: production serves no /docs (it runs inline script).
     explorer: dict[str, Any] = {} if runtime.settings.environment == "development" else {

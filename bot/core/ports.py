@@ -238,8 +238,11 @@ class ConversationStore(Protocol):
         """Return the logged messages with a sequence number above `after`."""
         ...
 
-    def push_through(self, channel: str) -> None:
-        """Mark outbound messages of `channel` as deliveries a sender must make."""
+    def push_through(self, channel: str, *, pushes_only: bool = False) -> None:
+        """Mark outbound messages of `channel` as deliveries a sender must make.
+
+        With `pushes_only`, a turn's replies are not: the channel returns them in its response.
+        """
         ...
 
     async def pending_deliveries(self, conversation_id: str) -> list[PendingDelivery]:

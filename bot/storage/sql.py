@@ -75,6 +75,7 @@ class SqlConversationStore:
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
         self._write_lock = asyncio.Lock() if engine.dialect.name == "sqlite" else None
         self.push_channels = set(push_channels)
+        self.pushes_only_channels: set[str] = set()
         self._sealer = sealer
 
     async def open_turn(self, message: InboundMessage) -> Session | TurnResult:
@@ -229,9 +230,12 @@ class SqlConversationStore:
         """
         return self._write_lock if self._write_lock is not None else nullcontext()
 
-    def push_through(self, channel: str) -> None:
-        """Mark outbound messages of `channel` as deliveries a sender must make."""
-        self.push_channels.add(channel)
+    def push_through(self, channel: str, *, pushes_only: bool = False) -> None:
+        """Mark outbound messages of `channel` as deliveries a sender must make.
+
+        With `pushes_only`, a turn's replies are not: the channel returns them in its response.
+        """
+        (self.pushes_only_channels if pushes_only else self.push_channels).add(channel)
 
     async def save_session(self, session: Session) -> None:
         """Save a session changed outside a turn (e.g. by a push that ended a flow)."""
@@ -395,7 +399,7 @@ class SqlConversationStore:
             last = len(bodies)
         first = last - len(bodies) + 1
         now = utcnow()
-        pushes = channel in self.push_channels
+        pushes = channel in self.push_channels or channel in self.pushes_only_channels
         for offset, (direction, body) in enumerate(bodies):
             db.add(
                 MessageRow(
