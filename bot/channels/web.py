@@ -13,6 +13,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from bot.app import Runtime
 from bot.channels.nlu_api import create_nlu_router
 from bot.channels.rest_callback import RestCallbackSender
+from bot.channels.socketio_channel import create_socketio_app
 from bot.channels.telegram import build_telegram_channel
 from bot.channels.webchat import create_webchat_router
 from bot.channels.whatsapp import build_whatsapp_channel
@@ -99,6 +100,8 @@ def create_bot_app(runtime: Runtime, channels: Sequence[PushChannel] | None = No
     for channel in pushing:
         if channel.router is not None:
             app.include_router(channel.router)
+    # rasa-webchat and Rasa's widget connect here, as to a Rasa server's socket.io channel
+    app.mount("/socket.io", create_socketio_app(runtime))
 
     @app.get("/health", tags=["health"])
     async def health() -> dict[str, object]:

@@ -1,0 +1,93 @@
+"""Rasa's socket.io channel, as rasa-webchat and Rasa's own chat widget speak it.
+
+The widget asks for a session (`session_request` -> `session_confirm`), sends `user_uttered`
+and receives `bot_uttered`, with buttons as `quick_replies`. Like Rasa's REST channel it proves
+nothing about who is chatting, so such a conversation reaches no account. Pushes (an agent's
+reply) go to the session's room, across workers through Redis when it is configured.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from typing import Any
+
+import socketio
+
+from bot.app import Runtime
+from bot.channels.webchat import MAX_MESSAGE
+from bot.core.messages import ChoicesReply, InboundMessage, LinkReply, Reply
+from bot.core.session import Session
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "socketio"
+_SESSION_ID = re.compile(r"^[A-Za-z0-9_.:@-]{1,128}$")
+
+
+def socketio_output(reply: Reply) -> dict[str, Any]:
+    """Render one reply as Rasa's socket.io channel emits it."""
+    out: dict[str, Any] = {"text": reply.text}
+    if isinstance(reply, ChoicesReply):
+        out["quick_replies"] = [{"content_type": "text", "title": c.title, "payload": c.payload}
+                                for c in reply.choices]
+    elif isinstance(reply, LinkReply):
+        out["text"] = f"{reply.text}\n{reply.url}" if reply.text else reply.url
+    return out
+
+
+class SocketIOSender:
+    """Emits pushed replies to the widget's session room."""
+
+    channel = CHANNEL
+
+    def __init__(self, server: socketio.AsyncServer) -> None:
+        self._server = server
+
+    async def send(self, session: Session, reply: Reply) -> None:
+        """Emit `bot_uttered` to every socket of the session (a closed widget misses it)."""
+        await self._server.emit("bot_uttered", socketio_output(reply), room=session.sender_id)
+
+
+def _address(server: socketio.AsyncServer, sid: str) -> str | None:
+    """Return the widget's network address, so the per-address message limit applies too."""
+    scope = (server.get_environ(sid) or {}).get("asgi.scope") or {}
+    client = scope.get("client")
+    return str(client[0]) if client else None
+
+
+def create_socketio_app(runtime: Runtime) -> Any:
+    """Build the socket.io ASGI app around the runtime, to be mounted at /socket.io."""
+    settings = runtime.settings
+    manager = (socketio.AsyncRedisManager(settings.redis_url) if settings.redis_url else None)
+    server = socketio.AsyncServer(async_mode="asgi", client_manager=manager,
+                                  cors_allowed_origins=list(settings.web.cors_origins),
+                                  logger=False, engineio_logger=False)
+    runtime.add_sender(SocketIOSender(server), pushes_only=True)
+
+    async def session_request(sid: str, data: Any) -> None:
+        """Confirm the widget's session id, or give it a new one."""
+        asked = data.get("session_id") if isinstance(data, dict) else None
+        session_id = asked if isinstance(asked, str) and _SESSION_ID.match(asked) else (
+            uuid.uuid4().hex)
+        await server.enter_room(sid, session_id)
+        await server.save_session(sid, {"session_id": session_id})
+        await server.emit("session_confirm", session_id, room=sid)
+
+    async def user_uttered(sid: str, data: Any) -> None:
+        """Run a turn for the widget's message and emit the replies to its session."""
+        session_id = (await server.get_session(sid)).get("session_id")
+        if not session_id or not isinstance(data, dict):
+            return  # no session_request first, or not a message: nothing to answer
+        text = data.get("message")
+        if not isinstance(text, str) or len(text) > MAX_MESSAGE:
+            return
+        result = await runtime.handle(InboundMessage(channel=CHANNEL, sender_id=session_id,
+                                                     text=text, address=_address(server, sid)))
+        for reply in result.replies:
+            await server.emit("bot_uttered", socketio_output(reply), room=session_id)
+
+    server.on("session_request", session_request)
+    server.on("user_uttered", user_uttered)
+    return socketio.ASGIApp(server, socketio_path="socket.io")

@@ -1,0 +1,86 @@
+"""rasa-webchat's socket.io protocol: session, utterances, quick replies and pushes."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import socketio
+
+from bot.app import Runtime, build_runtime
+from bot.channels.web import create_bot_app
+from bot.config import BotSettings
+from bot.core.messages import TextReply
+from bot.knowledge.live import LiveKnowledge
+from tests.helpers.server import LiveServer
+
+
+@pytest.fixture
+def served(bot_settings: BotSettings,
+           fixture_knowledge: LiveKnowledge) -> Iterator[tuple[LiveServer, Runtime]]:
+    runtime = build_runtime(bot_settings, migrate=False, knowledge=fixture_knowledge)
+    with LiveServer(create_bot_app(runtime)) as live:
+        yield live, runtime
+
+
+class Widget:
+    """A socket.io client doing what rasa-webchat does."""
+
+    def __init__(self) -> None:
+        self.client = socketio.AsyncClient(reconnection=False)
+        self.said: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self.session: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        self.client.on("bot_uttered", self.said.put_nowait)
+        self.client.on("session_confirm", self._confirmed)
+
+    def _confirmed(self, session_id: str) -> None:
+        if not self.session.done():
+            self.session.set_result(session_id)
+
+    async def open(self, url: str, session_id: str | None = None) -> str:
+        await self.client.connect(url, socketio_path="socket.io", transports=["websocket"])
+        await self.client.emit("session_request", {"session_id": session_id})
+        return await asyncio.wait_for(self.session, 10)
+
+    async def next(self) -> dict[str, Any]:
+        return await asyncio.wait_for(self.said.get(), 10)
+
+
+async def test_a_widget_chats_taps_a_quick_reply_and_receives_a_push(
+    served: tuple[LiveServer, Runtime],
+) -> None:
+    live, _ = served
+    widget = Widget()
+    session_id = await widget.open(live.url, "widget-session-1")
+    assert session_id == "widget-session-1"
+    await widget.client.emit("user_uttered", {"message": "hello", "session_id": session_id})
+    greeting = await widget.next()
+    assert greeting["text"].startswith("Hello! I am Msaidizi")
+    menu = {q["title"]: q["payload"] for q in greeting["quick_replies"]}
+    assert all(q["content_type"] == "text" for q in greeting["quick_replies"])
+    await widget.client.emit("user_uttered", {"message": menu["Make a payment"],
+                                              "session_id": session_id})
+    assert (await widget.next())["text"]  # the tapped payload is taken as a tap
+    await widget.client.disconnect()
+
+
+async def test_a_push_reaches_the_widgets_session_and_a_new_widget_gets_its_own(
+    served: tuple[LiveServer, Runtime],
+) -> None:
+    live, runtime = served
+    widget = Widget()
+    session_id = await widget.open(live.url)
+    assert len(session_id) == 32  # none asked for: a new one
+    await widget.client.emit("user_uttered", {"message": "hi", "session_id": session_id})
+    await widget.next()
+    assert live.loop is not None  # the push runs where the server's connections live
+    await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(
+        runtime.push(f"socketio:{session_id}", [TextReply("Achieng (eCitizen support): hi")]),
+        live.loop))
+    assert (await widget.next())["text"] == "Achieng (eCitizen support): hi"
+    other = Widget()
+    assert await other.open(live.url, "bad id with spaces") != "bad id with spaces"
+    await widget.client.disconnect()
+    await other.client.disconnect()
