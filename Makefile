@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .PHONY: run test lint catalogs extract chromium clean
-AXE := tests/browser/axe/node_modules/axe-core/axe.min.js
+AXE := tests/browser/npm/node_modules/axe-core/axe.min.js
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,9 +28,9 @@ chromium:
 		apt-get install -y chromium >/dev/null 2>&1 || \
 		{ apt-get update >/dev/null 2>&1 && apt-get install -y chromium >/dev/null; }; }
 
-# axe-core for the accessibility checks of the browser tests, pinned in its lock file
-$(AXE): tests/browser/axe/package-lock.json
-	npm ci --prefix tests/browser/axe --silent --no-audit --no-fund
+# axe-core and rasa-webchat for the browser tests, pinned in their lock file
+$(AXE): tests/browser/npm/package-lock.json
+	npm ci --prefix tests/browser/npm --silent --no-audit --no-fund --ignore-scripts
 	touch $(AXE)
 
 run: $(STAMP) catalogs
@@ -44,4 +44,4 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache tests/browser/axe/node_modules
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache tests/browser/npm/node_modules

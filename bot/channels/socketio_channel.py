@@ -61,9 +61,11 @@ def create_socketio_app(runtime: Runtime) -> Any:
     """Build the socket.io ASGI app around the runtime, to be mounted at /socket.io."""
     settings = runtime.settings
     manager = (socketio.AsyncRedisManager(settings.redis_url) if settings.redis_url else None)
+    # CORS headers come from the app's middleware (MSAIDIZI_WEB__CORS_ORIGINS), once: two
+    # layers adding them made browsers refuse the polling transport. A socket from any site is
+    # taken as any other client's would be: this channel reaches no account.
     server = socketio.AsyncServer(async_mode="asgi", client_manager=manager,
-                                  cors_allowed_origins=list(settings.web.cors_origins),
-                                  logger=False, engineio_logger=False)
+                                  cors_allowed_origins=[], logger=False, engineio_logger=False)
     runtime.add_sender(SocketIOSender(server), pushes_only=True)
 
     async def session_request(sid: str, data: Any) -> None:

@@ -21,7 +21,7 @@ def serious_findings(page: Page) -> list[dict[str, Any]]:
     The page's context must bypass the content security policy: axe is injected as a script.
     """
     if not AXE.exists():
-        message = "axe-core is not installed: npm ci --prefix tests/browser/axe (make test does)"
+        message = "axe-core is not installed: npm ci --prefix tests/browser/npm (make test does)"
         if services_required():
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
