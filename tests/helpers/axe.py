@@ -10,7 +10,7 @@ from playwright.sync_api import Page
 
 from tests.helpers.services import services_required
 
-AXE = (Path(__file__).resolve().parents[2] / "tests" / "browser" / "axe" / "node_modules"
+AXE = (Path(__file__).resolve().parents[2] / "tests" / "browser" / "npm" / "node_modules"
        / "axe-core" / "axe.min.js")
 BLOCKING = ("serious", "critical")
 
