@@ -85,7 +85,10 @@ class Runtime:
     senders: dict[str, ChannelSender] = field(default_factory=dict)
     background: list[Callable[[asyncio.Event], Coroutine[Any, Any, None]]] = field(
         default_factory=list
-    )
+    )  # once per deployment: run where settings.run_background is on
+    local: list[Callable[[asyncio.Event], Coroutine[Any, Any, None]]] = field(
+        default_factory=list
+    )  # in every process (the knowledge watcher refits this process's matcher)
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     _stop: asyncio.Event | None = None
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
@@ -126,9 +129,12 @@ class Runtime:
             )
 
     async def start(self) -> None:
-        """Start the background loops (delivery sweep, notifications)."""
+        """Start this process's loops, and the deployment's background work where it runs."""
         self._stop = asyncio.Event()
-        self._tasks = [asyncio.create_task(loop(self._stop)) for loop in self.background]
+        loops = [*self.local, *(self.background if self.settings.run_background else [])]
+        self._tasks = [asyncio.create_task(loop(self._stop)) for loop in loops]
+        if self.settings.run_background:
+            logger.info("Background work runs in this process (%d loops)", len(self.background))
 
     async def close(self) -> None:
         """Stop background loops and release connections."""
@@ -266,7 +272,7 @@ def build_runtime(
     purger = RetentionPurger(engine, timedelta(days=settings.retention_days), sealer)
     runtime.background.append(purger.run)
     if settings.watch_knowledge:
-        runtime.background.append(partial(watch_knowledge, knowledge))
+        runtime.local.append(partial(watch_knowledge, knowledge))
     logger.info(
         "Assistant ready: %d articles, database %s",
         len(knowledge.article_ids()),

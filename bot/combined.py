@@ -25,6 +25,7 @@ from backend.seed import seed
 from bot.app import Runtime, build_runtime
 from bot.channels.web import create_bot_app
 from bot.config import BotSettings
+from bot.storage import schema
 from common.timezone import utcnow
 from escalation.seed import demo_agents_refusal
 
@@ -97,6 +98,8 @@ def _backend_values(settings: BotSettings) -> tuple[dict[str, Any], list[str]]:
     values.setdefault("public_url", settings.web.base_url + BACKEND_PATH)
     values.setdefault("data_dir", settings.data_dir)
     values["environment"] = settings.environment
+    if not settings.run_background:  # payment reconciliation runs in the background worker
+        values["background_jobs"] = False
     problems: list[str] = []
     if not settings.backend_api.url:  # the assistant calls this very backend: one key for both
         ours = settings.backend_api.service_key
@@ -139,20 +142,49 @@ def refuse_demo_agents(settings: BackendSettings) -> None:
         raise ProductionRefused([refusal])
 
 
-def create_combined_app(settings: BotSettings) -> tuple[FastAPI, Runtime]:
-    """Build the assistant with the backend mounted under /backend, migrated and seeded."""
+def prepare_databases(settings: BotSettings) -> None:
+    """Migrate both databases, refuse public demo users in production, load demo data."""
     backend = backend_settings_for(settings)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     upgrade_database(backend)
+    schema.upgrade(settings.bot_database_url)
     refuse_demo_agents(backend)
     if not backend.is_production:
         seed_demo_data(backend)
+
+
+def several_workers_problems(settings: BotSettings) -> list[str]:
+    """Name what stops several worker processes from sharing one deployment's state."""
+    problems: list[str] = []
+    if settings.bot_database_url.startswith("sqlite"):
+        problems.append("MSAIDIZI_DATABASE_URL is SQLite: several workers need one shared "
+                        "PostgreSQL database (SQLite allows one writer on one host)")
+    if not settings.backend_api.url:
+        backend = backend_settings_for(settings)
+        if backend.database_url.startswith("sqlite"):
+            problems.append("MSAIDIZI_BACKEND_DATABASE_URL is SQLite: the mounted backend of "
+                            "several workers needs PostgreSQL")
+    if not settings.redis_url:
+        problems.append("MSAIDIZI_REDIS_URL is unset: several workers share conversation "
+                        "locks, rate limits and live pushes through Redis")
+    return problems
+
+
+def create_combined_app(settings: BotSettings) -> tuple[FastAPI, Runtime]:
+    """Build the assistant with the backend mounted under /backend, migrated when asked.
+
+    `msaidizi serve --workers N` migrates once and starts each worker with migrate off.
+    """
+    if settings.migrate:
+        prepare_databases(settings)
+    backend = backend_settings_for(settings)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
     backend_app = create_backend_app(backend)
     if not settings.backend_api.url:  # talk to the mounted backend, with the shared key
         link = settings.backend_api.model_copy(
             update={"url": backend.base_url, "service_key": backend.service_key})
         settings = BotSettings.model_validate({**settings.model_dump(), "backend_api": link})
-    runtime = build_runtime(settings)
+    runtime = build_runtime(settings, migrate=False)
     app = create_bot_app(runtime)
     # the chat page and every route of the mounted backend: headers, body rules, problem+json
     app.add_middleware(RequestGuard)

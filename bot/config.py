@@ -125,6 +125,15 @@ class BotSettings(BaseSettings):
     default_locale: Literal["en", "sw"] = "en"
     log_level: str = "INFO"
     watch_knowledge: bool = True
+    run_background: bool = Field(
+        default=True,
+        description="Run the once-per-deployment work in this process: deliveries, reminders, "
+        "backend events, reports, retention, payment reconciliation, Telegram polling.",
+    )
+    migrate: bool = Field(
+        default=True,
+        description="Create or upgrade the databases (and load demo data) at start-up.",
+    )
     retention_days: int = Field(default=90, ge=1)  # chat transcripts (told in the consent)
     secrets_key: SecretStr | None = Field(
         default=None,

@@ -1,21 +1,37 @@
-"""`msaidizi serve`: everything in one process on the embedded default."""
+"""`msaidizi serve`: everything in one process, or N web workers and one background worker."""
 
 from __future__ import annotations
+
+import os
+import subprocess
+import sys
 
 import click
 import uvicorn
 
 from bot.channels.telegram import telegram_status
 from bot.channels.whatsapp import whatsapp_status
-from bot.combined import BACKEND_PATH, ProductionRefused, create_combined_app, load_process_settings
+from bot.combined import (
+    BACKEND_PATH,
+    ProductionRefused,
+    create_combined_app,
+    load_process_settings,
+    prepare_databases,
+    several_workers_problems,
+)
+from bot.config import BotSettings
 from bot.logs import configure_logging
+
+FACTORY = "bot.web.asgi:create_app"
 
 
 @click.command("serve")
 @click.option("--host", default=None, help="Interface to listen on (default 127.0.0.1).")
 @click.option("--port", type=int, default=None, help="Port to listen on (default 8000).")
-def serve_command(host: str | None, port: int | None) -> None:
-    """Run the web chat, the NLU API and the backend in one process (SQLite under ./var)."""
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Web worker processes; more than one needs PostgreSQL and Redis.")
+def serve_command(host: str | None, port: int | None, workers: int) -> None:
+    """Run the web chat, the NLU API and the backend (SQLite under ./var by default)."""
     try:
         settings = load_process_settings()
     except ProductionRefused as refused:
@@ -25,10 +41,20 @@ def serve_command(host: str | None, port: int | None) -> None:
     if port is not None:
         settings.web.port = port
     configure_logging(settings.log_level)
+    if workers > 1:
+        _serve_workers(settings, workers)
+        return
     try:
         app, _ = create_combined_app(settings)
     except ProductionRefused as refused:
         raise click.ClickException(str(refused)) from None
+    _banner(settings, "this process")
+    uvicorn.run(
+        app, host=settings.web.host, port=settings.web.port, log_config=None, ws="websockets-sansio"
+    )
+
+
+def _banner(settings: BotSettings, background: str) -> None:
     base = settings.web.base_url
     click.echo(
         f"Msaidizi is running:\n  Web chat:  {base}/\n  NLU API:   {base}/model/parse\n"
@@ -38,6 +64,34 @@ def serve_command(host: str | None, port: int | None) -> None:
     )
     click.echo(f"  Telegram:  {telegram_status(settings)}")
     click.echo(f"  WhatsApp:  {whatsapp_status(settings)}")
-    uvicorn.run(
-        app, host=settings.web.host, port=settings.web.port, log_config=None, ws="websockets-sansio"
+    click.echo(f"  Background work: {background}")
+
+
+def _serve_workers(settings: BotSettings, workers: int) -> None:
+    """Migrate once, start one background worker, then N web workers built by the factory."""
+    if problems := several_workers_problems(settings):
+        raise click.ClickException(
+            f"--workers {workers} refused:\n  - " + "\n  - ".join(problems))
+    try:
+        prepare_databases(settings)
+    except ProductionRefused as refused:
+        raise click.ClickException(str(refused)) from None
+    shared = {"MSAIDIZI_MIGRATE": "false", "MSAIDIZI_WEB__HOST": settings.web.host,
+              "MSAIDIZI_WEB__PORT": str(settings.web.port)}
+    os.environ.update(shared)
+    background = subprocess.Popen(
+        [sys.executable, "-m", "bot", "worker"],
+        env={**os.environ, "MSAIDIZI_RUN_BACKGROUND": "true"},
     )
+    os.environ["MSAIDIZI_RUN_BACKGROUND"] = "false"
+    _banner(settings, f"one `msaidizi worker` process (pid {background.pid}); "
+                      f"{workers} web workers")
+    try:
+        uvicorn.run(FACTORY, factory=True, workers=workers, host=settings.web.host,
+                    port=settings.web.port, log_config=None, ws="websockets-sansio")
+    finally:
+        background.terminate()
+        try:
+            background.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            background.kill()
