@@ -46,7 +46,7 @@ from bot.notify.events import EventConsumer
 from bot.notify.pushes import Pusher
 from bot.notify.reports import ReportFiler
 from bot.storage import schema
-from bot.storage.engine import create_engine
+from bot.storage.engine import create_engine, ping
 from bot.storage.locks import LocalLocks, RedisLocks
 from bot.storage.outbox import SqlReportOutbox, SqlSettings, SqlTicketRoutes
 from bot.storage.ratelimit import LimitsCounters
@@ -90,6 +90,9 @@ class Runtime:
         default_factory=list
     )  # in every process (the knowledge watcher refits this process's matcher)
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    checks: dict[str, Callable[[], Awaitable[object]]] = field(
+        default_factory=dict
+    )  # readiness: dependency name -> a call that raises when it is not usable
     _stop: asyncio.Event | None = None
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
@@ -181,12 +184,13 @@ class Clients:
     escalation: EscalationClient
     close: Callable[[], Awaitable[None]]
     online: bool = True  # False: no backend configured (no events to poll, no reports to file)
+    ready: Callable[[], Awaitable[None]] | None = None  # raises when the backend is not ready
 
     @classmethod
     def http(cls, url: str, service_key: str, *, timeout: float = 5.0) -> Clients:
         """Reach the backend (and its ticket endpoints) over HTTP."""
         client = HttpEscalationClient(url, service_key, timeout=timeout)
-        return cls(client, client, client.aclose)
+        return cls(client, client, client.aclose, ready=client.ready)
 
     @classmethod
     def offline(cls) -> Clients:
@@ -264,6 +268,11 @@ def build_runtime(
         web_sessions=SqlWebSessions(engine),
     )
     runtime.closers += [engine.dispose, *([redis.aclose] if redis else []), clients.close]
+    runtime.checks["database"] = partial(ping, engine)
+    if redis is not None:
+        runtime.checks["redis"] = redis.ping
+    if clients.ready is not None:
+        runtime.checks["backend"] = clients.ready
     if clients.online:
         pusher = Pusher(store, locks, translations, runtime.after_push)
         runtime.events = EventConsumer(client, pusher, durable, routes)

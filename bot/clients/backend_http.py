@@ -67,6 +67,11 @@ class HttpBackendClient:
         """Close the connection pool."""
         await self._client.aclose()
 
+    async def ready(self) -> None:
+        """Raise unless the backend answers that it is ready (its database included)."""
+        response = await self._client.get("/health/ready", timeout=2.0)
+        response.raise_for_status()
+
     async def _call(self, method: str, path: str, *, auth: ChatAuth | None = None,
                     json: Any = None, params: Mapping[str, Any] | None = None,
                     headers: Mapping[str, str] | None = None) -> Any:
