@@ -31,6 +31,7 @@ from bot.core.ports import (
     ReportQueue,
     TicketRoutes,
     Translations,
+    TurnObserver,
     WebSessions,
 )
 from bot.core.results import TurnResult
@@ -54,7 +55,9 @@ from bot.storage.retention import RetentionPurger
 from bot.storage.sealing import Sealer, development_key
 from bot.storage.signals import LocalSignal, RedisSignal
 from bot.storage.sql import SqlConversationStore
+from bot.storage.stats import delivery_samples
 from bot.storage.web_sessions import SqlWebSessions
+from bot.web.metrics import GaugeSource, PrometheusObserver
 
 logger = logging.getLogger(__name__)
 
@@ -93,6 +96,7 @@ class Runtime:
     checks: dict[str, Callable[[], Awaitable[object]]] = field(
         default_factory=dict
     )  # readiness: dependency name -> a call that raises when it is not usable
+    gauges: list[GaugeSource] = field(default_factory=list)  # read at each metrics scrape
     _stop: asyncio.Event | None = None
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
@@ -163,7 +167,8 @@ def bands_from(settings: BotSettings) -> Bands:
 
 def build_router(knowledge: LiveKnowledge, settings: BotSettings, backend: BackendClient,
                  reports: ReportQueue, escalation: EscalationClient,
-                 routes: TicketRoutes, limits: RateLimits | None = None) -> Router:
+                 routes: TicketRoutes, limits: RateLimits | None = None,
+                 observer: TurnObserver | None = None) -> Router:
     """Build the router with every handler and the configured confidence bands."""
     fallback = FallbackIntent()
     handoff = HandoffFlow(escalation, routes)
@@ -173,7 +178,8 @@ def build_router(knowledge: LiveKnowledge, settings: BotSettings, backend: Backe
                                 settings.retention_days,
                                 LinkAccountFlow(backend, settings.retention_days, limits, quotas,
                                                 link_idle))
-    return Router(handlers, fallback, bands_from(settings), INTERRUPTS, before=[handoff.attach])
+    return Router(handlers, fallback, bands_from(settings), INTERRUPTS, before=[handoff.attach],
+                  observe=observer.decision if observer is not None else None)
 
 
 @dataclass(frozen=True)
@@ -239,7 +245,9 @@ def build_runtime(
     reports = SqlReportOutbox(engine, sealer)
     durable = SqlSettings(engine)
     routes = SqlTicketRoutes(durable)
-    router = build_router(knowledge, settings, client, reports, escalation, routes, counters)
+    observer = PrometheusObserver()
+    router = build_router(knowledge, settings, client, reports, escalation, routes, counters,
+                          observer)
     limits = settings.limits
     conversation = Conversation(
         store=store,
@@ -251,6 +259,7 @@ def build_runtime(
         signal=signal,
         limits=counters,
         quotas=MessageQuotas(limits.messages_per_chat, limits.messages_per_address),
+        observer=observer,
     )
     runtime = Runtime(
         settings=settings,
@@ -269,6 +278,7 @@ def build_runtime(
     )
     runtime.closers += [engine.dispose, *([redis.aclose] if redis else []), clients.close]
     runtime.checks["database"] = partial(ping, engine)
+    runtime.gauges.append(partial(delivery_samples, engine))
     if redis is not None:
         runtime.checks["redis"] = redis.ping
     if clients.ready is not None:

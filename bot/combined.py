@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, Literal
 
@@ -21,6 +22,7 @@ from backend.core.problems import install_problem_handlers
 from backend.main import create_app as create_backend_app
 from backend.main import shutdown as shutdown_backend
 from backend.main import startup as startup_backend
+from backend.ops_stats import Sample, operational_samples
 from backend.seed import seed
 from bot.app import Runtime, build_runtime
 from bot.channels.web import create_bot_app
@@ -185,6 +187,13 @@ def create_combined_app(settings: BotSettings) -> tuple[FastAPI, Runtime]:
             update={"url": backend.base_url, "service_key": backend.service_key})
         settings = BotSettings.model_validate({**settings.model_dump(), "backend_api": link})
     runtime = build_runtime(settings, migrate=False)
+    container = backend_app.state.container
+
+    async def backend_samples() -> Sequence[Sample]:
+        """Read the mounted backend's queues and payments (a worker thread: sync sessions)."""
+        return await asyncio.to_thread(operational_samples, container.session_factory, utcnow())
+
+    runtime.gauges.append(backend_samples)
     app = create_bot_app(runtime)
     # the chat page and every route of the mounted backend: headers, body rules, problem+json
     app.add_middleware(RequestGuard)

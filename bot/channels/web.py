@@ -13,6 +13,7 @@ from bot.channels.nlu_api import create_nlu_router
 from bot.channels.telegram import build_telegram_channel
 from bot.channels.webchat import create_webchat_router
 from bot.channels.whatsapp import build_whatsapp_channel
+from bot.web.metrics import create_metrics_router
 from bot.web.probes import create_probe_router
 
 
@@ -80,6 +81,8 @@ def create_bot_app(runtime: Runtime, channels: Sequence[PushChannel] | None = No
         if channel.router is not None:
             app.include_router(channel.router)
     app.include_router(create_probe_router(runtime.checks))
+    if runtime.settings.metrics.enabled:
+        app.include_router(create_metrics_router(runtime.settings.metrics, runtime.gauges))
 
     @app.get("/health", tags=["health"])
     async def health() -> dict[str, object]:

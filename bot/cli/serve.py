@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 import uvicorn
@@ -21,6 +22,7 @@ from bot.combined import (
 )
 from bot.config import BotSettings
 from bot.logs import configure_logging
+from bot.web.metrics import MULTIPROC_ENV
 
 FACTORY = "bot.web.asgi:create_app"
 
@@ -76,8 +78,12 @@ def _serve_workers(settings: BotSettings, workers: int) -> None:
         prepare_databases(settings)
     except ProductionRefused as refused:
         raise click.ClickException(str(refused)) from None
-    shared = {"MSAIDIZI_MIGRATE": "false", "MSAIDIZI_WEB__HOST": settings.web.host,
-              "MSAIDIZI_WEB__PORT": str(settings.web.port)}
+    metrics = Path(os.environ.get(MULTIPROC_ENV) or settings.data_dir / "prometheus")
+    metrics.mkdir(parents=True, exist_ok=True)
+    for stale in metrics.glob("*.db"):  # counters of a previous run would add up
+        stale.unlink()
+    shared = {MULTIPROC_ENV: str(metrics.resolve()), "MSAIDIZI_MIGRATE": "false",
+              "MSAIDIZI_WEB__HOST": settings.web.host, "MSAIDIZI_WEB__PORT": str(settings.web.port)}
     os.environ.update(shared)
     background = subprocess.Popen(
         [sys.executable, "-m", "bot", "worker"],

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import main
+from tests.bot.ops.test_metrics import value
 from tests.helpers.served import FIXTURE_KNOWLEDGE, ServedProcess, child_commands
 from tests.helpers.services import private_schema
 
@@ -60,6 +61,10 @@ def test_two_workers_serve_one_conversation_whole_and_run_background_work_once(
     assert [m["seq"] for m in log] == list(range(1, len(log) + 1))  # no gap, no duplicate
     assert sum(m["direction"] == "in" for m in log) == len(questions)
     assert two_workers.output().count("Background work runs in this process") == 1
+    # both workers' counters, summed through PROMETHEUS_MULTIPROC_DIR
+    metrics = httpx.get(f"{two_workers.url}/metrics", timeout=30).text
+    assert value(metrics, "msaidizi_turns_total", 'channel="webchat",outcome="answered"') == len(
+        questions)
 
 
 def test_several_workers_refuse_sqlite_naming_what_to_set(
