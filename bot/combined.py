@@ -28,6 +28,7 @@ from bot.app import Runtime, build_runtime
 from bot.channels.web import create_bot_app
 from bot.config import BotSettings
 from bot.storage import schema
+from common.request_id import RequestIdMiddleware
 from common.timezone import utcnow
 from escalation.seed import demo_agents_refusal
 
@@ -198,6 +199,7 @@ def create_combined_app(settings: BotSettings) -> tuple[FastAPI, Runtime]:
     # the chat page and every route of the mounted backend: headers, body rules, problem+json
     app.add_middleware(RequestGuard)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(RequestIdMiddleware)  # outermost: refusals carry an id too
     install_problem_handlers(app)
 
     @app.get("/console", include_in_schema=False)

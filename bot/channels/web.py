@@ -15,6 +15,7 @@ from bot.channels.webchat import create_webchat_router
 from bot.channels.whatsapp import build_whatsapp_channel
 from bot.web.metrics import create_metrics_router
 from bot.web.probes import create_probe_router
+from common.request_id import RequestIdMiddleware
 
 
 class PushChannel(Protocol):
@@ -70,6 +71,7 @@ def create_bot_app(runtime: Runtime, channels: Sequence[PushChannel] | None = No
         "docs_url": None, "redoc_url": None, "openapi_url": None}
     app = FastAPI(title="Msaidizi assistant", version="0.1.0", lifespan=lifespan, **explorer)
     app.state.runtime = runtime
+    app.add_middleware(RequestIdMiddleware)
     app.state.channels = pushing
     secure = runtime.settings.web.base_url.startswith("https://")
     app.include_router(create_webchat_router(

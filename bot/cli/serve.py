@@ -42,7 +42,7 @@ def serve_command(host: str | None, port: int | None, workers: int) -> None:
         settings.web.host = host
     if port is not None:
         settings.web.port = port
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     if workers > 1:
         _serve_workers(settings, workers)
         return

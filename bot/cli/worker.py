@@ -27,7 +27,7 @@ def worker_command() -> None:
     except ProductionRefused as refused:
         raise click.ClickException(str(refused)) from None
     settings.run_background = True
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     raise SystemExit(asyncio.run(run_worker(settings)))
 
 

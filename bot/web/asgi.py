@@ -15,6 +15,6 @@ from bot.logs import configure_logging
 def create_app() -> FastAPI:
     """Build the assistant with its mounted backend from the environment's settings."""
     settings = load_process_settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     app, _ = create_combined_app(settings)
     return app

@@ -27,8 +27,9 @@ def served(request: pytest.FixtureRequest, bot_settings: BotSettings,
 
 def test_the_whole_system_is_alive_and_ready(system: LiveServer) -> None:
     assert httpx.get(f"{system.url}/healthz").json() == {"status": "ok"}
-    ready = httpx.get(f"{system.url}/readyz")
+    ready = httpx.get(f"{system.url}/readyz", headers={"X-Request-ID": "probe-0001-abcd"})
     assert ready.status_code == 200
+    assert ready.headers["X-Request-ID"] == "probe-0001-abcd"  # and the backend call carried it
     assert ready.json() == {"status": "ok", "checks": {"database": "ok", "backend": "ok"}}
 
 
