@@ -79,7 +79,8 @@ def telegram_status(settings: BotSettings) -> str:
     if problem:
         return f"off ({problem})"
     if settings.telegram.mode == "polling":
-        return "long polling in this process"
+        return ("long polling in this process" if settings.run_background
+                else "long polling in the background worker")
     url = webhook_url(settings)
     if url:
         return f"webhook {url} (registered with setWebhook at start-up)"

@@ -90,6 +90,7 @@ def _serve_workers(settings: BotSettings, workers: int) -> None:
         env={**os.environ, "MSAIDIZI_RUN_BACKGROUND": "true"},
     )
     os.environ["MSAIDIZI_RUN_BACKGROUND"] = "false"
+    settings.run_background = False
     _banner(settings, f"one `msaidizi worker` process (pid {background.pid}); "
                       f"{workers} web workers")
     try:
