@@ -73,7 +73,8 @@ def load_process_settings() -> BotSettings:
     environment = declared_environment()
     raw = BotSettings(environment="development")  # read the values, judge them below
     if environment == "production":
-        problems = raw.production_problems() + _backend_problems(raw)
+        apart = bool(raw.backend_api.url)  # a backend deployed apart is judged where it runs
+        problems = raw.production_problems() + ([] if apart else _backend_problems(raw))
         if problems:
             raise ProductionRefused(problems)
     return BotSettings(environment=environment)
@@ -146,11 +147,16 @@ def refuse_demo_agents(settings: BackendSettings) -> None:
 
 
 def prepare_databases(settings: BotSettings) -> None:
-    """Migrate both databases, refuse public demo users in production, load demo data."""
-    backend = backend_settings_for(settings)
+    """Migrate both databases, refuse public demo users in production, load demo data.
+
+    With MSAIDIZI_BACKEND_API__URL set the backend runs apart: only the assistant's database.
+    """
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    upgrade_database(backend)
     schema.upgrade(settings.bot_database_url)
+    if settings.backend_api.url:
+        return
+    backend = backend_settings_for(settings)
+    upgrade_database(backend)
     refuse_demo_agents(backend)
     if not backend.is_production:
         seed_demo_data(backend)
@@ -176,10 +182,13 @@ def several_workers_problems(settings: BotSettings) -> list[str]:
 def create_combined_app(settings: BotSettings) -> tuple[FastAPI, Runtime]:
     """Build the assistant with the backend mounted under /backend, migrated when asked.
 
-    `msaidizi serve --workers N` migrates once and starts each worker with migrate off.
+    `msaidizi serve --workers N` migrates once and starts each worker with migrate off. With
+    MSAIDIZI_BACKEND_API__URL set the backend (and console) run apart and nothing is mounted.
     """
     if settings.migrate:
         prepare_databases(settings)
+    if settings.backend_api.url:
+        return _assistant_alone(settings)
     backend = backend_settings_for(settings)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     backend_app = create_backend_app(backend)
@@ -195,12 +204,7 @@ def create_combined_app(settings: BotSettings) -> tuple[FastAPI, Runtime]:
         return await asyncio.to_thread(operational_samples, container.session_factory, utcnow())
 
     runtime.gauges.append(backend_samples)
-    app = create_bot_app(runtime)
-    # the chat page and every route of the mounted backend: headers, body rules, problem+json
-    app.add_middleware(RequestGuard)
-    app.add_middleware(SecurityHeaders)
-    app.add_middleware(RequestIdMiddleware)  # outermost: refusals carry an id too
-    install_problem_handlers(app)
+    app = _guarded(create_bot_app(runtime))
 
     @app.get("/console", include_in_schema=False)
     async def console() -> RedirectResponse:
@@ -221,3 +225,18 @@ def create_combined_app(settings: BotSettings) -> tuple[FastAPI, Runtime]:
 
     app.router.lifespan_context = lifespan
     return app, runtime
+
+
+def _guarded(app: FastAPI) -> FastAPI:
+    """Give every route (the mounted backend's too) headers, body rules, problem+json, ids."""
+    app.add_middleware(RequestGuard)
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(RequestIdMiddleware)  # outermost: refusals carry an id too
+    install_problem_handlers(app)
+    return app
+
+
+def _assistant_alone(settings: BotSettings) -> tuple[FastAPI, Runtime]:
+    """Build the assistant that reaches a backend deployed apart (no /backend, no /console)."""
+    runtime = build_runtime(settings, migrate=False)
+    return _guarded(create_bot_app(runtime)), runtime

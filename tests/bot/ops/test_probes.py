@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
 
 from bot.app import build_runtime
 from bot.channels.web import create_bot_app
+from bot.combined import create_combined_app
 from bot.config import BackendLink, BotSettings
 from bot.knowledge.live import LiveKnowledge
 from tests.helpers.server import LiveServer, free_port
@@ -63,3 +65,18 @@ def test_ready_on_postgresql_and_redis(bot_settings: BotSettings, fixture_knowle
         ready = httpx.get(f"{server.url}/readyz", timeout=10)
     assert ready.status_code == 200
     assert ready.json()["checks"] == {"database": "ok", "redis": "ok"}
+
+
+def test_with_a_backend_apart_nothing_is_mounted_and_readiness_names_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fixture_knowledge_dir: Path,
+) -> None:
+    monkeypatch.delenv("MSAIDIZI_BACKEND_DATABASE_URL", raising=False)
+    settings = BotSettings(_env_file=None, data_dir=tmp_path / "var",  # type: ignore[call-arg]
+                           knowledge_dir=fixture_knowledge_dir, watch_knowledge=False,
+                           run_background=False, backend_api=BackendLink(url=DOWN))
+    app, _ = create_combined_app(settings)
+    with LiveServer(app) as server:
+        assert httpx.get(f"{server.url}/backend/health").status_code == 404
+        ready = httpx.get(f"{server.url}/readyz", timeout=10)
+    assert ready.status_code == 503 and ready.json()["failing"] == ["backend"]
+    assert not (tmp_path / "var" / "backend.db").exists()  # no backend database of its own
