@@ -29,15 +29,15 @@ async def _outcome(name: str, check: Check) -> str:
 
 
 def create_probe_router(checks: Mapping[str, Check]) -> APIRouter:
-    """Build /healthz (the process answers) and /readyz (every dependency answers)."""
+    """Build /healthz and /readyz for orchestrators, outside the API schema (503 is an answer)."""
     router = APIRouter(tags=["health"])
 
-    @router.get("/healthz")
+    @router.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:
         """Say the process is alive (no dependency is consulted)."""
         return {"status": "ok"}
 
-    @router.get("/readyz", response_model=None)
+    @router.get("/readyz", response_model=None, include_in_schema=False)
     async def readyz() -> JSONResponse:
         """Check each dependency at once; 503 names those that failed."""
         names = list(checks)
