@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -25,6 +27,7 @@ from bot.logs import configure_logging
 from bot.web.metrics import MULTIPROC_ENV
 
 FACTORY = "bot.web.asgi:create_app"
+logger = logging.getLogger(__name__)
 
 
 @click.command("serve")
@@ -85,20 +88,57 @@ def _serve_workers(settings: BotSettings, workers: int) -> None:
     shared = {MULTIPROC_ENV: str(metrics.resolve()), "MSAIDIZI_MIGRATE": "false",
               "MSAIDIZI_WEB__HOST": settings.web.host, "MSAIDIZI_WEB__PORT": str(settings.web.port)}
     os.environ.update(shared)
-    background = subprocess.Popen(
-        [sys.executable, "-m", "bot", "worker"],
-        env={**os.environ, "MSAIDIZI_RUN_BACKGROUND": "true"},
-    )
+    background = SupervisedWorker({**os.environ, "MSAIDIZI_RUN_BACKGROUND": "true"})
+    background.start()
     os.environ["MSAIDIZI_RUN_BACKGROUND"] = "false"
     settings.run_background = False
-    _banner(settings, f"one `msaidizi worker` process (pid {background.pid}); "
+    _banner(settings, f"one `msaidizi worker` process, restarted if it stops; "
                       f"{workers} web workers")
     try:
         uvicorn.run(FACTORY, factory=True, workers=workers, host=settings.web.host,
                     port=settings.web.port, log_config=None, ws="websockets-sansio")
     finally:
-        background.terminate()
+        background.stop()
+
+
+class SupervisedWorker:
+    """Keep one `msaidizi worker` running beside the web workers; restart it when it exits."""
+
+    def __init__(self, env: dict[str, str], *, pause: float = 2.0) -> None:
+        self._env = env
+        self._pause = pause
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def _spawn(self) -> None:
+        self.process = subprocess.Popen([sys.executable, "-m", "bot", "worker"], env=self._env)
+
+    def start(self) -> None:
+        """Start the worker and a thread that restarts it (after a pause) whenever it exits."""
+        with self._lock:
+            self._spawn()
+        threading.Thread(target=self._watch, name="background-worker", daemon=True).start()
+
+    def _watch(self) -> None:
+        while not self._stopping.wait(self._pause):
+            with self._lock:
+                if self._stopping.is_set() or self.process is None:
+                    return
+                code = self.process.poll()
+                if code is not None:
+                    logger.warning("The background worker exited (%s): starting another", code)
+                    self._spawn()
+
+    def stop(self) -> None:
+        """Stop restarting, then stop the worker (SIGTERM, then SIGKILL after 20 s)."""
+        self._stopping.set()
+        with self._lock:
+            process = self.process
+        if process is None or process.poll() is not None:
+            return
+        process.terminate()
         try:
-            background.wait(timeout=20)
+            process.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            background.kill()
+            process.kill()

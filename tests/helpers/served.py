@@ -67,17 +67,22 @@ class ServedProcess:
             self.process.wait(10)
 
 
-def child_commands(pid: int) -> list[str]:
-    """Return the command lines of every descendant of `pid`."""
-    found: list[str] = []
+def child_pids(pid: int) -> list[tuple[int, str]]:
+    """Return the process id and command line of every live descendant of `pid`."""
+    found: list[tuple[int, str]] = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
             command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
         except (OSError, IndexError, ValueError):
             continue
-        if parent == pid:
-            found += [command, *child_commands(int(entry.name))]
+        if int(fields[1]) == pid and fields[0] != "Z":  # a zombie is not running
+            found += [(int(entry.name), command), *child_pids(int(entry.name))]
     return found
+
+
+def child_commands(pid: int) -> list[str]:
+    """Return the command lines of every live descendant of `pid`."""
+    return [command for _, command in child_pids(pid)]

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import concurrent.futures
+import os
+import signal
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,7 +15,7 @@ from click.testing import CliRunner
 
 from bot.cli import main
 from tests.bot.ops.test_metrics import value
-from tests.helpers.served import FIXTURE_KNOWLEDGE, ServedProcess, child_commands
+from tests.helpers.served import FIXTURE_KNOWLEDGE, ServedProcess, child_commands, child_pids
 from tests.helpers.services import private_schema
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.timeout(300)]
@@ -61,6 +64,17 @@ def test_two_workers_serve_one_conversation_whole_and_run_background_work_once(
     assert [m["seq"] for m in log] == list(range(1, len(log) + 1))  # no gap, no duplicate
     assert sum(m["direction"] == "in" for m in log) == len(questions)
     assert two_workers.output().count("Background work runs in this process") == 1
+    # the background worker is restarted when it stops
+    [worker] = [pid for pid, c in child_pids(two_workers.process.pid) if "bot worker" in c]
+    os.kill(worker, signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        alive = [pid for pid, c in child_pids(two_workers.process.pid) if "bot worker" in c]
+        if alive and alive != [worker]:
+            break
+        time.sleep(0.2)
+    else:
+        pytest.fail("the background worker was not restarted")
     # both workers' counters, summed through PROMETHEUS_MULTIPROC_DIR
     metrics = httpx.get(f"{two_workers.url}/metrics", timeout=30).text
     assert value(metrics, "msaidizi_turns_total", 'channel="webchat",outcome="answered"') == len(
