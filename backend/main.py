@@ -16,6 +16,7 @@ from backend.api.routes import (
     dev,
     health,
     me,
+    metrics,
     mpesa,
     payment_review,
     payments,
@@ -82,6 +83,7 @@ def create_app(
     install_problem_handlers(app)
     for module in (
         health,
+        metrics,
         auth,
         me,
         applications,

@@ -14,6 +14,13 @@ from escalation.domain import Queue, TicketStatus
 from escalation.models import Ticket
 
 Sample = tuple[str, Mapping[str, str], float]
+GAUGE_HELP = {
+    "msaidizi_tickets_queued": "Support tickets waiting for an agent, by queue.",
+    "msaidizi_tickets_open": "Support tickets an agent is handling.",
+    "msaidizi_tickets_sla_breached": "Live tickets past their first-response due time with no "
+                                     "reply yet.",
+    "msaidizi_payments": "Payment attempts by status (succeeded, failed, ...).",
+}
 
 
 def operational_samples(factory: sessionmaker[Session], now: datetime) -> Sequence[Sample]:
