@@ -118,6 +118,11 @@ class BackendSettings(CoreSettings):
         description="An unfinished Idempotency-Key older than this was left by a crash.",
     )
 
+    metrics_token: SecretStr | None = Field(
+        default=None,
+        description="Bearer token Prometheus sends to GET /metrics; unset: loopback clients only.",
+    )
+
     simulator_delay_seconds: float = 3.0
 
     @property
@@ -155,6 +160,10 @@ class BackendSettings(CoreSettings):
             )
         if self.otp_sender == "outbox":
             problems.append(f"{ENV_PREFIX}OTP_SENDER (the outbox is for development)")
+        if self.metrics_token is not None and (
+                len(self.metrics_token.get_secret_value()) < MIN_SECRET_LENGTH):
+            problems.append(f"{ENV_PREFIX}METRICS_TOKEN (shorter than {MIN_SECRET_LENGTH} "
+                            "characters)")
         if self.otp_sender == "http" and not is_https(self.sms_gateway_url):
             problems.append(f"{ENV_PREFIX}SMS_GATEWAY_URL (an https URL is needed)")
         return problems

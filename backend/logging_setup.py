@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
+from typing import Any, Literal
 
-from privacy import RedactingFilter
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from common.request_id import RequestIdFilter
+from privacy import JsonRedactingFormatter, RedactingFilter, RedactingFormatter
 
 # The callback path segment and signed-link parameters are credentials: keep them out of
 # access logs as well.
@@ -28,23 +31,35 @@ class SecretUrlFilter(logging.Filter):
         return True
 
 
-def logging_config(level: str = "INFO") -> dict[str, Any]:
-    """Return a dictConfig for the backend and uvicorn with both filters on every handler."""
+class LogFormat(BaseSettings):
+    """MSAIDIZI_LOG_FORMAT, shared with the assistant: "text" (one line) or "json"."""
+
+    model_config = SettingsConfigDict(env_prefix="MSAIDIZI_", extra="ignore")
+
+    log_format: Literal["text", "json"] = "text"
+
+
+def logging_config(level: str = "INFO", log_format: str | None = None) -> dict[str, Any]:
+    """Return a dictConfig for the backend and uvicorn with the filters on every handler."""
+    chosen = log_format or LogFormat().log_format
+    formatter: dict[str, Any] = (
+        {"()": JsonRedactingFormatter} if chosen == "json"
+        else {"()": RedactingFormatter, "fmt": "%(asctime)s %(levelname)s %(name)s: %(message)s"}
+    )
     return {
         "version": 1,
         "disable_existing_loggers": False,
         "filters": {
             "secrets": {"()": SecretUrlFilter},
             "personal_data": {"()": RedactingFilter},
+            "request_id": {"()": RequestIdFilter},
         },
-        "formatters": {
-            "default": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
-        },
+        "formatters": {"default": formatter},
         "handlers": {
             "default": {
                 "class": "logging.StreamHandler",
                 "formatter": "default",
-                "filters": ["secrets", "personal_data"],
+                "filters": ["request_id", "secrets", "personal_data"],
                 "stream": "ext://sys.stderr",
             },
         },

@@ -16,6 +16,7 @@ from backend.api.routes import (
     dev,
     health,
     me,
+    metrics,
     mpesa,
     payment_review,
     payments,
@@ -29,6 +30,7 @@ from backend.container import Container, build_container
 from backend.core.problems import install_problem_handlers
 from backend.services.daraja import StkGateway
 from backend.services.senders import Sender
+from common.request_id import RequestIdMiddleware
 from escalation.api import install as install_escalation
 
 logger = logging.getLogger(__name__)
@@ -77,9 +79,11 @@ def create_app(
     app.state.container = container
     app.add_middleware(RequestGuard)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(RequestIdMiddleware)  # mounted: the outer app's id is kept
     install_problem_handlers(app)
     for module in (
         health,
+        metrics,
         auth,
         me,
         applications,

@@ -31,6 +31,7 @@ from bot.core.ports import (
     ReportQueue,
     TicketRoutes,
     Translations,
+    TurnObserver,
     WebSessions,
 )
 from bot.core.results import TurnResult
@@ -47,7 +48,7 @@ from bot.notify.events import EventConsumer
 from bot.notify.pushes import Pusher
 from bot.notify.reports import ReportFiler
 from bot.storage import schema
-from bot.storage.engine import create_engine
+from bot.storage.engine import create_engine, ping
 from bot.storage.locks import LocalLocks, RedisLocks
 from bot.storage.outbox import SqlReportOutbox, SqlSettings, SqlTicketRoutes
 from bot.storage.ratelimit import LimitsCounters
@@ -55,7 +56,9 @@ from bot.storage.retention import RetentionPurger
 from bot.storage.sealing import Sealer, development_key
 from bot.storage.signals import LocalSignal, RedisSignal
 from bot.storage.sql import SqlConversationStore
+from bot.storage.stats import delivery_samples
 from bot.storage.web_sessions import SqlWebSessions
+from bot.web.metrics import GaugeSource, PrometheusObserver
 
 logger = logging.getLogger(__name__)
 
@@ -86,8 +89,15 @@ class Runtime:
     senders: dict[str, ChannelSender] = field(default_factory=dict)
     background: list[Callable[[asyncio.Event], Coroutine[Any, Any, None]]] = field(
         default_factory=list
-    )
+    )  # once per deployment: run where settings.run_background is on
+    local: list[Callable[[asyncio.Event], Coroutine[Any, Any, None]]] = field(
+        default_factory=list
+    )  # in every process (the knowledge watcher refits this process's matcher)
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    checks: dict[str, Callable[[], Awaitable[object]]] = field(
+        default_factory=dict
+    )  # readiness: dependency name -> a call that raises when it is not usable
+    gauges: list[GaugeSource] = field(default_factory=list)  # read at each metrics scrape
     _stop: asyncio.Event | None = None
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
@@ -131,9 +141,12 @@ class Runtime:
             )
 
     async def start(self) -> None:
-        """Start the background loops (delivery sweep, notifications)."""
+        """Start this process's loops, and the deployment's background work where it runs."""
         self._stop = asyncio.Event()
-        self._tasks = [asyncio.create_task(loop(self._stop)) for loop in self.background]
+        loops = [*self.local, *(self.background if self.settings.run_background else [])]
+        self._tasks = [asyncio.create_task(loop(self._stop)) for loop in loops]
+        if self.settings.run_background:
+            logger.info("Background work runs in this process (%d loops)", len(self.background))
 
     async def close(self) -> None:
         """Stop background loops and release connections."""
@@ -159,7 +172,8 @@ def bands_from(settings: BotSettings) -> Bands:
 
 def build_router(knowledge: LiveKnowledge, settings: BotSettings, backend: BackendClient,
                  reports: ReportQueue, escalation: EscalationClient,
-                 routes: TicketRoutes, limits: RateLimits | None = None) -> Router:
+                 routes: TicketRoutes, limits: RateLimits | None = None,
+                 observer: TurnObserver | None = None) -> Router:
     """Build the router with every handler and the configured confidence bands."""
     fallback = FallbackIntent()
     handoff = HandoffFlow(escalation, routes)
@@ -169,7 +183,8 @@ def build_router(knowledge: LiveKnowledge, settings: BotSettings, backend: Backe
                                 settings.retention_days,
                                 LinkAccountFlow(backend, settings.retention_days, limits, quotas,
                                                 link_idle))
-    return Router(handlers, fallback, bands_from(settings), INTERRUPTS, before=[handoff.attach])
+    return Router(handlers, fallback, bands_from(settings), INTERRUPTS, before=[handoff.attach],
+                  observe=observer.decision if observer is not None else None)
 
 
 @dataclass(frozen=True)
@@ -180,12 +195,13 @@ class Clients:
     escalation: EscalationClient
     close: Callable[[], Awaitable[None]]
     online: bool = True  # False: no backend configured (no events to poll, no reports to file)
+    ready: Callable[[], Awaitable[None]] | None = None  # raises when the backend is not ready
 
     @classmethod
     def http(cls, url: str, service_key: str, *, timeout: float = 5.0) -> Clients:
         """Reach the backend (and its ticket endpoints) over HTTP."""
         client = HttpEscalationClient(url, service_key, timeout=timeout)
-        return cls(client, client, client.aclose)
+        return cls(client, client, client.aclose, ready=client.ready)
 
     @classmethod
     def offline(cls) -> Clients:
@@ -237,7 +253,9 @@ def build_runtime(
     reports = SqlReportOutbox(engine, sealer)
     durable = SqlSettings(engine)
     routes = SqlTicketRoutes(durable)
-    router = build_router(knowledge, settings, client, reports, escalation, routes, counters)
+    observer = PrometheusObserver()
+    router = build_router(knowledge, settings, client, reports, escalation, routes, counters,
+                          observer)
     limits = settings.limits
     conversation = Conversation(
         store=store,
@@ -249,6 +267,7 @@ def build_runtime(
         signal=signal,
         limits=counters,
         quotas=MessageQuotas(limits.messages_per_chat, limits.messages_per_address),
+        observer=observer,
     )
     runtime = Runtime(
         settings=settings,
@@ -268,6 +287,12 @@ def build_runtime(
     # closed in reverse: the shared pub/sub connection before the Redis client it came from
     runtime.closers += [engine.dispose, *([redis.aclose] if redis else []),
                         *([shared_signal.aclose] if shared_signal else []), clients.close]
+    runtime.checks["database"] = partial(ping, engine)
+    runtime.gauges.append(partial(delivery_samples, engine))
+    if redis is not None:
+        runtime.checks["redis"] = redis.ping
+    if clients.ready is not None:
+        runtime.checks["backend"] = clients.ready
     if clients.online:
         pusher = Pusher(store, locks, translations, runtime.after_push)
         runtime.events = EventConsumer(client, pusher, durable, routes)
@@ -276,7 +301,7 @@ def build_runtime(
     purger = RetentionPurger(engine, timedelta(days=settings.retention_days), sealer)
     runtime.background.append(purger.run)
     if settings.watch_knowledge:
-        runtime.background.append(partial(watch_knowledge, knowledge))
+        runtime.local.append(partial(watch_knowledge, knowledge))
     logger.info(
         "Assistant ready: %d articles, database %s",
         len(knowledge.article_ids()),

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, Literal
 
@@ -21,10 +22,13 @@ from backend.core.problems import install_problem_handlers
 from backend.main import create_app as create_backend_app
 from backend.main import shutdown as shutdown_backend
 from backend.main import startup as startup_backend
+from backend.ops_stats import Sample, operational_samples
 from backend.seed import seed
 from bot.app import Runtime, build_runtime
 from bot.channels.web import create_bot_app
 from bot.config import BotSettings
+from bot.storage import schema
+from common.request_id import RequestIdMiddleware
 from common.timezone import utcnow
 from escalation.seed import demo_agents_refusal
 
@@ -69,7 +73,8 @@ def load_process_settings() -> BotSettings:
     environment = declared_environment()
     raw = BotSettings(environment="development")  # read the values, judge them below
     if environment == "production":
-        problems = raw.production_problems() + _backend_problems(raw)
+        apart = bool(raw.backend_api.url)  # a backend deployed apart is judged where it runs
+        problems = raw.production_problems() + ([] if apart else _backend_problems(raw))
         if problems:
             raise ProductionRefused(problems)
     return BotSettings(environment=environment)
@@ -97,6 +102,8 @@ def _backend_values(settings: BotSettings) -> tuple[dict[str, Any], list[str]]:
     values.setdefault("public_url", settings.web.base_url + BACKEND_PATH)
     values.setdefault("data_dir", settings.data_dir)
     values["environment"] = settings.environment
+    if not settings.run_background:  # payment reconciliation runs in the background worker
+        values["background_jobs"] = False
     problems: list[str] = []
     if not settings.backend_api.url:  # the assistant calls this very backend: one key for both
         ours = settings.backend_api.service_key
@@ -139,25 +146,65 @@ def refuse_demo_agents(settings: BackendSettings) -> None:
         raise ProductionRefused([refusal])
 
 
-def create_combined_app(settings: BotSettings) -> tuple[FastAPI, Runtime]:
-    """Build the assistant with the backend mounted under /backend, migrated and seeded."""
-    backend = backend_settings_for(settings)
+def prepare_databases(settings: BotSettings) -> None:
+    """Migrate both databases, refuse public demo users in production, load demo data.
+
+    With MSAIDIZI_BACKEND_API__URL set the backend runs apart: only the assistant's database.
+    """
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    schema.upgrade(settings.bot_database_url)
+    if settings.backend_api.url:
+        return
+    backend = backend_settings_for(settings)
     upgrade_database(backend)
     refuse_demo_agents(backend)
     if not backend.is_production:
         seed_demo_data(backend)
+
+
+def several_workers_problems(settings: BotSettings) -> list[str]:
+    """Name what stops several worker processes from sharing one deployment's state."""
+    problems: list[str] = []
+    if settings.bot_database_url.startswith("sqlite"):
+        problems.append("MSAIDIZI_DATABASE_URL is SQLite: several workers need one shared "
+                        "PostgreSQL database (SQLite allows one writer on one host)")
+    if not settings.backend_api.url:
+        backend = backend_settings_for(settings)
+        if backend.database_url.startswith("sqlite"):
+            problems.append("MSAIDIZI_BACKEND_DATABASE_URL is SQLite: the mounted backend of "
+                            "several workers needs PostgreSQL")
+    if not settings.redis_url:
+        problems.append("MSAIDIZI_REDIS_URL is unset: several workers share conversation "
+                        "locks, rate limits and live pushes through Redis")
+    return problems
+
+
+def create_combined_app(settings: BotSettings) -> tuple[FastAPI, Runtime]:
+    """Build the assistant with the backend mounted under /backend, migrated when asked.
+
+    `msaidizi serve --workers N` migrates once and starts each worker with migrate off. With
+    MSAIDIZI_BACKEND_API__URL set the backend (and console) run apart and nothing is mounted.
+    """
+    if settings.migrate:
+        prepare_databases(settings)
+    if settings.backend_api.url:
+        return _assistant_alone(settings)
+    backend = backend_settings_for(settings)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
     backend_app = create_backend_app(backend)
     if not settings.backend_api.url:  # talk to the mounted backend, with the shared key
         link = settings.backend_api.model_copy(
             update={"url": backend.base_url, "service_key": backend.service_key})
         settings = BotSettings.model_validate({**settings.model_dump(), "backend_api": link})
-    runtime = build_runtime(settings)
-    app = create_bot_app(runtime)
-    # the chat page and every route of the mounted backend: headers, body rules, problem+json
-    app.add_middleware(RequestGuard)
-    app.add_middleware(SecurityHeaders)
-    install_problem_handlers(app)
+    runtime = build_runtime(settings, migrate=False)
+    container = backend_app.state.container
+
+    async def backend_samples() -> Sequence[Sample]:
+        """Read the mounted backend's queues and payments (a worker thread: sync sessions)."""
+        return await asyncio.to_thread(operational_samples, container.session_factory, utcnow())
+
+    runtime.gauges.append(backend_samples)
+    app = _guarded(create_bot_app(runtime))
 
     @app.get("/console", include_in_schema=False)
     async def console() -> RedirectResponse:
@@ -178,3 +225,18 @@ def create_combined_app(settings: BotSettings) -> tuple[FastAPI, Runtime]:
 
     app.router.lifespan_context = lifespan
     return app, runtime
+
+
+def _guarded(app: FastAPI) -> FastAPI:
+    """Give every route (the mounted backend's too) headers, body rules, problem+json, ids."""
+    app.add_middleware(RequestGuard)
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(RequestIdMiddleware)  # outermost: refusals carry an id too
+    install_problem_handlers(app)
+    return app
+
+
+def _assistant_alone(settings: BotSettings) -> tuple[FastAPI, Runtime]:
+    """Build the assistant that reaches a backend deployed apart (no /backend, no /console)."""
+    runtime = build_runtime(settings, migrate=False)
+    return _guarded(create_bot_app(runtime)), runtime

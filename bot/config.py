@@ -93,6 +93,16 @@ class BackendLink(BaseModel):
     timeout_seconds: float = 5.0
 
 
+class MetricsSettings(BaseModel):
+    """Prometheus metrics at /metrics: on, for loopback scrapers unless a token is set."""
+
+    enabled: bool = True
+    token: SecretStr | None = Field(
+        default=None,
+        description="Bearer token a scraper must send; unset: only loopback clients may scrape.",
+    )
+
+
 class TelegramSettings(BaseModel):
     """The Telegram bot: its token, how updates arrive, and where the Bot API is."""
 
@@ -133,7 +143,18 @@ class BotSettings(BaseSettings):
     locales_dir: Path = REPO_ROOT / "locales"
     default_locale: Literal["en", "sw"] = "en"
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="text: one line each; json: one JSON object per line.")
     watch_knowledge: bool = True
+    run_background: bool = Field(
+        default=True,
+        description="Run the once-per-deployment work in this process: deliveries, reminders, "
+        "backend events, reports, retention, payment reconciliation, Telegram polling.",
+    )
+    migrate: bool = Field(
+        default=True,
+        description="Create or upgrade the databases (and load demo data) at start-up.",
+    )
     retention_days: int = Field(default=90, ge=1)  # chat transcripts (told in the consent)
     secrets_key: SecretStr | None = Field(
         default=None,
@@ -144,6 +165,7 @@ class BotSettings(BaseSettings):
     limits: LimitSettings = Field(default_factory=LimitSettings)
     matching: MatchingSettings = Field(default_factory=MatchingSettings)
     backend_api: BackendLink = Field(default_factory=BackendLink)
+    metrics: MetricsSettings = Field(default_factory=MetricsSettings)
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)
     whatsapp: WhatsAppSettings = Field(default_factory=WhatsAppSettings)
 
@@ -165,6 +187,8 @@ class BotSettings(BaseSettings):
                                         allow_loopback=True) or "")
             problems.append(secret_problem("MSAIDIZI_BACKEND_API__SERVICE_KEY",
                                            self.backend_api.service_key, DEV_SERVICE_KEY) or "")
+        if self.metrics.token is not None:
+            problems.append(secret_problem("MSAIDIZI_METRICS__TOKEN", self.metrics.token) or "")
         problems += self._channel_problems()
         return [p for p in problems if p]
 

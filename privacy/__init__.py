@@ -1,5 +1,13 @@
 """Personal-data masking shared by the assistant, the backend and escalation."""
 
-from privacy.redact import RedactingFilter, RedactingFormatter, mask, mask_kinds, mask_phone
+from privacy.redact import (
+    JsonRedactingFormatter,
+    RedactingFilter,
+    RedactingFormatter,
+    mask,
+    mask_kinds,
+    mask_phone,
+)
 
-__all__ = ["RedactingFilter", "RedactingFormatter", "mask", "mask_kinds", "mask_phone"]
+__all__ = ["JsonRedactingFormatter", "RedactingFilter", "RedactingFormatter", "mask",
+           "mask_kinds", "mask_phone"]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
+from datetime import UTC, datetime
 
 from common.phones import PHONE_IN_TEXT
 
@@ -82,6 +84,9 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+CONTEXT_KEYS = ("channel", "conversation_id", "ref", "request_id")
+
+
 class RedactingFormatter(logging.Formatter):
     """Format a record with its `channel`/`conversation_id` context, then mask personal data.
 
@@ -94,9 +99,31 @@ class RedactingFormatter(logging.Formatter):
         line = super().format(record)
         context = [
             f"{key}={getattr(record, key)}"
-            for key in ("channel", "conversation_id", "ref")
+            for key in CONTEXT_KEYS
             if getattr(record, key, None) is not None
         ]
         if context:
             line = f"{line} [{' '.join(context)}]"
         return mask(line)
+
+
+class JsonRedactingFormatter(logging.Formatter):
+    """Format a record as one JSON object per line, every text value masked."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """Return the masked JSON line (time in UTC, ISO 8601)."""
+        entry: dict[str, object] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": mask(record.getMessage()),
+        }
+        for key in CONTEXT_KEYS:
+            value = getattr(record, key, None)
+            if value is not None:
+                entry[key] = mask(str(value))
+        if record.exc_info:
+            entry["exception"] = mask(self.formatException(record.exc_info))
+        elif record.exc_text:
+            entry["exception"] = mask(record.exc_text)
+        return json.dumps(entry, ensure_ascii=False)

@@ -79,7 +79,8 @@ def telegram_status(settings: BotSettings) -> str:
     if problem:
         return f"off ({problem})"
     if settings.telegram.mode == "polling":
-        return "long polling in this process"
+        return ("long polling in this process" if settings.run_background
+                else "long polling in the background worker")
     url = webhook_url(settings)
     if url:
         return f"webhook {url} (registered with setWebhook at start-up)"
@@ -138,6 +139,7 @@ class TelegramChannel:
         self.bot = make_bot(settings)
         self._translations = runtime.translations
         self._webhook = webhook
+        self._register = runtime.settings.run_background  # one process registers and polls
         self.sender = TelegramSender(self.bot)
         runtime.add_sender(self.sender)
         self.inbound = TelegramInbound(
@@ -151,7 +153,7 @@ class TelegramChannel:
             self.router = create_telegram_webhook_router(
                 self.inbound, self.bot, settings.webhook_secret.get_secret_value()
             )
-        else:
+        elif self._register:
             self.poller = TelegramPoller(self.bot, self.inbound.process,
                                          timeout=settings.poll_timeout_seconds)
 
@@ -165,6 +167,8 @@ class TelegramChannel:
             logger.error("Telegram is not reachable at start-up: %s", exc.message)
         else:
             logger.info("Telegram bot @%s ready (%s)", self.bot.username, self.settings.mode)
+        if not self._register:
+            return
         try:
             await register_commands(self.bot, self._translations)
             if self._webhook and self.settings.webhook_secret is not None:

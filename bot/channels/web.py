@@ -17,6 +17,9 @@ from bot.channels.socketio_channel import create_socketio_app
 from bot.channels.telegram import build_telegram_channel
 from bot.channels.webchat import create_webchat_router
 from bot.channels.whatsapp import build_whatsapp_channel
+from bot.web.metrics import create_metrics_router
+from bot.web.probes import create_probe_router
+from common.request_id import RequestIdMiddleware
 
 
 class PushChannel(Protocol):
@@ -86,6 +89,7 @@ def create_bot_app(runtime: Runtime, channels: Sequence[PushChannel] | None = No
         "docs_url": None, "redoc_url": None, "openapi_url": None}
     app = FastAPI(title="Msaidizi assistant", version="0.1.0", lifespan=lifespan, **explorer)
     app.state.runtime = runtime
+    app.add_middleware(RequestIdMiddleware)
     app.state.channels = pushing
     if runtime.settings.web.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=runtime.settings.web.cors_origins,
@@ -100,6 +104,9 @@ def create_bot_app(runtime: Runtime, channels: Sequence[PushChannel] | None = No
     for channel in pushing:
         if channel.router is not None:
             app.include_router(channel.router)
+    app.include_router(create_probe_router(runtime.checks))
+    if runtime.settings.metrics.enabled:
+        app.include_router(create_metrics_router(runtime.settings.metrics, runtime.gauges))
     # rasa-webchat and Rasa's widget connect here, as to a Rasa server's socket.io channel
     app.mount("/socket.io", create_socketio_app(runtime))
 

@@ -15,6 +15,7 @@ import click
 # command name -> "module:attribute" of the click command
 COMMANDS = {
     "serve": "bot.cli.serve:serve_command",
+    "worker": "bot.cli.worker:worker_command",
     "chat": "bot.cli.chat:chat_command",
     "parse": "bot.cli.parse:parse_command",
     "telegram": "bot.cli.telegram:telegram_command",

@@ -15,7 +15,7 @@ from bot.logs import configure_logging
 def actions_command(host: str, port: int) -> None:
     """Serve Msaidizi's Rasa custom actions (point Rasa's action_endpoint at /webhook)."""
     settings = load_settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     if not settings.backend_api.url and settings.environment == "development":
         # next to `msaidizi serve`, whose backend is mounted under /backend
         settings.backend_api.url = settings.web.base_url + BACKEND_PATH

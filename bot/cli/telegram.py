@@ -25,7 +25,7 @@ def telegram_command() -> None:
             "MSAIDIZI_TELEGRAM__MODE is webhook: `msaidizi serve` receives the updates. "
             "Set it to polling to use this command."
         )
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     runtime = build_runtime(settings)
     click.echo("Msaidizi is answering Telegram by long polling. Ctrl-C stops.")
     asyncio.run(run_polling(runtime))

@@ -31,6 +31,7 @@ from bot.core.backend import (
     StatusChange,
 )
 from bot.core.placeholders import Fee
+from common import request_id
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +52,11 @@ def problem_kind(response: httpx.Response) -> tuple[str, str]:
     return kind or f"http-{response.status_code}", str(body.get("detail", ""))
 
 
+async def _send_request_id(request: httpx.Request) -> None:
+    """Carry the id of the request being handled (or a new one) to the backend."""
+    request.headers[request_id.HEADER] = request_id.current() or request_id.accept(None)
+
+
 class HttpBackendClient:
     """Calls the backend as the assistant service, and as a citizen when a sign-in is given."""
 
@@ -61,11 +67,17 @@ class HttpBackendClient:
             headers={"X-Service-Key": service_key, "User-Agent": "msaidizi-bot"},
             timeout=httpx.Timeout(timeout, connect=2.0),
             transport=transport or httpx.AsyncHTTPTransport(retries=2),
+            event_hooks={"request": [_send_request_id]},
         )
 
     async def aclose(self) -> None:
         """Close the connection pool."""
         await self._client.aclose()
+
+    async def ready(self) -> None:
+        """Raise unless the backend answers that it is ready (its database included)."""
+        response = await self._client.get("/health/ready", timeout=2.0)
+        response.raise_for_status()
 
     async def _call(self, method: str, path: str, *, auth: ChatAuth | None = None,
                     json: Any = None, params: Mapping[str, Any] | None = None,

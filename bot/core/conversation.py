@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+import time
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import replace
@@ -24,9 +25,11 @@ from bot.core.ports import (
     MessageQuotas,
     MessageSignal,
     Nlu,
+    NoObserver,
     ParseResult,
     RateLimits,
     Translations,
+    TurnObserver,
 )
 from bot.core.results import Result, TurnResult
 from bot.core.routing import Router
@@ -72,7 +75,9 @@ class Conversation:
         signal: MessageSignal | None = None,
         limits: RateLimits | None = None,
         quotas: MessageQuotas | None = None,
+        observer: TurnObserver | None = None,
     ) -> None:
+        self._observer = observer or NoObserver()
         self._limits = limits
         self._quotas = quotas or MessageQuotas()
         self._store = store
@@ -94,6 +99,16 @@ class Conversation:
         The conversation is locked once and its session loaded once; the session, the
         message, the replies and a summary for redeliveries are written in one transaction.
         """
+        started = time.perf_counter()
+        kind, result = "error", None
+        try:
+            kind, result = await self._handle(message)
+            return result
+        finally:
+            self._observer.turn_done(message.channel, kind, time.perf_counter() - started, result)
+
+    async def _handle(self, message: InboundMessage) -> tuple[str, TurnResult]:
+        """Run one turn; return what kind of turn it was ("answered", "duplicate", "limited")."""
         async with self._locks.hold(message.conversation_id):
             session = await self._store.open_turn(message)
             if isinstance(session, TurnResult):
@@ -101,10 +116,11 @@ class Conversation:
                     "Duplicate inbound message ignored",
                     extra={"channel": message.channel, "conversation_id": message.conversation_id},
                 )
-                return session
+                return "duplicate", session
             wait = await self._over_quota(message)
             if wait is not None:  # nothing stored: a flood must not grow the database
-                return self._summarise(session, Result((self._slow_down(session, wait),)))
+                return "limited", self._summarise(
+                    session, Result((self._slow_down(session, wait),)))
             pushed = (tuple(await self._store.pushed_since_last_turn(message.conversation_id))
                       if message.catch_up else ())
             result, matches, stored, transitions = await self._run_turn(session, message)
@@ -113,7 +129,7 @@ class Conversation:
                                           outcome.summary())
         if self._signal is not None:
             await self._signal.publish(message.conversation_id)  # other open tabs or devices
-        return outcome
+        return "answered", outcome
 
     @staticmethod
     def _summarise(session: Session, result: Result, pushed: tuple[Reply, ...] = (),

@@ -384,3 +384,27 @@ class WebSessions(Protocol):
     async def end(self, token: str | None) -> str | None:
         """End the session of a cookie; return its sender id, if it had one."""
         ...
+
+
+class TurnObserver(Protocol):
+    """Counts what turns did, for operators' metrics; it is never given personal data."""
+
+    def turn_done(self, channel: str, outcome: str, seconds: float,
+                  result: TurnResult | None) -> None:
+        """Record one turn: "answered", "duplicate", "limited" or "error", and how long it took."""
+        ...
+
+    def decision(self, band: str) -> None:
+        """Record how a turn was routed: "rule", "answer", "did_you_mean" or "fallback"."""
+        ...
+
+
+class NoObserver:
+    """The observer of a conversation nobody measures."""
+
+    def turn_done(self, channel: str, outcome: str, seconds: float,
+                  result: TurnResult | None) -> None:
+        """Record nothing."""
+
+    def decision(self, band: str) -> None:
+        """Record nothing."""

@@ -130,8 +130,10 @@ class Router:
         interrupts: Iterable[str] = (),
         never_offer: Iterable[str] = ("out_of_scope",),
         before: Iterable[Callable[[Turn], Awaitable[None]]] = (),
+        observe: Callable[[str], None] | None = None,
     ) -> None:
         self._handlers = list(handlers)
+        self._observe = observe or (lambda band: None)  # metrics: how each turn was routed
         self._before = list(before)  # e.g. join a support ticket opened on another channel
         self._never_offer = set(never_offer)  # "out of scope" is not an option worth offering
         self._misses = misses
@@ -229,6 +231,7 @@ class Router:
             best = max(rules, key=lambda m: m.score)
             handler = self.handler_for(best.intent)
             if handler is not None:
+                self._observe("rule")
                 return await handler.handle(turn, best)
         ranking = [s for s in turn.nlu.ranking if self.handler_for(s.name) is not None]
         decision = decide(ranking, self.bands)
@@ -236,6 +239,7 @@ class Router:
             top = decision.options[0]
             handler = self.handler_for(top.name)
             assert handler is not None
+            self._observe("answer")
             return await handler.handle(turn, Match(top.confidence * 100, top.name))
         if decision.kind == "suggest":
             titled = []
@@ -246,7 +250,9 @@ class Router:
                 title = handler.title(option.name, turn)
                 titled.append((title, _payload_for(handler, option.name)))
             if titled:
+                self._observe("did_you_mean")
                 return Result(tuple(self._misses.did_you_mean(turn, titled)))
+        self._observe("fallback")
         return Result(tuple(self._misses.miss(turn)))
 
 

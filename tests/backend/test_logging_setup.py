@@ -25,5 +25,5 @@ def test_personal_data_is_masked() -> None:
 
 def test_logging_config_filters_every_handler() -> None:
     config = logging_config()
-    assert config["handlers"]["default"]["filters"] == ["secrets", "personal_data"]
+    assert config["handlers"]["default"]["filters"] == ["request_id", "secrets", "personal_data"]
     assert config["loggers"]["uvicorn.access"]["handlers"] == ["default"]

@@ -1,0 +1,1 @@
+"""The assistant as a web process: ASGI factory, probes, metrics and request ids."""
