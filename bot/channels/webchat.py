@@ -8,6 +8,8 @@ client without the cookie speaks in a conversation of its own that cannot reach 
 from __future__ import annotations
 
 import asyncio
+import gzip
+import hashlib
 import html
 import json
 import logging
@@ -15,7 +17,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response, WebSocket, WebSocketDisconnect
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, BeforeValidator, Field
 
 from bot.core.conversation import Conversation
@@ -131,6 +133,30 @@ def page_with_words(page: str, translations: Translations) -> str:
     return page.replace("<body>", f'<body data-words="{data}">', 1)
 
 
+class Compressed:
+    """A page file served gzipped to browsers that take it, and revalidated by its ETag.
+
+    Citizens on weak connections download the page once: later visits get 304 Not Modified.
+    Only these fixed files are compressed, never responses that echo what someone typed.
+    """
+
+    def __init__(self, content: bytes, media_type: str) -> None:
+        self.media_type = media_type
+        self.plain = content
+        self.gzipped = gzip.compress(content, compresslevel=9, mtime=0)
+        self.etag = '"' + hashlib.sha256(content).hexdigest()[:32] + '"'
+
+    def response(self, request: Request) -> Response:
+        """Answer 304 when the browser has it, else the gzipped or plain bytes."""
+        headers = {"Cache-Control": "no-cache", "ETag": self.etag, "Vary": "Accept-Encoding"}
+        if self.etag in request.headers.get("if-none-match", ""):
+            return Response(status_code=304, headers=headers)
+        if "gzip" in request.headers.get("accept-encoding", ""):
+            return Response(self.gzipped, media_type=self.media_type,
+                            headers={**headers, "Content-Encoding": "gzip"})
+        return Response(self.plain, media_type=self.media_type, headers=headers)
+
+
 def create_webchat_router(
     conversation: Conversation, store: ConversationStore, signal: MessageSignal,
     sessions: WebSessions, translations: Translations, *, secure_cookie: bool = False,
@@ -146,18 +172,21 @@ def create_webchat_router(
     async def _sender(request: Request | WebSocket) -> str | None:
         return await sessions.sender_for(request.cookies.get(COOKIE))
 
+    files = {"": Compressed(page.encode(), "text/html; charset=utf-8"),
+             **{name: Compressed((STATIC / name).read_bytes(), media_type)
+                for name, media_type in ASSETS.items()}}
+
     @router.get("/", response_class=HTMLResponse, include_in_schema=False)
-    async def chat_page() -> HTMLResponse:
+    async def chat_page(request: Request) -> Response:
         """Serve the chat page."""
-        return HTMLResponse(page, headers={"Cache-Control": "no-cache"})
+        return files[""].response(request)
 
     @router.get("/webchat/static/{name}", include_in_schema=False)
-    async def asset(name: str) -> Response:
+    async def asset(name: str, request: Request) -> Response:
         """Serve the page's script and stylesheet (nothing else)."""
         if name not in ASSETS:
             return Response(status_code=404)
-        return FileResponse(STATIC / name, media_type=ASSETS[name],
-                            headers={"Cache-Control": "no-cache"})
+        return files[name].response(request)
 
     @router.post("/webchat/session", tags=["webchat"])
     async def start_session(request: Request, response: Response) -> dict[str, Any]:

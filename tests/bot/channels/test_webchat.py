@@ -253,3 +253,17 @@ async def test_no_site_is_allowed_by_default(client: httpx.AsyncClient) -> None:
     preflight = await client.options("/webhooks/rest/webhook", headers={
         "Origin": "https://widget.example.go.ke", "Access-Control-Request-Method": "POST"})
     assert "access-control-allow-origin" not in preflight.headers
+
+
+@pytest.mark.parametrize("path", ["/", "/webchat/static/webchat.js", "/webchat/static/webchat.css"])
+async def test_the_page_and_its_files_are_compressed_and_revalidated(
+    client: httpx.AsyncClient, path: str,
+) -> None:
+    first = await client.get(path, headers={"Accept-Encoding": "gzip"})
+    assert first.status_code == 200
+    assert first.headers["content-encoding"] == "gzip"
+    assert int(first.headers["content-length"]) < len(first.content)  # sent smaller
+    again = await client.get(path, headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304 and again.content == b""
+    plain = await client.get(path, headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers and plain.content == first.content
