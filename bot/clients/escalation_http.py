@@ -50,10 +50,12 @@ class HttpEscalationClient(HttpBackendClient):
             return None
         return _ticket(data)
 
-    async def rate(self, number: str, conversation_id: str, rating: int) -> None:
-        """Record the citizen's rating."""
+    async def rate(self, number: str, conversation_id: str, rating: int,
+                   comment: str | None = None) -> None:
+        """Record the citizen's rating (and comment)."""
         await self._call("POST", f"{API}/tickets/{number}/rating",
-                         json={"conversation_id": conversation_id, "rating": rating})
+                         json={"conversation_id": conversation_id, "rating": rating,
+                               "comment": comment})
 
     async def cancel(self, number: str, conversation_id: str) -> None:
         """Leave the queue."""

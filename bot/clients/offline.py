@@ -120,7 +120,8 @@ class OfflineEscalation:
         """Say support is unavailable."""
         _unavailable()
 
-    async def rate(self, number: str, conversation_id: str, rating: int) -> None:
+    async def rate(self, number: str, conversation_id: str, rating: int,
+                   comment: str | None = None) -> None:
         """Say support is unavailable."""
         _unavailable()
 

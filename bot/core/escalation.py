@@ -60,8 +60,9 @@ class EscalationClient(Protocol):
         """Return the open ticket of this conversation or signed-in citizen, if any."""
         ...
 
-    async def rate(self, number: str, conversation_id: str, rating: int) -> None:
-        """Record the citizen's 1-5 rating of the help."""
+    async def rate(self, number: str, conversation_id: str, rating: int,
+                   comment: str | None = None) -> None:
+        """Record the citizen's 1-5 rating of the help, with their comment if they wrote one."""
         ...
 
     async def cancel(self, number: str, conversation_id: str) -> None:

@@ -23,6 +23,7 @@ from bot.core.text import N_
 from bot.core.turn import Turn
 from bot.core.vocabulary import vocabulary
 from bot.intents.base import is_command
+from bot.intents.forms import looks_like_question
 from bot.intents.talk_to_human import contacts
 from bot.nlu.frustration import is_frustrated
 from common.timezone import utcnow
@@ -46,6 +47,11 @@ class State(StrEnum):
 
     PENDING = "pending"
     OPEN = "open"
+    COMMENT = "comment"  # rated; the next message may be a comment for the team
+
+
+MAX_COMMENT = 1000
+REQUESTS = ("cancel", "menu", "talk_to_person", "end_chat")  # never taken as a comment
 
 
 class HandoffFlow:
@@ -159,6 +165,8 @@ class HandoffFlow:
 
     async def step(self, turn: Turn) -> Result | None:
         """Pass the citizen's message to the ticket; "end chat" leaves the queue."""
+        if turn.session.state == State.COMMENT:
+            return await self._comment(turn)
         number = turn.session.slots.get("ticket", "")
         if turn.payload and Payload.parse(turn.payload).name == "rating":
             return None
@@ -200,7 +208,25 @@ class HandoffFlow:
         # a lost rating is regrettable, not worth bothering the citizen about
         with contextlib.suppress(BackendError):
             await self._escalation.rate(number, turn.session.conversation_id, int(value))
-        return Result((TextReply(turn._("Thank you for your rating!")),))
+        session = turn.session
+        session.start_flow(HANDOFF, State.COMMENT)
+        session.slots["ticket"], session.slots["rating"] = number, int(value)
+        return Result((TextReply(turn._(
+            "Thank you for your rating! If you want to tell the team more, write it now; or just "
+            "ask your next question.")),))
+
+    async def _comment(self, turn: Turn) -> Result | None:
+        """Take the message after a rating as a comment, unless it is a question or a request."""
+        session = turn.session
+        number, rating = session.slots.get("ticket", ""), session.slots.get("rating")
+        session.end_flow()
+        if (turn.payload or not turn.text or looks_like_question(turn)
+                or any(is_command(m, turn.text) for m in REQUESTS) or not isinstance(rating, int)):
+            return None  # the assistant answers it as any other message
+        with contextlib.suppress(BackendError):
+            await self._escalation.rate(number, session.conversation_id, rating,
+                                        turn.text[:MAX_COMMENT])
+        return Result((TextReply(turn._("Thank you, your comment has been passed to the team.")),))
 
     def is_answer(self, argument: str) -> bool:
         """Its buttons (ratings) stay valid after the chat with a person ended."""
@@ -211,7 +237,9 @@ class HandoffFlow:
         return []
 
     def expired(self, turn: Turn) -> list[Reply]:
-        """Close an abandoned handoff."""
+        """Close an abandoned handoff (a comment nobody wrote ends without a word)."""
+        if turn.session.state == State.COMMENT:
+            return []
         return [TextReply(turn._("The support chat ended because it was quiet for a long time. "
                                  "Write \"talk to a person\" if you still need help."))]
 

@@ -94,11 +94,19 @@ async def test_request_opens_a_ticket_and_relays_both_ways_until_closed(
     assert f"rating:{number}:5" in rating
     session = await runtime.store.load_by_id(cid)
     assert session.flow is None  # the assistant is back
-    replies = await chat.say(choice=f"rating:{number}:5")
+    replies = await chat.say("5")  # typed, as on a phone: the fifth pushed choice
     with service(live_backend) as api:
         ticket = api.get(f"/api/v1/tickets/{number}", params={"conversation_id": cid}).json()
     assert (ticket["status"], ticket["rating"]) == ("resolved", 5)
-    replies = await chat.say("how much is a passport")
+    session = await runtime.store.load_by_id(cid)  # the citizen wrote English since
+    t = runtime.translations.for_locale(session.locale)
+    assert t.gettext("Thank you for your rating! If you want to tell the team more, write it "
+                     "now; or just ask your next question.") in texts(replies)
+    replies = await chat.say("Achieng was quick and kind")
+    assert texts(replies) == t.gettext("Thank you, your comment has been passed to the team.")
+    seen = agent.get(f"/tickets/{number}").json()
+    assert seen["rating_comment"] == "Achieng was quick and kind"
+    replies = await chat.say("how much is a passport")  # after a comment, questions as usual
     assert "34" in texts(replies)
 
 
