@@ -6,7 +6,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -55,6 +55,7 @@ from bot.storage.sealing import Sealer, development_key
 from bot.storage.signals import LocalSignal, RedisSignal
 from bot.storage.sql import SqlConversationStore
 from bot.storage.web_sessions import SqlWebSessions
+from common.timezone import utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -87,18 +88,23 @@ class Runtime:
         default_factory=list
     )
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    clock: Callable[[], datetime] = utcnow  # the deliverer's "now" (tests advance their own)
     _stop: asyncio.Event | None = None
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.deliverer = Deliverer(self.store, self.senders, self.locks)
+        self.deliverer = Deliverer(self.store, self.senders, self.locks, clock=self.now)
         self.background.append(lambda stop: self.deliverer.run(stop))
+
+    def now(self) -> datetime:
+        """Return the current time by the runtime's clock."""
+        return self.clock()
 
     def add_sender(self, sender: ChannelSender) -> None:
         """Let a pushing channel (Telegram, WhatsApp) send this conversation's messages."""
         self.senders[sender.channel] = sender
         self.store.push_through(sender.channel)
-        self.deliverer = Deliverer(self.store, self.senders, self.locks)
+        self.deliverer = Deliverer(self.store, self.senders, self.locks, clock=self.now)
 
     async def handle(self, message: InboundMessage) -> TurnResult:
         """Run a turn and send its replies on channels that push."""
