@@ -23,6 +23,25 @@ class ManualClock:
         """Return seconds since the clock was made, like `time.monotonic` does."""
         return self.elapsed.total_seconds()
 
-    def advance(self, seconds: float) -> None:
-        """Move both times forward."""
-        self.elapsed += timedelta(seconds=seconds)
+    def advance(self, by: float | timedelta) -> None:
+        """Move both times forward by `by` (seconds, or a timedelta)."""
+        self.elapsed += by if isinstance(by, timedelta) else timedelta(seconds=by)
+
+
+@dataclass
+class ShiftedClock:
+    """Real wall time moved forward by hand, like the backend's own test clock.
+
+    For a service that the code under test also compares with its own real clock (the
+    assistant stamps a sign-in with the real time and ignores older events).
+    """
+
+    offset: timedelta = timedelta(0)
+
+    def now(self) -> datetime:
+        """Return the current wall time (UTC) plus the offset."""
+        return utcnow() + self.offset
+
+    def advance(self, by: float | timedelta) -> None:
+        """Move the time forward by `by` (seconds, or a timedelta)."""
+        self.offset += by if isinstance(by, timedelta) else timedelta(seconds=by)

@@ -12,12 +12,24 @@ import pytest
 
 from bot.app import Runtime
 from bot.core.messages import InboundMessage
-from tests.bot.intents.conftest import LiveBackend
 from tests.bot.intents.helpers import link, start
 from tests.escalation.helpers import Console
 from tests.helpers.dialog import DialogHarness, choices_of, texts
+from tests.helpers.live_backend import LiveBackend
 
 AGENT = "agent@example.go.ke", "demo-agent-2025"
+
+
+# A person in the loop needs the escalation service, which lives in the real backend: these
+# dialogs run end to end over HTTP.
+@pytest.fixture
+def action_runtime(live_runtime: Runtime) -> Runtime:
+    return live_runtime
+
+
+@pytest.fixture
+def chat(live_chat: DialogHarness) -> DialogHarness:
+    return live_chat
 
 
 @pytest.fixture
