@@ -38,7 +38,8 @@ async def pay_from_phone(chat: DialogHarness, backend: BackendDouble, phone: str
     if phone:
         await chat.say(choice="start_payment:phone")
         replies = await chat.say(phone)
-        assert "2547*****" in texts(replies) or phone[-3:] in texts(replies)
+        number = phone.replace(" ", "")
+        assert f"2547*****{number[-3:]}" in texts(replies), texts(replies)
     replies = await chat.say(choice="start_payment:confirm")
     assert "Check your phone" in texts(replies)
     return await pushed_after(chat.runtime, chat.sender, await last_seq(chat.runtime, chat.sender))
@@ -76,7 +77,10 @@ async def test_retry_after_failure_cannot_charge_twice(chat: DialogHarness, back
     pushed = await pushed_after(chat.runtime, chat.sender, before)
     assert "Payment received" in pushed
     replies = await chat.say(choice=retry)  # the bill is paid now
-    assert "no unpaid bill" in texts(replies) or "nothing to pay" in texts(replies)
+    # (the retry button carries the bill's number, and the sentence shows it as it came)
+    assert texts(replies) == chat.says(
+        "en", "There is no unpaid bill for %(reference)s on your account.",
+        reference=retry.split(":")[1])
 
 
 async def test_other_ways_to_pay_give_paybill_and_card_link(chat: DialogHarness, backend: BackendDouble) -> None:
