@@ -57,7 +57,7 @@ from bot.core.placeholders import Fee
 from common.phones import parse_kenyan_mobile
 from tests.helpers.clock import ShiftedClock
 
-_SETTINGS = BackendSettings()  # type: ignore[call-arg]  # the backend's defaults
+_SETTINGS = BackendSettings()  # the backend's defaults
 BASE_URL = "http://backend.double"
 S = ApplicationStatus
 _SERVICES = {s.code: s for s in SERVICES}
@@ -270,6 +270,7 @@ class BackendDouble:
             if to is S.PENDING_PAYMENT or (to is S.SUBMITTED and bill is None):
                 bill = self._issue_bill(app, when)
             if to is S.SUBMITTED:
+                assert bill is not None
                 payment = PaymentRecord(next(self._ids), bill.id, citizen_id, "mpesa", "pending",
                                         bill.amount + bill.fee, when,
                                         phone=self.citizens[citizen_id].phone)
@@ -342,19 +343,19 @@ class BackendDouble:
 
     async def logout(self, auth: ChatAuth) -> None:
         """Revoke the chat's sign-in."""
-        self._citizen(auth)
+        self._citizen(auth, "logout")
         self._tokens[auth.token].revoked = True
 
     async def applications(self, auth: ChatAuth) -> Sequence[Application]:
         """List the citizen's applications (by reference, without history)."""
-        citizen = self._citizen(auth)
+        citizen = self._citizen(auth, "applications")
         mine = sorted((a for a in self.application_records.values() if a.citizen_id == citizen.id),
                       key=lambda a: a.reference)
         return [self._application(a, detailed=False) for a in mine]
 
     async def application(self, auth: ChatAuth, reference: str) -> Application:
         """Return one of the citizen's applications with history and bill."""
-        citizen = self._citizen(auth)
+        citizen = self._citizen(auth, "application")
         app = self.application_records.get(reference.upper())
         if app is None or app.citizen_id != citizen.id:
             raise NotFound("No such application.")
@@ -362,7 +363,7 @@ class BackendDouble:
 
     async def bills(self, auth: ChatAuth, *, unpaid_only: bool = True) -> Sequence[Bill]:
         """List the citizen's bills, newest first."""
-        citizen = self._citizen(auth)
+        citizen = self._citizen(auth, "bills")
         self._settle_due()
         mine = [b for b in self.bill_records.values() if b.citizen_id == citizen.id
                 and (b.status == "unpaid" or not unpaid_only)]
@@ -371,7 +372,7 @@ class BackendDouble:
     async def start_payment(self, auth: ChatAuth, bill_id: int, method: str, phone: str | None,
                             idempotency_key: str) -> Payment:
         """Start paying a bill, or return the attempt already under way (`existing`)."""
-        citizen = self._citizen(auth)
+        citizen = self._citizen(auth, "start_payment")
         key = f"pay|{citizen.id}|{idempotency_key}"
         if key in self._idempotent:
             return self._idempotent[key]  # type: ignore[no-any-return]
@@ -402,7 +403,7 @@ class BackendDouble:
 
     async def payments(self, auth: ChatAuth) -> Sequence[Payment]:
         """List the citizen's payments, newest first."""
-        citizen = self._citizen(auth)
+        citizen = self._citizen(auth, "payments")
         self._settle_due()
         mine = [p for p in self.payment_records.values() if p.citizen_id == citizen.id]
         mine.sort(key=lambda p: (p.created_at, p.id), reverse=True)
@@ -410,7 +411,7 @@ class BackendDouble:
 
     async def payment(self, auth: ChatAuth, payment_id: int) -> Payment:
         """Return one payment; a pending M-Pesa one is settled first when M-Pesa has answered."""
-        citizen = self._citizen(auth)
+        citizen = self._citizen(auth, "payment")
         self._settle_due()
         record = self.payment_records.get(payment_id)
         if record is None or record.citizen_id != citizen.id:
@@ -419,7 +420,7 @@ class BackendDouble:
 
     async def receipt(self, auth: ChatAuth, receipt_no: str) -> Receipt:
         """Return a receipt with a signed link."""
-        citizen = self._citizen(auth)
+        citizen = self._citizen(auth, "receipt")
         record = self.receipts.get(receipt_no)
         if record is None or record.citizen_id != citizen.id:
             raise NotFound("No such receipt.")
@@ -434,8 +435,9 @@ class BackendDouble:
     async def file_report(self, auth: ChatAuth | None, draft: ReportDraft,
                           idempotency_key: str) -> FiledReport:
         """File a security report; a named account takeover signs the citizen out everywhere."""
-        self._call("file_report")
-        citizen = self._citizen(auth) if auth is not None else None
+        citizen = self._citizen(auth, "file_report") if auth is not None else None
+        if auth is None:
+            self._call("file_report")
         key = f"report|{idempotency_key}"
         if key in self._idempotent:
             return self._idempotent[key]  # type: ignore[no-any-return]
@@ -463,7 +465,7 @@ class BackendDouble:
 
     async def my_data(self, auth: ChatAuth) -> Mapping[str, Any]:
         """Return everything held about the citizen (the same sections as the backend)."""
-        citizen = self._citizen(auth)
+        citizen = self._citizen(auth, "my_data")
         apps = [a for a in self.application_records.values() if a.citizen_id == citizen.id]
         bills = [b for b in self.bill_records.values() if b.citizen_id == citizen.id]
         payments = [p for p in self.payment_records.values() if p.citizen_id == citizen.id]
@@ -506,7 +508,7 @@ class BackendDouble:
                 last[token.chat_identity] = max(token.last_used_at,
                                                 last.get(token.chat_identity, token.last_used_at))
         ordered = sorted(last.items(), key=lambda item: (-item[1].timestamp(), item[0]))
-        return ([ChatIdentity(*identity.split(":", 1), used) for identity, used in ordered],
+        return ([ChatIdentity(*_split(identity), used) for identity, used in ordered],
                 citizen.preferred_language)
 
     async def services(self) -> Sequence[CatalogueService]:
@@ -524,8 +526,9 @@ class BackendDouble:
         if self.down:
             raise BackendUnavailable("the backend double is down")
 
-    def _citizen(self, auth: ChatAuth) -> CitizenRecord:
-        self._call("as-citizen")
+    def _citizen(self, auth: ChatAuth, call: str) -> CitizenRecord:
+        """Count the call; return the signed-in citizen, or refuse the sign-in as the backend does."""
+        self._call(call)
         token = self._tokens.get(auth.token)
         if token is None or token.chat_identity != auth.chat_identity:
             raise SignInNeeded("token-invalid")
@@ -663,6 +666,11 @@ def double_clients(backend: BackendDouble) -> Clients:
 def _typed(identifier: str) -> str:
     phone = parse_kenyan_mobile(identifier)
     return f"phone:{phone}" if phone else "id:" + "".join(c for c in identifier if c.isalnum())
+
+
+def _split(chat_identity: str) -> tuple[str, str]:
+    channel, sender = chat_identity.split(":", 1)
+    return channel, sender
 
 
 def _mask(phone: str) -> str:

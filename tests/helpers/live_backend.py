@@ -43,7 +43,7 @@ class LiveBackend:
 
 def migrate_and_seed(path: Path) -> None:
     """Build a migrated, seeded backend database at `path` (to copy for each test)."""
-    settings = BackendSettings(database_url=f"sqlite:///{path}")  # type: ignore[call-arg]
+    settings = BackendSettings(database_url=f"sqlite:///{path}")
     upgrade_database(settings)
     engine = make_engine(settings.database_url)
     with make_sessionmaker(engine)() as session:
@@ -53,7 +53,7 @@ def migrate_and_seed(path: Path) -> None:
 
 def live_settings(database: Path, port: int) -> BackendSettings:
     """Settings for a test backend: quick simulator answers and M-Pesa queries."""
-    return BackendSettings(  # type: ignore[call-arg]
+    return BackendSettings(
         database_url=f"sqlite:///{database}", public_url=f"http://127.0.0.1:{port}",
         simulator_delay_seconds=0.1, mpesa_query_after=timedelta(seconds=1))
 
