@@ -6,7 +6,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -59,6 +59,7 @@ from bot.storage.sql import SqlConversationStore
 from bot.storage.stats import delivery_samples
 from bot.storage.web_sessions import SqlWebSessions
 from bot.web.metrics import GaugeSource, PrometheusObserver
+from common.timezone import utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -98,12 +99,17 @@ class Runtime:
         default_factory=dict
     )  # readiness: dependency name -> a call that raises when it is not usable
     gauges: list[GaugeSource] = field(default_factory=list)  # read at each metrics scrape
+    clock: Callable[[], datetime] = utcnow  # the deliverer's "now" (tests advance their own)
     _stop: asyncio.Event | None = None
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.deliverer = Deliverer(self.store, self.senders, self.locks)
+        self.deliverer = Deliverer(self.store, self.senders, self.locks, clock=self.now)
         self.background.append(lambda stop: self.deliverer.run(stop))
+
+    def now(self) -> datetime:
+        """Return the current time by the runtime's clock."""
+        return self.clock()
 
     def add_sender(self, sender: ChannelSender, *, pushes_only: bool = False) -> None:
         """Let a pushing channel (Telegram, WhatsApp) send this conversation's messages.
@@ -113,7 +119,7 @@ class Runtime:
         """
         self.senders[sender.channel] = sender
         self.store.push_through(sender.channel, pushes_only=pushes_only)
-        self.deliverer = Deliverer(self.store, self.senders, self.locks)
+        self.deliverer = Deliverer(self.store, self.senders, self.locks, clock=self.now)
 
     async def handle(self, message: InboundMessage) -> TurnResult:
         """Run a turn and send its replies on channels that push."""

@@ -118,6 +118,8 @@ class DarajaSimulator:
         self.ledger = Ledger(settings.mpesa_shortcode)
         self._tokens: dict[str, float] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        # checkout id -> (the citizen answers now, the completion under way)
+        self._answering: dict[str, tuple[asyncio.Event, asyncio.Task[None]]] = {}
         self.waiting = {"token": 0, "push": 0}  # requests held by a delay fault right now
         self._generation = 0  # bumped by reset: callbacks of an earlier generation never fire
         self.app = self._build_app()
@@ -239,7 +241,9 @@ class DarajaSimulator:
             created_at=now.isoformat(),
         )
         self.transactions[checkout] = tx
-        self._spawn(self._complete_later(tx))  # the prompt is on the phone whatever happens next
+        answer = asyncio.Event()
+        # the prompt is on the phone whatever happens next
+        self._answering[checkout] = (answer, self._spawn(self._complete_later(tx, answer)))
         logger.info("Simulator accepted STK push for %s", mask(phone))
         await self._hold("push", self.faults.ack_delay)
         message = "Success. Request accepted for processing"
@@ -263,14 +267,33 @@ class DarajaSimulator:
         finally:
             self.waiting[kind] -= 1
 
-    def _spawn(self, work: Any) -> None:
+    def _spawn(self, work: Any) -> asyncio.Task[None]:
         task = asyncio.get_running_loop().create_task(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        return task
 
-    async def _complete_later(self, tx: SimTransaction) -> None:
+    async def answer(self, checkout_request_id: str) -> None:
+        """Let the citizen answer a prompt now, and return once its outcome is decided.
+
+        Without it a prompt is answered `delay` seconds after the push; tests that must see a
+        prompt pending, then decided, set a long delay and call this instead of sleeping.
+        """
+        waiting = self._answering.get(checkout_request_id)
+        if waiting is None:
+            return  # answered already
+        answer, completing = waiting
+        answer.set()
+        await completing
+
+    async def _complete_later(self, tx: SimTransaction, answer: asyncio.Event) -> None:
         generation = self._generation
-        await asyncio.sleep(self.delay)
+        try:
+            await asyncio.wait_for(answer.wait(), self.delay)
+        except TimeoutError:
+            pass  # the citizen answered in their own time
+        finally:
+            self._answering.pop(tx.checkout_request_id, None)
         if generation != self._generation:
             return
         tx.completed = True

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -81,8 +81,10 @@ class Deliverer:
         *,
         max_attempts: int = 8,
         base_delay: float = 2.0,
+        clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self._store = store
+        self._clock = clock  # tests pass one they can advance instead of sleeping
         self._senders = dict(senders)
         self._locks = locks
         self._max_attempts = max_attempts
@@ -104,7 +106,7 @@ class Deliverer:
             if session is None:
                 return
             for pending in await self._store.pending_deliveries(conversation_id):
-                if pending.next_attempt_at and pending.next_attempt_at > utcnow():
+                if pending.next_attempt_at and pending.next_attempt_at > self._clock():
                     break  # honour the back-off (and retry_after); later messages wait in order
                 if not await self._send_one(sender, session, pending):
                     break  # keep order: later messages wait for this one
@@ -135,7 +137,7 @@ class Deliverer:
             )
             await self._store.mark_delivery(
                 pending.id, status="pending", attempts=attempts,
-                next_attempt_at=utcnow() + timedelta(seconds=delay), error=str(exc),
+                next_attempt_at=self._clock() + timedelta(seconds=delay), error=str(exc),
             )
             return False
         await self._store.mark_delivery(pending.id, status="sent", attempts=attempts)
@@ -143,7 +145,7 @@ class Deliverer:
 
     async def sweep(self) -> int:
         """Deliver every conversation with messages due; return how many were tried."""
-        due = await self._store.due_conversations(utcnow())
+        due = await self._store.due_conversations(self._clock())
         for conversation_id in due:
             try:
                 await self.deliver(conversation_id)

@@ -41,9 +41,3 @@ def test_link_check_and_pay_through_the_web_chat(system: LiveServer) -> None:
             time.sleep(0.3)
         assert pushed, "the payment result never reached the chat"
         assert "1,050" in pushed[0]["text"]
-
-
-def test_console_address_leads_to_the_agent_console(system: LiveServer) -> None:
-    response = httpx.get(f"{system.url}/console", follow_redirects=True, timeout=30)
-    assert response.status_code == 200
-    assert str(response.url).endswith("/backend/console") or "/backend/console" in str(response.url)

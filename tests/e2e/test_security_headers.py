@@ -23,11 +23,16 @@ def _html_pages(http: httpx.Client) -> list[str]:
 
 
 def test_every_html_response_has_the_security_headers(system: LiveServer) -> None:
-    checked = 0
+    checked, redirected = 0, False
     with httpx.Client(base_url=system.url, timeout=30, follow_redirects=True) as http:
         for path in _html_pages(http):
             response = http.get(path)
             assert response.status_code < 500, path
+            if path == "/console":  # the short address leads to the agent console
+                assert [r.status_code for r in response.history] == [307]
+                assert response.status_code == 200
+                assert str(response.url) == f"{system.url}/backend/console"
+                redirected = True
             assert response.headers.get("x-content-type-options") == "nosniff", path
             if not response.headers.get("content-type", "").startswith("text/html"):
                 continue
@@ -41,4 +46,4 @@ def test_every_html_response_has_the_security_headers(system: LiveServer) -> Non
             assert response.headers.get("x-frame-options") == "DENY", path
             assert response.headers.get("referrer-policy") == "no-referrer", path
             assert "<script>" not in response.text or path.endswith("/docs"), path
-    assert checked >= 6
+    assert checked >= 6 and redirected

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
 
 import httpx
@@ -73,6 +72,7 @@ async def test_simulator_push_needs_bearer_and_password(sim: DarajaSimulator) ->
 
 
 async def test_simulator_query_pending_then_outcome(sim: DarajaSimulator) -> None:
+    sim.delay = 3600  # pending until the citizen answers (below), however slow this machine is
     async with _api(sim) as api:
         headers = {"Authorization": f"Bearer {await _token(api)}"}
         ack = (await api.post("/mpesa/stkpush/v1/processrequest",
@@ -86,7 +86,7 @@ async def test_simulator_query_pending_then_outcome(sim: DarajaSimulator) -> Non
         assert pending.status_code == 500
         assert pending.json()["errorCode"] == "500.001.1001"
         assert pending.json()["errorMessage"] == "The transaction is being processed"
-        await asyncio.sleep(0.2)
+        await sim.answer(ack["CheckoutRequestID"])
         done = await api.post("/mpesa/stkpushquery/v1/query", json=query, headers=headers)
         assert done.status_code == 200
         assert done.json()["ResultCode"] == "1037"
@@ -187,7 +187,7 @@ async def test_simulator_forgets_transactions_but_keeps_the_statement(
         headers = {"Authorization": f"Bearer {await _token(api)}"}
         ack = (await api.post("/mpesa/stkpush/v1/processrequest", json=_push_body(),
                               headers=headers)).json()
-        await asyncio.sleep(0.2)
+        await sim.answer(ack["CheckoutRequestID"])  # decided (and forgotten) when this returns
         query = {k: v for k, v in _push_body().items()
                  if k in {"BusinessShortCode", "Password", "Timestamp"}}
         forgotten = await api.post("/mpesa/stkpushquery/v1/query", headers=headers,

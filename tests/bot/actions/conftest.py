@@ -16,12 +16,6 @@ from bot.actions.server import create_action_app
 from bot.app import Runtime
 from tests.bot.actions.rasa import RasaConversation
 
-# The live backend (seeded, M-Pesa simulator) and the runtime using it, shared with the
-# intent dialog tests.
-from tests.bot.intents.conftest import action_runtime, live_backend, seeded_backend_db
-
-__all__ = ["action_runtime", "live_backend", "seeded_backend_db"]
-
 
 @asynccontextmanager
 async def lifespan(app: Any) -> AsyncIterator[None]:

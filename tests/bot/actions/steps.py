@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from tests.bot.actions.rasa import Answer, RasaConversation
-from tests.bot.intents.conftest import WANJIRU_ID, LiveBackend
+from tests.bot.intents.helpers import CodeSource
+from tests.helpers.live_backend import WANJIRU_ID
 
 
 async def in_english(rasa: RasaConversation) -> None:
@@ -11,7 +12,7 @@ async def in_english(rasa: RasaConversation) -> None:
     await rasa.say("English please")
 
 
-async def link(rasa: RasaConversation, backend: LiveBackend) -> Answer:
+async def link(rasa: RasaConversation, backend: CodeSource) -> Answer:
     """Link Wanjiru's account by talking as a citizen would; return the last answer."""
     asked = await rasa.say("link my account")
     assert asked.buttons == ["link_account:agree", "link_account:decline"], asked.texts

@@ -5,14 +5,14 @@ from __future__ import annotations
 from bot.core.signin import current_auth
 from tests.bot.actions.rasa import RasaConversation
 from tests.bot.actions.steps import in_english, link
-from tests.bot.intents.conftest import LiveBackend
+from tests.helpers.backend_double import BackendDouble
 
 
 async def test_a_retried_call_gets_the_same_answer_and_logs_one_turn(
-    rasa: RasaConversation, live_backend: LiveBackend,
+    rasa: RasaConversation, backend: BackendDouble,
 ) -> None:
     await in_english(rasa)
-    await link(rasa, live_backend)
+    await link(rasa, backend)
     rasa.user("I want to pay")
     first = await rasa.post("action_start_payment")
     again = await rasa.repost()
@@ -23,16 +23,14 @@ async def test_a_retried_call_gets_the_same_answer_and_logs_one_turn(
 
 
 async def test_a_retried_confirmation_sends_one_mpesa_prompt(
-    rasa: RasaConversation, live_backend: LiveBackend,
+    rasa: RasaConversation, backend: BackendDouble,
 ) -> None:
     await in_english(rasa)
-    await link(rasa, live_backend)
+    await link(rasa, backend)
     session = await rasa.runtime.store.load_by_id(f"rasa:{rasa.sender}")
     assert session is not None
     auth = current_auth(session)
     assert auth is not None
-    backend = rasa.runtime.backend
-    assert backend is not None
     before = len(await backend.payments(auth))
     rasa.user("I want to pay")
     await rasa.run("action_start_payment")
@@ -44,7 +42,7 @@ async def test_a_retried_confirmation_sends_one_mpesa_prompt(
 
 
 async def test_the_same_message_for_another_action_is_a_new_call(
-    rasa: RasaConversation, live_backend: LiveBackend,
+    rasa: RasaConversation, backend: BackendDouble,
 ) -> None:
     rasa.user("How much is a passport?")
     faq = await rasa.run("action_answer_faq")

@@ -2,62 +2,14 @@
 
 from __future__ import annotations
 
-import httpx
-
 from common.timezone import utcnow
 from tests.bot.actions.rasa import RasaConversation
-from tests.bot.actions.steps import in_english, link
-from tests.bot.intents.conftest import LiveBackend
-
-
-async def test_report_with_a_correction_is_filed_with_a_reference(
-    rasa: RasaConversation, live_backend: LiveBackend,
-) -> None:
-    await in_english(rasa)
-    await link(rasa, live_backend)
-    parse = rasa.user("someone hacked my account")
-    assert parse["intent"]["name"] == "report_security_incident"
-    started = await rasa.run("action_report_security")
-    assert "I will help you report it. It takes a few short questions." in started.texts
-    # the words made the category clear: straight to the details
-    assert "Briefly, what happened? Please do not send any PIN or password." in started.texts
-    assert started.slot("flow") == "report_security_incident"
-
-    short = await rasa.say("ok")
-    assert "Please describe what happened in a few words." in short.texts
-    asked = await rasa.say("My password and phone number were changed without my knowledge")
-    assert "When did it happen?" in asked.texts
-    asked = await rasa.say("today")
-    assert asked.buttons == ["report_security_incident:skip"]
-
-    fixed = await rasa.say("no, it was yesterday")
-    assert "Thanks, I have corrected it." in fixed.texts
-    assert fixed.buttons == ["report_security_incident:skip"]  # asked again
-
-    named = await rasa.say("report_security_incident:skip")
-    assert named.buttons == ["report_security_incident:named", "report_security_incident:anonymous"]
-    summary = await rasa.say("report_security_incident:named")
-    when = next(line for line in summary.texts.splitlines() if line.startswith("- When:"))
-    assert "yesterday" in when and "today" not in when
-    assert summary.buttons[0] == "report_security_incident:send"
-
-    rasa.user("report_security_incident:send")
-    answer = await rasa.post("action_report_security")
-    reference = answer.slot("report_reference")
-    assert reference and f"Your report has been received. Reference: {reference}." in answer.texts
-    assert "Reset your password at ecitizen.go.ke" in answer.texts  # account takeover advice
-    assert "we have signed your account out of every chat" in answer.texts
-    assert answer.slot("linked") is False  # the backend's protection signed the chat out
-    assert "This report is marked urgent for the security team." in answer.texts
-    # urgent: the core brings the security team in with a priority ticket
-    ticket = answer.slot("ticket")
-    assert f"Your ticket number is {ticket}." in answer.texts
-    again = await rasa.repost()
-    assert again.body == answer.body  # a retried call files nothing twice
+from tests.bot.actions.steps import in_english
+from tests.helpers.backend_double import BackendDouble
 
 
 async def test_report_kept_while_the_backend_is_down_is_filed_when_it_is_back(
-    rasa: RasaConversation, live_backend: LiveBackend,
+    rasa: RasaConversation, backend: BackendDouble,
 ) -> None:
     await in_english(rasa)
     asked = await rasa.say("report a security problem")
@@ -67,9 +19,7 @@ async def test_report_kept_while_the_backend_is_down_is_filed_when_it_is_back(
         summary = await rasa.say(said)
     assert "- Reference: SJK4XY12AB" in summary.texts  # not signed in: no "anonymous or not"
 
-    client = rasa.runtime.backend._client  # type: ignore[attr-defined]
-    real = client._base_url
-    client._base_url = httpx.URL("http://127.0.0.1:9")
+    backend.down = True
     answer = await rasa.say("report_security_incident:send")
     assert "Your report is saved and will be filed as soon as the service is back" in answer.texts
     assert answer.slot("report_reference") is None
@@ -77,7 +27,7 @@ async def test_report_kept_while_the_backend_is_down_is_filed_when_it_is_back(
     assert [row.conversation_id for row in kept] == [f"rasa:{rasa.sender}"]
     assert kept[0].draft["transaction_reference"] == "SJK4XY12AB"
 
-    client._base_url = real
+    backend.down = False
     assert rasa.runtime.reports is not None
     assert await rasa.runtime.reports.file_due() == 1
     shown = await rasa.say("thanks")  # Rasa cannot be pushed to: it comes with the next answer
@@ -85,7 +35,7 @@ async def test_report_kept_while_the_backend_is_down_is_filed_when_it_is_back(
 
 
 async def test_cancel_during_the_report_forgets_it_and_offers_the_menu(
-    rasa: RasaConversation, live_backend: LiveBackend,
+    rasa: RasaConversation, backend: BackendDouble,
 ) -> None:
     await in_english(rasa)
     await rasa.say("report a security problem")
@@ -97,7 +47,7 @@ async def test_cancel_during_the_report_forgets_it_and_offers_the_menu(
 
 
 async def test_a_swahili_report_is_asked_and_answered_in_swahili(
-    rasa: RasaConversation, live_backend: LiveBackend,
+    rasa: RasaConversation, backend: BackendDouble,
 ) -> None:
     sw = rasa.runtime.translations.for_locale("sw")
     parse = rasa.user("mtu ameingia kwenye akaunti yangu")  # the very first message

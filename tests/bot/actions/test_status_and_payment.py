@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from bot.core.backend import Payment
 from bot.core.signin import current_auth
 from tests.bot.actions.rasa import RasaConversation
 from tests.bot.actions.steps import in_english, link
-from tests.bot.intents.conftest import WANJIRU_ID, LiveBackend
+from tests.helpers.backend_double import BackendDouble
+from tests.helpers.live_backend import WANJIRU_ID
 
 
 async def test_status_of_a_reference_after_linking(
-    rasa: RasaConversation, live_backend: LiveBackend,
+    rasa: RasaConversation, backend: BackendDouble,
 ) -> None:
     await in_english(rasa)
-    await link(rasa, live_backend)
+    await link(rasa, backend)
     parse = rasa.user("status of PP-2025-000123")
     assert parse["intent"]["name"] == "check_status"
     assert rasa.slots["application_reference"] == "PP-2025-000123"  # from_entity mapping
@@ -27,10 +26,10 @@ async def test_status_of_a_reference_after_linking(
 
 
 async def test_an_unknown_reference_is_not_found(
-    rasa: RasaConversation, live_backend: LiveBackend,
+    rasa: RasaConversation, backend: BackendDouble,
 ) -> None:
     await in_english(rasa)
-    await link(rasa, live_backend)
+    await link(rasa, backend)
     rasa.user("status of PP-2025-999999")
     answer = await rasa.run("action_check_status")
     assert "I could not find an application PP-2025-999999 on your account" in answer.texts
@@ -38,7 +37,7 @@ async def test_an_unknown_reference_is_not_found(
 
 
 async def test_status_before_linking_links_first_and_answers_after_it(
-    rasa: RasaConversation, live_backend: LiveBackend,
+    rasa: RasaConversation, backend: BackendDouble,
 ) -> None:
     await in_english(rasa)
     rasa.user("where is PP-2025-000123")
@@ -47,17 +46,17 @@ async def test_status_before_linking_links_first_and_answers_after_it(
     assert asked.slot("linked") is False and asked.slot("flow") == "link_account"
     for said in ("yes", WANJIRU_ID):
         await rasa.say(said)
-    answer = await rasa.say(live_backend.latest_code())
+    answer = await rasa.say(backend.latest_code())
     assert "Thank you, Wanjiru." in answer.texts
     assert "PP-2025-000123" in answer.texts and "under review" in answer.texts  # carried on
     assert answer.slot("application_status") == "under_review"
 
 
 async def test_pay_a_bill_with_the_summary_buttons_and_the_mpesa_prompt(
-    rasa: RasaConversation, live_backend: LiveBackend,
+    rasa: RasaConversation, backend: BackendDouble,
 ) -> None:
     await in_english(rasa)
-    await link(rasa, live_backend)
+    await link(rasa, backend)
     rasa.user("I want to pay")
     summary = await rasa.run("action_start_payment")
     assert "GC-2025-000456" in summary.texts and "KES 1,050" in summary.texts
@@ -72,10 +71,10 @@ async def test_pay_a_bill_with_the_summary_buttons_and_the_mpesa_prompt(
 
 
 async def test_the_payment_result_is_shown_with_the_next_answer(
-    rasa: RasaConversation, live_backend: LiveBackend,
+    rasa: RasaConversation, backend: BackendDouble,
 ) -> None:
     await in_english(rasa)
-    await link(rasa, live_backend)
+    await link(rasa, backend)
     assert rasa.runtime.events is not None
     await rasa.runtime.events.poll_once()  # the notification consumer starts from "now"
     rasa.user("I want to pay")
@@ -94,23 +93,19 @@ async def test_the_payment_result_is_shown_with_the_next_answer(
     assert "Payment received" not in again.texts  # shown once
 
 
-async def settled(rasa: RasaConversation, timeout: float = 10.0) -> Payment:
-    """Wait for the M-Pesa simulator's callback to settle the newest payment."""
+async def settled(rasa: RasaConversation) -> Payment:
+    """Return the newest payment, settled: the double's M-Pesa answers at once by default."""
     session = await rasa.runtime.store.load_by_id(f"rasa:{rasa.sender}")
     assert session is not None
     auth = current_auth(session)
-    assert auth is not None and rasa.runtime.backend is not None
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        payments = list(await rasa.runtime.backend.payments(auth))
-        if payments and payments[0].status != "pending":
-            return payments[0]
-        assert asyncio.get_running_loop().time() < deadline, payments
-        await asyncio.sleep(0.1)
+    assert auth is not None
+    payments = list(await rasa.runtime.backend.payments(auth))
+    assert payments and payments[0].status != "pending", payments
+    return payments[0]
 
 
 async def test_typed_words_that_need_sign_in_start_linking_from_any_action(
-    rasa: RasaConversation, live_backend: LiveBackend,
+    rasa: RasaConversation, backend: BackendDouble,
 ) -> None:
     await in_english(rasa)
     rasa.user("show my applications")

@@ -11,6 +11,7 @@ from pydantic import SecretStr
 
 from bot.channels.telegram import COMMANDS
 from bot.channels.telegram_inbound import SECRET_HEADER
+from bot.channels.telegram_sender import TelegramSender
 from bot.cli import main
 from bot.cli.telegram import run_polling
 from bot.config import BotSettings, get_settings
@@ -26,6 +27,7 @@ from tests.helpers.channel_drivers import (
     load_fixture,
     telegram_message_update,
 )
+from tests.helpers.clock import ManualClock
 from tests.helpers.dialog import make_deliveries_due
 from tests.helpers.standins import TelegramStandIn
 from tests.helpers.standins.telegram import strip_html
@@ -215,6 +217,9 @@ async def test_long_message_is_split_at_paragraphs_under_4096(
 async def test_flood_control_429_is_retried_after_retry_after(
     app: ChannelApp, citizen: TelegramDriver, telegram_api: TelegramStandIn
 ) -> None:
+    clock = ManualClock()
+    app.runtime.clock = clock.now  # the deliverer's back-off and Telegram's wait on one clock
+    app.runtime.add_sender(TelegramSender(app.telegram.bot, clock=clock.monotonic))
     await citizen.say("hello")
     cid = f"telegram:{citizen.sender_id}"
     telegram_api.fail_next("sendMessage", "flood", retry_after=1)
@@ -225,7 +230,10 @@ async def test_flood_control_429_is_retried_after_retry_after(
     calls = len(telegram_api.calls_to("sendMessage"))
     await app.runtime.deliverer.sweep()  # the second message is due, the first one is not
     assert len(telegram_api.calls_to("sendMessage")) == calls  # Telegram is left alone
-    await asyncio.sleep(1.05)
+    clock.advance(0.9)  # not yet: the back-off still holds the first (and so the second)
+    await app.runtime.deliverer.sweep()
+    assert len(telegram_api.calls_to("sendMessage")) == calls
+    clock.advance(0.15)
     assert await app.runtime.deliverer.sweep() == 1
     states = await delivery_states(app.runtime, cid)
     assert [s["delivery"] for s in states] == ["sent", "sent", "sent"]

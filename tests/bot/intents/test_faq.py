@@ -6,38 +6,35 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from backend.core.domain import Language
-from backend.domain import ApplicationStatus
 from bot.app import Clients, Runtime, build_runtime
 from bot.config import BotSettings
 from bot.i18n import money
 from bot.knowledge.live import LiveKnowledge
-from tests.backend.helpers import make_application, make_citizen
-from tests.bot.intents.conftest import LiveBackend, runtime_on
 from tests.bot.intents.helpers import start
+from tests.helpers.backend_double import BackendDouble, double_clients
 from tests.helpers.dialog import DialogHarness, texts
+from tests.helpers.live_backend import runtime_on
 
 
 @pytest.fixture
 async def real_runtime(bot_settings: BotSettings, real_knowledge: LiveKnowledge,
-                       live_backend: LiveBackend) -> AsyncIterator[Runtime]:
-    """The assistant on the shipped articles, talking to the live backend."""
-    async with runtime_on(bot_settings, real_knowledge, live_backend) as built:
+                       backend: BackendDouble) -> AsyncIterator[Runtime]:
+    """The assistant on the shipped articles, talking to the backend double."""
+    async with runtime_on(bot_settings, real_knowledge, double_clients(backend)) as built:
         yield built
 
 
 @pytest.mark.parametrize("locale", ["en", "sw"])
 async def test_the_article_quotes_the_amount_on_the_bill(
-    real_runtime: Runtime, live_backend: LiveBackend, locale: str
+    real_runtime: Runtime, backend: BackendDouble, locale: str
 ) -> None:
-    citizen = make_citizen(live_backend.container, language=Language(locale))
-    _, bill = make_application(live_backend.container, citizen, service="vehicle_inspection",
-                               status=ApplicationStatus.PENDING_PAYMENT)
-    assert bill is not None
+    citizen = backend.add_citizen("30000001", "254711223344", "Baraka", locale)
+    _, bill = backend.add_application(citizen.id, "vehicle_inspection")
+    assert bill is not None and bill.amount + bill.fee == 1050
     chat = DialogHarness(real_runtime)
     await start(chat, locale)
     answer = texts(await chat.say(choice="faq:vehicle-inspection"))
-    assert money(bill.total_kes, locale) in answer
+    assert money(bill.amount + bill.fee, locale) in answer
     assert "{fee:" not in answer
 
 

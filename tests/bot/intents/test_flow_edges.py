@@ -8,21 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-import httpx
 import pytest
 
-from backend.models import Citizen
 from bot.app import Runtime
 from bot.intents.forms import Form
-from tests.backend.helpers import make_application
-from tests.bot.intents.conftest import WANJIRU_ID, LiveBackend
 from tests.bot.intents.helpers import link, start
+from tests.helpers.backend_double import BackendDouble
 from tests.helpers.dialog import DialogHarness, texts
+from tests.helpers.live_backend import WANJIRU_ID
 
-Script = Callable[[DialogHarness, LiveBackend], Awaitable[None]]
+Script = Callable[[DialogHarness, BackendDouble], Awaitable[None]]
 
 
-async def _walk(runtime: Runtime, backend: LiveBackend, flow: str,
+async def _walk(runtime: Runtime, backend: BackendDouble, flow: str,
                 scripts: list[Script]) -> set[tuple[str, str]]:
     """Play each script in a new conversation; return the edges of `flow` they took."""
     taken: set[tuple[str, str]] = set()
@@ -42,40 +40,40 @@ def _declared(runtime: Runtime, flow: str) -> set[tuple[str, str]]:
 
 # -- linking -----------------------------------------------------------------------------------
 
-async def _link_happy(chat: DialogHarness, backend: LiveBackend) -> None:
+async def _link_happy(chat: DialogHarness, backend: BackendDouble) -> None:
     await chat.say(choice="link_account")
     for said in ("maybe", "yes", "abc", WANJIRU_ID, "12"):
         await chat.say(said)
     await chat.say(backend.latest_code())
 
 
-async def _link_after_consent(chat: DialogHarness, backend: LiveBackend) -> None:
+async def _link_after_consent(chat: DialogHarness, backend: BackendDouble) -> None:
     await chat.say(choice="link_account")
     await chat.say("yes")
     await chat.say("cancel")
     await chat.say(choice="link_account")  # consent kept: straight to the ID number
 
 
-async def _link_declined(chat: DialogHarness, backend: LiveBackend) -> None:
+async def _link_declined(chat: DialogHarness, backend: BackendDouble) -> None:
     await chat.say(choice="link_account")
     await chat.say("no")
 
 
-async def _link_gives_up_on_consent(chat: DialogHarness, backend: LiveBackend) -> None:
+async def _link_gives_up_on_consent(chat: DialogHarness, backend: BackendDouble) -> None:
     await chat.say(choice="link_account")
     for said in ("maybe", "perhaps", "dunno"):
         await chat.say(said)
 
 
-async def _link_gives_up_on_identifier(chat: DialogHarness, backend: LiveBackend) -> None:
+async def _link_gives_up_on_identifier(chat: DialogHarness, backend: BackendDouble) -> None:
     await chat.say(choice="link_account")
     for said in ("yes", "abc", "12", "hello"):
         await chat.say(said)
 
 
 async def test_every_edge_of_linking_is_walked(action_runtime: Runtime,
-                                               live_backend: LiveBackend) -> None:
-    taken = await _walk(action_runtime, live_backend, "link_account", [
+                                               backend: BackendDouble) -> None:
+    taken = await _walk(action_runtime, backend, "link_account", [
         _link_happy, _link_after_consent, _link_declined, _link_gives_up_on_consent,
         _link_gives_up_on_identifier])
     assert taken == _declared(action_runtime, "link_account")
@@ -83,7 +81,7 @@ async def test_every_edge_of_linking_is_walked(action_runtime: Runtime,
 
 # -- a security report -------------------------------------------------------------------------
 
-async def _report_everything(chat: DialogHarness, backend: LiveBackend) -> None:
+async def _report_everything(chat: DialogHarness, backend: BackendDouble) -> None:
     await chat.say("report a security problem")
     for said in ("blah", "report_security_incident:phishing", "ok",
                  "A caller asked for my M-Pesa PIN", "whenever", "yesterday", "x y"):
@@ -100,7 +98,7 @@ async def _report_everything(chat: DialogHarness, backend: LiveBackend) -> None:
     await chat.say(choice="report_security_incident:send")
 
 
-async def _report_signed_in(chat: DialogHarness, backend: LiveBackend) -> None:
+async def _report_signed_in(chat: DialogHarness, backend: BackendDouble) -> None:
     await link(chat, backend)
     await chat.say("someone hacked my account")
     for said in ("They changed my phone number", "yesterday"):
@@ -113,7 +111,7 @@ async def _report_signed_in(chat: DialogHarness, backend: LiveBackend) -> None:
 
 
 def _report_gives_up(at: str, setup: list[str], wrong: str, *, signed_in: bool = False) -> Script:
-    async def script(chat: DialogHarness, backend: LiveBackend) -> None:
+    async def script(chat: DialogHarness, backend: BackendDouble) -> None:
         if signed_in:
             await link(chat, backend)
         await chat.say("report a security problem")
@@ -126,10 +124,10 @@ def _report_gives_up(at: str, setup: list[str], wrong: str, *, signed_in: bool =
 
 
 async def test_every_edge_of_a_security_report_is_walked(action_runtime: Runtime,
-                                                          live_backend: LiveBackend) -> None:
+                                                          backend: BackendDouble) -> None:
     before = ["report_security_incident:phishing", "A caller asked for my M-Pesa PIN",
               "yesterday"]
-    taken = await _walk(action_runtime, live_backend, "report_security_incident", [
+    taken = await _walk(action_runtime, backend, "report_security_incident", [
         _report_everything, _report_signed_in,
         _report_gives_up("category", [], "blah"),
         _report_gives_up("description", before[:1], "ok"),
@@ -144,20 +142,19 @@ async def test_every_edge_of_a_security_report_is_walked(action_runtime: Runtime
 
 # -- paying a bill -----------------------------------------------------------------------------
 
-async def _pay_one_bill(chat: DialogHarness, backend: LiveBackend) -> None:
+async def _pay_one_bill(chat: DialogHarness, backend: BackendDouble) -> None:
     await link(chat, backend)
     await chat.say("I want to pay")  # one unpaid bill: its summary at once
     await chat.say(choice="start_payment:phone")
     for said in ("123", "0712 345 678"):
         await chat.say(said)
-    dead, client = httpx.URL("http://127.0.0.1:9"), chat.runtime.backend._client  # type: ignore[attr-defined]
-    real, client._base_url = client._base_url, dead
+    backend.down = True
     await chat.say(choice="start_payment:confirm")  # the backend is down: still confirming
-    client._base_url = real
+    backend.down = False
     await chat.say(choice="start_payment:confirm")
 
 
-async def _pay_gives_up_on_the_phone(chat: DialogHarness, backend: LiveBackend) -> None:
+async def _pay_gives_up_on_the_phone(chat: DialogHarness, backend: BackendDouble) -> None:
     await link(chat, backend)
     await chat.say("I want to pay")
     await chat.say(choice="start_payment:phone")
@@ -165,11 +162,10 @@ async def _pay_gives_up_on_the_phone(chat: DialogHarness, backend: LiveBackend) 
         await chat.say(said)
 
 
-async def _pay_chooses_among_bills(chat: DialogHarness, backend: LiveBackend) -> None:
-    with backend.container.session_factory() as session:
-        wanjiru = session.query(Citizen).filter_by(id_number=WANJIRU_ID).one()
+async def _pay_chooses_among_bills(chat: DialogHarness, backend: BackendDouble) -> None:
+    wanjiru = backend.citizen_by_id_number(WANJIRU_ID)
     for service in ("birth_certificate", "good_conduct"):  # two more, whatever was paid
-        _, bill = make_application(backend.container, wanjiru, service=service)
+        _, bill = backend.add_application(wanjiru.id, service)
     assert bill is not None
     linked = texts(await link(chat, backend))
     assert "Wanjiru" in linked, chat.transcript
@@ -180,8 +176,8 @@ async def _pay_chooses_among_bills(chat: DialogHarness, backend: LiveBackend) ->
 
 
 async def test_every_edge_of_paying_a_bill_is_walked(action_runtime: Runtime,
-                                                      live_backend: LiveBackend) -> None:
-    taken = await _walk(action_runtime, live_backend, "start_payment", [
+                                                      backend: BackendDouble) -> None:
+    taken = await _walk(action_runtime, backend, "start_payment", [
         _pay_gives_up_on_the_phone, _pay_one_bill, _pay_chooses_among_bills])
     assert taken == _declared(action_runtime, "start_payment")
 

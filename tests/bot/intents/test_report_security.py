@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import httpx
 import pytest
 
 from bot.app import Runtime
 from common.timezone import utcnow
-from tests.bot.intents.conftest import LiveBackend
 from tests.bot.intents.helpers import link, start
+from tests.helpers.backend_double import BackendDouble
 from tests.helpers.dialog import DialogHarness, choices_of, texts
 
 
-async def test_takeover_report_with_correction_and_question(chat: DialogHarness, live_backend: LiveBackend) -> None:
+async def test_takeover_report_with_correction_and_question(chat: DialogHarness, backend: BackendDouble) -> None:
     await start(chat, "en")
-    await link(chat, live_backend)
+    await link(chat, backend)
     replies = await chat.say("my account was hacked")
     assert "Briefly, what happened?" in texts(replies)  # the category was clear from the words
     await chat.say("Someone changed my email and phone on my account")
@@ -77,7 +76,7 @@ async def test_wrong_date_is_reprompted_specifically(chat: DialogHarness) -> Non
 
 
 async def test_report_is_kept_when_backend_is_down_and_filed_later(
-    chat: DialogHarness, live_backend: LiveBackend, action_runtime: Runtime
+    chat: DialogHarness, backend: BackendDouble, action_runtime: Runtime
 ) -> None:
     await start(chat, "en")
     await chat.say(choice="report_security_incident")
@@ -85,14 +84,12 @@ async def test_report_is_kept_when_backend_is_down_and_filed_later(
     await chat.say("Fake SMS asking me to pay a fine")
     await chat.say("today")
     await chat.say(choice="report_security_incident:skip")
-    client = action_runtime.backend._client  # type: ignore[union-attr]
-    real = client.base_url
-    client.base_url = httpx.URL("http://127.0.0.1:9")  # the backend goes away
+    backend.down = True  # the backend goes away
     replies = await chat.say(choice="report_security_incident:send")
     assert "Your report is saved and will be filed as soon as the service is back" in texts(replies)
     assert action_runtime.reports is not None
     assert await action_runtime.reports.file_due() == 0  # still down: kept, not lost
-    client.base_url = real
+    backend.down = False
     await action_runtime.reports._outbox.failed(1, 0)  # make the retry due now (backoff 5 s)
     rows = await action_runtime.reports._outbox.due(utcnow() + timedelta(seconds=10))
     assert len(rows) == 1

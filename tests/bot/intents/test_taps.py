@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.bot.intents.conftest import LiveBackend
 from tests.bot.intents.helpers import link, start
+from tests.helpers.backend_double import BackendDouble
 from tests.helpers.dialog import DialogHarness, choices_of, texts
 
 STALE = ("That button belongs to an earlier question that is already closed. Would you like to "
@@ -27,9 +27,9 @@ async def test_a_button_of_a_closed_question_says_so_in_the_citizens_language(
     assert chat.last is not None and chat.last.flow is None
 
 
-async def test_a_payload_typed_as_text_is_a_tap(chat: DialogHarness, live_backend: LiveBackend) -> None:
+async def test_a_payload_typed_as_text_is_a_tap(chat: DialogHarness, backend: BackendDouble) -> None:
     await start(chat, "en")
-    await link(chat, live_backend)
+    await link(chat, backend)
     replies = await chat.say("check_status:PP-2025-000123")
     assert "PP-2025-000123" in texts(replies)
     assert chat.last is not None and [e.kind for e in chat.last.events] == ["status_shown"]
@@ -38,10 +38,10 @@ async def test_a_payload_typed_as_text_is_a_tap(chat: DialogHarness, live_backen
 @pytest.mark.parametrize("text", ['/check_status{"reference": "PP-2025-000123"}',
                                   "/check_status{\"reference\":\"PP-2025-000123\"}"])
 async def test_rasa_intent_payloads_with_entities_are_taps(
-    chat: DialogHarness, live_backend: LiveBackend, text: str,
+    chat: DialogHarness, backend: BackendDouble, text: str,
 ) -> None:
     await start(chat, "en")
-    await link(chat, live_backend)
+    await link(chat, backend)
     replies = await chat.say(text)
     assert "PP-2025-000123" in texts(replies) and "under review" in texts(replies)
 
