@@ -68,8 +68,11 @@ class StartPaymentFlow(Form):
             bills = list(await self._backend.bills(auth))
             chosen = [b for b in bills if wanted in (str(b.id), b.reference)] if wanted else bills
             if not chosen:
-                text = (turn._("There is no unpaid bill for %(reference)s on your account.",
-                               reference=wanted) if wanted
+                # a button carries the bill's internal number, which means nothing to a citizen
+                text = (turn._("That bill is paid or no longer due: there is nothing more to pay "
+                               "for it.") if wanted.isdigit()
+                        else turn._("There is no unpaid bill for %(reference)s on your account.",
+                                    reference=wanted) if wanted
                         else turn._("You have nothing to pay right now."))
                 return Result((TextReply(text),))
             self.begin(turn)
