@@ -25,12 +25,28 @@ PAYMENT_FAILURES = {
 }
 FAILURES = "payment_failures"  # per bill, so repeated failures can bring in a person
 TOLD = "payments_told"  # results already given in this chat, so a push never repeats one
+LATEST = "payment_attempts"  # per bill, the newest attempt this chat started
 _TOLD_KEPT = 20
 
 
 def already_told(turn: Turn, payment_id: object) -> bool:
     """Tell whether this chat has already been given the payment's result."""
     return str(payment_id) in turn.session.data.get(TOLD, [])
+
+
+def remember_attempt(turn: Turn, bill_id: object, payment_id: object) -> None:
+    """Note the newest payment attempt this chat started for a bill."""
+    latest = turn.session.data.setdefault(LATEST, {})
+    latest[str(bill_id)] = str(payment_id)
+    if len(latest) > _TOLD_KEPT:
+        del latest[next(iter(latest))]
+
+
+def superseded(turn: Turn, payload: Mapping[str, Any]) -> bool:
+    """Tell whether the chat started a newer attempt for the bill than this payment."""
+    newest = str(turn.session.data.get(LATEST, {}).get(str(payload.get("bill_id")), ""))
+    this = str(payload.get("payment_id", ""))
+    return newest.isdigit() and this.isdigit() and int(newest) > int(this)
 
 
 def payment_result(turn: Turn, kind: str, payload: Mapping[str, Any]) -> list[Reply]:
@@ -41,6 +57,10 @@ def payment_result(turn: Turn, kind: str, payload: Mapping[str, Any]) -> list[Re
     turn.session.data[TOLD] = told[-_TOLD_KEPT:]
     if kind == "payment.succeeded":
         return _payment_succeeded(turn, payload)
+    if superseded(turn, payload):
+        # the citizen already tried again (say, after a restart): a failure of the attempt
+        # they left behind would only contradict the result of the one they are waiting for
+        return []
     return _payment_failed(turn, payload)
 
 

@@ -26,6 +26,7 @@ from bot.core.text import N_
 from bot.core.turn import Turn
 from bot.intents.account import ask_to_sign_in, service_unavailable, with_sign_in
 from bot.intents.forms import END, START, Edges, End, Form, Next, Stay, Transition
+from bot.intents.notifications import remember_attempt
 from bot.intents.payment_history import payment_waiting
 from common.phones import parse_kenyan_mobile
 from privacy import mask_phone
@@ -156,6 +157,7 @@ class StartPaymentFlow(Form):
         if isinstance(payment, list):
             return End(payment)
         started = PaymentStarted(payment.id, bill["reference"], payment.method, payment.status)
+        remember_attempt(turn, bill["id"], payment.id)
         if payment.existing and payment.status == "pending":
             return End(payment_waiting(turn, payment), [started])
         return End([TextReply(turn._(
