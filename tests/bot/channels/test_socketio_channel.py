@@ -84,3 +84,21 @@ async def test_a_push_reaches_the_widgets_session_and_a_new_widget_gets_its_own(
     assert await other.open(live.url, "bad id with spaces") != "bad id with spaces"
     await widget.client.disconnect()
     await other.client.disconnect()
+
+
+async def test_odd_events_get_nothing_and_the_channel_stays_up(
+    served: tuple[LiveServer, Runtime],
+) -> None:
+    live, _ = served
+    stranger = Widget()
+    await stranger.client.connect(live.url, socketio_path="socket.io", transports=["websocket"])
+    for data in ({"message": "hi"}, "not a dict", {"message": 12}, None):
+        await stranger.client.emit("user_uttered", data)  # no session asked for first
+    with pytest.raises(asyncio.TimeoutError):
+        await asyncio.wait_for(stranger.said.get(), 1.0)
+    await stranger.client.emit("session_request", {"session_id": "late-1"})
+    await asyncio.wait_for(stranger.session, 10)
+    await stranger.client.emit("user_uttered", {"message": "x" * 30_000})  # too long: ignored
+    await stranger.client.emit("user_uttered", {"message": "hello"})
+    assert (await stranger.next())["text"].startswith("Hello! I am Msaidizi")
+    await stranger.client.disconnect()
