@@ -23,7 +23,9 @@ from bot.core.session import Session
 logger = logging.getLogger(__name__)
 
 CHANNEL = "socketio"
-_SESSION_ID = re.compile(r"^[A-Za-z0-9_.:@-]{1,128}$")
+# The session id is the widget's only secret (its pushes go to that room), so one short enough
+# to guess is replaced by a random one; rasa-webchat makes UUIDs.
+_SESSION_ID = re.compile(r"^[A-Za-z0-9_.:@-]{20,128}$")
 
 
 def socketio_output(reply: Reply) -> dict[str, Any]:

@@ -53,8 +53,8 @@ async def test_a_widget_chats_taps_a_quick_reply_and_receives_a_push(
 ) -> None:
     live, _ = served
     widget = Widget()
-    session_id = await widget.open(live.url, "widget-session-1")
-    assert session_id == "widget-session-1"
+    session_id = await widget.open(live.url, "7f3c2a9e-1b4d-4e8a-9c61-0d2f5e8b7a14")
+    assert session_id == "7f3c2a9e-1b4d-4e8a-9c61-0d2f5e8b7a14"  # the widget's own UUID kept
     await widget.client.emit("user_uttered", {"message": "hello", "session_id": session_id})
     greeting = await widget.next()
     assert greeting["text"].startswith("Hello! I am Msaidizi")
@@ -82,6 +82,9 @@ async def test_a_push_reaches_the_widgets_session_and_a_new_widget_gets_its_own(
     assert (await widget.next())["text"] == "Achieng (eCitizen support): hi"
     other = Widget()
     assert await other.open(live.url, "bad id with spaces") != "bad id with spaces"
+    guessable = Widget()  # a short id could be guessed, and pushes go to its room
+    assert await guessable.open(live.url, "user1") != "user1"
+    await guessable.client.disconnect()
     await widget.client.disconnect()
     await other.client.disconnect()
 
@@ -96,7 +99,7 @@ async def test_odd_events_get_nothing_and_the_channel_stays_up(
         await stranger.client.emit("user_uttered", data)  # no session asked for first
     with pytest.raises(asyncio.TimeoutError):
         await asyncio.wait_for(stranger.said.get(), 1.0)
-    await stranger.client.emit("session_request", {"session_id": "late-1"})
+    await stranger.client.emit("session_request", {"session_id": None})
     await asyncio.wait_for(stranger.session, 10)
     await stranger.client.emit("user_uttered", {"message": "x" * 30_000})  # too long: ignored
     await stranger.client.emit("user_uttered", {"message": "hello"})
