@@ -148,11 +148,32 @@
     document.title = (waiting.length ? "(" + waiting.length + ") " : "") + baseTitle;
     if (knownWaiting !== null) {
       var fresh = waiting.filter(function (n) { return knownWaiting.indexOf(n) < 0; });
+      if (fresh.length) { chime(); }
       if (fresh.length && window.Notification && Notification.permission === "granted") {
         try { new Notification("New ticket " + fresh[0], {tag: "msaidizi-queue"}); } catch (e) {}
       }
     }
     knownWaiting = waiting;
+  }
+
+  // A short two-note chime, made in the page (no sound file): browsers allow it once the agent
+  // has clicked in the console, which signing in does.
+  var audio = null;
+  function chime() {
+    var Context = window.AudioContext || window.webkitAudioContext;
+    if (!Context) { return; }
+    try {
+      audio = audio || new Context();
+      [660, 880].forEach(function (hz, i) {
+        var tone = audio.createOscillator(), level = audio.createGain();
+        var at = audio.currentTime + i * 0.18;
+        tone.frequency.value = hz;
+        level.gain.setValueAtTime(0.15, at);
+        level.gain.exponentialRampToValueAtTime(0.001, at + 0.16);
+        tone.connect(level); level.connect(audio.destination);
+        tone.start(at); tone.stop(at + 0.17);
+      });
+    } catch (e) {}
   }
 
   function loadAgents() {

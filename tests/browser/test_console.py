@@ -259,3 +259,37 @@ def test_console_and_supervisor_views_have_no_serious_accessibility_findings(
     expect(page.locator("#sv-queues tbody tr").first).to_be_visible()
     assert serious_findings(page) == []
     context.close()
+
+
+RECORDING_AUDIO = """
+window.__tones = [];
+window.AudioContext = function () {
+  var node = function () { return {connect: function () {}, gain: {
+    setValueAtTime: function () {}, exponentialRampToValueAtTime: function () {}}}; };
+  return {currentTime: 0, destination: {}, createGain: node, createOscillator: function () {
+    var tone = node(); tone.frequency = {};
+    tone.start = function () { window.__tones.push(tone.frequency.value); };
+    tone.stop = function () {}; return tone; }};
+};
+"""
+
+
+def test_a_new_ticket_is_announced_by_title_and_chime(browser: Browser, site: Site) -> None:
+    site.add_agent("njeri@example.go.ke", "Njeri Kamau", AgentRole.AGENT, accepting=False)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.add_init_script(RECORDING_AUDIO)  # hear what the page plays
+    page = context.new_page()
+    sign_in(page, site, "njeri@example.go.ke")
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.__tones") == []  # nothing new yet: silence
+    created = site.api.post("/api/v1/tickets", headers={"Idempotency-Key": uuid.uuid4().hex},
+                            json={"conversation_id": "webchat:chime1", "channel": "webchat",
+                                  "language": "en", "category": "general", "reason": "explicit",
+                                  "summary": "help", "transcript": [
+                                      {"role": "citizen", "text": "help please"}]})
+    assert created.status_code == 201
+    expect(page.locator("#queue-list button.ticket")).to_have_count(1, timeout=10_000)
+    expect(page).to_have_title(re.compile(r"^\(1\) "))
+    page.wait_for_function("window.__tones.length >= 2", timeout=5_000)
+    assert page.evaluate("window.__tones") == [660, 880]
+    context.close()
