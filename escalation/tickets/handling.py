@@ -89,6 +89,12 @@ def reply(*, session: Session, esc: Escalation, ticket: Ticket, agent: Agent, te
     existing = _existing(session, ticket, f"a:{client_message_id}")
     if existing is not None:
         return existing, False
+    if ticket.status is TicketStatus.CANCELLED and ticket.agent_id == agent.id:
+        # the citizen ended the chat while the agent was writing: the words stay in the ticket,
+        # as a note, and never reach the citizen's chat (the assistant has it again)
+        return note(session=session, ticket=ticket, agent=agent,
+                    text=f"Not sent, the citizen had left: {text}",
+                    client_message_id=client_message_id, now=now)
     check_handler(ticket, agent)
     lock_ticket_writes(session)
     message, created = append_message(session=session, ticket=ticket, kind=MessageKind.AGENT,

@@ -183,7 +183,15 @@ def test_the_citizen_ends_a_chat_an_agent_has(client: httpx.Client, esc: Esc,
     lines = desk.get(f"/tickets/{taken['number']}/messages").json()
     lines = lines["messages"] if isinstance(lines, dict) else lines
     assert any("The citizen ended the chat" in str(m.get("text")) for m in lines)
-    assert_problem(desk.say(taken["number"], "Are you still there?"), 409, "ticket-closed")
+    late = desk.say(taken["number"], "Are you still there?")  # written as the citizen left
+    assert late.status_code == 201  # kept in the ticket as a note, never sent to the chat
+    lines = desk.get(f"/tickets/{taken['number']}/messages").json()
+    lines = lines["messages"] if isinstance(lines, dict) else lines
+    assert lines[-1]["kind"] == "note"
+    assert lines[-1]["text"] == "Not sent, the citizen had left: Are you still there?"
+    events = client.get("/api/v1/service/events").json()["events"]
+    assert not [e for e in events if e["type"] == "ticket.agent_message"
+                and e["payload"]["conversation_id"] == "telegram:12"]
     # the agent's one slot is free again: the next citizen is routed to them
     assert open_ticket(client, "telegram:14")["status"] == "open"
 
