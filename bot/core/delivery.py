@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.core.messages import Reply, reply_from_dict
-from bot.core.ports import ConversationLocks, PendingDelivery
+from bot.core.ports import ConversationLocks, ConversationStore, PendingDelivery
 from bot.core.session import Session
 from common.timezone import utcnow
 
@@ -42,40 +42,12 @@ class ChannelSender(Protocol):
         ...
 
 
-class DeliveryStore(Protocol):
-    """What the deliverer needs from storage."""
-
-    async def load_by_id(self, conversation_id: str) -> Session | None:
-        """Return the session of a conversation."""
-        ...
-
-    async def pending_deliveries(self, conversation_id: str) -> list[PendingDelivery]:
-        """Return outbound messages still to send, oldest first."""
-        ...
-
-    async def due_conversations(self, now: datetime, limit: int = 100) -> list[str]:
-        """Return conversations with deliveries due now."""
-        ...
-
-    async def mark_delivery(
-        self,
-        message_id: int,
-        *,
-        status: str,
-        attempts: int,
-        next_attempt_at: datetime | None = None,
-        error: str | None = None,
-    ) -> None:
-        """Record one attempt's outcome."""
-        ...
-
-
 class Deliverer:
     """Sends pending messages per conversation, in sequence order, retrying with backoff."""
 
     def __init__(
         self,
-        store: DeliveryStore,
+        store: ConversationStore,
         senders: Mapping[str, ChannelSender],
         locks: ConversationLocks,
         *,

@@ -173,17 +173,11 @@ class SqlConversationStore:
         now = utcnow()
         async with self._writing(), self._engine.begin() as db:
             if erase:
-                await db.execute(delete(_MESSAGES)
-                                 .where(_MESSAGES.c.conversation_id == session.conversation_id))
+                await self._erase_transcript(db, session.conversation_id)
             last = await self._save_and_reserve(db, session, len(bodies), now)
             first = last - len(bodies) + 1
-            if bodies:
-                pushes = session.channel in self.push_channels
-                await db.execute(insert(_MESSAGES), [
-                    {"conversation_id": session.conversation_id, "seq": first + offset,
-                     "direction": direction, "body": body, "created_at": now, "attempts": 0,
-                     "delivery": "pending" if pushes and direction == "out" else None}
-                    for offset, (direction, body) in enumerate(bodies)])
+            await _insert_messages(db, session.conversation_id, first, bodies, now,
+                                   pending=session.channel in self.push_channels)
             if events:
                 await db.execute(insert(_MATCH_EVENTS), [
                     {"kind": e.kind, "language": e.language, "query": mask(e.query)[:1000],
@@ -352,7 +346,7 @@ class SqlConversationStore:
                 await db.delete(conversation)
 
     @staticmethod
-    async def _erase_transcript(db: AsyncSession, conversation_id: str) -> None:
+    async def _erase_transcript(db: AsyncSession | AsyncConnection, conversation_id: str) -> None:
         """Delete every logged message of a conversation.
 
         The handled-id receipts stay: they hold no content, and without them a message the
@@ -398,19 +392,19 @@ class SqlConversationStore:
             await db.flush()
             last = len(bodies)
         first = last - len(bodies) + 1
-        now = utcnow()
-        pushes = channel in self.push_channels or channel in self.pushes_only_channels
-        for offset, (direction, body) in enumerate(bodies):
-            db.add(
-                MessageRow(
-                    conversation_id=conversation_id,
-                    seq=first + offset,
-                    direction=direction,
-                    body=body,
-                    created_at=now,
-                    delivery="pending" if pushes and direction == "out" else None,
-                    attempts=0,
-                )
-            )
+        await _insert_messages(db, conversation_id, first, bodies, utcnow(),
+                               pending=channel in self.push_channels | self.pushes_only_channels)
         return first, last
 
+
+async def _insert_messages(db: AsyncSession | AsyncConnection, conversation_id: str, first: int,
+                           bodies: Sequence[tuple[str, dict[str, Any]]], now: datetime, *,
+                           pending: bool) -> None:
+    """Insert messages numbered from `first`; outbound ones await delivery when `pending`."""
+    if not bodies:
+        return
+    await db.execute(insert(_MESSAGES), [
+        {"conversation_id": conversation_id, "seq": first + offset, "direction": direction,
+         "body": body, "created_at": now, "attempts": 0,
+         "delivery": "pending" if pending and direction == "out" else None}
+        for offset, (direction, body) in enumerate(bodies)])

@@ -32,6 +32,11 @@ from escalation.runtime import Escalation
 from escalation.tickets.skills import skilled
 
 
+def answered_round_the_clock(esc: Escalation, priority: Priority) -> bool:
+    """Tell whether tickets of this priority are answered outside office hours too."""
+    return priority is Priority.URGENT and esc.settings.urgent_round_the_clock
+
+
 def sla_due_at(esc: Escalation, priority: Priority, created_at: datetime) -> datetime:
     """Return when the first agent reply is due for a ticket opened at `created_at`."""
     minutes = {
@@ -39,7 +44,7 @@ def sla_due_at(esc: Escalation, priority: Priority, created_at: datetime) -> dat
         Priority.HIGH: esc.settings.sla_high_minutes,
         Priority.NORMAL: esc.settings.sla_normal_minutes,
     }[priority]
-    if priority is Priority.URGENT and esc.settings.urgent_round_the_clock:
+    if answered_round_the_clock(esc, priority):
         return created_at + timedelta(minutes=minutes)
     return esc.calendar.add_office_time(created_at, timedelta(minutes=minutes))
 
@@ -109,9 +114,7 @@ def outlook(session: Session, esc: Escalation, ticket: Ticket, now: datetime) ->
     """Compute position, expected wait and office hours for a ticket."""
     # An urgent ticket is answered around the clock when so configured: telling its citizen
     # "someone will answer from Monday 08:00" would contradict its 15-minute target.
-    round_the_clock = (ticket.priority is Priority.URGENT
-                       and esc.settings.urgent_round_the_clock)
-    office_open = round_the_clock or esc.calendar.is_open(now)
+    office_open = answered_round_the_clock(esc, ticket.priority) or esc.calendar.is_open(now)
     next_open_at = None if office_open else esc.calendar.next_open(now)
     position = queue_position(session, ticket)
     if position == 0:
