@@ -11,7 +11,7 @@
   });
   var QUEUES = ["general", "payment", "account", "application", "security"];
 
-  var state = { csrf: null, me: null, ticket: null, lastSeq: 0, agents: [], canned: [],
+  var state = { csrf: null, csrfReady: null, me: null, ticket: null, lastSeq: 0, agents: [], canned: [],
                 queueTimer: null, messageTimer: null, polling: false };
 
   function $(id) { return document.getElementById(id); }
@@ -59,14 +59,27 @@
     $("app").hidden = true;
     $("whoami").hidden = true;
     $("signin").hidden = false;
-    api("GET", "/csrf").then(function (data) { state.csrf = data.csrf; });
+    state.csrfReady = fetchSignInToken();
+  }
+
+  function fetchSignInToken() {
+    return api("GET", "/csrf").then(function (data) { state.csrf = data.csrf; });
   }
 
   function signIn(event) {
     event.preventDefault();
     $("signin-error").textContent = "";
-    api("POST", "/session", { email: $("email").value, password: $("password").value })
-      .then(function (data) { $("password").value = ""; started(data); })
+    var body = { email: $("email").value, password: $("password").value };
+    // On a slow line the form can be sent before its token has arrived: wait for it, and
+    // fetch a fresh one once if the hour-long token has lapsed.
+    (state.csrfReady || fetchSignInToken())
+      .catch(fetchSignInToken)
+      .then(function () { return api("POST", "/session", body); })
+      .catch(function (error) {
+        if (error.status !== 403) { throw error; }
+        return fetchSignInToken().then(function () { return api("POST", "/session", body); });
+      })
+      .then(function (data) { state.csrfReady = null; $("password").value = ""; started(data); })
       .catch(function (error) { $("signin-error").textContent = error.message; });
   }
 

@@ -173,6 +173,40 @@ def test_console_wrong_password_shows_an_error(browser: Browser, site: Site) -> 
     page.close()
 
 
+def test_console_sign_in_waits_for_a_slow_form_token(browser: Browser, site: Site) -> None:
+    """On a slow line the agent may press Sign in before the form's token has arrived."""
+    site.add_agent("grace@example.go.ke", "Grace Atieno", AgentRole.AGENT)
+    page = browser.new_page()
+    held: list[Any] = []
+    page.route("**/console/api/csrf", lambda route: held.append(route))
+    page.goto(site.url + "/console")
+    page.fill("#email", "grace@example.go.ke")
+    page.fill("#password", PASSWORD)
+    page.click("#signin-button")
+    page.wait_for_timeout(300)
+    assert held, "the page asked for no sign-in token"
+    for route in held:
+        route.continue_()
+    expect(page.locator("#app")).to_be_visible()
+    expect(page.locator("#signin-error")).to_have_text("")
+    page.close()
+
+
+def test_console_sign_in_renews_a_lapsed_form_token(browser: Browser, site: Site) -> None:
+    """A sign-in page left open past the token's hour still signs in on the first press."""
+    site.add_agent("hassan@example.go.ke", "Hassan Omar", AgentRole.AGENT)
+    context = browser.new_context()
+    page = context.new_page()
+    with page.expect_response("**/console/api/csrf"):
+        page.goto(site.url + "/console")
+    context.clear_cookies()
+    page.fill("#email", "hassan@example.go.ke")
+    page.fill("#password", PASSWORD)
+    page.click("#signin-button")
+    expect(page.locator("#app")).to_be_visible()
+    context.close()
+
+
 def test_console_editor_adds_a_swahili_canned_reply(browser: Browser, site: Site) -> None:
     site.add_agent("daniel@example.go.ke", "Daniel Mutua", AgentRole.EDITOR)
     page = browser.new_page()
