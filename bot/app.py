@@ -18,7 +18,7 @@ from bot.clients.offline import OfflineBackend, OfflineEscalation
 from bot.config import BotSettings
 from bot.core.backend import BackendClient
 from bot.core.conversation import Conversation
-from bot.core.delivery import ChannelSender, Deliverer
+from bot.core.delivery import ChannelSender, Deliverer, TypingSender
 from bot.core.escalation import EscalationClient
 from bot.core.messages import InboundMessage, Reply
 from bot.core.ports import (
@@ -34,6 +34,7 @@ from bot.core.ports import (
     TurnObserver,
     WebSessions,
 )
+from bot.core.presence import typing_note
 from bot.core.results import TurnResult
 from bot.core.routing import Bands, Router
 from bot.core.vocabulary import use_vocabulary
@@ -137,6 +138,16 @@ class Runtime:
         """Wake open pages and send on pushing channels after messages were logged."""
         await self.signal.publish(conversation_id)
         await self._deliver(conversation_id)
+
+    async def show_typing(self, conversation_id: str, name: str) -> None:
+        """Show open pages and pushing channels that an agent is writing (a passing state)."""
+        await self.signal.publish(conversation_id, typing_note(name))
+        channel = conversation_id.partition(":")[0]
+        sender = self.senders.get(channel)
+        if isinstance(sender, TypingSender):
+            session = await self.store.load_by_id(conversation_id)
+            if session is not None:
+                await sender.show_typing(session)
 
     async def _deliver(self, conversation_id: str) -> None:
         try:
@@ -301,7 +312,8 @@ def build_runtime(
         runtime.checks["backend"] = clients.ready
     if clients.online:
         pusher = Pusher(store, locks, translations, runtime.after_push)
-        runtime.events = EventConsumer(client, pusher, durable, routes)
+        runtime.events = EventConsumer(client, pusher, durable, routes,
+                                       indicate=runtime.show_typing, clock=runtime.now)
         runtime.reports = ReportFiler(client, reports, pusher)
         runtime.background += [runtime.events.run, runtime.reports.run]
     purger = RetentionPurger(engine, timedelta(days=settings.retention_days), sealer)

@@ -143,6 +143,9 @@ class Ticket(Base):
     first_assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the citizen was last told the agent is typing: at most one such event per few
+    # seconds, however fast the agent types or however many consoles are open.
+    typing_announced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     resolution_summary: Mapped[str | None] = mapped_column(Text)

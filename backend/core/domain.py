@@ -29,6 +29,7 @@ class EventType(StrEnum):
     # Human escalation (escalation/): pushed to the ticket's conversation_id.
     TICKET_ASSIGNED = "ticket.assigned"
     TICKET_AGENT_MESSAGE = "ticket.agent_message"
+    TICKET_AGENT_TYPING = "ticket.agent_typing"  # shown for a few seconds, never stored in chat
     TICKET_RESOLVED = "ticket.resolved"
     TICKET_TRANSFERRED = "ticket.transferred"
 

@@ -14,7 +14,7 @@ from telegram import (
     InlineKeyboardMarkup,
     LinkPreviewOptions,
 )
-from telegram.constants import ParseMode
+from telegram.constants import ChatAction, ParseMode
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -117,6 +117,13 @@ class TelegramSender:
             raise DeliveryError(f"Telegram flood control: {wait:.1f}s left", retry_after=wait)
         for text, markup in render_reply(reply):
             await self._send_message(chat_id, text, markup)
+
+    async def show_typing(self, session: Session) -> None:
+        """Show "typing…" in the chat for a few seconds (Telegram clears it by itself)."""
+        try:
+            await self._bot.send_chat_action(chat_id=session.sender_id, action=ChatAction.TYPING)
+        except TelegramError as exc:  # a courtesy: the next real message matters, not this
+            logger.info("Telegram chat action refused: %s", type(exc).__name__)
 
     async def _send_message(
         self, chat_id: str, text: str, markup: InlineKeyboardMarkup | None

@@ -35,6 +35,7 @@ from bot.core.ports import (
     Translations,
     WebSessions,
 )
+from bot.core.presence import typing_name
 from bot.core.text import N_
 
 logger = logging.getLogger(__name__)
@@ -112,6 +113,8 @@ def _session_required() -> JSONResponse:
 PAGE_WORDS = {
     "online": N_("eCitizen helpdesk"),
     "typing": N_("typing…"),
+    # Translators: {name} is the support agent's first name; keep the braces as they are.
+    "agent_typing": N_("{name} is typing…"),
     "offline": N_("Reconnecting…"),
     "end": N_("End session"),
     "ended": N_("Session ended. Nothing of it stays on this device."),
@@ -298,6 +301,9 @@ def create_webchat_router(
                         task.cancel()
                     if closer in done:
                         closer.result()  # raises WebSocketDisconnect when the page went away
+                    for note in subscription.take_notes():
+                        if (name := typing_name(note)) is not None:
+                            await websocket.send_json({"signal": "typing", "name": name})
         except WebSocketDisconnect:
             return
 

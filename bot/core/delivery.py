@@ -10,7 +10,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from bot.core.messages import Reply, reply_from_dict
 from bot.core.ports import ConversationLocks, ConversationStore, PendingDelivery
@@ -39,6 +39,15 @@ class ChannelSender(Protocol):
 
     async def send(self, session: Session, reply: Reply) -> None:
         """Send one reply; raise DeliveryError to retry or PermanentDeliveryError to give up."""
+        ...
+
+
+@runtime_checkable
+class TypingSender(Protocol):
+    """A channel that can show "typing" in the user's app (Telegram's chat action)."""
+
+    async def show_typing(self, session: Session) -> None:
+        """Show the typing state for a few seconds; failing quietly is fine."""
         ...
 
 

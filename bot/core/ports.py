@@ -292,8 +292,8 @@ class MessageSignal(Protocol):
     # announcement (Redis); a period when other processes' messages go unannounced.
     recheck_seconds: float | None
 
-    async def publish(self, conversation_id: str) -> None:
-        """Announce that `conversation_id` has new messages."""
+    async def publish(self, conversation_id: str, note: str | None = None) -> None:
+        """Announce new messages, or with `note` a passing state ("typing:Grace")."""
         ...
 
     def subscribe(self, conversation_id: str) -> AbstractAsyncContextManager[Subscription]:
@@ -306,6 +306,10 @@ class Subscription(Protocol):
 
     async def wait(self, timeout: float | None) -> bool:
         """Wait for an announcement (for ever with None); return False on timeout."""
+        ...
+
+    def take_notes(self) -> list[str]:
+        """Return the passing states announced since the last call, oldest first."""
         ...
 
 

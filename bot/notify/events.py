@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 from functools import partial
 
 from bot.core.backend import BackendClient, BackendError, BackendEvent
@@ -14,10 +15,17 @@ from bot.core.signin import AUTH
 from bot.core.turn import Turn
 from bot.intents.notifications import render_event
 from bot.notify.pushes import Pusher
+from common.timezone import utcnow
 
 logger = logging.getLogger(__name__)
 
+Indicate = Callable[[str, str], Awaitable[None]]  # (conversation id, agent's name)
+
 CURSOR = "backend_event_cursor"
+TYPING_EVENT = "ticket.agent_typing"
+# An agent's "typing" is shown only while it may still be true: one read after an outage or
+# a restart shows nothing rather than a typing indicator for words sent long ago.
+TYPING_FRESH = timedelta(seconds=8)
 # Re-read a little before the cursor: an event committed late must not be skipped. The
 # per-event push key makes a second look harmless.
 LOOKBACK = 50
@@ -27,8 +35,12 @@ class EventConsumer:
     """Polls events after a durable cursor and pushes one message per event, at most once."""
 
     def __init__(self, backend: BackendClient, pusher: Pusher, settings: DurableSettings,
-                 routes: TicketRoutes, *, interval: float = 1.0) -> None:
+                 routes: TicketRoutes, *, interval: float = 1.0,
+                 indicate: Indicate | None = None,
+                 clock: Callable[[], datetime] = utcnow) -> None:
         self._backend = backend
+        self._indicate = indicate
+        self._clock = clock
         self._pusher = pusher
         self._settings = settings
         self._routes = routes
@@ -61,11 +73,24 @@ class EventConsumer:
         return handled
 
     async def _deliver(self, event: BackendEvent) -> bool:
+        if event.type == TYPING_EVENT:
+            return await self._show_typing(event)
         for conversation_id in await self._targets(event):
             if await self._pusher.push(conversation_id, f"event:{event.id}",
                                        partial(_render, event=event)):
                 return True
         return False
+
+    async def _show_typing(self, event: BackendEvent) -> bool:
+        """Show that the agent is writing; an announcement seconds old is no longer true."""
+        name = str(event.payload.get("agent_name") or "")
+        fresh = event.created_at is not None and self._clock() - event.created_at < TYPING_FRESH
+        if self._indicate is None or not name or not fresh:
+            return False
+        targets = await self._targets(event)
+        if targets:
+            await self._indicate(targets[0], name)
+        return bool(targets)
 
     async def _targets(self, event: BackendEvent) -> list[str]:
         """Return the chats to try, in order: a ticket's current chat, else the citizen's."""

@@ -18,9 +18,19 @@ _CHANNEL = "msaidizi:conversation:"
 _KEEPALIVE = "msaidizi:signal"  # always subscribed, so the reader always has a connection
 
 
+_MESSAGES = "1"  # the payload of a plain "new messages" announcement
+_MAX_NOTES = 8  # a page that stopped reading keeps only the latest passing states
+
+
 class _LocalSubscription:
     def __init__(self) -> None:
         self.event = asyncio.Event()
+        self.notes: list[str] = []
+
+    def take_notes(self) -> list[str]:
+        """Return the passing states announced since the last call, oldest first."""
+        notes, self.notes = self.notes, []
+        return notes
 
     async def wait(self, timeout: float | None) -> bool:
         """Wait for an announcement (for ever with None); return False on timeout."""
@@ -40,13 +50,15 @@ class LocalSignal:
     def __init__(self) -> None:
         self._subscribers: defaultdict[str, set[_LocalSubscription]] = defaultdict(set)
 
-    async def publish(self, conversation_id: str) -> None:
+    async def publish(self, conversation_id: str, note: str | None = None) -> None:
         """Wake every subscriber of the conversation."""
-        self.wake(conversation_id)
+        self.wake(conversation_id, note)
 
-    def wake(self, conversation_id: str) -> None:
+    def wake(self, conversation_id: str, note: str | None = None) -> None:
         """Wake every subscriber of the conversation (no await: callable from a reader)."""
         for subscription in list(self._subscribers.get(conversation_id, ())):
+            if note:
+                subscription.notes = [*subscription.notes, note][-_MAX_NOTES:]
             subscription.event.set()
 
     def wake_everyone(self) -> None:
@@ -91,9 +103,9 @@ class RedisSignal:
         self._changes = asyncio.Lock()  # Redis (un)subscriptions, one at a time
         self._retry_seconds = retry_seconds
 
-    async def publish(self, conversation_id: str) -> None:
+    async def publish(self, conversation_id: str, note: str | None = None) -> None:
         """Publish to every worker listening on the conversation."""
-        await self._redis.publish(_CHANNEL + conversation_id, "1")
+        await self._redis.publish(_CHANNEL + conversation_id, note or _MESSAGES)
 
     @asynccontextmanager
     async def subscribe(self, conversation_id: str) -> AsyncIterator[_LocalSubscription]:
@@ -147,4 +159,6 @@ class RedisSignal:
             channel = message["channel"]
             name = channel.decode() if isinstance(channel, bytes) else str(channel)
             if name.startswith(_CHANNEL):
-                self._local.wake(name.removeprefix(_CHANNEL))
+                data = message["data"]
+                note = data.decode() if isinstance(data, bytes) else str(data)
+                self._local.wake(name.removeprefix(_CHANNEL), None if note == _MESSAGES else note)

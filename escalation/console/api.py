@@ -273,6 +273,16 @@ def post_message(number: TicketNumber, body: AgentMessageIn, user: CsrfUserDep,
                        agent=agent_brief(ticket, names), can=permissions(user.agent, ticket))
 
 
+@router.post("/api/tickets/{number}/typing", status_code=204)
+def post_typing(number: TicketNumber, user: CsrfUserDep, esc: EscalationDep,
+                session: SessionDep) -> None:
+    """Show the citizen that the agent is writing (a few seconds; nothing is stored in chat)."""
+    ticket = ticket_for(session, user.agent, number, lock=True)
+    if handling.typing(session=session, esc=esc, ticket=ticket, agent=user.agent,
+                       now=esc.clock()):
+        session.commit()
+
+
 @router.post("/api/tickets/{number}/resolve")
 def resolve(number: TicketNumber, body: ResolveIn, user: CsrfUserDep, esc: EscalationDep,
             session: SessionDep) -> TicketDetail:

@@ -253,6 +253,17 @@
     fillTargets();
   }
 
+  // The citizen sees "<name> is typing…" while the agent writes; the server keeps it to one
+  // announcement every few seconds, so this only saves requests.
+  var typingSentAt = 0;
+  function announceTyping() {
+    var t = state.ticket;
+    if (!t || t.status !== "open" || !t.can || !t.can.reply || !$("reply-text").value.trim()) { return; }
+    if (Date.now() - typingSentAt < 4000) { return; }
+    typingSentAt = Date.now();
+    api("POST", "/tickets/" + encodeURIComponent(t.number) + "/typing").catch(function () {});
+  }
+
   function fillTargets() {
     var t = state.ticket;
     var transfer = $("transfer-target"), assign = $("assign-target");
@@ -522,6 +533,7 @@
     });
     $("composer").addEventListener("submit", function (event) { event.preventDefault(); send(false); });
     $("add-note").addEventListener("click", function () { send(true); });
+    $("reply-text").addEventListener("input", announceTyping);
     $("reply-text").addEventListener("keydown", function (event) {
       if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) { event.preventDefault(); send(false); }
     });

@@ -6,7 +6,7 @@ for the console, and tells the citizen through the notifier when it concerns the
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -106,6 +106,21 @@ def reply(*, session: Session, esc: Escalation, ticket: Ticket, agent: Agent, te
                                           "text": message.text,
                                           "agent_name": agent.display_name})
     return message, created
+
+
+TYPING_EVERY = timedelta(seconds=4)
+
+
+def typing(*, session: Session, esc: Escalation, ticket: Ticket, agent: Agent,
+           now: datetime) -> bool:
+    """Tell the citizen the agent is writing; return False when told moments ago."""
+    check_handler(ticket, agent)
+    if ticket.typing_announced_at is not None and now - ticket.typing_announced_at < TYPING_EVERY:
+        return False
+    ticket.typing_announced_at = now
+    esc.notifier.notify(session=session, kind=EventType.TICKET_AGENT_TYPING, ticket=ticket,
+                        now=now, payload={"agent_name": agent.display_name})
+    return True
 
 
 def note(*, session: Session, ticket: Ticket, agent: Agent, text: str, client_message_id: str,

@@ -72,6 +72,9 @@ def test_citizen_and_agent_talk_live_then_the_bot_resumes(
     expect(agent.locator("#t-status")).to_have_text("open")
     expect(bot_bubbles(citizen).last).to_contain_text("Achieng", timeout=LIVE)  # who it is
 
+    # the citizen sees the agent writing before the words arrive
+    agent.locator("#reply-text").press_sequentially("Hello, I am Achieng.", delay=20)
+    expect(citizen.locator("#status")).to_have_text("Achieng is typing…", timeout=LIVE)
     agent.fill("#reply-text", "Hello, I am Achieng. How can I help? " + MARKUP)
     agent.click("#send-reply")
     expect(bot_bubbles(citizen).last).to_contain_text("How can I help?", timeout=LIVE)
@@ -110,3 +113,37 @@ def test_citizen_and_agent_talk_live_then_the_bot_resumes(
                          params={"conversation_id": f"webchat:{sender}"})
         assert status.status_code == 200, status.text
         assert (status.json()["status"], status.json()["rating"]) == ("resolved", 5)
+
+
+def test_citizen_ends_the_chat_and_the_agent_is_told(
+    system: LiveServer, pages: tuple[Page, Page]
+) -> None:
+    """The citizen leaves mid-handoff: the ticket closes with a note the agent sees."""
+    citizen, agent = pages
+    agent.goto(system.url + "/backend/console")
+    agent.fill("#email", AGENT_EMAIL)
+    agent.fill("#password", AGENT_PASSWORD)
+    agent.click("#signin-button")
+    expect(agent.locator("#agent-name")).to_have_text("Achieng Odhiambo", timeout=15_000)
+    agent.uncheck("#accepting")
+
+    citizen.goto(system.url + "/")
+    expect(bot_bubbles(citizen).first).to_be_visible(timeout=15_000)
+    say(citizen, "I want to talk to a person")
+    expect(bot_bubbles(citizen).last).to_contain_text("T-", timeout=LIVE)
+    found = re.search(r"T-\d{6}", bot_bubbles(citizen).last.inner_text())
+    assert found
+    agent.locator("#queue-list li", has_text=found.group(0)).click()
+    agent.click("#claim")
+    expect(bot_bubbles(citizen).last).to_contain_text("Achieng", timeout=LIVE)
+
+    say(citizen, "end chat")
+    expect(agent.locator("#t-status")).to_have_text("cancelled", timeout=LIVE)
+    expect(agent.locator("#messages")).to_contain_text("The citizen ended the chat")
+    before = bot_bubbles(citizen).count()
+
+    # the agent can no longer write into the citizen's chat (the assistant has it again)
+    expect(agent.locator("#send-reply")).to_be_disabled()
+    say(citizen, "how much is a passport")
+    expect(bot_bubbles(citizen).last).to_contain_text("passport", timeout=LIVE)
+    assert bot_bubbles(citizen).count() > before

@@ -133,7 +133,7 @@ def test_the_socket_reconnects_with_growing_jittered_delays_and_never_gives_up(
         assert expected - 0.3 <= gap <= expected + 0.6, gaps
 
 
-def test_messages_written_during_an_outage_are_kept_marked_and_sent_when_back(
+def test_messages_written_during_a_minute_long_outage_are_kept_and_sent_once_when_back(
     server: LiveServer, page: Page,
 ) -> None:
     from playwright.sync_api import Route
@@ -148,6 +148,7 @@ def test_messages_written_during_an_outage_are_kept_marked_and_sent_when_back(
         answered.append(json.loads(route.request.post_data or "{}").get("text", ""))
         route.continue_()
 
+    page.clock.install()  # the page's timers run on a clock the test can move a minute on
     page.route("**/webchat/send", network)
     page.goto(server.url + "/")
     expect(bot_bubbles(page).first).to_contain_text("Msaidizi", timeout=15_000)
@@ -159,11 +160,15 @@ def test_messages_written_during_an_outage_are_kept_marked_and_sent_when_back(
     unsent = page.locator(".msg.in.unsent")
     expect(unsent).to_have_count(3, timeout=10_000)
     expect(unsent.first).to_contain_text("Not sent yet")
+    page.clock.run_for(60_000)  # a minute of retries that all fail
+    expect(page.locator("#status")).to_have_text("Reconnecting…")
     page.reload()  # a reload during the outage keeps what was written, in order
     expect(page.locator(".msg.in.unsent")).to_have_count(3, timeout=15_000)
     assert page.locator(".msg.in.unsent .bubble").all_inner_texts()[0].startswith(questions[0])
-    outage["on"] = False
-    page.evaluate("window.dispatchEvent(new Event('online'))")  # the network is back
+    page.clock.run_for(30_000)
+    expect(page.locator(".msg.in.unsent")).to_have_count(3)
+    outage["on"] = False  # the network is back; no 'online' event: the page's retry finds it
+    page.clock.run_for(31_000)  # longer than the longest back-off
     expect(page.locator(".msg.in.unsent")).to_have_count(0, timeout=20_000)
     wait_until_idle(page)
     for question in questions:  # each shown once, each answered once

@@ -131,9 +131,23 @@
       var row = document.createElement("div"); row.className = "msg out typing"; row.id = "typing";
       var b = document.createElement("div"); b.className = "bubble";
       b.appendChild(document.createElement("i")); b.appendChild(document.createElement("i")); b.appendChild(document.createElement("i"));
-      row.appendChild(b); log.appendChild(row); log.scrollTop = log.scrollHeight;
+      row.appendChild(b); log.appendChild(row); if (atBottom) log.scrollTop = log.scrollHeight;
       statusEl.textContent = LABELS[locale].typing;
     } else if (!on && t) { t.remove(); statusEl.textContent = LABELS[locale].online; }
+  }
+  // An agent writing: shown for a few seconds, renewed while they type, gone with their message.
+  var agentTimer = null;
+  function agentTyping(name) {
+    if (sending || !name) return;  // the assistant is already answering this citizen
+    typing(true);
+    statusEl.textContent = LABELS[locale].agent_typing.replace("{name}", name);
+    clearTimeout(agentTimer);
+    agentTimer = setTimeout(function () { if (!sending) typing(false); }, 6000);
+  }
+  function live(data) {
+    if (data.signal === "typing") { agentTyping(String(data.name || "")); return; }
+    if (agentTimer && !sending) { clearTimeout(agentTimer); agentTimer = null; typing(false); }
+    render(data);
   }
   // Messages not yet answered by the server, oldest first. They are kept in this tab's
   // storage until sent, so an outage or a reload loses nothing; End session clears it.
@@ -207,7 +221,7 @@
       "webchat/ws?after=" + last;
     try { socket = new WebSocket(url); } catch (e) { poll(); return; }
     socket.onopen = function () { reconnects = 0; clearTimeout(pollTimer); failures = 0; pump(); };
-    socket.onmessage = function (ev) { try { render(JSON.parse(ev.data)); } catch (e) {} };
+    socket.onmessage = function (ev) { try { live(JSON.parse(ev.data)); } catch (e) {} };
     socket.onclose = function () {
       poll();  // meanwhile nothing is missed
       // Exponential back-off with full jitter (capped at a minute): after a server restart the

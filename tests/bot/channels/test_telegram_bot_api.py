@@ -202,6 +202,18 @@ async def test_script_in_a_pushed_text_is_escaped_and_shown_verbatim(
     assert [s["delivery"] for s in states] == ["sent", "sent"]
 
 
+async def test_an_agent_typing_shows_as_telegrams_chat_action(
+    app: ChannelApp, citizen: TelegramDriver, telegram_api: TelegramStandIn
+) -> None:
+    await citizen.say("hello")
+    sent = len(telegram_api.calls_to("sendMessage"))
+    await app.runtime.show_typing(f"telegram:{citizen.sender_id}", "Achieng")
+    [action] = telegram_api.calls_to("sendChatAction")
+    assert (str(action.params["chat_id"]), action.params["action"]) == (citizen.sender_id,
+                                                                         "typing")
+    assert len(telegram_api.calls_to("sendMessage")) == sent  # nothing is sent as a message
+
+
 async def test_long_message_is_split_at_paragraphs_under_4096(
     app: ChannelApp, citizen: TelegramDriver, telegram_api: TelegramStandIn
 ) -> None:

@@ -149,6 +149,9 @@ def test_websocket_delivers_pushes_and_replies_live(
             page.post("/webchat/send", json={"text": "thanks"})
             reply = json.loads(socket.recv(timeout=10))
             assert reply["seq"] == 5 and reply["direction"] == "out"
+            # an agent writing is a passing state: shown to the page, stored nowhere
+            server.call(runtime.show_typing(f"webchat:{sender}", "Achieng"))
+            assert json.loads(socket.recv(timeout=10)) == {"signal": "typing", "name": "Achieng"}
         from websockets.exceptions import InvalidStatus
 
         with pytest.raises(InvalidStatus), connect(ws_url, open_timeout=10) as stranger:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.core.backend import BackendEvent, ChatIdentity
@@ -101,3 +102,29 @@ async def test_after_a_restart_the_window_is_looked_at_once_and_nothing_is_pushe
     restarted = EventConsumer(backend, pusher, settings, Routes())  # type: ignore[arg-type]
     assert await restarted.poll_once() == 0
     assert len(pusher.keys) == len(set(pusher.keys)) == LOOKBACK + 9
+
+
+async def test_an_agent_typing_is_shown_while_fresh_and_never_stored_as_a_message() -> None:
+    backend, pusher, settings = Backend(), Pusher(), Settings()
+    now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    shown: list[tuple[str, str]] = []
+
+    async def indicate(conversation_id: str, name: str) -> None:
+        shown.append((conversation_id, name))
+
+    consumer = EventConsumer(backend, pusher, settings, Routes(),  # type: ignore[arg-type]
+                             indicate=indicate, clock=lambda: now)
+    await consumer.poll_once()
+
+    def typing(event_id: int, age: float, name: str = "Achieng") -> BackendEvent:
+        return BackendEvent(event_id, "ticket.agent_typing", citizen_id=7, payload={
+            "number": "T-000001", "conversation_id": "telegram:42", "agent_name": name},
+            created_at=now - timedelta(seconds=age))
+
+    # read after an outage: the old one says nothing true any more, the fresh one shows
+    backend.log = [typing(1, age=60), typing(2, age=1), typing(3, age=0, name="")]
+    await consumer.poll_once()
+    assert shown == [("telegram:42", "Achieng")]
+    assert pusher.attempts == 0  # nothing goes into the chat's message log
+    await consumer.poll_once()
+    assert shown == [("telegram:42", "Achieng")]  # a second look shows it no more

@@ -47,6 +47,11 @@ async def _wakes(signal: LocalSignal | RedisSignal) -> None:
         assert not await subscription.wait(0.1)
         await signal.publish("c1")
         assert await subscription.wait(2.0)
+        assert subscription.take_notes() == []  # new messages carry no passing state
+        await signal.publish("c1", "typing:Achieng")
+        assert await subscription.wait(2.0)
+        assert subscription.take_notes() == ["typing:Achieng"]
+        assert subscription.take_notes() == []
 
 
 async def test_local_signal_wakes_subscriber() -> None:

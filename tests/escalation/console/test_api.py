@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -164,3 +164,33 @@ def test_ticket_numbers_and_bad_input(client: httpx.Client, esc: Esc, console: S
     assert_problem(boss.say(number, "x" * 4001), 422, "validation-error")
     assert_problem(boss.get(f"/tickets/{number}/messages", params={"after": -1}), 422,
                    "validation-error")
+
+
+def test_typing_is_announced_to_the_citizen_at_most_every_few_seconds(
+        client: httpx.Client, esc: Esc, console: SignIn) -> None:
+    agent = console(make_agent(esc, name="Achieng Odhiambo", present=False, accepting=False))
+    number = open_ticket(client, "telegram:300")["number"]
+    assert_problem(agent.post(f"/tickets/{number}/typing"), 409, "ticket-closed")  # waiting
+    agent.post(f"/tickets/{number}/claim")
+    colleague = console(make_agent(esc, present=False))
+    assert_problem(colleague.post(f"/tickets/{number}/typing"), 403, "not-assigned")
+
+    assert agent.post(f"/tickets/{number}/typing").status_code == 204
+    assert agent.post(f"/tickets/{number}/typing").status_code == 204  # moments later: quiet
+    esc.set_now(MONDAY_10 + timedelta(seconds=5))
+    assert agent.post(f"/tickets/{number}/typing").status_code == 204
+    typing = [e for e in ticket_events(client) if e["type"] == "ticket.agent_typing"]
+    assert [(e["payload"]["agent_name"], e["payload"]["conversation_id"]) for e in typing] == [
+        ("Achieng", "telegram:300")] * 2
+
+    agent.post(f"/tickets/{number}/resolve", {"summary": "Done."})
+    assert_problem(agent.post(f"/tickets/{number}/typing"), 409, "ticket-closed")
+
+
+def test_typing_needs_the_session_csrf_token(client: httpx.Client, esc: Esc,
+                                             console: SignIn) -> None:
+    agent = console(make_agent(esc, present=False, accepting=False))
+    number = open_ticket(client)["number"]
+    agent.post(f"/tickets/{number}/claim")
+    forged = agent.http.post(f"/tickets/{number}/typing")
+    assert_problem(forged, 403, "csrf-invalid")
