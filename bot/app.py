@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
@@ -45,6 +46,7 @@ from bot.intents.link_account import LinkAccountFlow
 from bot.intents.registry import INTERRUPTS, default_handlers
 from bot.knowledge.live import LiveKnowledge
 from bot.knowledge.watch import watch_knowledge
+from bot.nlu.model_store import ModelStore
 from bot.notify.events import EventConsumer
 from bot.notify.pushes import Pusher
 from bot.notify.reports import ReportFiler
@@ -181,6 +183,12 @@ def sealing_keys(settings: BotSettings) -> list[str]:
     return [development_key(settings.data_dir)]
 
 
+def model_store(settings: BotSettings) -> ModelStore:
+    """Return the folder of fitted models, signed with a key derived from the sealing key."""
+    key = hashlib.sha256(b"msaidizi intent models\x00" + sealing_keys(settings)[0].encode())
+    return ModelStore(settings.model_dir or settings.data_dir / "models", key.digest())
+
+
 def bands_from(settings: BotSettings) -> Bands:
     """Return the configured confidence bands."""
     matching = settings.matching
@@ -257,7 +265,8 @@ def build_runtime(
     signal: MessageSignal = shared_signal or LocalSignal()
     if knowledge is None:
         knowledge = LiveKnowledge(
-            settings.knowledge_dir, suggest_threshold=settings.matching.suggest
+            settings.knowledge_dir, suggest_threshold=settings.matching.suggest,
+            models=model_store(settings),
         )
     if (words := knowledge.current.usable_vocabulary()) is not None:
         use_vocabulary(words)  # else the shipped knowledge/vocabulary.yaml

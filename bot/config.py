@@ -146,6 +146,11 @@ class BotSettings(BaseSettings):
     log_format: Literal["text", "json"] = Field(
         default="text", description="text: one line each; json: one JSON object per line.")
     watch_knowledge: bool = True
+    model_dir: Path | None = Field(
+        default=None,
+        description="Where fitted intent models are kept for every worker to load (one fit "
+        "per knowledge version); data_dir/models by default, a shared volume across hosts.",
+    )
     run_background: bool = Field(
         default=True,
         description="Run the once-per-deployment work in this process: deliveries, reminders, "

@@ -12,6 +12,7 @@ from bot.core.ports import Article, IntentScore, ParseResult
 from bot.knowledge.loader import Knowledge, Problem, load_knowledge
 from bot.nlu.matcher import KnowledgeMatcher
 from bot.nlu.model import Calibration
+from bot.nlu.model_store import ModelStore
 
 logger = logging.getLogger(__name__)
 
@@ -31,9 +32,11 @@ class LiveKnowledge:
     answered by one consistent version, and a broken file never takes the assistant down.
     """
 
-    def __init__(self, root: Path, *, suggest_threshold: float = 0.20) -> None:
+    def __init__(self, root: Path, *, suggest_threshold: float = 0.20,
+                 models: ModelStore | None = None) -> None:
         self.root = root
         self._suggest = suggest_threshold
+        self._models = models  # fitted models shared by the workers, when configured
         self._lock = threading.Lock()
         self.last_problems: list[Problem] = []
         matcher = self._build()
@@ -74,7 +77,7 @@ class LiveKnowledge:
         if not knowledge.articles:
             return None
         return KnowledgeMatcher(knowledge, suggest_threshold=self._suggest,
-                                calibration=calibration)
+                                calibration=calibration, models=self._models)
 
     def _keep_last_good(self, fresh: Knowledge) -> Knowledge:
         """Keep the previous version of any article whose file is now broken."""

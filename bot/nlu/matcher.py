@@ -11,6 +11,7 @@ from bot.core.ports import IntentScore, ParseResult
 from bot.knowledge.loader import Knowledge
 from bot.nlu.entities import extract_entities
 from bot.nlu.model import Calibration, IntentModel
+from bot.nlu.model_store import ModelStore
 from bot.nlu.normalize import Normalizer
 
 OUT_OF_SCOPE = "out_of_scope"
@@ -78,14 +79,17 @@ class KnowledgeMatcher:
         suggest_threshold: float = 0.25,
         ranking_size: int = 10,
         calibration: Calibration | None = None,
+        models: ModelStore | None = None,
     ) -> None:
         self.knowledge = knowledge
         self.normalise = build_normalizer(knowledge)
         data = training_set(knowledge, exclude=exclude)
         # A previous model's calibration makes the fit quick (hot reload): it maps
         # label-agnostic evidence to P(right), so it still holds after an article changed.
-        self.model = model_factory(self.normalise).fit(data.texts, data.labels,
-                                                       calibration=calibration)
+        model = model_factory(self.normalise)
+        self.model = (models.fitted(model, data.texts, data.labels, calibration=calibration)
+                      if models is not None
+                      else model.fit(data.texts, data.labels, calibration=calibration))
         self._suggest = suggest_threshold
         self._size = ranking_size
 

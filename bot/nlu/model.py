@@ -147,12 +147,15 @@ class _Scorer:
         self.features = features
         self.n_labels = n_labels
         present = np.unique(labels)
-        self.svm = (LinearSVC(C=params["c"], random_state=params["seed"]).fit(matrix, labels)
-                    if len(present) > 1 else None)
-        if self.svm is not None:
-            self.coef = np.ascontiguousarray(self.svm.coef_.T)
-            self.intercept = self.svm.intercept_
-            self.classes = self.svm.classes_
+        svm = (LinearSVC(C=params["c"], random_state=params["seed"]).fit(matrix, labels)
+               if len(present) > 1 else None)
+        # Only the weights are kept (transposed for the product), not the estimator: it would
+        # hold a second copy of them, the largest part of the model in memory and on disk.
+        self.single = svm is None
+        if svm is not None:
+            self.coef = np.ascontiguousarray(svm.coef_.T)
+            self.intercept = svm.intercept_
+            self.classes = svm.classes_
         self.rows = [np.flatnonzero(labels == i) for i in range(n_labels)]
         # Fuzzy choices are processed once here rather than on every call.
         self.choices = [[utils.default_process(texts[int(j)]) for j in r] for r in self.rows]
@@ -162,7 +165,7 @@ class _Scorer:
     def decisions(self, matrix: sp.csr_matrix) -> FloatArray:
         """Return the SVM decision value of every label (absent labels get -inf)."""
         out = np.full((matrix.shape[0], self.n_labels), -np.inf)
-        if self.svm is None:
+        if self.single:
             out[:, [i for i, r in enumerate(self.rows) if len(r)]] = 1.0
             return out
         scores = np.asarray(matrix @ self.coef) + self.intercept
@@ -239,6 +242,24 @@ class IntentModel:
                                shown=list(texts))
         self._calibrator = (calibration if calibration is not None
                             else self._fit_calibrator(features, matrix, normalised, y))
+        return self
+
+    def settings(self) -> dict[str, Any]:
+        """Return the hyper-parameters that shape a fit (part of a stored model's name)."""
+        return {**self._params, "folds": self._folds, "rerank": self._rerank,
+                "hidden_share": self._hidden_share}
+
+    def normalised(self, text: str) -> str:
+        """Return `text` as the model sees it."""
+        return self._normalise(text)
+
+    def state(self) -> dict[str, Any]:
+        """Return the fitted state, without the normaliser (rebuilt from the knowledge)."""
+        return {k: v for k, v in vars(self).items() if k != "_normalise"}
+
+    def restored(self, state: dict[str, Any]) -> Self:
+        """Take on a fitted state saved by `state`, keeping this model's normaliser."""
+        vars(self).update({k: v for k, v in state.items() if k != "_normalise"})
         return self
 
     @property

@@ -1,0 +1,124 @@
+"""Fitted models kept on disk, one per knowledge version, so workers load instead of fitting.
+
+Every worker used to fit the same model at start-up and after every edit (2-3 s of CPU at
+today's size, minutes at thousands of articles). Now the first worker to need a version fits
+it under a file lock and writes it; the others wait for the lock and load the file.
+
+A model file is a pickle, and unpickling runs code: each file carries an HMAC of its bytes
+under the installation's sealing key, and a file whose HMAC does not match is ignored (and
+refitted over), so a file dropped into the folder by someone else is never loaded.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import hmac
+import importlib.metadata
+import logging
+import os
+import pickle
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from bot.nlu.model import Calibration, IntentModel
+
+logger = logging.getLogger(__name__)
+
+_MAC = hashlib.sha256().digest_size
+_KEEP = 3  # versions kept: the live one, and two an older worker may still ask for
+# What else decides the fitted numbers: the model's own code and the libraries it fits with.
+_CODE = Path(__file__).with_name("model.py")
+_LIBRARIES = ("scikit-learn", "numpy", "scipy", "rapidfuzz", "snowballstemmer")
+
+
+class ModelStore:
+    """A folder of signed, fitted models named by a digest of everything that shaped them."""
+
+    def __init__(self, folder: Path, key: bytes) -> None:
+        self._folder = folder
+        self._key = key
+        self._code = _code_fingerprint()
+
+    def fitted(self, model: IntentModel, texts: Sequence[str], labels: Sequence[str],
+               *, calibration: Calibration | None = None) -> IntentModel:
+        """Return `model` fitted on the examples: loaded when stored, else fitted and stored."""
+        if calibration is not None:  # a provisional hot-reload fit: quick, and soon replaced
+            return model.fit(texts, labels, calibration=calibration)
+        path = self._folder / f"{self._digest(model, texts, labels)}.model"
+        self._folder.mkdir(parents=True, exist_ok=True)
+        with _exclusive(self._folder / ".lock"):
+            loaded = self._load(path, model)
+            if loaded is not None:
+                logger.info("Intent model loaded from %s", path.name)
+                return loaded
+            model.fit(texts, labels)
+            self._save(path, model)
+            self._prune(keep=path)
+        return model
+
+    def _digest(self, model: IntentModel, texts: Sequence[str], labels: Sequence[str]) -> str:
+        digest = hashlib.sha256(self._code)
+        digest.update(repr(model.settings()).encode())
+        for text, label in zip(texts, labels, strict=True):
+            # normalised as the model will see them: a lexicon change changes the model
+            digest.update(f"{label}\x1f{model.normalised(text)}\x1e".encode())
+        return digest.hexdigest()[:32]
+
+    def _load(self, path: Path, model: IntentModel) -> IntentModel | None:
+        try:
+            blob = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        mac, body = blob[:_MAC], blob[_MAC:]
+        if not hmac.compare_digest(mac, self._sign(body)):
+            logger.warning("Ignoring model file %s: not signed by this installation", path.name)
+            return None
+        try:
+            state = pickle.loads(body)  # noqa: S301 - signed by this installation's key
+        except Exception:  # written by another library version: fit again
+            logger.warning("Ignoring model file %s: unreadable", path.name)
+            return None
+        return model.restored(state)
+
+    def _save(self, path: Path, model: IntentModel) -> None:
+        body = pickle.dumps(model.state(), protocol=pickle.HIGHEST_PROTOCOL)
+        partial = path.with_suffix(f".{os.getpid()}.part")
+        partial.write_bytes(self._sign(body) + body)
+        os.replace(partial, path)  # readers see the whole file or none of it
+
+    def _prune(self, keep: Path) -> None:
+        stored = sorted(self._folder.glob("*.model"), key=lambda p: p.stat().st_mtime)
+        for old in [p for p in stored if p != keep][: max(0, len(stored) - _KEEP)]:
+            old.unlink(missing_ok=True)
+
+    def _sign(self, body: bytes) -> bytes:
+        return hmac.new(self._key, body, hashlib.sha256).digest()
+
+
+def _code_fingerprint() -> bytes:
+    """Return a digest of the model's code and the versions of the libraries it fits with."""
+    digest = hashlib.sha256(_CODE.read_bytes())
+    for name in _LIBRARIES:
+        digest.update(f"{name}={_version(name)};".encode())
+    return digest.digest()
+
+
+def _version(name: str) -> str:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return "?"
+
+
+@contextmanager
+def _exclusive(lock: Path) -> Iterator[None]:
+    """Hold an exclusive lock on `lock` (one fitter per version; the others wait, then load)."""
+    with lock.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
