@@ -1,0 +1,170 @@
+"""Push fan-out to open chat pages over two workers, and what idle open pages cost.
+
+Starts `msaidizi serve --workers 2` on PostgreSQL (private schemas) and Redis, opens N chat
+sessions and N WebSockets (as N open pages; the kernel spreads them over the workers), then:
+
+1. idle: the server's CPU (all its processes) over a quiet interval with N pages open;
+2. push: for every page, a message is stored and announced as the background worker does it
+   (`append_outbound`, then a Redis publish) and the time until that page's socket receives
+   it is recorded. Rounds repeat; medians and p99 are reported.
+
+Loopback only, bounded; run on PostgreSQL and Redis of this machine:
+
+    .venv/bin/python scripts/bench_push.py --pages 1000 --rounds 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+from cryptography.fernet import Fernet
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+from websockets.asyncio.client import ClientConnection, connect
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_turns as turns  # noqa: E402  (the same server set-up as the turn benchmark)
+
+from bot.core.messages import TextReply  # noqa: E402
+from bot.storage.sealing import Sealer  # noqa: E402
+from bot.storage.signals import RedisSignal  # noqa: E402
+from bot.storage.sql import SqlConversationStore  # noqa: E402
+
+
+def _async_url(url: str) -> str:
+    return url.replace("postgresql+psycopg://", "postgresql+psycopg_async://", 1)
+
+
+async def _open_pages(base: str, pages: int) -> list[str]:
+    """Start `pages` chat sessions, each with one message so its conversation exists."""
+    # one client per page (cookies are per client), all over one pool of connections
+    transport = httpx.AsyncHTTPTransport(limits=httpx.Limits(max_connections=50))
+    gate = asyncio.Semaphore(50)
+
+    async def one(i: int) -> str:
+        async with gate:
+            page = httpx.AsyncClient(base_url=base, timeout=60, transport=transport)
+            started = await page.post("/webchat/session")
+            if "msz_chat" not in page.cookies:
+                raise RuntimeError(f"no session: {started.status_code} {started.text[:200]}")
+            await page.post("/webchat/send", json={"text": "hello", "client_id": f"b{i}"})
+            return str(page.cookies["msz_chat"])
+
+    try:
+        return list(await asyncio.gather(*(one(i) for i in range(pages))))
+    finally:
+        await transport.aclose()
+
+
+async def _senders(db_url: str, tokens: list[str]) -> dict[str, str]:
+    """Map each cookie to its sender id (only the server knows it; the benchmark reads it)."""
+    engine = create_async_engine(_async_url(db_url))
+    hashes = {hashlib.sha256(t.encode()).hexdigest(): t for t in tokens}
+    async with engine.connect() as connection:
+        rows = (await connection.execute(text(
+            "SELECT token_hash, sender_id FROM bot_web_sessions"))).all()
+    await engine.dispose()
+    return {hashes[h]: s for h, s in rows if h in hashes}
+
+
+async def _cpu_over(pid: int, seconds: float) -> float:
+    before = turns._cpu_seconds(pid)
+    await asyncio.sleep(seconds)
+    return (turns._cpu_seconds(pid) - before) / seconds
+
+
+async def run(pages: int, rounds: int, idle_seconds: float) -> dict[str, object]:
+    """Start the server, open the pages, measure idle CPU and push latency."""
+    folder = Path(tempfile.mkdtemp(prefix="msaidizi-push-"))
+    env = turns._environment(folder, "postgres", 2)
+    key = Fernet.generate_key().decode()
+    env["MSAIDIZI_SECRETS_KEY"] = key
+    env["MSAIDIZI_LIMITS__SESSIONS_PER_ADDRESS"] = "1000000/minute"
+    port = turns._free_port()
+    base = f"http://127.0.0.1:{port}"
+    server, _ = turns._start([str(turns.REPO / ".venv/bin/msaidizi"), "serve", "--workers", "2",
+                              "--port", str(port)], env, base)
+    results: dict[str, object] = {"pages": pages}
+    try:
+        opened = await _open_pages(base, pages)
+        senders = await _senders(env["MSAIDIZI_DATABASE_URL"], opened)
+        received: dict[str, float] = {}
+        arrived = asyncio.Event()
+        sockets: list[ClientConnection] = []
+
+        async def listen(token: str, socket: ClientConnection) -> None:
+            async for raw in socket:
+                body = json.loads(raw)
+                if str(body.get("text", "")).startswith("push "):
+                    received[body["text"]] = time.perf_counter()
+                    if len(received) % pages == 0:
+                        arrived.set()
+
+        ws_base = base.replace("http", "ws") + "/webchat/ws?after=0"
+        for token in opened:
+            sockets.append(await connect(ws_base, additional_headers={
+                "Cookie": f"msz_chat={token}"}, open_timeout=30, max_queue=None))
+        listeners = [asyncio.create_task(listen(t, s))
+                     for t, s in zip(opened, sockets, strict=True)]
+        await asyncio.sleep(2)  # every worker has subscribed its pages
+        results["idle_cpu_share_of_a_core"] = await _cpu_over(server.pid, idle_seconds)
+
+        engine = create_async_engine(_async_url(env["MSAIDIZI_DATABASE_URL"]), pool_size=20)
+        store = SqlConversationStore(engine, sealer=Sealer([key]))
+        redis_signal = RedisSignal(__import__("redis.asyncio", fromlist=["Redis"]).Redis
+                                   .from_url(env["MSAIDIZI_REDIS_URL"]))
+        latencies: list[float] = []
+        gate = asyncio.Semaphore(20)
+        for round_ in range(rounds):
+            arrived.clear()
+            published: dict[str, float] = {}
+
+            async def push(token: str, round_: int = round_,
+                           published: dict[str, float] = published) -> None:
+                cid = f"webchat:{senders[token]}"
+                body = f"push {round_} {token[:12]}"
+                async with gate:
+                    await store.append_outbound(cid, [TextReply(body)])
+                    await redis_signal.publish(cid)
+                    published[body] = time.perf_counter()
+
+            await asyncio.gather(*(push(t) for t in opened))
+            await asyncio.wait_for(arrived.wait(), timeout=120)
+            latencies += [received[b] - t for b, t in published.items() if b in received]
+        results["pushes"] = len(latencies)
+        results["push_p50_ms"] = statistics.median(latencies) * 1000
+        results["push_p99_ms"] = statistics.quantiles(latencies, n=100)[98] * 1000
+        for task in listeners:
+            task.cancel()
+        for socket in sockets:
+            await socket.close()
+        await engine.dispose()
+    finally:
+        turns._stop(server)
+        turns._drop_schemas()
+    return results
+
+
+def main() -> None:
+    """Run the benchmark and print its figures as JSON."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--idle-seconds", type=float, default=10.0)
+    args = parser.parse_args()
+    os.environ.setdefault("PYTHONPATH", str(turns.REPO))
+    print(json.dumps(asyncio.run(run(args.pages, args.rounds, args.idle_seconds)), indent=2))
+
+
+if __name__ == "__main__":
+    main()
