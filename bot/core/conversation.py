@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from bot.core.language import (
+    clear_language,
     detect_language,
     explicit_language_request,
-    is_clear,
+    is_bare_answer,
     is_indicative,
 )
 from bot.core.messages import ChoicesReply, InboundMessage, Reply, TextReply
@@ -240,19 +241,27 @@ class Conversation:
         return str(typed) if self._router.handler_for(typed.name) is not None else None
 
     def _settle_language(self, session: Session, message: InboundMessage, text: str) -> str | None:
-        """Keep the conversation language, changing it only on clear evidence or request."""
+        """Follow the language of a message that is clear; keep the conversation's otherwise.
+
+        A message that says little about its language (a reference, a digit) leaves the
+        language as it is; a first such message takes the channel's hint, without settling
+        it, so that a linked profile's preference may still decide. A language the citizen
+        asked for holds until they ask for another.
+        """
         requested = explicit_language_request(text)
         if requested:
             return requested  # the change_language handler switches and confirms
         detection = detect_language(text)
-        if session.is_new and not session.history:
-            session.locale = (
-                detection.language
-                if detection.language and is_indicative(detection)
-                else self._hinted_locale(message)
-            )
-        elif not session.locale_explicit and is_clear(detection) and detection.language:
-            session.locale = detection.language
+        clear = None if is_bare_answer(text) else clear_language(detection)
+        if session.locale_explicit:
+            return detection.language
+        if clear is not None:
+            session.settle_locale(clear)
+        elif session.is_new and not session.history:
+            if detection.language and is_indicative(detection):
+                session.locale = detection.language  # a hint, not yet the chat's language
+            else:
+                session.locale = self._hinted_locale(message)
         return detection.language
 
     def _hinted_locale(self, message: InboundMessage) -> str:
