@@ -18,7 +18,7 @@ from bot.core.language import (
     is_indicative,
 )
 from bot.core.messages import ChoicesReply, InboundMessage, Reply, TextReply
-from bot.core.payloads import SEPARATOR, Payload
+from bot.core.payloads import SEPARATOR, Payload, choice_number, title_key
 from bot.core.ports import (
     ConversationLocks,
     ConversationStore,
@@ -44,7 +44,6 @@ logger = logging.getLogger(__name__)
 MAX_TEXT = 1000  # longer messages are cut: nobody's question needs more, and matching stays fast
 PRIVATE = "••••••"  # what the record keeps of a secret the citizen typed (a one-time code)
 STORED_MASKS = ("id", "phone")  # kept in records only masked (agents reveal M-Pesa codes)
-_NUMBER = re.compile(r"^\s*(?:#|no\.?|namba|nambari|number)?\s*(\d{1,2})\s*[.)]?\s*$", re.I)
 _REF_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 _CODE_ONLY = re.compile(r"^\s*\d{3}\s?\d{3}\s*$")
 
@@ -196,10 +195,9 @@ class Conversation:
         payload = message.choice.strip()[:64] if message.choice else None
         if payload is None and (sent := self._typed_payload(text, session)) is not None:
             payload = sent  # a button's payload sent as text (Rasa clients, earlier buttons)
-        if payload is None and (number := _NUMBER.match(text)) and session.choices:
-            index = int(number.group(1)) - 1
-            if 0 <= index < len(session.choices):
-                payload = session.choices[index].payload
+        number = choice_number(text) if payload is None else None
+        if number is not None and 0 < number <= len(session.choices):
+            payload = session.choices[number - 1].payload  # others: the choice_number intent
         if payload is None and message.suggested and session.flow is None:
             payload = message.suggested.strip()[:64]
         if payload is None and not _has_words(text):
@@ -230,11 +228,14 @@ class Conversation:
     def _typed_payload(self, text: str, session: Session) -> str | None:
         """Return the payload a text carries: a button on screen, or `name:arg` / Rasa's `/name`.
 
-        A bare word ("menu") is left to the rules and the matcher; only text that can be
-        nothing but a payload, naming a handler, is taken as one.
+        A button on screen is found by its payload or by its title typed as text. A bare word
+        ("menu") is left to the rules and the matcher; only text that can be nothing but a
+        payload, naming a handler, is taken as one.
         """
-        if any(c.payload == text for c in session.choices):
-            return text
+        key = title_key(text)
+        for choice in session.choices:
+            if choice.payload == text or (key and title_key(choice.title) == key):
+                return choice.payload
         typed = Payload.typed(text)
         if typed is None or not (text.startswith("/") or SEPARATOR in text):
             return None
