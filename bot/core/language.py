@@ -30,7 +30,8 @@ _NAMES = {"sw": "swahili", "en": "english"}
 _COMMAND = {code: re.compile(rf"/lang\s+{code}\b", re.IGNORECASE) for code in _NAMES}
 _COMMAND_WORDS = {"lang", "sw", "en"}
 # Words of one or two letters ("of", "na", "ya", "my") are real grammar but too common in
-# labels around data ("status of PP-...") to settle a language alone: they weigh half.
+# labels around data ("status of PP-...") to settle a language alone: they weigh half, unless
+# the word is the whole message ("hi").
 _SHORT_WORD = 2
 # A citizen silent this long may no longer read the chat's language first: a push then
 # follows the language chosen on the eCitizen profile (a day is also WhatsApp's window).
@@ -57,16 +58,17 @@ def detect_language(text: str) -> Detection:
     lowered = _HYPHENATED.sub(lambda m: m.group(1), text.lower())
     words = [w for w in _WORD.findall(lowered) if w not in shared]
     sw = en = sw_grammar = en_grammar = 0.0
+    short = 1.0 if len(_WORD.findall(lowered)) > 1 else 2.0
     for word in words:
         if word in swahili:
             sw += 2.0
-            sw_grammar += 1.0 if len(word) <= _SHORT_WORD else 2.0
+            sw_grammar += short if len(word) <= _SHORT_WORD else 2.0
         elif _SW_VERB.match(word) or _SW_INFINITIVE.match(word):
             sw += 1.5
             sw_grammar += 1.5
         elif word in english:
             en += 2.0 if len(word) > 1 else 1.0
-            en_grammar += 1.0 if len(word) <= _SHORT_WORD else 2.0
+            en_grammar += short if len(word) <= _SHORT_WORD else 2.0
         elif _SW_ENDINGS.search(word) and not word.endswith(("ia", "ua")):
             sw += 0.5
         elif len(word) >= 4 and _ENGLISH_SHAPE.search(word):

@@ -90,7 +90,7 @@ def test_detect_language_hyphenated_swahili_verbs() -> None:
     ("habari", "sw"), ("mambo", "sw"), ("sasa", "sw"), ("niaje", "sw"), ("menyu", "sw"),
     ("naeza lipa na airtel money?", "sw"), ("waiting card imepotea", "sw"),
     ("Fanya malipo", "sw"), ("Hi, nataka kulipa", "sw"),
-    ("hello", "en"), ("Check an application", "en"), ("my id is 12345678", "en"),
+    ("hello", "en"), ("hi", "en"), ("Check an application", "en"), ("my id is 12345678", "en"),
     ("status of PP-2025-000123", None), ("hali ya PP-2025-000123", None), ("menu", None),
     ("2", None), ("ok", None), ("passport", None), ("Huduma Centre", None),
 ])
