@@ -183,3 +183,36 @@ async def test_a_number_with_no_options_open_says_so(chat: DialogHarness, locale
     assert chat.says(locale, "There is no list of options open right now. Send \"menu\" to see "
                              "what I can help with.") in texts(replies)
 
+
+
+# Every kind of button our replies carry, tapped long after its message, in every form.
+EARLIER_BUTTONS = [
+    "link_account:agree", "link_account:decline", "start_payment:confirm", "start_payment:phone",
+    "start_payment:other", "start_payment:bill-999", "start_payment:999",
+    "report_security_incident:send", "report_security_incident:skip",
+    "report_security_incident:anonymous", "report_security_incident:named",
+    "report_security_incident:change", "rating:T-999:4", "receipt:NOPE123",
+    "talk_to_human:payment_failed", "fallback:none", "faq:no-such-article",
+    "check_status:PP-2099-999999", "change_language:xx",
+]
+INTERNAL = ("confirm", "bill-", "no-such-article", "T-999", "change_language", "**", "_")
+
+
+@pytest.mark.parametrize("form", ["choice", "typed", "rasa"])
+@pytest.mark.parametrize("tap", EARLIER_BUTTONS)
+async def test_an_earlier_button_out_of_context_gets_words_never_internal_tokens(
+    chat: DialogHarness, backend: BackendDouble, tap: str, form: str,
+) -> None:
+    await start(chat, "sw")
+    await link(chat, backend)
+    name, _, argument = tap.partition(":")
+    if form == "choice":
+        replies = await chat.say(choice=tap)
+    elif form == "typed":
+        replies = await chat.say(tap)
+    else:
+        replies = await chat.say(f'/{name}{{"value": "{argument}"}}')
+    shown = texts(replies)
+    assert shown.strip(), "an earlier button is always answered"
+    assert not any(token in shown for token in INTERNAL), shown
+    assert chat.last is not None and chat.last.locale == "sw"
