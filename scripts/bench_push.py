@@ -28,17 +28,18 @@ from pathlib import Path
 
 import httpx
 from cryptography.fernet import Fernet
+from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 from websockets.asyncio.client import ClientConnection, connect
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import bench_turns as turns  # noqa: E402  (the same server set-up as the turn benchmark)
+import bench_turns as turns
 
-from bot.core.messages import TextReply  # noqa: E402
-from bot.storage.sealing import Sealer  # noqa: E402
-from bot.storage.signals import RedisSignal  # noqa: E402
-from bot.storage.sql import SqlConversationStore  # noqa: E402
+from bot.core.messages import TextReply
+from bot.storage.sealing import Sealer
+from bot.storage.signals import RedisSignal
+from bot.storage.sql import SqlConversationStore
 
 
 def _async_url(url: str) -> str:
@@ -121,8 +122,7 @@ async def run(pages: int, rounds: int, idle_seconds: float) -> dict[str, object]
 
         engine = create_async_engine(_async_url(env["MSAIDIZI_DATABASE_URL"]), pool_size=20)
         store = SqlConversationStore(engine, sealer=Sealer([key]))
-        redis_signal = RedisSignal(__import__("redis.asyncio", fromlist=["Redis"]).Redis
-                                   .from_url(env["MSAIDIZI_REDIS_URL"]))
+        redis_signal = RedisSignal(Redis.from_url(env["MSAIDIZI_REDIS_URL"]))
         latencies: list[float] = []
         gate = asyncio.Semaphore(20)
         for round_ in range(rounds):

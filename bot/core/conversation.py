@@ -11,13 +11,14 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from bot.core.language import (
+    clear_language,
     detect_language,
     explicit_language_request,
-    is_clear,
+    is_bare_answer,
     is_indicative,
 )
 from bot.core.messages import ChoicesReply, InboundMessage, Reply, TextReply
-from bot.core.payloads import SEPARATOR, Payload
+from bot.core.payloads import SEPARATOR, Payload, choice_number, title_key
 from bot.core.ports import (
     ConversationLocks,
     ConversationStore,
@@ -43,7 +44,6 @@ logger = logging.getLogger(__name__)
 MAX_TEXT = 1000  # longer messages are cut: nobody's question needs more, and matching stays fast
 PRIVATE = "••••••"  # what the record keeps of a secret the citizen typed (a one-time code)
 STORED_MASKS = ("id", "phone")  # kept in records only masked (agents reveal M-Pesa codes)
-_NUMBER = re.compile(r"^\s*(?:#|no\.?|namba|nambari|number)?\s*(\d{1,2})\s*[.)]?\s*$", re.I)
 _REF_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 _CODE_ONLY = re.compile(r"^\s*\d{3}\s?\d{3}\s*$")
 
@@ -195,10 +195,9 @@ class Conversation:
         payload = message.choice.strip()[:64] if message.choice else None
         if payload is None and (sent := self._typed_payload(text, session)) is not None:
             payload = sent  # a button's payload sent as text (Rasa clients, earlier buttons)
-        if payload is None and (number := _NUMBER.match(text)) and session.choices:
-            index = int(number.group(1)) - 1
-            if 0 <= index < len(session.choices):
-                payload = session.choices[index].payload
+        number = choice_number(text) if payload is None else None
+        if number is not None and 0 < number <= len(session.choices):
+            payload = session.choices[number - 1].payload  # others: the choice_number intent
         if payload is None and message.suggested and session.flow is None:
             payload = message.suggested.strip()[:64]
         if payload is None and not _has_words(text):
@@ -229,30 +228,41 @@ class Conversation:
     def _typed_payload(self, text: str, session: Session) -> str | None:
         """Return the payload a text carries: a button on screen, or `name:arg` / Rasa's `/name`.
 
-        A bare word ("menu") is left to the rules and the matcher; only text that can be
-        nothing but a payload, naming a handler, is taken as one.
+        A button on screen is found by its payload or by its title typed as text. A bare word
+        ("menu") is left to the rules and the matcher; only text that can be nothing but a
+        payload, naming a handler, is taken as one.
         """
-        if any(c.payload == text for c in session.choices):
-            return text
+        key = title_key(text)
+        for choice in session.choices:
+            if choice.payload == text or (key and title_key(choice.title) == key):
+                return choice.payload
         typed = Payload.typed(text)
         if typed is None or not (text.startswith("/") or SEPARATOR in text):
             return None
         return str(typed) if self._router.handler_for(typed.name) is not None else None
 
     def _settle_language(self, session: Session, message: InboundMessage, text: str) -> str | None:
-        """Keep the conversation language, changing it only on clear evidence or request."""
+        """Follow the language of a message that is clear; keep the conversation's otherwise.
+
+        A message that says little about its language (a reference, a digit) leaves the
+        language as it is; a first such message takes the channel's hint, without settling
+        it, so that a linked profile's preference may still decide. A language the citizen
+        asked for holds until they ask for another.
+        """
         requested = explicit_language_request(text)
         if requested:
             return requested  # the change_language handler switches and confirms
         detection = detect_language(text)
-        if session.is_new and not session.history:
-            session.locale = (
-                detection.language
-                if detection.language and is_indicative(detection)
-                else self._hinted_locale(message)
-            )
-        elif not session.locale_explicit and is_clear(detection) and detection.language:
-            session.locale = detection.language
+        clear = None if is_bare_answer(text) else clear_language(detection)
+        if session.locale_explicit:
+            return detection.language
+        if clear is not None:
+            session.settle_locale(clear)
+        elif session.is_new and not session.history:
+            if detection.language and is_indicative(detection):
+                session.locale = detection.language  # a hint, not yet the chat's language
+            else:
+                session.locale = self._hinted_locale(message)
         return detection.language
 
     def _hinted_locale(self, message: InboundMessage) -> str:

@@ -11,6 +11,8 @@ import json
 import re
 from dataclasses import dataclass
 
+from bot.core.vocabulary import fold, vocabulary
+
 SEPARATOR = ":"
 MAX_LENGTH = 64  # Telegram's callback_data limit, and more than any payload of ours needs
 # The shape of a payload that arrives as typed text ("start_payment:confirm", "/menu",
@@ -19,6 +21,13 @@ _TYPED = re.compile(
     r"^/?(?P<name>[a-z_]{2,40})(?::(?P<argument>[\w:.-]{1,60})|(?P<json>\{.{0,200}\}))?$",
     re.DOTALL,
 )
+
+# A number typed to pick an option: "2", "2.", "#2", "option 2", "namba 2" (the words before
+# the number are the `choice_number` meaning of knowledge/vocabulary.yaml).
+_NUMBERED = re.compile(r"^\s*(?P<words>[^\d]*?)[\s#]*(?P<number>\d{1,2})\s*[.)]?\s*$")
+# How a text channel numbers a list ("2. Make a payment"), copied back with the title.
+_LIST_NUMBER = re.compile(r"^\s*\d{1,2}\s*[.)]\s+")
+_TITLE_MARKS = " .,!?:;\"'"
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,3 +75,19 @@ def argument_of(raw: str | None, name: str) -> str:
         return ""
     tapped = Payload.parse(raw)
     return tapped.argument if tapped.name == name else ""
+
+
+def choice_number(text: str) -> int | None:
+    """Return the number typed to pick a numbered option ("2", "option 2"), else None."""
+    m = _NUMBERED.match(text)
+    if m is None:
+        return None
+    words = m["words"].strip().rstrip(".:").strip()
+    if words and not vocabulary().whole("choice_number", around="polite").matches(words):
+        return None
+    return int(m["number"])
+
+
+def title_key(text: str) -> str:
+    """Return an option's title as typed text is compared: folded, no numbering or end marks."""
+    return fold(_LIST_NUMBER.sub("", text)).strip(_TITLE_MARKS)

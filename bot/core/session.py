@@ -25,7 +25,8 @@ class Session:
     channel: str
     sender_id: str
     locale: str = "en"
-    locale_explicit: bool = False
+    locale_explicit: bool = False  # the citizen asked for it: it holds until they ask again
+    locale_settled: bool = False  # a message clearly showed it (not only a hint or default)
     flow: str | None = None
     state: str | None = None
     slots: dict[str, Any] = field(default_factory=dict)
@@ -39,6 +40,17 @@ class Session:
     version: int = 0
     is_new: bool = True
     erase_requested: bool = False  # set by "delete my data": the store erases the transcript
+
+    @property
+    def has_language(self) -> bool:
+        """Return True once the citizen's words or request settled the conversation language."""
+        return self.locale_settled or self.locale_explicit
+
+    def settle_locale(self, locale: str, *, explicit: bool = False) -> None:
+        """Make `locale` the conversation language, as shown by a message or asked for."""
+        self.locale, self.locale_settled = locale, True
+        if explicit:
+            self.locale_explicit = True
 
     def remember(self, role: str, text: str) -> None:
         """Append a line to the recent-turns transcript, keeping only the newest ones."""
@@ -64,6 +76,7 @@ class Session:
         return {
             "locale": self.locale,
             "locale_explicit": self.locale_explicit,
+            "locale_settled": self.locale_settled,
             "flow": self.flow,
             "state": self.state,
             "slots": self.slots,
@@ -93,6 +106,8 @@ class Session:
             sender_id=sender_id,
             locale=record.get("locale", "en"),
             locale_explicit=bool(record.get("locale_explicit", False)),
+            # sessions stored before the flag existed: a conversation under way has a language
+            locale_settled=bool(record.get("locale_settled", bool(record.get("history")))),
             flow=record.get("flow"),
             state=record.get("state"),
             slots=dict(record.get("slots") or {}),

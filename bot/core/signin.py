@@ -42,9 +42,17 @@ def remember_sign_in(session: Session, linked: Linked, idle: timedelta | None = 
         "expires_at": linked.expires_at.isoformat(),
         "citizen_id": linked.citizen_id,
         "first_name": linked.first_name,
+        "preferred_language": linked.preferred_language,
         "linked_at": utcnow().isoformat(),
         "idle_seconds": idle.total_seconds() if idle else None,
     }
+
+
+def profile_language(session: Session) -> str | None:
+    """Return the language on the linked eCitizen profile, if the chat is linked."""
+    auth = session.data.get(AUTH) or {}
+    language = auth.get("preferred_language")
+    return language if isinstance(language, str) else None
 
 
 def forget_sign_in(session: Session) -> None:

@@ -24,7 +24,8 @@ DEFAULT_FILE = Path(__file__).resolve().parents[2] / "knowledge" / "vocabulary.y
 # The meanings the code uses, by group. A word may belong to one meaning of a group only:
 # meanings of one group compete for the same message ("yes" or "no", "today" or "yesterday").
 MEANINGS: Mapping[str, tuple[str, ...]] = {
-    "commands": ("polite", "cancel", "menu", "talk_to_person", "end_chat", "resend_code"),
+    "commands": ("polite", "cancel", "menu", "talk_to_person", "end_chat", "resend_code",
+                 "choice_number"),
     "answers": ("yes", "no", "question"),
     "security_report": ("account_takeover", "unauthorised_payment", "phishing", "data_leak",
                         "correction"),

@@ -38,8 +38,7 @@ class ChangeLanguageIntent(Intent):
                           for c, n in LANGUAGE_NAMES.items()),
                 )
             ])
-        turn.session.locale = target
-        turn.session.locale_explicit = True
+        turn.session.settle_locale(target, explicit=True)
         # Translators: confirm that the chat continues in YOUR language (name it).
         return Result((TextReply(turn._("Sure, from now on I will reply in English.")),),
                       (LanguageChanged(target),))

@@ -215,8 +215,9 @@ class LinkAccountFlow(Form):
                 "again, or write \"resend\" for a new code."))
         resume = turn.session.slots.get("resume", "")
         remember_sign_in(turn.session, linked, self._idle.get(turn.session.channel))
-        if not turn.session.locale_explicit and linked.preferred_language in ("en", "sw"):
-            turn.session.locale = linked.preferred_language  # the citizen chose it on eCitizen
+        if not turn.session.has_language and linked.preferred_language in ("en", "sw"):
+            # chosen on eCitizen: it decides only while the citizen's words have not
+            turn.session.locale = linked.preferred_language
         if resume:
             turn.follow_up = resume
         return End([TextReply(turn._("Thank you, %(name)s. Your eCitizen account is now linked "

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.messages import Choice, ChoicesReply
-from bot.core.payloads import payload
+from bot.core.payloads import payload, title_key
 from bot.core.results import Result
 from bot.core.routing import Match
 from bot.core.text import N_
@@ -40,4 +40,30 @@ class MenuIntent(Intent):
     async def handle(self, turn: Turn, match: Match) -> Result:
         """Leave any flow and show the menu."""
         turn.session.end_flow()
+        return Result.of([main_menu(turn)])
+
+
+class MenuLabelIntent(Intent):
+    """Take a main-menu label typed as text, in either language, as a tap on that option.
+
+    It owns no intent: its match names the option's handler, which answers.
+    """
+
+    name = "menu_label"
+    title_msgid = N_("Main menu")
+
+    def match(self, turn: Turn) -> Match | None:
+        """Match a message that is a menu label ("Make a payment", "Fanya malipo")."""
+        typed = title_key(turn.text)
+        if not typed:
+            return None
+        for msgid, action in MENU_ITEMS:
+            labels = (turn.translations.for_locale(locale).gettext(msgid)
+                      for locale in turn.translations.locales)
+            if any(title_key(label) == typed for label in labels):
+                return Match(100.0, action)
+        return None
+
+    async def handle(self, turn: Turn, match: Match) -> Result:
+        """Show the menu (only reached if the option's handler is missing)."""
         return Result.of([main_menu(turn)])

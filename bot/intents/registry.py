@@ -9,6 +9,7 @@ from bot.core.routing import IntentHandler
 from bot.intents.cancel import CancelIntent
 from bot.intents.change_language import ChangeLanguageIntent
 from bot.intents.check_status import CheckStatusIntent
+from bot.intents.choice_number import ChoiceNumberIntent
 from bot.intents.data_rights import DeleteMyDataIntent, LogoutIntent, MyDataIntent
 from bot.intents.fallback import FallbackIntent
 from bot.intents.faq import FaqIntent
@@ -16,7 +17,7 @@ from bot.intents.fees import CatalogueFees
 from bot.intents.greet import GreetIntent
 from bot.intents.handoff import HandoffFlow
 from bot.intents.link_account import LinkAccountFlow
-from bot.intents.menu import MenuIntent
+from bot.intents.menu import MenuIntent, MenuLabelIntent
 from bot.intents.payment_history import PaymentCheckIntent, PaymentHistoryIntent, ReceiptIntent
 from bot.intents.report_security import ReportSecurityFlow
 from bot.intents.small_talk import GoodbyeIntent, ThanksIntent
@@ -42,6 +43,8 @@ def default_handlers(
         CancelIntent(),
         MenuIntent(),
         ChangeLanguageIntent(),
+        MenuLabelIntent(),
+        ChoiceNumberIntent(),
         handoff,
         GreetIntent(),
         ThanksIntent(),

@@ -75,9 +75,10 @@ class EventConsumer:
     async def _deliver(self, event: BackendEvent) -> bool:
         if event.type == TYPING_EVENT:
             return await self._show_typing(event)
-        for conversation_id in await self._targets(event):
+        targets, preferred = await self._targets(event)
+        for conversation_id in targets:
             if await self._pusher.push(conversation_id, f"event:{event.id}",
-                                       partial(_render, event=event)):
+                                       partial(_render, event=event), preferred):
                 return True
         return False
 
@@ -87,28 +88,31 @@ class EventConsumer:
         fresh = event.created_at is not None and self._clock() - event.created_at < TYPING_FRESH
         if self._indicate is None or not name or not fresh:
             return False
-        targets = await self._targets(event)
+        targets, _ = await self._targets(event)
         if targets:
             await self._indicate(targets[0], name)
         return bool(targets)
 
-    async def _targets(self, event: BackendEvent) -> list[str]:
-        """Return the chats to try, in order: a ticket's current chat, else the citizen's."""
+    async def _targets(self, event: BackendEvent) -> tuple[list[str], str | None]:
+        """Return the chats to try in order, and the profile language when the backend says it.
+
+        A ticket's current chat goes first; otherwise the citizen's linked chats.
+        """
         if event.type.startswith("ticket."):
             number = str(event.payload.get("number", ""))
             moved = await self._routes.conversation_for(number) if number else None
             named = str(event.payload.get("conversation_id") or "")
-            return [c for c in (moved, named) if c]
+            return [c for c in (moved, named) if c], None
         if event.citizen_id is None:
-            return []
-        chats, _ = await self._backend.chat_identities(event.citizen_id)
+            return [], None
+        chats, preferred = await self._backend.chat_identities(event.citizen_id)
         # the chat that started a payment hears its result while it is still signed in;
         # otherwise the most recently used chat first: that is where the citizen is
         linked = [f"{chat.channel}:{chat.sender_id}" for chat in chats]
         started_in = str(event.payload.get("conversation_id") or "")
         if started_in in linked:
-            return [started_in, *(c for c in linked if c != started_in)]
-        return linked
+            return [started_in, *(c for c in linked if c != started_in)], preferred
+        return linked, preferred
 
     async def run(self, stop: asyncio.Event) -> None:
         """Poll until `stop` is set; a backend outage only delays notifications."""

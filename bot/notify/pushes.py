@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
+from bot.core.language import LONG_SILENCE, push_language
 from bot.core.messages import ChoicesReply, InboundMessage, Reply
 from bot.core.ports import ConversationLocks, ConversationStore, ParseResult, Translations
 from bot.core.session import Session
+from bot.core.signin import profile_language
 from bot.core.turn import Turn
+from common.timezone import utcnow
 
 Render = Callable[[Turn], list[Reply]]
 
@@ -15,32 +19,46 @@ Render = Callable[[Turn], list[Reply]]
 class Pusher:
     """Renders replies in the conversation's language and pushes them at most once.
 
+    After a long silence the eCitizen profile's language decides instead (unless the citizen
+    asked for a language), and the conversation continues in it until their words say
+    otherwise.
+
     The conversation's lock is held while the session is read, the messages appended and
     the session saved, so a push never races a turn of the same conversation.
     """
 
     def __init__(self, store: ConversationStore, locks: ConversationLocks,
                  translations: Translations,
-                 after_push: Callable[[str], Awaitable[None]]) -> None:
+                 after_push: Callable[[str], Awaitable[None]],
+                 silence: timedelta = LONG_SILENCE) -> None:
+        self._silence = silence
         self._store = store
         self._locks = locks
         self._translations = translations
         self._after_push = after_push
 
-    async def push(self, conversation_id: str, once_key: str, render: Render) -> bool:
-        """Render and push; return False when already pushed or there is nothing to say."""
+    async def push(self, conversation_id: str, once_key: str, render: Render,
+                   preferred: str | None = None) -> bool:
+        """Render and push; return False when already pushed or there is nothing to say.
+
+        `preferred` is the profile's language as the backend has it now; without it, the
+        one remembered when the chat was linked.
+        """
         async with self._locks.hold(conversation_id):
             if await self._store.was_handled(once_key):
                 return False
             session = await self._store.load_by_id(conversation_id)
             if session is None:
                 return False
+            session.locale = push_language(
+                locale=session.locale, explicit=session.locale_explicit,
+                last_inbound_at=session.last_inbound_at,
+                preferred=preferred or profile_language(session), now=utcnow(),
+                silence=self._silence)
             replies = render(push_turn(session, self._translations))
-            if not replies:
-                return False
-            if not await self._store.append_outbound(conversation_id, replies,
-                                                     once_key=once_key):
-                return False
+            if not replies or not await self._store.append_outbound(
+                    conversation_id, replies, once_key=once_key):
+                return False  # nothing was said: the conversation's language stays as it was
             offered = [r for r in replies if isinstance(r, ChoicesReply)]
             if offered:  # a typed number then picks from what was pushed (a rating, a retry)
                 session.choices = list(offered[-1].choices)

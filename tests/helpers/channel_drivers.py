@@ -169,9 +169,11 @@ async def delivery_states(runtime: Runtime, conversation_id: str) -> list[dict[s
 class WebchatDriver:
     channel = "webchat"
 
-    def __init__(self, client: httpx.AsyncClient, runtime: Runtime) -> None:
+    def __init__(self, client: httpx.AsyncClient, runtime: Runtime,
+                 locale: str | None = None) -> None:
         self.client = client
         self.runtime = runtime
+        self.locale = locale  # the browser's language, as the page sends it
         self.sender_id = ""  # the server chooses it with the session
         self._after = 0
         self._options: list[tuple[str, str]] = []
@@ -188,8 +190,9 @@ class WebchatDriver:
             await self.client.post("/webchat/session")
             sessions = SqlWebSessions(self.runtime.engine)
             self.sender_id = await sessions.sender_for(self.client.cookies["msz_chat"]) or ""
+        hint = {"locale": self.locale} if self.locale else {}
         response = await self.client.post(
-            "/webchat/send", json={"after": self._after, **fields})
+            "/webchat/send", json={"after": self._after, **hint, **fields})
         assert response.status_code == 200, response.text
         messages = response.json()["messages"]
         self._after = max([self._after] + [m["seq"] for m in messages])
@@ -204,6 +207,36 @@ class WebchatDriver:
                 lines.append(message["url"])
         self._options = options or self._options
         return Shown("\n".join(lines), options)
+
+
+class RestDriver:
+    """A Rasa REST widget without a page session: the replies come back in the response."""
+
+    channel = "rest"
+
+    def __init__(self, client: httpx.AsyncClient, locale: str | None = None) -> None:
+        self.client = client
+        self.locale = locale
+        self.sender_id = f"+2547{next(_counter):08d}"
+        self._options: list[tuple[str, str]] = []
+
+    async def say(self, text: str) -> Shown:
+        metadata = {"locale": self.locale} if self.locale else {}
+        response = await self.client.post("/webhooks/rest/webhook", json={
+            "sender": self.sender_id, "message": text, "metadata": metadata})
+        assert response.status_code == 200, response.text
+        lines: list[str] = []
+        options: list[tuple[str, str]] = []
+        for message in response.json():
+            lines.append(str(message.get("text", "")))
+            choices = [(b["title"], b["payload"]) for b in message.get("buttons", [])]
+            lines += [title for title, _ in choices]
+            options = choices or options
+        self._options = options or self._options
+        return Shown("\n".join(lines), options)
+
+    async def tap(self, index: int) -> Shown:
+        return await self.say(self._options[index][1])  # the widget sends the payload as text
 
 
 # ---------------------------------------------------------------- Telegram

@@ -48,7 +48,7 @@ async def test_conversation_handler_failure_gives_localised_apology_with_referen
     runtime.router.handlers.insert(0, Exploding())  # type: ignore[attr-defined]
     await dialog.say("Habari yako" if locale == "sw" else "Hello there")
     with caplog.at_level(logging.ERROR):
-        replies = await dialog.say("please explode")
+        replies = await dialog.say("tafadhali explode" if locale == "sw" else "please explode")
     text = replies[0].text
     assert text.startswith(dialog.expected(locale, APOLOGY))
     ref = re.search(r"\b([A-Z2-9]{6})\b", text)

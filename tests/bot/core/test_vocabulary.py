@@ -27,6 +27,7 @@ COMMANDS = """commands:
     sw: [maliza]
   resend_code:
     en: [resend*]
+  choice_number: {}
 """
 
 

@@ -111,12 +111,20 @@ async def test_log_out_unlinks(chat: DialogHarness, backend: BackendDouble, acti
     assert [m.direction for m in left] == ["out"]  # the code and ID typed before are gone
 
 
-async def test_linking_switches_to_the_citizens_preferred_language_unless_chosen(
+async def test_linking_takes_the_profile_language_while_the_chat_has_none(
     chat: DialogHarness, backend: BackendDouble
 ) -> None:
-    await chat.say("Hello there")
+    await chat.say("PP-2025-000123", locale_hint="en-US")  # says nothing about its language
     replies = await link(chat, backend)
     assert texts(replies).startswith("Asante, Wanjiru.")
+
+
+async def test_linking_keeps_the_language_the_citizen_writes(
+    chat: DialogHarness, backend: BackendDouble
+) -> None:
+    await chat.say("Hello there")  # English, not chosen explicitly
+    replies = await link(chat, backend)
+    assert texts(replies).startswith("Thank you, Wanjiru.")
 
 
 async def test_codes_asked_for_too_often_from_one_chat_are_refused_in_words(

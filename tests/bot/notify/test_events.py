@@ -15,6 +15,7 @@ class Backend:
     def __init__(self) -> None:
         self.log: list[BackendEvent] = []
         self.identity_calls = 0
+        self.preferred: str | None = None  # the profile language the backend reports
 
     async def events(self, after: int, limit: int = 200) -> tuple[list[BackendEvent], int]:
         found = [e for e in self.log if e.id > after][:limit]
@@ -22,7 +23,7 @@ class Backend:
 
     async def chat_identities(self, citizen_id: int) -> tuple[list[ChatIdentity], Any]:
         self.identity_calls += 1
-        return [ChatIdentity("webchat", f"citizen-{citizen_id}")], None
+        return [ChatIdentity("webchat", f"citizen-{citizen_id}")], self.preferred
 
 
 class Pusher:
@@ -31,9 +32,12 @@ class Pusher:
     def __init__(self) -> None:
         self.keys: list[str] = []
         self.attempts = 0
+        self.languages: list[str | None] = []
 
-    async def push(self, conversation_id: str, once_key: str, render: Any) -> bool:
+    async def push(self, conversation_id: str, once_key: str, render: Any,
+                   preferred: str | None = None) -> bool:
         self.attempts += 1
+        self.languages.append(preferred)
         if once_key in self.keys:
             return False
         self.keys.append(once_key)
@@ -128,3 +132,13 @@ async def test_an_agent_typing_is_shown_while_fresh_and_never_stored_as_a_messag
     assert pusher.attempts == 0  # nothing goes into the chat's message log
     await consumer.poll_once()
     assert shown == [("telegram:42", "Achieng")]  # a second look shows it no more
+
+
+async def test_the_profile_language_the_backend_reports_goes_with_each_push() -> None:
+    backend, pusher, settings = Backend(), Pusher(), Settings()
+    backend.preferred = "sw"
+    consumer = EventConsumer(backend, pusher, settings, Routes())  # type: ignore[arg-type]
+    await consumer.poll_once()
+    backend.log = [_event(1)]
+    assert await consumer.poll_once() == 1
+    assert pusher.languages == ["sw"]
