@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from functools import partial
 from typing import Any, Protocol
 
 import httpx
@@ -15,8 +16,13 @@ from bot.channels.nlu_api import create_nlu_router
 from bot.channels.rest_callback import RestCallbackSender
 from bot.channels.socketio_channel import create_socketio_app
 from bot.channels.telegram import build_telegram_channel
+from bot.channels.webchat import CHANNEL as WEBCHAT
 from bot.channels.webchat import create_webchat_router
 from bot.channels.whatsapp import build_whatsapp_channel
+from bot.core.messages import Reply, conversation_id
+from bot.core.routing import Match
+from bot.core.session import Session
+from bot.notify.pushes import push_turn
 from bot.web.metrics import create_metrics_router
 from bot.web.probes import create_probe_router
 from common.request_id import RequestIdMiddleware
@@ -60,6 +66,17 @@ def _rest_callback(runtime: Runtime) -> httpx.AsyncClient | None:
     return client
 
 
+async def welcome(runtime: Runtime, locale: str) -> list[Reply]:
+    """Return the greeting a new chat opens with, in `locale`, without running a turn."""
+    handler = runtime.router.handler_for("greet")
+    if handler is None:
+        return []
+    session = Session(conversation_id=conversation_id(WEBCHAT, ""), channel=WEBCHAT,
+                      sender_id="", locale=locale)
+    result = await handler.handle(push_turn(session, runtime.translations), Match(100, "greet"))
+    return list(result.replies)
+
+
 def create_bot_app(runtime: Runtime, channels: Sequence[PushChannel] | None = None) -> FastAPI:
     """Build the FastAPI app of the assistant; it closes the runtime on shutdown.
 
@@ -98,7 +115,7 @@ def create_bot_app(runtime: Runtime, channels: Sequence[PushChannel] | None = No
     secure = runtime.settings.web.base_url.startswith("https://")
     app.include_router(create_webchat_router(
         runtime.conversation, runtime.store, runtime.signal, runtime.web_sessions,
-        runtime.translations, secure_cookie=secure))
+        runtime.translations, secure_cookie=secure, greeting=partial(welcome, runtime)))
     app.include_router(create_nlu_router(
         runtime.knowledge, lambda name: runtime.router.handler_for(name) is not None))
     for channel in pushing:

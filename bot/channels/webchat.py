@@ -13,8 +13,9 @@ import hashlib
 import html
 import json
 import logging
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response, WebSocket, WebSocketDisconnect
 from fastapi.responses import HTMLResponse, JSONResponse
@@ -27,6 +28,7 @@ from bot.core.messages import (
     LinkReply,
     Reply,
     conversation_id,
+    reply_to_dict,
 )
 from bot.core.ports import (
     ConversationStore,
@@ -61,6 +63,7 @@ COOKIE = "msz_chat"
 COOKIE_MAX_AGE = 7 * 24 * 3600
 
 After = Annotated[int, Query(ge=0, le=MAX_SEQ)]
+PageLocale = Annotated[Literal["en", "sw"] | None, Query()]  # the browser's language
 
 
 class RestMessage(BaseModel):
@@ -160,11 +163,19 @@ class Compressed:
         return Response(self.plain, media_type=self.media_type, headers=headers)
 
 
+Greeting = Callable[[str], Awaitable[Sequence[Reply]]]  # locale -> the welcome, unstored
+
+
 def create_webchat_router(
     conversation: Conversation, store: ConversationStore, signal: MessageSignal,
     sessions: WebSessions, translations: Translations, *, secure_cookie: bool = False,
+    greeting: Greeting | None = None,
 ) -> APIRouter:
-    """Build the web chat routes around the conversation core."""
+    """Build the web chat routes around the conversation core.
+
+    With `greeting`, an empty conversation's history carries the welcome to show: opening
+    the page runs no turn and stores nothing until the citizen writes or taps.
+    """
     router = APIRouter()
     page = page_with_words(PAGE.read_text(encoding="utf-8"), translations)
 
@@ -267,14 +278,24 @@ def create_webchat_router(
         return {"messages": [page_message(m) for m in messages]}
 
     @router.get("/webchat/history", tags=["webchat"], response_model=None)
-    async def history(request: Request, after: After = 0) -> dict[str, Any] | JSONResponse:
-        """Return the whole conversation, both directions, so a reload shows the same chat."""
+    async def history(request: Request, after: After = 0,
+                      locale: PageLocale = None) -> dict[str, Any] | JSONResponse:
+        """Return the whole conversation, both directions, so a reload shows the same chat.
+
+        The whole history starts with the welcome in `greeting` (in the conversation's
+        language, else the page's `locale`): shown above the chat, never stored.
+        """
         sender = await _sender(request)
         if sender is None:
             return _session_required()
         cid = conversation_id(CHANNEL, sender)
         messages = await store.messages_after(cid, after, limit=500)
-        return {"messages": [page_message(m) for m in messages], "locale": await _locale(cid)}
+        spoken = await _locale(cid)
+        body: dict[str, Any] = {"messages": [page_message(m) for m in messages], "locale": spoken}
+        if greeting is not None and after == 0:
+            welcome = await greeting(spoken or locale or "en")
+            body["greeting"] = [{"direction": "out", **reply_to_dict(r)} for r in welcome]
+        return body
 
     @router.websocket("/webchat/ws")
     async def live(websocket: WebSocket, after: After = 0) -> None:

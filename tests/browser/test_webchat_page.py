@@ -62,6 +62,19 @@ def test_webchat_bilingual_answers_did_you_mean_and_reload(
     expect(page.locator(".msg.in .bubble").first).to_contain_text("how much is a passport")
 
 
+def test_a_number_typed_under_the_welcome_picks_its_option(server: LiveServer,
+                                                            page: Page) -> None:
+    page.goto(server.url + "/")
+    expect(bot_bubbles(page).first).to_contain_text("Hello! I am Msaidizi", timeout=15_000)
+    options = bot_bubbles(page).first.locator(".choices button")
+    expect(options.nth(1)).to_be_enabled()
+    expect(options.nth(1)).to_contain_text("Make a payment")
+    say(page, "2")  # the server has stored nothing yet: the page sends the option itself
+    expect(page.locator(".msg.in .bubble").last).to_contain_text("Make a payment")
+    expect(bot_bubbles(page)).to_have_count(2, timeout=15_000)
+    expect(bot_bubbles(page).last).not_to_contain_text("no list of options")
+
+
 def test_webchat_language_toggle_switches_replies(server: LiveServer, page: Page) -> None:
     page.goto(server.url + "/")
     expect(bot_bubbles(page).first).to_contain_text("Hello! I am Msaidizi", timeout=15_000)

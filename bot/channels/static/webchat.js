@@ -196,8 +196,19 @@
     if (failures > 0 && item.row) mark(item, true);  // offline now: say so at once
     pump();
   }
+  // The unstored welcome's options: a number typed before anything else picks one of them
+  // (the server has no session yet that remembers them).
+  var welcome = null;
+  function welcomeChoice(text) {
+    var m = /^\s*(\d{1,2})\s*$/.exec(text), shown = welcome && welcome[welcome.length - 1];
+    var options = (shown && shown.choices) || [];
+    return m && Number(m[1]) >= 1 && Number(m[1]) <= options.length ? options[Number(m[1]) - 1] : null;
+  }
   function send(text, choice) {
     if (!text && !choice) return;
+    var picked = choice ? null : welcomeChoice(text);
+    welcome = null;
+    if (picked) { text = picked.title; choice = picked.payload; }
     var id = "c" + Date.now().toString(36) + Math.random().toString(36).slice(2, 8);
     Array.prototype.forEach.call(document.querySelectorAll(".choices button"), function (b) { b.disabled = true; });
     queue({text: text || "", choice: choice || null, client_id: id, after: last, locale: navigator.language || null}, text);
@@ -258,14 +269,17 @@
   endBtn.addEventListener("click", endSession);
   setLocale((navigator.language || "en").slice(0, 2) === "sw" ? "sw" : "en");
   fetch("webchat/session", {method: "POST", credentials: "same-origin"})
-    .then(function () { return fetch("webchat/history", {credentials: "same-origin"}); })
+    .then(function () { return fetch("webchat/history?locale=" + locale, {credentials: "same-origin"}); })
     .then(function (r) { return r.json(); })
     .then(function (d) {
       var msgs = d.messages || [];
       if (d.locale) setLocale(d.locale);
-      loading = true; msgs.forEach(render); loading = false;
+      // The chat opens with the welcome the server rendered: shown, never stored, no turn run.
+      var greeting = d.greeting || [];
+      loading = true; greeting.forEach(render); msgs.forEach(render); loading = false;
       freezeOld(); toBottom();
-      if (!resume() && !msgs.length) send("", "greet");
+      if (!msgs.length && greeting.length) welcome = greeting;
+      if (!resume() && !msgs.length && !welcome) send("", "greet");
     })
     .catch(function () { poll(); })
     .then(connect);

@@ -270,3 +270,28 @@ async def test_the_page_and_its_files_are_compressed_and_revalidated(
     assert again.status_code == 304 and again.content == b""
     plain = await client.get(path, headers={"Accept-Encoding": "identity"})
     assert "content-encoding" not in plain.headers and plain.content == first.content
+
+
+@pytest.mark.parametrize(("locale", "hello"), [("en", "Hello! I am Msaidizi"),
+                                               ("sw", "Habari! Mimi ni Msaidizi")])
+async def test_opening_the_page_greets_without_a_turn(runtime: Runtime, client: httpx.AsyncClient,
+                                                      locale: str, hello: str) -> None:
+    await client.post("/webchat/session")
+    body = (await client.get("/webchat/history", params={"locale": locale})).json()
+    [welcome] = body["greeting"]
+    assert welcome["text"].startswith(hello) and welcome["kind"] == "choices"
+    assert welcome["choices"][0]["payload"] == "check_status"
+    assert body["messages"] == [] and body["locale"] is None
+    sender = await sender_of(client, runtime)
+    assert await runtime.store.load_by_id(f"webchat:{sender}") is None  # nothing stored
+    assert await runtime.store.messages_after(f"webchat:{sender}", 0) == []
+
+    # the welcome stays at the top of the whole history, in the conversation's language
+    await client.post("/webchat/send", json={"text": "habari yako"})
+    again = (await client.get("/webchat/history", params={"locale": "en"})).json()
+    assert again["greeting"][0]["text"].startswith("Habari! Mimi ni Msaidizi")
+    assert [m["direction"] for m in again["messages"]][:2] == ["in", "out"]
+    later = (await client.get("/webchat/history", params={"after": 1})).json()
+    assert "greeting" not in later
+    refused = await client.get("/webchat/history", params={"locale": "xx"})
+    assert refused.status_code == 422
