@@ -102,7 +102,7 @@ def _read_yaml(path: Path, problems: list[Problem]) -> tuple[object, list[str]] 
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        line, message = yaml_problem(exc, 1)
+        line, message = yaml_problem(exc, 1, text)
         problems.append(Problem(str(path), line, f"cannot read the file: {message}"))
         return None
     for cut in cut_at_hash(text, 1):

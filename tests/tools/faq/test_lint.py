@@ -115,6 +115,27 @@ def test_lint_explains_a_colon_inside_a_question_on_its_line(knowledge_copy: Pat
     assert "must be put in double quotes" in found[0]
 
 
+def test_lint_points_a_colon_question_at_its_own_line_not_one_sharing_its_word(
+        knowledge_copy: Path) -> None:
+    # YAML reads "refund: how long" as {"refund": ...}; an earlier question that merely
+    # mentions "refund" is not the line to fix
+    path = knowledge_copy / "faq" / "passport-fees.en.md"
+    edit(path, "questions:\n", "questions:\n  - passport refund\n  - refund: how long\n")
+    found = [m for m in messages(knowledge_copy) if "must be put in double quotes" in m]
+    assert [m.split(": error:")[0] for m in found] == [f"{path}:{lines_of(path, '- refund: how')}"]
+
+
+def test_lint_points_a_quote_left_open_at_the_line_that_opens_it(knowledge_copy: Path) -> None:
+    # a double-quoted text runs on until the next quote, so YAML fails many lines below
+    path = knowledge_copy / "faq" / "passport-fees.en.md"
+    edit(path, "title: Passport fees", "title: \"Passport fees")
+    edit(path, "questions:\n", "questions:\n  - \"fee: for a child\"\n")
+    found = [m for m in messages(knowledge_copy) if m.startswith(str(path))]
+    assert len(found) == 1
+    assert found[0].startswith(f"{path}:3: error: cannot read the front matter: a quote opened "
+                               "on this line is never closed; add the closing quote")
+
+
 def test_lint_reports_a_question_cut_at_a_hash(knowledge_copy: Path) -> None:
     path = knowledge_copy / "faq" / "passport-fees.en.md"
     edit(path, "questions:\n", "questions:\n  - passport fee #2 for my son\n")
