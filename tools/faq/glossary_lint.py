@@ -42,6 +42,31 @@ class Glossary:
                     yield spelling, term
 
 
+    def misnamed(self, text: str, language: str) -> Iterable[tuple[str, Term, Term]]:
+        """Yield (text found, term named, term glossed) where one term is glossed as another.
+
+        "Ada ya huduma (convenience fee)" gives the service fee's Swahili name to the
+        convenience fee: each name is in the glossary, so only the pairing shows the mistake.
+        """
+        if "(" not in text:
+            return
+        plain = _QUOTED.sub(lambda m: " " * len(m[0]), text)
+        lowered = plain.lower()
+        other = "sw" if language == "en" else "en"
+        for named in self.terms:
+            name = named.names.get(language)
+            if not name or name.lower() not in lowered:
+                continue  # cheap test first: most lines name no term before a bracket
+            for glossed in self.terms:
+                gloss = glossed.names.get(other)
+                if glossed is named or not gloss:
+                    continue
+                found = re.search(rf"(?<![\w-]){re.escape(name)}\s*\(\s*{re.escape(gloss)}"
+                                  r"(?![\w-])", plain, re.IGNORECASE)
+                if found:
+                    yield f"{found[0]})", named, glossed
+
+
 def _pattern(spelling: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-]){re.escape(spelling)}(?![\w-])", re.IGNORECASE)
 
@@ -71,6 +96,10 @@ def glossary_problems(knowledge: Knowledge, glossary: Glossary) -> Iterable[Prob
             for spelling, term in glossary.findings(text, language):
                 where = find_line(article.path, text, body=text != article.title)
                 yield Problem(article.path, where, _advice(spelling, term, language), "warning")
+            for found, named, glossed in glossary.misnamed(text, language):
+                where = find_line(article.path, text, body=text != article.title)
+                yield Problem(article.path, where, _mismatch(found, named, glossed, language),
+                              "warning")
 
 
 def _advice(spelling: str, term: Term, language: str) -> str:
@@ -79,8 +108,18 @@ def _advice(spelling: str, term: Term, language: str) -> str:
             f"term {term.id!r}) names it one way, so citizens see the same word everywhere")
 
 
+def _mismatch(found: str, named: Term, glossed: Term, language: str) -> str:
+    right = glossed.names.get(language, "")
+    return (f"{found!r} names one thing after another: {named.names.get(language)!r} is the "
+            f"{named.names.get('en', named.id)}, so write {right!r} for the "
+            f"{glossed.names.get('en', glossed.id)} (knowledge/glossary.yaml, term "
+            f"{glossed.id!r})")
+
+
 def glossary_texts(glossary: Glossary, texts: Sequence[str], language: str
                    ) -> list[tuple[str, str, str]]:
-    """Return (text, spelling, term id) for each avoided spelling in other texts (catalogs)."""
-    return [(text, spelling, term.id) for text in texts
-            for spelling, term in glossary.findings(text, language)]
+    """Return (text, words, term id) for each avoided or misnamed term in catalog texts."""
+    found = [(text, spelling, term.id) for text in texts
+             for spelling, term in glossary.findings(text, language)]
+    return found + [(text, words, glossed.id) for text in texts
+                    for words, _, glossed in glossary.misnamed(text, language)]

@@ -225,6 +225,22 @@ def test_lint_warns_on_a_spelling_the_glossary_avoids(knowledge_copy: Path) -> N
                                "'risiti' rather than 'stakabadhi'")
 
 
+def test_lint_warns_when_one_terms_name_is_glossed_as_another(knowledge_copy: Path) -> None:
+    glossary = Glossary((Term("service_fee", {"en": "service fee", "sw": "ada ya huduma"}),
+                         Term("convenience_fee", {"en": "convenience fee",
+                                                  "sw": "ada ya matumizi ya eCitizen"})))
+    path = knowledge_copy / "faq" / "mpesa-paybill.sw.md"
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("\nAda ya huduma (convenience fee) ni KES 50.\n"
+                     "Ada ya matumizi ya eCitizen (convenience fee) iko kwenye bili.\n"
+                     "Ada ya huduma (service fee) ni ya idara.\n")
+    found = [m for m in messages(knowledge_copy, glossary=glossary) if "glossary" in m]
+    assert found == [f"{path}:{lines_of(path, 'Ada ya huduma (convenience')}: warning: "
+                     "'Ada ya huduma (convenience fee)' names one thing after another: 'ada ya "
+                     "huduma' is the service fee, so write 'ada ya matumizi ya eCitizen' for the "
+                     "convenience fee (knowledge/glossary.yaml, term 'convenience_fee')"]
+
+
 def test_lint_finds_confusable_pairs_only_when_asked(knowledge_copy: Path) -> None:
     path = knowledge_copy / "faq" / "good-conduct-certificate.en.md"
     edit(path, "  - police clearance certificate application",
