@@ -52,12 +52,26 @@ def test_every_required_article_exists_in_both_languages(article_id: str) -> Non
         assert is_official(article.source) or "assistant" in article.tags
 
 
-def test_shipped_content_lints_without_errors_or_warnings() -> None:
+# Articles that still cite an organisation's home page because no official page stating their
+# facts was found yet: the lint warns on each, so editors see the to-do. The list may only
+# shrink; a new article links the page that says what it says.
+HOME_PAGE_SOURCES = frozenset({
+    "account-change-phone", "application-documents", "application-rejected",
+    "application-tracking", "birth-certificate", "contact-support", "convenience-fee",
+    "death-certificate", "document-collection", "ecitizen-down", "mobile-access", "national-id",
+    "passport-lost", "passport-processing-time", "payment-methods", "payment-not-reflected",
+    "payment-receipt", "refund",
+})
+
+
+def test_shipped_content_lints_without_errors_and_warns_only_on_known_home_pages() -> None:
     # the date is the newest review, so the test does not start failing a year from now
     newest = max(a.reviewed for a in KNOWLEDGE.articles.values())
     problems = lint(KNOWLEDGE, today=newest, fees=catalogue_fees(),
                     glossary=load_glossary(REPO / "knowledge" / "glossary.yaml"))
-    assert [str(p) for p in problems] == []
+    home = [p for p in problems if p.severity == "warning" and "home page" in p.message]
+    assert [str(p) for p in problems if p not in home] == []
+    assert {Path(p.path).name.split(".")[0] for p in home} == HOME_PAGE_SOURCES
 
 
 def test_citizens_see_only_official_links() -> None:

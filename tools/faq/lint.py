@@ -14,6 +14,7 @@ from pathlib import Path
 
 from bot.core.placeholders import Fee
 from bot.knowledge.loader import LANGUAGES, Knowledge, Problem
+from bot.knowledge.sources import is_home_page, is_official
 from bot.nlu.normalize import Normalizer
 from tools.faq.catalogue_lint import fee_problems
 from tools.faq.glossary_lint import Glossary, glossary_problems
@@ -84,6 +85,11 @@ def _articles(knowledge: Knowledge, today: date) -> Iterable[Problem]:
             yield Problem(where, find_line(where, last, body=True),
                           "remove this source line: the assistant adds the official source "
                           "from 'source:' under every answer", "warning")
+        if article.source and is_official(article.source) and is_home_page(article.source):
+            yield Problem(where, find_line(where, "source:"),
+                          f"{article.source} is the site's home page: link the page on it that "
+                          "states these facts, so that a citizen can check them there; if no "
+                          "official page says them, say less", "warning")
         if article.reviewed > today:
             yield Problem(where, find_line(where, "reviewed:"),
                           f"reviewed date {article.reviewed} is in the future: write the day "

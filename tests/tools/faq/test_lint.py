@@ -58,6 +58,18 @@ def test_lint_refuses_an_unofficial_source_on_its_line(knowledge_copy: Path) -> 
                      "same, or leave the fact out"]
 
 
+def test_lint_warns_on_a_home_page_source_on_its_line(knowledge_copy: Path) -> None:
+    path = knowledge_copy / "faq" / "passport-fees.en.md"
+    text = path.read_text(encoding="utf-8")
+    source = next(line for line in text.splitlines() if line.startswith("source:"))
+    edit(path, source, "source: https://www.immigration.go.ke/")
+    found = [m for m in messages(knowledge_copy) if "home page" in m]
+    assert found == [f"{path}:{lines_of(path, 'source:')}: warning: https://www.immigration.go.ke/ "
+                     "is the site's home page: link the page on it that states these facts, so "
+                     "that a citizen can check them there; if no official page says them, say "
+                     "less"]
+
+
 def test_lint_refuses_an_unofficial_link_in_the_answer_on_its_line(knowledge_copy: Path) -> None:
     path = knowledge_copy / "faq" / "password-reset.en.md"
     with path.open("a", encoding="utf-8") as handle:
