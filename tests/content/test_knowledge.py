@@ -13,6 +13,7 @@ from bot.knowledge.article import URL
 from bot.knowledge.live import LiveKnowledge
 from bot.knowledge.loader import LANGUAGES, load_knowledge
 from bot.knowledge.sources import is_official
+from escalation.config import EscalationSettings
 from tests.conftest import REPO
 from tools.faq.glossary_lint import load_glossary
 from tools.faq.lint import lint
@@ -93,6 +94,14 @@ def test_privacy_article_states_the_configured_retention() -> None:
     for language in LANGUAGES:
         body = KNOWLEDGE.articles[("data-protection", language)].body
         assert f"{days}" in body and "12" in body
+
+
+def test_privacy_article_states_how_long_tickets_keep_personal_data_unmasked() -> None:
+    months = EscalationSettings.model_fields["transcript_retention"].default.days // 30
+    said = {"en": f"**{months} months** after the ticket is closed",
+            "sw": f"**Miezi {months}** baada ya tiketi kufungwa"}
+    for language in LANGUAGES:
+        assert said[language] in KNOWLEDGE.articles[("data-protection", language)].body
 
 
 @pytest.mark.parametrize("intent", INTENTS)
