@@ -15,6 +15,7 @@ from bot.knowledge.loader import LANGUAGES, load_knowledge
 from bot.knowledge.sources import is_official
 from escalation.config import EscalationSettings
 from tests.conftest import REPO
+from tests.content.test_catalogs import QUOTED, command_wordings
 from tools.faq.glossary_lint import load_glossary
 from tools.faq.lint import lint
 
@@ -150,3 +151,20 @@ def test_regression_table_passes(real_knowledge: LiveKnowledge) -> None:
     failed = [(r.case.path, r.case.text, r.answered) for r in run_regression(real_knowledge.matcher)
               if r.failed]
     assert failed == []
+
+
+def test_articles_tell_citizens_the_commands_the_assistant_teaches() -> None:
+    # the privacy article says "write "log out""; in Swahili it must quote the same word the
+    # assistant's own messages teach, or the citizen learns two commands for one thing
+    wordings = {command: set.intersection(*sets) for command, sets in command_wordings().items()
+                if len(sets) > 1}
+    wrong = []
+    for (article_id, language), article in KNOWLEDGE.articles.items():
+        if language != "en" or (article_id, "sw") not in KNOWLEDGE.articles:
+            continue
+        swahili = set(QUOTED.findall(KNOWLEDGE.articles[(article_id, "sw")].body))
+        for command in QUOTED.findall(article.body):
+            expected = wordings.get(command.lower())
+            if expected and not expected & swahili:
+                wrong.append((article_id, command, sorted(expected)))
+    assert wrong == []
