@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -51,20 +52,23 @@ class Glossary:
         if "(" not in text:
             return
         plain = _QUOTED.sub(lambda m: " " * len(m[0]), text)
-        lowered = plain.lower()
         other = "sw" if language == "en" else "en"
-        for named in self.terms:
-            name = named.names.get(language)
-            if not name or name.lower() not in lowered:
-                continue  # cheap test first: most lines name no term before a bracket
+        named_by = {t.names[language].lower(): t for t in self.terms if t.names.get(language)}
+        for found in _bracketed(tuple(sorted(named_by, key=len, reverse=True))).finditer(plain):
+            named, inside = named_by[found["name"].lower()], found["inside"].lower()
             for glossed in self.terms:
-                gloss = glossed.names.get(other)
-                if glossed is named or not gloss:
-                    continue
-                found = re.search(rf"(?<![\w-]){re.escape(name)}\s*\(\s*{re.escape(gloss)}"
-                                  r"(?![\w-])", plain, re.IGNORECASE)
-                if found:
-                    yield f"{found[0]})", named, glossed
+                gloss = glossed.names.get(other, "").lower()
+                if glossed is not named and gloss and re.match(
+                        rf"{re.escape(gloss)}(?![\w-])", inside):
+                    yield f"{found['name']} ({found['inside'][:len(gloss)]})", named, glossed
+
+
+@functools.lru_cache(maxsize=4)
+def _bracketed(names: tuple[str, ...]) -> re.Pattern[str]:
+    """Match any of `names` followed by a bracket, capturing the bracket's first words."""
+    alternatives = "|".join(re.escape(name) for name in names)
+    return re.compile(rf"(?<![\w-])(?P<name>{alternatives})\s*\(\s*(?P<inside>[^)\n]*)",
+                      re.IGNORECASE)
 
 
 def _pattern(spelling: str) -> re.Pattern[str]:
