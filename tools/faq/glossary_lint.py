@@ -8,8 +8,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from bot.knowledge.loader import Knowledge, Problem
 from tools.faq.locate import find_line
 
@@ -54,6 +52,8 @@ class Glossary:
         plain = _QUOTED.sub(lambda m: " " * len(m[0]), text)
         other = "sw" if language == "en" else "en"
         named_by = {t.names[language].lower(): t for t in self.terms if t.names.get(language)}
+        if not named_by:
+            return
         for found in _bracketed(tuple(sorted(named_by, key=len, reverse=True))).finditer(plain):
             named, inside = named_by[found["name"].lower()], found["inside"].lower()
             for glossed in self.terms:
@@ -76,21 +76,13 @@ def _pattern(spelling: str) -> re.Pattern[str]:
 
 
 def load_glossary(path: Path) -> Glossary:
-    """Read `glossary.yaml`; raise ValueError when it is not a list of terms."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    entries = data.get("terms") if isinstance(data, dict) else None
-    if not isinstance(entries, list):
-        raise ValueError(f"{path} must hold a list 'terms:'")
-    terms = []
-    for entry in entries:
-        avoid = entry.get("avoid") or {}
-        terms.append(Term(
-            id=str(entry["id"]),
-            names={lang: str(entry[lang]) for lang in ("en", "sw") if lang in entry},
-            avoid={lang: tuple(str(s) for s in spellings) for lang, spellings in avoid.items()},
-            note=str(entry.get("note") or ""),
-        ))
-    return Glossary(tuple(terms))
+    """Read `glossary.yaml`; raise ValueError naming the first problem when it has one."""
+    from tools.faq.glossary_file import read_glossary  # reads this module's Term and Glossary
+
+    glossary, problems = read_glossary(path)
+    if glossary is None or problems:
+        raise ValueError(str(problems[0]))
+    return glossary
 
 
 def glossary_problems(knowledge: Knowledge, glossary: Glossary) -> Iterable[Problem]:

@@ -253,6 +253,25 @@ def test_lint_warns_when_one_terms_name_is_glossed_as_another(knowledge_copy: Pa
                      "convenience fee (knowledge/glossary.yaml, term 'convenience_fee')"]
 
 
+@pytest.mark.parametrize(("glossary", "line", "says"), [
+    ('terms:\n  - id: receipt\n    en: "receipt\n    sw: risiti\n  - id: bill\n    en: "bill"\n',
+     3, "cannot read the glossary: a quote opened on this line is never closed"),
+    ("terms:\n  - id: receipt\n    en: receipt\n    sw: risiti\n  - en: bill\n    sw: bili\n",
+     5, "each term needs 'id', 'en' and 'sw' as texts"),
+    ("terms:\n  - id: receipt\n    en: receipt\n    sw: risiti\n    avoid: [stakabadhi]\n",
+     2, "each term needs 'id', 'en' and 'sw' as texts; 'avoid' (if any) lists spellings under "
+        "'en:' and 'sw:'"),
+])
+def test_lint_reports_a_broken_glossary_on_its_line_instead_of_crashing(
+        knowledge_copy: Path, glossary: str, line: int, says: str) -> None:
+    path = knowledge_copy / "glossary.yaml"
+    path.write_text(glossary, encoding="utf-8")
+    result = CliRunner().invoke(main, ["faq", "lint", "--knowledge", str(knowledge_copy)])
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.exit_code == 1
+    assert f"{path}:{line}: error: {says}" in result.output
+
+
 def test_lint_finds_confusable_pairs_only_when_asked(knowledge_copy: Path) -> None:
     path = knowledge_copy / "faq" / "good-conduct-certificate.en.md"
     edit(path, "  - police clearance certificate application",
