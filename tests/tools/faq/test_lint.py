@@ -272,6 +272,20 @@ def test_lint_reports_a_broken_glossary_on_its_line_instead_of_crashing(
     assert f"{path}:{line}: error: {says}" in result.output
 
 
+@pytest.mark.parametrize(("lexicon", "line", "says"), [
+    ("synonyms:\n  - [fee, ada]\n  - passport, pasipoti\n", 3,
+     "each synonym group must be a list in brackets"),
+    ("spellings: [pasport]\n", 1, "'spellings:' must list one 'typo: word' per line"),
+    ("- pasport\n", 1, "the lexicon must hold 'spellings:'"),
+])
+def test_lint_reports_a_lexicon_of_the_wrong_shape_instead_of_dropping_it(
+        knowledge_copy: Path, lexicon: str, line: int, says: str) -> None:
+    path = knowledge_copy / "lexicon.yaml"
+    path.write_text(lexicon, encoding="utf-8")
+    found = [m for m in messages(knowledge_copy) if m.startswith(str(path))]
+    assert len(found) == 1 and found[0].startswith(f"{path}:{line}: error: {says}")
+
+
 def test_lint_finds_confusable_pairs_only_when_asked(knowledge_copy: Path) -> None:
     path = knowledge_copy / "faq" / "good-conduct-certificate.en.md"
     edit(path, "  - police clearance certificate application",
