@@ -70,6 +70,15 @@ def test_lint_warns_on_a_home_page_source_on_its_line(knowledge_copy: Path) -> N
                      "less"]
 
 
+def test_lint_warns_on_a_number_only_the_title_gives(knowledge_copy: Path) -> None:
+    path = knowledge_copy / "faq" / "passport-fees.en.md"
+    edit(path, "title: Passport fees", "title: Passport fees and the 1919 helpline")
+    found = [m for m in messages(knowledge_copy) if "the title says" in m]
+    assert found == [f"{path}:3: warning: the title says 1919 but the answer never does: a "
+                     "number a citizen reads must be backed in the answer and its source, so say "
+                     "it there or take it out of the title"]
+
+
 def test_lint_refuses_an_unofficial_link_in_the_answer_on_its_line(knowledge_copy: Path) -> None:
     path = knowledge_copy / "faq" / "password-reset.en.md"
     with path.open("a", encoding="utf-8") as handle:
