@@ -16,6 +16,7 @@ from bot.logs import configure_logging
 if TYPE_CHECKING:
     from bot.config import BotSettings
     from bot.core.placeholders import Fee
+    from bot.knowledge.problems import Problem
     from tools.faq.glossary_lint import Glossary
 
 # The tools import what they need when they run: `faq lint` stays fast because it never
@@ -60,8 +61,10 @@ def lint_command(knowledge_dir: Path | None, confusions: bool, no_confusions: bo
     started = time.perf_counter()
     folder = _folder(knowledge_dir)
     knowledge = load_knowledge(folder)
+    glossary, glossary_problems = _glossary(folder)
     problems = lint(knowledge, today=date.today(), confusions=confusions,  # noqa: DTZ011
-                    fees=catalogue_fees(), glossary=_glossary(folder))
+                    fees=catalogue_fees(), glossary=glossary)
+    problems = sorted([*glossary_problems, *problems], key=lambda p: (p.path, p.line, p.message))
     for problem in problems:
         click.echo(str(problem))
     errors = sum(p.severity == "error" for p in problems)
@@ -84,11 +87,12 @@ def catalogue_fees() -> dict[str, Fee]:
     return {s.code: Fee(s.fee_kes, convenience_fee(s.fee_kes)) for s in SERVICES}
 
 
-def _glossary(folder: Path) -> Glossary | None:
-    from tools.faq.glossary_lint import load_glossary
+def _glossary(folder: Path) -> tuple[Glossary | None, list[Problem]]:
+    """Read the folder's glossary, with its own problems; none when the folder has none."""
+    from tools.faq.glossary_file import read_glossary
 
     path = folder / "glossary.yaml"
-    return load_glossary(path) if path.exists() else None
+    return read_glossary(path) if path.is_file() else (None, [])
 
 
 @faq_group.command("test")

@@ -42,7 +42,7 @@ from privacy import mask_kinds
 logger = logging.getLogger(__name__)
 
 MAX_TEXT = 1000  # longer messages are cut: nobody's question needs more, and matching stays fast
-PRIVATE = "••••••"  # what the record keeps of a secret the citizen typed (a one-time code)
+PRIVATE = "••••••"  # what the record keeps of a secret the citizen typed (code, linking ID)
 STORED_MASKS = ("id", "phone")  # kept in records only masked (agents reveal M-Pesa codes)
 _REF_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 _CODE_ONLY = re.compile(r"^\s*\d{3}\s?\d{3}\s*$")

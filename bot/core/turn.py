@@ -27,7 +27,7 @@ class Turn:
     detected_language: str | None = None
     events: list[MatchEvent] = field(default_factory=list)
     follow_up: str | None = None  # a payload to run next in the same turn (resume after sign-in)
-    private_input: bool = False  # the words are a secret (a one-time code): never stored
+    private_input: bool = False  # a secret (a one-time code, the ID that links): never stored
     transitions: list[tuple[str, str, str]] = field(default_factory=list)  # (flow, from, to)
 
     @property

@@ -148,6 +148,9 @@ class LinkAccountFlow(Form):
             return Stay(turn._(
                 "That does not look like an ID number (6 to 9 digits) or a Kenyan phone number "
                 "(like 0712 345 678)."))
+        # Kept as a secret, like the code: records mask an ID or phone by its usual shape, and
+        # an ID typed "1234 5678" would otherwise stay in the chat log in full.
+        turn.private_input = True
         turn.session.slots["identifier"] = identifier
         return await self._send_code(turn)
 

@@ -54,7 +54,7 @@ def load_article(path: Path, problems: list[Problem]) -> Article | None:
     try:
         meta = yaml.safe_load(head) or {}
     except yaml.YAMLError as exc:
-        line, message = yaml_problem(exc, _FIRST_LINE)
+        line, message = yaml_problem(exc, _FIRST_LINE, head)
         problems.append(Problem(where, line, f"cannot read the front matter: {message}"))
         return None
     for cut in cut_at_hash(head, _FIRST_LINE):
@@ -115,11 +115,23 @@ def _notes(value: Any) -> str:
 
 
 def _item_line(head: list[str], key_line: int, item: Any) -> int:
-    """Return the file line of a list item YAML did not read as text (or the field's line)."""
-    first = str(next(iter(item), "")) if isinstance(item, dict) else str(item)
-    start = key_line - _FIRST_LINE + 1
-    return next((i + _FIRST_LINE for i in range(start, len(head))
-                 if head[i].lstrip().startswith("-") and first and first in head[i]), key_line)
+    """Return the file line of a list item YAML did not read as text (or the field's line).
+
+    Only the field's own list is searched, and an item must start with what YAML read: a
+    question that merely mentions the same word elsewhere is not the culprit.
+    """
+    if isinstance(item, dict):
+        key = str(next(iter(item), ""))
+        wanted = re.compile(rf"^-\s+['\"]?{re.escape(key)}['\"]?\s*:") if key else None
+    else:
+        wanted = re.compile(rf"^-\s+{re.escape(str(item))}\s*$") if item is not None else None
+    for index in range(key_line - _FIRST_LINE + 1, len(head)):
+        line = head[index]
+        if _KEY.match(line):  # the next field: the list has ended
+            break
+        if wanted is not None and wanted.match(line.strip()):
+            return index + _FIRST_LINE
+    return key_line
 
 
 def _key_lines(head: str) -> dict[str, int]:

@@ -102,7 +102,7 @@ def _read_yaml(path: Path, problems: list[Problem]) -> tuple[object, list[str]] 
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        line, message = yaml_problem(exc, 1)
+        line, message = yaml_problem(exc, 1, text)
         problems.append(Problem(str(path), line, f"cannot read the file: {message}"))
         return None
     for cut in cut_at_hash(text, 1):
@@ -153,15 +153,39 @@ def load_vocabulary(path: Path, problems: list[Problem]) -> Vocabulary | None:
 
 
 def _load_lexicon(path: Path, problems: list[Problem]) -> Lexicon:
-    """Parse the spelling and synonym lists; an absent file means no normalisation data."""
+    """Parse the spelling and synonym lists; an absent file means no normalisation data.
+
+    A lexicon of the wrong shape would silently switch normalisation off and answers would get
+    worse with no message, so every shape mistake is reported on its line.
+    """
     if not path.exists():
         return Lexicon()
     read = _read_yaml(path, problems)
-    data = read[0] if read is not None else None
-    if not isinstance(data, dict):
+    if read is None or read[0] is None:
         return Lexicon()
-    spellings = {str(k).lower(): str(v).lower() for k, v in (data.get("spellings") or {}).items()}
-    groups = tuple(
-        tuple(str(w).lower() for w in group) for group in data.get("synonyms") or () if group
-    )
-    return Lexicon(spellings, groups)
+    data, lines = read
+    where = str(path)
+
+    def line_of(text: str) -> int:
+        return next((i for i, line in enumerate(lines, start=1) if text in line), 1)
+
+    if not isinstance(data, dict):
+        problems.append(Problem(where, 1, "the lexicon must hold 'spellings:' (one 'typo: word' "
+                                "per line) and 'synonyms:' (a list of [word, variant, ...])"))
+        return Lexicon()
+    raw_spellings = data.get("spellings") or {}
+    if not isinstance(raw_spellings, dict):
+        problems.append(Problem(where, line_of("spellings:"), "'spellings:' must list one "
+                                "'typo: word' per line, indented under it"))
+        raw_spellings = {}
+    spellings = {str(k).lower(): str(v).lower() for k, v in raw_spellings.items()}
+    groups = []
+    for group in data.get("synonyms") or ():
+        if isinstance(group, list):
+            if group:
+                groups.append(tuple(str(w).lower() for w in group))
+            continue
+        problems.append(Problem(where, line_of(str(group)), "each synonym group must be a list "
+                                "in brackets, for example: - [passport, pasipoti, pasipoti ya "
+                                "kusafiria]"))
+    return Lexicon(spellings, tuple(groups))

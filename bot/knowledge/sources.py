@@ -34,3 +34,18 @@ def is_official(url: str) -> bool:
     if any(host.endswith(suffix) for suffix in OFFICIAL_SUFFIXES):
         return True
     return any(host == name or host.endswith(f".{name}") for name in OFFICIAL_HOSTS)
+
+
+def is_home_page(url: str) -> bool:
+    """Return True when `url` is an organisation's front page: it names the site, not the fact.
+
+    A service's own subdomain (the NTSA service portal, Huduma's appointment site) is the page
+    of that service, so only the organisation's main address counts as a home page.
+    """
+    parts = urlsplit(url)
+    if parts.path.strip("/") or parts.query:
+        return False
+    labels = host_of(url).split(".")
+    # Kenyan second-level domains (.go.ke, .co.ke, .or.ke) name the organisation in 3 labels
+    size = 3 if len(labels) >= 3 and labels[-1] == "ke" else 2
+    return len(labels) <= size

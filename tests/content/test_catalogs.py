@@ -77,3 +77,26 @@ def test_makefile_extracts_with_the_same_keywords() -> None:
     makefile = (REPO / "Makefile").read_text(encoding="utf-8")
     for keyword in ("pgettext:1c,2", "NC_:1c,2", "say:2"):
         assert f"-k {keyword}" in makefile
+
+
+
+QUOTED = re.compile(r"\"([^\"]+)\"")
+
+
+def command_wordings() -> dict[str, list[set[str]]]:
+    """Map each quoted English text in the catalog to the quoted Swahili of each message."""
+    wordings: dict[str, list[set[str]]] = {}
+    for msgid, msgstr in messages(load("sw")):
+        said = set(QUOTED.findall(msgstr))
+        for command in QUOTED.findall(msgid):
+            if not PLACEHOLDER.search(command):
+                wordings.setdefault(command.lower(), []).append(said)
+    return wordings
+
+
+def test_a_command_the_citizen_is_told_to_write_has_one_swahili_wording() -> None:
+    # "Write "log out"" in one message and "write "ondoka"" in another would teach two words
+    # for one command: every message quoting the same English words quotes one Swahili wording
+    split = {command: sets for command, sets in command_wordings().items()
+             if len(sets) > 1 and not set.intersection(*sets)}
+    assert split == {}

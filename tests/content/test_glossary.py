@@ -29,3 +29,11 @@ def test_the_assistants_messages_use_the_glossary_wording(language: str) -> None
 def test_a_spelling_to_avoid_is_found_outside_quotes_only() -> None:
     found = glossary_texts(GLOSSARY, ["Pakua stakabadhi yako.", "Bonyeza \"stakabadhi\"."], "sw")
     assert found == [("Pakua stakabadhi yako.", "stakabadhi", "receipt")]
+
+
+def test_a_term_glossed_with_another_terms_name_is_found() -> None:
+    said = ["Ada ya huduma (convenience fee): %(fee)s", "Ada ya huduma (service fee): %(fee)s",
+            "Ada ya matumizi ya eCitizen (convenience fee): %(fee)s"]
+    assert glossary_texts(GLOSSARY, said, "sw") == [
+        ("Ada ya huduma (convenience fee): %(fee)s", "Ada ya huduma (convenience fee)",
+         "convenience_fee")]

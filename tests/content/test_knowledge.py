@@ -13,7 +13,9 @@ from bot.knowledge.article import URL
 from bot.knowledge.live import LiveKnowledge
 from bot.knowledge.loader import LANGUAGES, load_knowledge
 from bot.knowledge.sources import is_official
+from escalation.config import EscalationSettings
 from tests.conftest import REPO
+from tests.content.test_catalogs import QUOTED, command_wordings
 from tools.faq.glossary_lint import load_glossary
 from tools.faq.lint import lint
 
@@ -52,12 +54,26 @@ def test_every_required_article_exists_in_both_languages(article_id: str) -> Non
         assert is_official(article.source) or "assistant" in article.tags
 
 
-def test_shipped_content_lints_without_errors_or_warnings() -> None:
+# Articles that still cite an organisation's home page because no official page stating their
+# facts was found yet: the lint warns on each, so editors see the to-do. The list may only
+# shrink; a new article links the page that says what it says.
+HOME_PAGE_SOURCES = frozenset({
+    "account-change-phone", "application-documents", "application-rejected",
+    "application-tracking", "birth-certificate", "contact-support", "convenience-fee",
+    "death-certificate", "document-collection", "ecitizen-down", "mobile-access", "national-id",
+    "passport-lost", "passport-processing-time", "payment-methods", "payment-not-reflected",
+    "payment-receipt", "refund",
+})
+
+
+def test_shipped_content_lints_without_errors_and_warns_only_on_known_home_pages() -> None:
     # the date is the newest review, so the test does not start failing a year from now
     newest = max(a.reviewed for a in KNOWLEDGE.articles.values())
     problems = lint(KNOWLEDGE, today=newest, fees=catalogue_fees(),
                     glossary=load_glossary(REPO / "knowledge" / "glossary.yaml"))
-    assert [str(p) for p in problems] == []
+    home = [p for p in problems if p.severity == "warning" and "home page" in p.message]
+    assert [str(p) for p in problems if p not in home] == []
+    assert {Path(p.path).name.split(".")[0] for p in home} == HOME_PAGE_SOURCES
 
 
 def test_citizens_see_only_official_links() -> None:
@@ -79,6 +95,14 @@ def test_privacy_article_states_the_configured_retention() -> None:
     for language in LANGUAGES:
         body = KNOWLEDGE.articles[("data-protection", language)].body
         assert f"{days}" in body and "12" in body
+
+
+def test_privacy_article_states_how_long_tickets_keep_personal_data_unmasked() -> None:
+    months = EscalationSettings.model_fields["transcript_retention"].default.days // 30
+    said = {"en": f"**{months} months** after the ticket is closed",
+            "sw": f"**Miezi {months}** baada ya tiketi kufungwa"}
+    for language in LANGUAGES:
+        assert said[language] in KNOWLEDGE.articles[("data-protection", language)].body
 
 
 @pytest.mark.parametrize("intent", INTENTS)
@@ -127,3 +151,20 @@ def test_regression_table_passes(real_knowledge: LiveKnowledge) -> None:
     failed = [(r.case.path, r.case.text, r.answered) for r in run_regression(real_knowledge.matcher)
               if r.failed]
     assert failed == []
+
+
+def test_articles_tell_citizens_the_commands_the_assistant_teaches() -> None:
+    # the privacy article says "write "log out""; in Swahili it must quote the same word the
+    # assistant's own messages teach, or the citizen learns two commands for one thing
+    wordings = {command: set.intersection(*sets) for command, sets in command_wordings().items()
+                if len(sets) > 1}
+    wrong = []
+    for (article_id, language), article in KNOWLEDGE.articles.items():
+        if language != "en" or (article_id, "sw") not in KNOWLEDGE.articles:
+            continue
+        swahili = set(QUOTED.findall(KNOWLEDGE.articles[(article_id, "sw")].body))
+        for command in QUOTED.findall(article.body):
+            expected = wordings.get(command.lower())
+            if expected and not expected & swahili:
+                wrong.append((article_id, command, sorted(expected)))
+    assert wrong == []

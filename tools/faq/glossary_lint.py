@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import yaml
 
 from bot.knowledge.loader import Knowledge, Problem
 from tools.faq.locate import find_line
@@ -42,26 +41,48 @@ class Glossary:
                     yield spelling, term
 
 
+    def misnamed(self, text: str, language: str) -> Iterable[tuple[str, Term, Term]]:
+        """Yield (text found, term named, term glossed) where one term is glossed as another.
+
+        "Ada ya huduma (convenience fee)" gives the service fee's Swahili name to the
+        convenience fee: each name is in the glossary, so only the pairing shows the mistake.
+        """
+        if "(" not in text:
+            return
+        plain = _QUOTED.sub(lambda m: " " * len(m[0]), text)
+        other = "sw" if language == "en" else "en"
+        named_by = {t.names[language].lower(): t for t in self.terms if t.names.get(language)}
+        if not named_by:
+            return
+        for found in _bracketed(tuple(sorted(named_by, key=len, reverse=True))).finditer(plain):
+            named, inside = named_by[found["name"].lower()], found["inside"].lower()
+            for glossed in self.terms:
+                gloss = glossed.names.get(other, "").lower()
+                if glossed is not named and gloss and re.match(
+                        rf"{re.escape(gloss)}(?![\w-])", inside):
+                    yield f"{found['name']} ({found['inside'][:len(gloss)]})", named, glossed
+
+
+@functools.lru_cache(maxsize=4)
+def _bracketed(names: tuple[str, ...]) -> re.Pattern[str]:
+    """Match any of `names` followed by a bracket, capturing the bracket's first words."""
+    alternatives = "|".join(re.escape(name) for name in names)
+    return re.compile(rf"(?<![\w-])(?P<name>{alternatives})\s*\(\s*(?P<inside>[^)\n]*)",
+                      re.IGNORECASE)
+
+
 def _pattern(spelling: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-]){re.escape(spelling)}(?![\w-])", re.IGNORECASE)
 
 
 def load_glossary(path: Path) -> Glossary:
-    """Read `glossary.yaml`; raise ValueError when it is not a list of terms."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    entries = data.get("terms") if isinstance(data, dict) else None
-    if not isinstance(entries, list):
-        raise ValueError(f"{path} must hold a list 'terms:'")
-    terms = []
-    for entry in entries:
-        avoid = entry.get("avoid") or {}
-        terms.append(Term(
-            id=str(entry["id"]),
-            names={lang: str(entry[lang]) for lang in ("en", "sw") if lang in entry},
-            avoid={lang: tuple(str(s) for s in spellings) for lang, spellings in avoid.items()},
-            note=str(entry.get("note") or ""),
-        ))
-    return Glossary(tuple(terms))
+    """Read `glossary.yaml`; raise ValueError naming the first problem when it has one."""
+    from tools.faq.glossary_file import read_glossary  # reads this module's Term and Glossary
+
+    glossary, problems = read_glossary(path)
+    if glossary is None or problems:
+        raise ValueError(str(problems[0]))
+    return glossary
 
 
 def glossary_problems(knowledge: Knowledge, glossary: Glossary) -> Iterable[Problem]:
@@ -71,6 +92,10 @@ def glossary_problems(knowledge: Knowledge, glossary: Glossary) -> Iterable[Prob
             for spelling, term in glossary.findings(text, language):
                 where = find_line(article.path, text, body=text != article.title)
                 yield Problem(article.path, where, _advice(spelling, term, language), "warning")
+            for found, named, glossed in glossary.misnamed(text, language):
+                where = find_line(article.path, text, body=text != article.title)
+                yield Problem(article.path, where, _mismatch(found, named, glossed, language),
+                              "warning")
 
 
 def _advice(spelling: str, term: Term, language: str) -> str:
@@ -79,8 +104,18 @@ def _advice(spelling: str, term: Term, language: str) -> str:
             f"term {term.id!r}) names it one way, so citizens see the same word everywhere")
 
 
+def _mismatch(found: str, named: Term, glossed: Term, language: str) -> str:
+    right = glossed.names.get(language, "")
+    return (f"{found!r} names one thing after another: {named.names.get(language)!r} is the "
+            f"{named.names.get('en', named.id)}, so write {right!r} for the "
+            f"{glossed.names.get('en', glossed.id)} (knowledge/glossary.yaml, term "
+            f"{glossed.id!r})")
+
+
 def glossary_texts(glossary: Glossary, texts: Sequence[str], language: str
                    ) -> list[tuple[str, str, str]]:
-    """Return (text, spelling, term id) for each avoided spelling in other texts (catalogs)."""
-    return [(text, spelling, term.id) for text in texts
-            for spelling, term in glossary.findings(text, language)]
+    """Return (text, words, term id) for each avoided or misnamed term in catalog texts."""
+    found = [(text, spelling, term.id) for text in texts
+             for spelling, term in glossary.findings(text, language)]
+    return found + [(text, words, glossed.id) for text in texts
+                    for words, _, glossed in glossary.misnamed(text, language)]

@@ -7,6 +7,7 @@ asked for (`--confusions`).
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from bot.core.placeholders import Fee
 from bot.knowledge.loader import LANGUAGES, Knowledge, Problem
+from bot.knowledge.sources import is_home_page, is_official
 from bot.nlu.normalize import Normalizer
 from tools.faq.catalogue_lint import fee_problems
 from tools.faq.glossary_lint import Glossary, glossary_problems
@@ -22,6 +24,7 @@ from tools.faq.vocabulary_lint import vocabulary_problems
 
 STALE_AFTER = timedelta(days=365)
 MIN_QUESTIONS = 6
+_NUMBER = re.compile(r"\d[\d,]*\d|\d")
 SOURCE_LINE = ("source:", "chanzo:", "**source", "**chanzo")
 
 
@@ -84,6 +87,18 @@ def _articles(knowledge: Knowledge, today: date) -> Iterable[Problem]:
             yield Problem(where, find_line(where, last, body=True),
                           "remove this source line: the assistant adds the official source "
                           "from 'source:' under every answer", "warning")
+        if article.source and is_official(article.source) and is_home_page(article.source):
+            yield Problem(where, find_line(where, "source:"),
+                          f"{article.source} is the site's home page: link the page on it that "
+                          "states these facts, so that a citizen can check them there; if no "
+                          "official page says them, say less", "warning")
+        only_in_title = set(_NUMBER.findall(article.title)) - set(_NUMBER.findall(article.body))
+        for number in sorted(only_in_title):
+            # a title is shown above the answer: a number only it gives is a fact left unsourced
+            yield Problem(where, find_line(where, "title:"),
+                          f"the title says {number} but the answer never does: a number a "
+                          "citizen reads must be backed in the answer and its source, so say it "
+                          "there or take it out of the title", "warning")
         if article.reviewed > today:
             yield Problem(where, find_line(where, "reviewed:"),
                           f"reviewed date {article.reviewed} is in the future: write the day "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.knowledge.sources import host_of, is_official
+from bot.knowledge.sources import host_of, is_home_page, is_official
 
 
 @pytest.mark.parametrize("url", [
@@ -38,3 +38,17 @@ def test_other_pages_are_refused(url: str) -> None:
 def test_the_host_is_compared_without_www_and_case() -> None:
     assert host_of("https://WWW.NTSA.go.ke/path?x=1") == "ntsa.go.ke"
     assert host_of("not a url") == ""
+
+
+@pytest.mark.parametrize(("url", "home"), [
+    ("https://www.ecitizen.go.ke", True),
+    ("https://immigration.go.ke/", True),
+    ("https://www.safaricom.co.ke/", True),
+    ("https://kenyalaw.org", True),
+    ("https://immigration.go.ke/type-and-fees/", False),
+    ("https://kenyanews.go.ke/?p=64125", False),  # an article addressed by its query
+    ("https://serviceportal.ntsa.go.ke/", False),  # a service's own site is that service's page
+    ("https://accounts.ecitizen.go.ke/en/login", False),
+])
+def test_a_home_page_is_an_organisations_main_address_alone(url: str, home: bool) -> None:
+    assert is_home_page(url) is home

@@ -58,6 +58,27 @@ def test_lint_refuses_an_unofficial_source_on_its_line(knowledge_copy: Path) -> 
                      "same, or leave the fact out"]
 
 
+def test_lint_warns_on_a_home_page_source_on_its_line(knowledge_copy: Path) -> None:
+    path = knowledge_copy / "faq" / "passport-fees.en.md"
+    text = path.read_text(encoding="utf-8")
+    source = next(line for line in text.splitlines() if line.startswith("source:"))
+    edit(path, source, "source: https://www.immigration.go.ke/")
+    found = [m for m in messages(knowledge_copy) if "home page" in m]
+    assert found == [f"{path}:{lines_of(path, 'source:')}: warning: https://www.immigration.go.ke/ "
+                     "is the site's home page: link the page on it that states these facts, so "
+                     "that a citizen can check them there; if no official page says them, say "
+                     "less"]
+
+
+def test_lint_warns_on_a_number_only_the_title_gives(knowledge_copy: Path) -> None:
+    path = knowledge_copy / "faq" / "passport-fees.en.md"
+    edit(path, "title: Passport fees", "title: Passport fees and the 1919 helpline")
+    found = [m for m in messages(knowledge_copy) if "the title says" in m]
+    assert found == [f"{path}:3: warning: the title says 1919 but the answer never does: a "
+                     "number a citizen reads must be backed in the answer and its source, so say "
+                     "it there or take it out of the title"]
+
+
 def test_lint_refuses_an_unofficial_link_in_the_answer_on_its_line(knowledge_copy: Path) -> None:
     path = knowledge_copy / "faq" / "password-reset.en.md"
     with path.open("a", encoding="utf-8") as handle:
@@ -113,6 +134,27 @@ def test_lint_explains_a_colon_inside_a_question_on_its_line(knowledge_copy: Pat
     assert len(found) == 1
     assert found[0].startswith(f"{path}:{lines_of(path, '- fee: how much')}: error:")
     assert "must be put in double quotes" in found[0]
+
+
+def test_lint_points_a_colon_question_at_its_own_line_not_one_sharing_its_word(
+        knowledge_copy: Path) -> None:
+    # YAML reads "refund: how long" as {"refund": ...}; an earlier question that merely
+    # mentions "refund" is not the line to fix
+    path = knowledge_copy / "faq" / "passport-fees.en.md"
+    edit(path, "questions:\n", "questions:\n  - passport refund\n  - refund: how long\n")
+    found = [m for m in messages(knowledge_copy) if "must be put in double quotes" in m]
+    assert [m.split(": error:")[0] for m in found] == [f"{path}:{lines_of(path, '- refund: how')}"]
+
+
+def test_lint_points_a_quote_left_open_at_the_line_that_opens_it(knowledge_copy: Path) -> None:
+    # a double-quoted text runs on until the next quote, so YAML fails many lines below
+    path = knowledge_copy / "faq" / "passport-fees.en.md"
+    edit(path, "title: Passport fees", "title: \"Passport fees")
+    edit(path, "questions:\n", "questions:\n  - \"fee: for a child\"\n")
+    found = [m for m in messages(knowledge_copy) if m.startswith(str(path))]
+    assert len(found) == 1
+    assert found[0].startswith(f"{path}:3: error: cannot read the front matter: a quote opened "
+                               "on this line is never closed; add the closing quote")
 
 
 def test_lint_reports_a_question_cut_at_a_hash(knowledge_copy: Path) -> None:
@@ -202,6 +244,55 @@ def test_lint_warns_on_a_spelling_the_glossary_avoids(knowledge_copy: Path) -> N
     assert len(found) == 1  # the quoted portal label is left alone
     assert found[0].startswith(f"{path}:{lines_of(path, 'Hifadhi stakabadhi')}: warning: write "
                                "'risiti' rather than 'stakabadhi'")
+
+
+def test_lint_warns_when_one_terms_name_is_glossed_as_another(knowledge_copy: Path) -> None:
+    glossary = Glossary((Term("service_fee", {"en": "service fee", "sw": "ada ya huduma"}),
+                         Term("convenience_fee", {"en": "convenience fee",
+                                                  "sw": "ada ya matumizi ya eCitizen"})))
+    path = knowledge_copy / "faq" / "mpesa-paybill.sw.md"
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("\nAda ya huduma (convenience fee) ni KES 50.\n"
+                     "Ada ya matumizi ya eCitizen (convenience fee) iko kwenye bili.\n"
+                     "Ada ya huduma (service fee) ni ya idara.\n")
+    found = [m for m in messages(knowledge_copy, glossary=glossary) if "glossary" in m]
+    assert found == [f"{path}:{lines_of(path, 'Ada ya huduma (convenience')}: warning: "
+                     "'Ada ya huduma (convenience fee)' names one thing after another: 'ada ya "
+                     "huduma' is the service fee, so write 'ada ya matumizi ya eCitizen' for the "
+                     "convenience fee (knowledge/glossary.yaml, term 'convenience_fee')"]
+
+
+@pytest.mark.parametrize(("glossary", "line", "says"), [
+    ('terms:\n  - id: receipt\n    en: "receipt\n    sw: risiti\n  - id: bill\n    en: "bill"\n',
+     3, "cannot read the glossary: a quote opened on this line is never closed"),
+    ("terms:\n  - id: receipt\n    en: receipt\n    sw: risiti\n  - en: bill\n    sw: bili\n",
+     5, "each term needs 'id', 'en' and 'sw' as texts"),
+    ("terms:\n  - id: receipt\n    en: receipt\n    sw: risiti\n    avoid: [stakabadhi]\n",
+     2, "each term needs 'id', 'en' and 'sw' as texts; 'avoid' (if any) lists spellings under "
+        "'en:' and 'sw:'"),
+])
+def test_lint_reports_a_broken_glossary_on_its_line_instead_of_crashing(
+        knowledge_copy: Path, glossary: str, line: int, says: str) -> None:
+    path = knowledge_copy / "glossary.yaml"
+    path.write_text(glossary, encoding="utf-8")
+    result = CliRunner().invoke(main, ["faq", "lint", "--knowledge", str(knowledge_copy)])
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.exit_code == 1
+    assert f"{path}:{line}: error: {says}" in result.output
+
+
+@pytest.mark.parametrize(("lexicon", "line", "says"), [
+    ("synonyms:\n  - [fee, ada]\n  - passport, pasipoti\n", 3,
+     "each synonym group must be a list in brackets"),
+    ("spellings: [pasport]\n", 1, "'spellings:' must list one 'typo: word' per line"),
+    ("- pasport\n", 1, "the lexicon must hold 'spellings:'"),
+])
+def test_lint_reports_a_lexicon_of_the_wrong_shape_instead_of_dropping_it(
+        knowledge_copy: Path, lexicon: str, line: int, says: str) -> None:
+    path = knowledge_copy / "lexicon.yaml"
+    path.write_text(lexicon, encoding="utf-8")
+    found = [m for m in messages(knowledge_copy) if m.startswith(str(path))]
+    assert len(found) == 1 and found[0].startswith(f"{path}:{line}: error: {says}")
 
 
 def test_lint_finds_confusable_pairs_only_when_asked(knowledge_copy: Path) -> None:
