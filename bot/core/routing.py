@@ -100,6 +100,17 @@ class Bands:
 
 
 @dataclass(frozen=True, slots=True)
+class Plan:
+    """How the router meets a typed message: "rule" or "answer" with one intent, "suggest"
+    options, "not_covered" (the question names something no close article covers), "miss"."""
+
+    kind: str
+    intents: tuple[str, ...] = ()
+    match: Match | None = None
+    terms: tuple[str, ...] = ()  # for "not_covered": the question's words nothing covers
+
+
+@dataclass(frozen=True, slots=True)
 class Decision:
     """What the bands make of a ranking: "answer" one intent, "suggest" options, or "miss"."""
 
@@ -224,36 +235,46 @@ class Router:
             return result.then(flow.reprompt(turn))
         return result
 
-    async def _route(self, turn: Turn) -> Result:
-        """Answer from rule matches, then from the matcher's ranking with confidence bands."""
+    def plan(self, turn: Turn) -> Plan:
+        """Decide, without running any handler, how a typed message that no flow took is met."""
         rules = [m for h in self._handlers if (m := h.match(turn)) is not None]
-        if rules:
-            best = max(rules, key=lambda m: m.score)
-            handler = self.handler_for(best.intent)
-            if handler is not None:
-                self._observe("rule")
-                return await handler.handle(turn, best)
+        best = max(rules, key=lambda m: m.score) if rules else None
+        if best is not None and self.handler_for(best.intent) is None:
+            best = None
         ranking = [s for s in turn.nlu.ranking if self.handler_for(s.name) is not None]
+        if best is not None:
+            return Plan("rule", (best.intent,), best)
         decision = decide(ranking, self.bands)
+        options = tuple(o.name for o in decision.options if o.name not in self._never_offer)
         if decision.kind == "answer":
             top = decision.options[0]
-            handler = self.handler_for(top.name)
-            assert handler is not None
-            self._observe("answer")
-            return await handler.handle(turn, Match(top.confidence * 100, top.name))
-        if decision.kind == "suggest":
-            titled = []
-            for option in decision.options:
-                handler = self.handler_for(option.name)
-                if handler is None or option.name in self._never_offer:
-                    continue
-                title = handler.title(option.name, turn)
-                titled.append((title, _payload_for(handler, option.name)))
-            if titled:
-                self._observe("did_you_mean")
-                return Result(tuple(self._misses.did_you_mean(turn, titled)))
+            return Plan("answer", (top.name,), Match(top.confidence * 100, top.name))
+        if decision.kind == "suggest" and options:
+            return Plan("suggest", options)
+        return Plan("miss")
+
+    async def _route(self, turn: Turn) -> Result:
+        """Answer from rule matches, then from the matcher's ranking with confidence bands."""
+        planned = self.plan(turn)
+        if planned.kind in ("rule", "answer") and planned.match is not None:
+            handler = self.handler_for(planned.match.intent)
+            assert handler is not None  # plan() only names intents that have a handler
+            self._observe(planned.kind)
+            return await handler.handle(turn, planned.match)
+        if planned.kind == "suggest":
+            self._observe("did_you_mean")
+            return Result(tuple(self._misses.did_you_mean(turn, self._titled(turn, planned))))
         self._observe("fallback")
         return Result(tuple(self._misses.miss(turn)))
+
+    def _titled(self, turn: Turn, planned: Plan) -> list[tuple[str, str]]:
+        """Return the plan's options as (title, payload) pairs in the turn's language."""
+        titled = []
+        for intent in planned.intents:
+            handler = self.handler_for(intent)
+            if handler is not None:
+                titled.append((handler.title(intent, turn), _payload_for(handler, intent)))
+        return titled
 
 
 def _payload_for(handler: IntentHandler, intent: str) -> str:
