@@ -9,11 +9,13 @@ from functools import lru_cache
 from bot.core.language import detect_language
 from bot.core.ports import IntentScore, ParseResult
 from bot.knowledge.loader import Knowledge
+from bot.nlu.coverage import Coverage
 from bot.nlu.entities import extract_entities
 from bot.nlu.model import Calibration, IntentModel
 from bot.nlu.normalize import Normalizer
 
 OUT_OF_SCOPE = "out_of_scope"
+COVERAGE_CHECKED = 3  # how many of the best-ranked labels get the coverage check
 
 ModelFactory = Callable[[Callable[[str], str]], IntentModel]
 
@@ -88,6 +90,7 @@ class KnowledgeMatcher:
                                                        calibration=calibration)
         self._suggest = suggest_threshold
         self._size = ranking_size
+        self.coverage = Coverage(knowledge, self.normalise)
 
     def parse(self, text: str, language: str | None = None) -> ParseResult:
         """Rank every article and intent for `text`; detect its language and entities."""
@@ -96,7 +99,10 @@ class KnowledgeMatcher:
         return ParseResult(
             text=text,
             language=detected,
-            ranking=tuple(IntentScore(r.label, round(r.confidence, 4)) for r in ranked),
+            ranking=tuple(
+                IntentScore(r.label, round(r.confidence, 4),
+                            self.coverage.uncovered(text, r.label) if i < COVERAGE_CHECKED else ())
+                for i, r in enumerate(ranked)),
             entities=extract_entities(text),
             matched_example=ranked[0].example if ranked else None,
         )

@@ -1,0 +1,188 @@
+"""Coverage before assertion: which salient words of a question an article does not cover.
+
+A question about a firearm licence is close to the driving-licence article in every way a
+classifier measures, yet it names a thing that article never mentions. Before an article is
+asserted, each word of the question is checked:
+
+* common words say nothing about the service asked for: a word is common when English uses it
+  often (`wordfreq`), when everyday Kenyan Swahili does (counts of the MASSIVE sw-KE train
+  split, `data/swahili_counts.tsv`, because wordfreq has no Swahili), or when many articles and
+  actions of our own knowledge use it;
+* a salient word is covered when the article's questions, title, keywords, synonyms or answer
+  (either language) use it, after the lexicon's spellings and synonyms and stemming, or a
+  spelling of it a few letters away.
+
+What is left (salient and uncovered) is returned; the router then answers honestly instead.
+Thresholds were chosen on the dev half of knowledge/held_out (see docs/benchmarks.md).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+from wordfreq import zipf_frequency
+
+from bot.knowledge.loader import Knowledge
+from bot.nlu.model import stemmed_words
+
+SWAHILI_COUNTS = Path(__file__).resolve().parent / "data" / "swahili_counts.tsv"
+_WORD = re.compile(r"(?u)\b[^\W\d_]{3,}\b")  # numbers and placeholders are never salient
+_PLACEHOLDER = "zz"
+INFLECTED = 0.6  # the weight left to an inflected English word
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageSettings:
+    """When a word is salient, and how much uncovered salience turns an answer honest."""
+
+    common_zipf: float = 4.2  # Zipf frequency (English or Swahili) from which a word is common
+    everyday_zipf: float = 5.3  # an everyday English word ("two", "back") is no domain term
+    distinctive_share: float = 0.10  # used by at most this share of our labels: a domain term
+    spelling: float = 80.0  # RapidFuzz ratio from which a word is a spelling of a covered one
+    min_fuzzy_length: int = 5  # shorter words must match exactly (or by stem)
+    min_weight: float = 2.5  # an uncovered word must weigh at least this much...
+    min_share: float = 0.30  # ...and uncovered words this share of the question's salience
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """The salient words of a question, which an article leaves uncovered, and their weight."""
+
+    uncovered: tuple[str, ...] = ()
+    strongest: float = 0.0  # the weight of the heaviest uncovered word
+    share: float = 0.0  # uncovered weight / all salient weight
+
+
+# Swahili possessives ("wangu", "zenu", "chake"): grammar, never the name of a service.
+POSSESSIVES = frozenset(c + s for c in ("w", "y", "z", "l", "ch", "vy", "k", "p", "m", "kw")
+                        for s in ("angu", "ako", "ake", "etu", "enu", "ao"))
+_SUFFIXES = ("je", "ni")  # Swahili enclitics: "napataje" (how do I get), "nyumbani"
+_PREFIXES = ("nime", "nita", "nili", "tume", "tuta", "wame", "ume", "ame", "na", "ni", "ku",
+             "tu", "ha", "si")  # Sheng verbs built on English stems: "naopen", "kuregister"
+
+
+def forms(word: str) -> tuple[str, ...]:
+    """Return `word` with its stem, and without Swahili affixes, for lookups."""
+    found = [word, *stemmed_words(word)]
+    bare = next((word[: -len(x)] for x in _SUFFIXES if word.endswith(x) and len(word) > 5), word)
+    found += [bare, *stemmed_words(bare)]
+    found += [bare[len(x):] for x in _PREFIXES if bare.startswith(x) and len(bare) - len(x) >= 4]
+    return tuple(dict.fromkeys(found))
+
+
+@lru_cache(maxsize=1)
+def swahili_zipf() -> Mapping[str, float]:
+    """Return the Zipf frequency of each word of the Swahili counts file."""
+    counts: dict[str, int] = {}
+    total = 0
+    for line in SWAHILI_COUNTS.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# total\t"):
+            total = int(line.split("\t")[1])
+        elif line and not line.startswith("#"):
+            word, count = line.split("\t")
+            counts[word] = int(count)
+    total = total or sum(counts.values()) or 1
+    return {w: math.log10(n / total * 1e9) for w, n in counts.items()}
+
+
+class Coverage:
+    """Per-article vocabularies and the weight of words, built once per knowledge version."""
+
+    def __init__(self, knowledge: Knowledge, normalise: Callable[[str], str],
+                 settings: CoverageSettings | None = None) -> None:
+        self._normalise = normalise
+        self.settings = settings or CoverageSettings()
+        texts: dict[str, list[str]] = {}
+        terms: dict[str, list[str]] = {}  # what editors declared an article is about
+        for (article_id, _), article in knowledge.articles.items():
+            named = [article.title, *article.keywords,
+                     *(w for term, variants in article.synonyms for w in (term, *variants))]
+            terms.setdefault(article_id, []).extend(named)
+            texts.setdefault(article_id, []).extend([*article.questions, article.body, *named])
+        for intent in knowledge.intents:
+            if intent.intent != "out_of_scope":
+                texts.setdefault(intent.intent, []).extend(intent.examples)
+        vocabularies = {label: self._vocabulary(t) for label, t in texts.items()}
+        # Only articles are checked: an action covers what it does, whatever the words.
+        self._words = {a: v for a, v in vocabularies.items() if a in terms}
+        labels = list(vocabularies.values())
+        self._users = Counter(word for vocabulary in labels for word in vocabulary)
+        self._terms = Counter(w for t in terms.values() for w in self._vocabulary(t))
+        self._labels = len(labels)
+        self._swahili = swahili_zipf()
+
+    def _vocabulary(self, texts: Iterable[str]) -> frozenset[str]:
+        """Return the stemmed words and the plain words of `texts`, after normalisation."""
+        words: set[str] = set()
+        for text in texts:
+            # The words as written too: the lexicon may rewrite "kupakia" to "upload", and
+            # "kupakiwa" should still be found a spelling away from it.
+            for form in (self._normalise(text), text.lower()):
+                words.update(_WORD.findall(form))
+                words.update(stemmed_words(form))
+        return frozenset(words)
+
+    def weight(self, word: str) -> float:
+        """Return how strongly `word` names a service, agency or document (0: not at all).
+
+        A word our knowledge uses in a few labels only is a domain term, however common in
+        English ("tax"); otherwise rarity in English and everyday Swahili decides.
+        """
+        if word in POSSESSIVES:
+            return 0.0
+        variants = forms(word)
+        users = max(self._users.get(f, 0) for f in variants)
+        if users > self.settings.distinctive_share * self._labels:
+            return 0.0  # a word many of our articles and actions share
+        rarity = math.log2((self._labels + 1) / (users + 1))
+        english = zipf_frequency(word, "en")
+        if self._terms.get(word, 0) and english < self.settings.everyday_zipf:
+            return rarity  # a keyword or title word of some article: a domain term
+        zipf = max(max(zipf_frequency(f, "en"), self._swahili.get(f, 0.0)) for f in variants)
+        if zipf >= self.settings.common_zipf:
+            return 0.0
+        weight = min(7.0 - zipf, rarity) if users else 7.0 - zipf
+        # An inflected English word ("enrolling", "slipped") is a verb or an adjective, which
+        # rarely names the service asked for; the nouns that do ("firearm", "liquor") are bare.
+        inflected = english > 0 and stemmed_words(word)[0] != word
+        return weight * INFLECTED if inflected else weight
+
+    def _covers(self, vocabulary: frozenset[str], word: str) -> bool:
+        variants = forms(word)
+        if any(f in vocabulary for f in variants):
+            return True
+        return any(len(f) >= self.settings.min_fuzzy_length and process.extractOne(
+            f, vocabulary, scorer=fuzz.ratio, processor=None,
+            score_cutoff=self.settings.spelling) is not None for f in variants)
+
+    def assess(self, text: str, label: str) -> Assessment:
+        """Weigh the salient words of `text` and find those article `label` leaves uncovered.
+
+        Labels that are not articles (actions) are never checked.
+        """
+        vocabulary = self._words.get(label)
+        if vocabulary is None:
+            return Assessment()
+        total, missing = 0.0, []
+        for word in dict.fromkeys(_WORD.findall(self._normalise(text))):
+            weight = 0.0 if word.startswith(_PLACEHOLDER) else self.weight(word)
+            total += weight
+            if weight > 0 and not self._covers(vocabulary, word):
+                missing.append((word, weight))
+        lost = sum(w for _, w in missing)
+        return Assessment(tuple(w for w, _ in missing), max((w for _, w in missing), default=0.0),
+                          lost / total if total else 0.0)
+
+    def uncovered(self, text: str, label: str) -> tuple[str, ...]:
+        """Return the uncovered salient words when they are enough to withhold article `label`."""
+        found = self.assess(text, label)
+        s = self.settings
+        return found.uncovered if found.strongest >= s.min_weight and found.share >= s.min_share \
+            else ()
