@@ -45,7 +45,7 @@ class CoverageSettings:
     common_zipf: float = 4.2  # Zipf frequency (English or Swahili) from which a word is common
     everyday_zipf: float = 5.3  # an everyday English word ("two", "back") is no domain term
     distinctive_share: float = 0.10  # used by at most this share of our labels: a domain term
-    spelling: float = 80.0  # RapidFuzz ratio from which a word is a spelling of a covered one
+    spelling: float = 85.0  # RapidFuzz ratio from which a word is a spelling of a covered one
     min_fuzzy_length: int = 5  # shorter words must match exactly (or by stem)
     min_weight: float = 2.5  # an uncovered word must weigh at least this much...
     min_share: float = 0.30  # ...and uncovered words this share of the question's salience
@@ -68,13 +68,24 @@ _PREFIXES = ("nime", "nita", "nili", "tume", "tuta", "wame", "ume", "ame", "na",
              "tu", "ha", "si")  # Sheng verbs built on English stems: "naopen", "kuregister"
 
 
+_RELATIVES = ("vyo", "cho", "yo", "ye", "lo", "po", "ko", "mo", "zo")  # "niliyolipa": I paid
+_SUBJECTS = ("a", "u", "i")  # "apate" (that he gets): the subjunctive of "pata"
+
+
 def forms(word: str) -> tuple[str, ...]:
     """Return `word` with its stem, and without Swahili affixes, for lookups."""
     found = [word, *stemmed_words(word)]
     bare = next((word[: -len(x)] for x in _SUFFIXES if word.endswith(x) and len(word) > 5), word)
     found += [bare, *stemmed_words(bare)]
-    found += [bare[len(x):] for x in _PREFIXES if bare.startswith(x) and len(bare) - len(x) >= 4]
-    return tuple(dict.fromkeys(found))
+    rests = [bare[len(x):] for x in _PREFIXES if bare.startswith(x) and len(bare) - len(x) >= 4]
+    rests += [r[len(x):] for r in rests for x in _RELATIVES
+              if r.startswith(x) and len(r) - len(x) >= 3]
+    # The subjunctive and the negative end in -e and -i where the dictionary form ends in -a.
+    if bare[-1:] in ("e", "i") and len(bare) >= 5:
+        changed = bare[:-1] + "a"
+        rests += [changed, *(changed[len(x):] for x in (*_PREFIXES, *_SUBJECTS)
+                             if changed.startswith(x) and len(changed) - len(x) >= 4)]
+    return tuple(dict.fromkeys([*found, *rests]))
 
 
 @lru_cache(maxsize=1)

@@ -138,11 +138,13 @@ def same_intent(router: Router, answered: str, expected: str) -> bool:
             and handler is router.handler_for(expected))
 
 
-def read_floors(path: Path) -> dict[str, float]:
-    """Return the stored floors, by figure name."""
+def read_floors(path: Path) -> dict[str, dict[str, float]]:
+    """Return the stored floors per half ("dev", "test"), by figure name."""
     data: Any = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    floors = data.get("floors", {}) if isinstance(data, dict) else {}
-    return {str(k): float(v) for k, v in floors.items()}
+    if not isinstance(data, dict):
+        return {}
+    return {str(half): {str(k): float(v) for k, v in (floors or {}).items()}
+            for half, floors in data.items() if half in ("dev", "test")}
 
 
 def regressions(found: Figures, floors: Mapping[str, float]) -> list[str]:
