@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import snowballstemmer  # type: ignore[import-untyped]
 from rapidfuzz import fuzz, process
 from wordfreq import zipf_frequency
 
@@ -35,7 +36,13 @@ from bot.nlu.model import stemmed_words
 SWAHILI_COUNTS = Path(__file__).resolve().parent / "data" / "swahili_counts.tsv"
 _WORD = re.compile(r"(?u)\b[^\W\d_]{3,}\b")  # numbers and placeholders are never salient
 _PLACEHOLDER = "zz"
-INFLECTED = 0.6  # the weight left to an inflected English word
+INFLECTED = 0.3  # the weight left to an inflected English word or a Swahili verb
+_ENGLISH = snowballstemmer.stemmer("english")
+# A Swahili verb form: a tense, habitual, infinitive or negative prefix ("inagharimu",
+# "huwekwa", "kumiliki"). Like English inflected words, verbs rarely name the service.
+_SWAHILI_VERB = re.compile(r"^(?:(?:ha|si)?(?:ni|u|a|tu|m|wa|i|li|ya|ki|vi|zi|ku)"
+                           r"(?:na|li|me|ta|ka|sha|nge|ngali|ki|ja)|ku|hu|haja|hatu|hawa)"
+                           r"[a-z]{3,}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +55,7 @@ class CoverageSettings:
     spelling: float = 85.0  # RapidFuzz ratio from which a word is a spelling of a covered one
     min_fuzzy_length: int = 5  # shorter words must match exactly (or by stem)
     min_weight: float = 2.5  # an uncovered word must weigh at least this much...
-    min_share: float = 0.30  # ...and uncovered words this share of the question's salience
+    min_share: float = 0.35  # ...and uncovered words this share of the question's salience
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +132,10 @@ class Coverage:
         self._words = {a: v for a, v in vocabularies.items() if a in terms}
         labels = list(vocabularies.values())
         self._users = Counter(word for vocabulary in labels for word in vocabulary)
-        self._terms = Counter(w for t in terms.values() for w in self._vocabulary(t))
+        # Terms as written (no stems): "processing time" makes no domain term of "process".
+        self._terms = Counter(w for named in terms.values()
+                              for w in {w for t in named for w in _WORD.findall(
+                                  self._normalise(t) + " " + t.lower())})
         self._labels = len(labels)
         self._swahili = swahili_zipf()
 
@@ -154,16 +164,17 @@ class Coverage:
             return 0.0  # a word many of our articles and actions share
         rarity = math.log2((self._labels + 1) / (users + 1))
         english = zipf_frequency(word, "en")
+        # An inflected English word ("enrolling", "slipped") or a Swahili verb form is rarely
+        # the name of the service asked for; the nouns that are ("firearm", "liquor") are bare.
+        verb = (str(_ENGLISH.stemWord(word)) != word if english > 0
+                else _SWAHILI_VERB.match(word) is not None)
+        scale = INFLECTED if verb else 1.0
         if self._terms.get(word, 0) and english < self.settings.everyday_zipf:
-            return rarity  # a keyword or title word of some article: a domain term
+            return rarity * scale  # a keyword or title word of some article: a domain term
         zipf = max(max(zipf_frequency(f, "en"), self._swahili.get(f, 0.0)) for f in variants)
         if zipf >= self.settings.common_zipf:
             return 0.0
-        weight = min(7.0 - zipf, rarity) if users else 7.0 - zipf
-        # An inflected English word ("enrolling", "slipped") is a verb or an adjective, which
-        # rarely names the service asked for; the nouns that do ("firearm", "liquor") are bare.
-        inflected = english > 0 and stemmed_words(word)[0] != word
-        return weight * INFLECTED if inflected else weight
+        return (min(7.0 - zipf, rarity) if users else 7.0 - zipf) * scale
 
     def _covers(self, vocabulary: frozenset[str], word: str) -> bool:
         variants = forms(word)
