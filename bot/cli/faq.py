@@ -61,7 +61,7 @@ def lint_command(knowledge_dir: Path | None, confusions: bool, no_confusions: bo
     folder = _folder(knowledge_dir)
     knowledge = load_knowledge(folder)
     problems = lint(knowledge, today=date.today(), confusions=confusions,  # noqa: DTZ011
-                    fees=catalogue_fees(), glossary=_glossary(folder))
+                    fees=catalogue_fees(), glossary=_glossary(folder), folder=folder)
     for problem in problems:
         click.echo(str(problem))
     errors = sum(p.severity == "error" for p in problems)
