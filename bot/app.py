@@ -192,7 +192,7 @@ def build_router(knowledge: LiveKnowledge, settings: BotSettings, backend: Backe
                                                 link_idle))
     return Router(handlers, fallback, bands_from(settings), INTERRUPTS, before=[handoff.attach],
                   observe=observer.decision if observer is not None else None,
-                  table=read_route_table(settings.knowledge_dir / "routing.yaml"),
+                  table=read_route_table(knowledge.root / "routing.yaml"),
                   is_article=lambda intent: knowledge.article(intent, "en") is not None)
 
 

@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import snowballstemmer  # type: ignore[import-untyped]
 from rapidfuzz import fuzz, process
 from wordfreq import zipf_frequency
 
@@ -37,7 +36,7 @@ SWAHILI_COUNTS = Path(__file__).resolve().parent / "data" / "swahili_counts.tsv"
 _WORD = re.compile(r"(?u)\b[^\W\d_]{3,}\b")  # numbers and placeholders are never salient
 _PLACEHOLDER = "zz"
 INFLECTED = 0.3  # the weight left to an inflected English word or a Swahili verb
-_ENGLISH = snowballstemmer.stemmer("english")
+KNOWN_BASE = 3.0  # Zipf frequency from which the word left without an ending is a real one
 # A Swahili verb form: a tense, habitual, infinitive or negative prefix ("inagharimu",
 # "huwekwa", "kumiliki"). Like English inflected words, verbs rarely name the service.
 _SWAHILI_VERB = re.compile(r"^(?:(?:ha|si)?(?:ni|u|a|tu|m|wa|i|li|ya|ki|vi|zi|ku)"
@@ -70,6 +69,12 @@ class Assessment:
 # Swahili possessives ("wangu", "zenu", "chake"): grammar, never the name of a service.
 POSSESSIVES = frozenset(c + s for c in ("w", "y", "z", "l", "ch", "vy", "k", "p", "m", "kw")
                         for s in ("angu", "ako", "ake", "etu", "enu", "ao"))
+# Numbers written as words ("eighteen", "kumi na nane") are details, never a service's name.
+NUMBER_WORDS = frozenset(
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety "
+    "hundred thousand million moja mbili tatu nne tano sita saba nane tisa kumi ishirini "
+    "thelathini arobaini hamsini sitini sabini themanini tisini mia elfu milioni".split())
 _SUFFIXES = ("je", "ni")  # Swahili enclitics: "napataje" (how do I get), "nyumbani"
 _PREFIXES = ("nime", "nita", "nili", "tume", "tuta", "wame", "ume", "ame", "na", "ni", "ku",
              "tu", "ha", "si")  # Sheng verbs built on English stems: "naopen", "kuregister"
@@ -93,6 +98,18 @@ def forms(word: str) -> tuple[str, ...]:
         rests += [changed, *(changed[len(x):] for x in (*_PREFIXES, *_SUBJECTS)
                              if changed.startswith(x) and len(changed) - len(x) >= 4)]
     return tuple(dict.fromkeys([*found, *rests]))
+
+
+def inflected(word: str) -> bool:
+    """Return True when `word` is an English word with an ending over a known base word."""
+    for ending in ("ing", "ed", "es", "s"):
+        base = word.removesuffix(ending)
+        if base == word or len(base) < 3:
+            continue
+        bases = {base, base + "e", base[:-1] if base[-1:] == base[-2:-1] else base}
+        if any(zipf_frequency(b, "en") >= KNOWN_BASE for b in bases):
+            return True
+    return False
 
 
 @lru_cache(maxsize=1)
@@ -156,7 +173,7 @@ class Coverage:
         A word our knowledge uses in a few labels only is a domain term, however common in
         English ("tax"); otherwise rarity in English and everyday Swahili decides.
         """
-        if word in POSSESSIVES:
+        if word in POSSESSIVES or word in NUMBER_WORDS:
             return 0.0
         variants = forms(word)
         users = max(self._users.get(f, 0) for f in variants)
@@ -166,8 +183,7 @@ class Coverage:
         english = zipf_frequency(word, "en")
         # An inflected English word ("enrolling", "slipped") or a Swahili verb form is rarely
         # the name of the service asked for; the nouns that are ("firearm", "liquor") are bare.
-        verb = (str(_ENGLISH.stemWord(word)) != word if english > 0
-                else _SWAHILI_VERB.match(word) is not None)
+        verb = inflected(word) if english > 0 else _SWAHILI_VERB.match(word) is not None
         scale = INFLECTED if verb else 1.0
         if self._terms.get(word, 0) and english < self.settings.everyday_zipf:
             return rarity * scale  # a keyword or title word of some article: a domain term
