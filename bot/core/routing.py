@@ -99,8 +99,8 @@ class MissPolicy(Protocol):
 class Bands:
     """Confidence bands: answer, suggest ("did you mean"), or admit not knowing."""
 
-    answer: float = 0.45
-    margin: float = 0.20
+    answer: float = 0.75
+    margin: float = 0.30
     suggest: float = 0.20
     max_suggestions: int = 3
 

@@ -5,7 +5,8 @@ the routing table, the confidence bands and the coverage check, without running 
 The figures, and the floors CI holds them to (`knowledge/held_out/floors.yaml`):
 
 * top-1 per language: answerable questions whose first offer (the asserted answer, or the
-  first "did you mean" option) is the expected article or action;
+  first "did you mean" option) is the expected article or action; "answered outright and
+  right" counts only the asserted ones (the rest needed a tap);
 * out-of-scope recall: questions nothing answers that get an honest reply (no answer, or
   "we don't cover that" with what is close), never an asserted article;
 * false fallbacks: answerable questions told "I don't know" or "we don't cover that";
@@ -40,7 +41,8 @@ from tools.faq.held_out import LANGUAGES, OUT_OF_SCOPE, HeldOutCase
 HONEST = ("miss", "not_covered")
 ASSERTED = ("rule", "answer")
 # Figures where more is better; the others (rates of harm) must stay at or under their floor.
-HIGHER_IS_BETTER = ("top1_en", "top1_sw", "top1_mixed", "oos_recall", "service_oos_recall")
+HIGHER_IS_BETTER = ("top1_en", "top1_sw", "top1_mixed", "answered_right", "oos_recall",
+                    "service_oos_recall")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +79,9 @@ class Figures:
     def render(self) -> str:
         """Format the figures for the terminal."""
         names = {"top1_en": "top-1 English", "top1_sw": "top-1 Swahili",
-                 "top1_mixed": "top-1 mixed/Sheng", "oos_recall": "out-of-scope handled honestly",
+                 "top1_mixed": "top-1 mixed/Sheng",
+                 "answered_right": "answered outright and right (answerable)",
+                 "oos_recall": "out-of-scope handled honestly",
                  "service_oos_recall": "  of which uncovered government services",
                  "false_fallbacks": "false fallbacks (answerable, told no answer)",
                  "confidently_wrong": "confidently wrong (of all questions)"}
@@ -121,6 +125,7 @@ def figures(outcomes: Sequence[Outcome], router: Router) -> Figures:
     answerable = [o for o in outcomes if o.case.in_scope]
     for language in LANGUAGES:
         share(f"top1_{language}", (right(o) for o in answerable if o.case.language == language))
+    share("answered_right", (o.asserted and right(o) for o in answerable))
     unanswerable = [o for o in outcomes if not o.case.in_scope]
     share("oos_recall", (o.honest for o in unanswerable))
     share("service_oos_recall", (o.honest for o in unanswerable if o.case.about == "service"))
