@@ -148,8 +148,14 @@ def _held_out(folder: Path, split: str, show: bool) -> int:
     from bot.i18n import Catalogs
     from bot.knowledge.live import LiveKnowledge
     from tools.faq.held_out import read_held_out
-    from tools.faq.held_out_eval import (figures, measuring_router, mistakes, read_floors,
-                                         regressions, route_all)
+    from tools.faq.held_out_eval import (
+        figures,
+        measuring_router,
+        mistakes,
+        read_floors,
+        regressions,
+        route_all,
+    )
 
     settings = _settings()
     cases, problems = read_held_out(folder / "held_out")

@@ -134,7 +134,8 @@ def _rule(item: Any, line: int, problems: list[tuple[int, str]]) -> RouteRule | 
     if found:
         problems.append((line, "; ".join(found)))
         return None
-    assert isinstance(when, list) and isinstance(between, list)
+    assert isinstance(when, list)
+    assert isinstance(between, list)
     return RouteRule(str(item.get("name", "")), tuple(str(c) for c in when),
                      (str(between[0]), str(between[1])), str(prefer), line)
 

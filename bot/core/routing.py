@@ -107,8 +107,11 @@ class Bands:
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    """How the router meets a typed message: "rule" or "answer" with one intent, "suggest"
-    options, "not_covered" (the question names something no close article covers), "miss"."""
+    """How the router meets a typed message, decided before any handler runs.
+
+    `kind` is "rule" or "answer" (one intent), "suggest" (options), "not_covered" (the
+    question names something no close article covers; `intents` are the close ones) or "miss".
+    """
 
     kind: str
     intents: tuple[str, ...] = ()

@@ -70,11 +70,13 @@ class Assessment:
 POSSESSIVES = frozenset(c + s for c in ("w", "y", "z", "l", "ch", "vy", "k", "p", "m", "kw")
                         for s in ("angu", "ako", "ake", "etu", "enu", "ao"))
 # Numbers written as words ("eighteen", "kumi na nane") are details, never a service's name.
-NUMBER_WORDS = frozenset(
-    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-    "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety "
-    "hundred thousand million moja mbili tatu nne tano sita saba nane tisa kumi ishirini "
-    "thelathini arobaini hamsini sitini sabini themanini tisini mia elfu milioni".split())
+NUMBER_WORDS = frozenset((
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+    "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+    "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred",
+    "thousand", "million", "moja", "mbili", "tatu", "nne", "tano", "sita", "saba", "nane",
+    "tisa", "kumi", "ishirini", "thelathini", "arobaini", "hamsini", "sitini", "sabini",
+    "themanini", "tisini", "mia", "elfu", "milioni"))
 _SUFFIXES = ("je", "ni")  # Swahili enclitics: "napataje" (how do I get), "nyumbani"
 _PREFIXES = ("nime", "nita", "nili", "tume", "tuta", "wame", "ume", "ame", "na", "ni", "ku",
              "tu", "ha", "si")  # Sheng verbs built on English stems: "naopen", "kuregister"

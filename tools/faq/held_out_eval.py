@@ -27,8 +27,8 @@ import yaml
 from bot.app import build_router
 from bot.clients.offline import OfflineBackend, OfflineEscalation
 from bot.config import BotSettings
-from bot.core.messages import InboundMessage
 from bot.core.backend import ReportDraft
+from bot.core.messages import InboundMessage
 from bot.core.ports import PendingReport
 from bot.core.routing import Plan, Router
 from bot.core.session import Session

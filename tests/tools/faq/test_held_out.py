@@ -11,11 +11,18 @@ from bot.core.routing import Plan
 from bot.i18n import Catalogs
 from bot.knowledge.live import LiveKnowledge
 from bot.knowledge.loader import load_knowledge
-from tools.faq.held_out import (HeldOutCase, content_problems, read_held_out, size_problems)
-from tools.faq.held_out_eval import (Figures, Outcome, figures, measuring_router, read_floors,
-                                     regressions, route_all)
-from tools.faq.routing_lint import held_out_problems, routing_problems
 from tests.conftest import REPO
+from tools.faq.held_out import HeldOutCase, content_problems, read_held_out, size_problems
+from tools.faq.held_out_eval import (
+    Figures,
+    Outcome,
+    figures,
+    measuring_router,
+    read_floors,
+    regressions,
+    route_all,
+)
+from tools.faq.routing_lint import held_out_problems, routing_problems
 
 HELD_OUT = REPO / "knowledge" / "held_out"
 
