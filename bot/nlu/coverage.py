@@ -36,6 +36,7 @@ SWAHILI_COUNTS = Path(__file__).resolve().parent / "data" / "swahili_counts.tsv"
 _WORD = re.compile(r"(?u)\b[^\W\d_]{3,}\b")  # numbers and placeholders are never salient
 _PLACEHOLDER = "zz"
 INFLECTED = 0.3  # the weight left to an inflected English word or a Swahili verb
+MEMO_SIZE = 50_000  # words whose weight is remembered (bounded: citizens type anything)
 KNOWN_BASE = 3.0  # Zipf frequency from which the word left without an ending is a real one
 # A Swahili verb form: a tense, habitual, infinitive or negative prefix ("inagharimu",
 # "huwekwa", "kumiliki"). Like English inflected words, verbs rarely name the service.
@@ -86,6 +87,7 @@ _RELATIVES = ("vyo", "cho", "yo", "ye", "lo", "po", "ko", "mo", "zo")  # "niliyo
 _SUBJECTS = ("a", "u", "i")  # "apate" (that he gets): the subjunctive of "pata"
 
 
+@lru_cache(maxsize=65536)
 def forms(word: str) -> tuple[str, ...]:
     """Return `word` with its stem, and without Swahili affixes, for lookups."""
     found = [word, *stemmed_words(word)]
@@ -157,6 +159,8 @@ class Coverage:
                                   self._normalise(t) + " " + t.lower())})
         self._labels = len(labels)
         self._swahili = swahili_zipf()
+        self._choices = {label: tuple(sorted(v)) for label, v in self._words.items()}
+        self._weights: dict[str, float] = {}  # per word: the same words come back all day
 
     def _vocabulary(self, texts: Iterable[str]) -> frozenset[str]:
         """Return the stemmed words and the plain words of `texts`, after normalisation."""
@@ -175,6 +179,14 @@ class Coverage:
         A word our knowledge uses in a few labels only is a domain term, however common in
         English ("tax"); otherwise rarity in English and everyday Swahili decides.
         """
+        found = self._weights.get(word)
+        if found is None:
+            if len(self._weights) >= MEMO_SIZE:
+                self._weights.clear()
+            found = self._weights[word] = self._weight(word)
+        return found
+
+    def _weight(self, word: str) -> float:
         if word in POSSESSIVES or word in NUMBER_WORDS:
             return 0.0
         variants = forms(word)
@@ -194,12 +206,13 @@ class Coverage:
             return 0.0
         return (min(7.0 - zipf, rarity) if users else 7.0 - zipf) * scale
 
-    def _covers(self, vocabulary: frozenset[str], word: str) -> bool:
+    def _covers(self, label: str, word: str) -> bool:
         variants = forms(word)
+        vocabulary = self._words[label]
         if any(f in vocabulary for f in variants):
             return True
         return any(len(f) >= self.settings.min_fuzzy_length and process.extractOne(
-            f, vocabulary, scorer=fuzz.ratio, processor=None,
+            f, self._choices[label], scorer=fuzz.ratio, processor=None,
             score_cutoff=self.settings.spelling) is not None for f in variants)
 
     def assess(self, text: str, label: str) -> Assessment:
@@ -207,14 +220,13 @@ class Coverage:
 
         Labels that are not articles (actions) are never checked.
         """
-        vocabulary = self._words.get(label)
-        if vocabulary is None:
+        if label not in self._words:
             return Assessment()
         total, missing = 0.0, []
         for word in dict.fromkeys(_WORD.findall(self._normalise(text))):
             weight = 0.0 if word.startswith(_PLACEHOLDER) else self.weight(word)
             total += weight
-            if weight > 0 and not self._covers(vocabulary, word):
+            if weight > 0 and not self._covers(label, word):
                 missing.append((word, weight))
         lost = sum(w for _, w in missing)
         return Assessment(tuple(w for w, _ in missing), max((w for _, w in missing), default=0.0),
