@@ -108,8 +108,15 @@ class KnowledgeMatcher:
         )
 
     def top_intent(self, result: ParseResult) -> IntentScore:
-        """Return the top intent, or `out_of_scope` when the assistant would not answer."""
+        """Return the top intent, or `out_of_scope` when the assistant would not answer.
+
+        An article that leaves a salient word of the question uncovered is not answered
+        either (Rasa's dialogue would otherwise assert it): out of scope, as sure as the
+        article was close.
+        """
         top = result.top
         if top is None or top.confidence < self._suggest:
             return IntentScore(OUT_OF_SCOPE, 1.0 - (top.confidence if top else 0.0))
+        if top.uncovered:
+            return IntentScore(OUT_OF_SCOPE, top.confidence, top.uncovered)
         return top

@@ -77,3 +77,12 @@ def test_english_inflection_needs_a_known_base_word() -> None:
 def test_swahili_counts_are_loaded() -> None:
     zipf = swahili_zipf()
     assert zipf["ya"] > zipf.get("nyuki", 0.0)
+
+
+def test_rasas_top_intent_is_out_of_scope_for_an_uncovered_article(real_knowledge) -> None:
+    parsed = real_knowledge.parse("apply for a beekeeping licence", "en")
+    assert parsed.top is not None and parsed.top.uncovered
+    top = real_knowledge.top_intent(parsed)
+    assert top.name == "out_of_scope" and top.uncovered == parsed.top.uncovered
+    covered = real_knowledge.parse("renew my smart dl please", "en")
+    assert real_knowledge.top_intent(covered).name == "driving-licence-renewal"

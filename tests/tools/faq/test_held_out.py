@@ -124,3 +124,12 @@ def test_held_out_figures_stay_above_their_floors() -> None:
         failed += [f"{split}: {line}" for line in regressions(figures(outcomes, router),
                                                               floors[split])]
     assert failed == []
+
+
+def test_explain_names_the_words_no_close_article_covers(real_knowledge) -> None:
+    from bot.core.routing import Bands
+    from tools.faq.explain import explain, render
+
+    explanation = explain(real_knowledge.matcher, "apply for a beekeeping licence", "en", Bands())
+    assert explanation.uncovered == ("beekeeping",)
+    assert "no answer about beekeeping" in render(explanation)
