@@ -158,6 +158,9 @@ def _held_out(folder: Path, split: str, show: bool) -> int:
     )
 
     settings = _settings()
+    if not (folder / "held_out").is_dir():
+        click.echo(f"{folder / 'held_out'} does not exist: see knowledge/held_out/README.md")
+        return 1
     cases, problems = read_held_out(folder / "held_out")
     for problem in problems:
         click.echo(str(problem))

@@ -144,7 +144,9 @@ def same_intent(router: Router, answered: str, expected: str) -> bool:
 
 
 def read_floors(path: Path) -> dict[str, dict[str, float]]:
-    """Return the stored floors per half ("dev", "test"), by figure name."""
+    """Return the stored floors per half ("dev", "test"), by figure name (none: no file)."""
+    if not path.exists():
+        return {}
     data: Any = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     if not isinstance(data, dict):
         return {}

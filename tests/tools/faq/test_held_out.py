@@ -133,3 +133,17 @@ def test_explain_names_the_words_no_close_article_covers(real_knowledge) -> None
     explanation = explain(real_knowledge.matcher, "apply for a beekeeping licence", "en", Bands())
     assert explanation.uncovered == ("beekeeping",)
     assert "no answer about beekeeping" in render(explanation)
+
+
+def test_held_out_command_reports_a_missing_folder(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from bot.cli import main
+
+    (tmp_path / "faq").mkdir()
+    result = CliRunner().invoke(main, ["faq", "test", "--held-out", "--knowledge", str(tmp_path)])
+    assert result.exit_code == 1 and "does not exist" in result.output
+
+
+def test_missing_floors_file_means_no_floors(tmp_path: Path) -> None:
+    assert read_floors(tmp_path / "floors.yaml") == {}
