@@ -37,6 +37,7 @@ from bot.core.ports import (
 )
 from bot.core.presence import typing_note
 from bot.core.results import TurnResult
+from bot.core.route_table import read_route_table
 from bot.core.routing import Bands, Router
 from bot.core.vocabulary import use_vocabulary
 from bot.i18n import Catalogs
@@ -209,7 +210,9 @@ def build_router(knowledge: LiveKnowledge, settings: BotSettings, backend: Backe
                                 LinkAccountFlow(backend, settings.retention_days, limits, quotas,
                                                 link_idle))
     return Router(handlers, fallback, bands_from(settings), INTERRUPTS, before=[handoff.attach],
-                  observe=observer.decision if observer is not None else None)
+                  observe=observer.decision if observer is not None else None,
+                  table=read_route_table(knowledge.root / "routing.yaml"),
+                  is_article=lambda intent: knowledge.article(intent, "en") is not None)
 
 
 @dataclass(frozen=True)

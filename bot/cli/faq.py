@@ -63,7 +63,7 @@ def lint_command(knowledge_dir: Path | None, confusions: bool, no_confusions: bo
     knowledge = load_knowledge(folder)
     glossary, glossary_problems = _glossary(folder)
     problems = lint(knowledge, today=date.today(), confusions=confusions,  # noqa: DTZ011
-                    fees=catalogue_fees(), glossary=glossary)
+                    fees=catalogue_fees(), glossary=glossary, folder=folder)
     problems = sorted([*glossary_problems, *problems], key=lambda p: (p.path, p.line, p.message))
     for problem in problems:
         click.echo(str(problem))
@@ -99,8 +99,19 @@ def _glossary(folder: Path) -> tuple[Glossary | None, list[Problem]]:
 @KnowledgeOption
 @click.option("--kfold", "folds", type=int, default=0,
               help="Also report held-out accuracy per language with this many folds.")
-def test_command(knowledge_dir: Path | None, folds: int) -> None:
+@click.option("--held-out", "held_out", is_flag=True,
+              help="Measure on the editors' held-out questions (knowledge/held_out) instead, "
+                   "and fail when a figure falls below its floor (floors.yaml).")
+@click.option("--split", type=click.Choice(["dev", "test", "all"]), default="all",
+              show_default=True, help="With --held-out: which half to measure.")
+@click.option("--show", is_flag=True,
+              help="With --held-out: list the questions that count against a figure "
+                   "(only for the dev half: the test half is measured, never studied).")
+def test_command(knowledge_dir: Path | None, folds: int, held_out: bool, split: str,
+                 show: bool) -> None:
     """Check that every example question and extra test case reaches its own article."""
+    if held_out:
+        sys.exit(_held_out(_folder(knowledge_dir), split, show))
     from bot.knowledge.live import LiveKnowledge
     from bot.nlu.kfold import article_cases, intent_cases, kfold
     from tools.faq.regression import run_regression
@@ -134,6 +145,44 @@ def test_command(knowledge_dir: Path | None, folds: int) -> None:
                 f"{expected} -> {answered or 'nothing'} ({n})"
                 for (expected, answered), n in confused))
     sys.exit(1 if failed else 0)
+
+
+def _held_out(folder: Path, split: str, show: bool) -> int:
+    """Report the held-out figures per half; return 1 when one regressed below its floor."""
+    from bot.i18n import Catalogs
+    from bot.knowledge.live import LiveKnowledge
+    from tools.faq.held_out import read_held_out
+    from tools.faq.held_out_eval import (
+        figures,
+        measuring_router,
+        mistakes,
+        read_floors,
+        regressions,
+        route_all,
+    )
+
+    settings = _settings()
+    if not (folder / "held_out").is_dir():
+        click.echo(f"{folder / 'held_out'} does not exist: see knowledge/held_out/README.md")
+        return 1
+    cases, problems = read_held_out(folder / "held_out")
+    for problem in problems:
+        click.echo(str(problem))
+    live = LiveKnowledge(folder)
+    router = measuring_router(live, settings)
+    floors = read_floors(folder / "held_out" / "floors.yaml")
+    failed = bool(problems)
+    for half in ("dev", "test") if split == "all" else (split,):
+        outcomes = route_all(router, live.matcher, Catalogs(settings.locales_dir),
+                             [c for c in cases if c.split == half])
+        found = figures(outcomes, router)
+        click.echo(f"{half} half ({len(outcomes)} questions):\n{found.render()}")
+        if show and half == "dev":
+            click.echo("\n".join(mistakes(outcomes, router)))
+        for line in regressions(found, floors.get(half, {})):
+            click.echo(f"REGRESSION ({half}) {line}")
+            failed = True
+    return 1 if failed else 0
 
 
 @faq_group.command("explain")

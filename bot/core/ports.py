@@ -17,10 +17,15 @@ from bot.core.session import Session
 
 @dataclass(frozen=True, slots=True)
 class IntentScore:
-    """One intent with the matcher's confidence in it, between 0 and 1."""
+    """One intent with the matcher's confidence in it, between 0 and 1.
+
+    `uncovered` lists the salient words of the message the article does not cover (see
+    bot/nlu/coverage.py): the router then does not assert it.
+    """
 
     name: str
     confidence: float
+    uncovered: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +62,9 @@ class ParseResult:
 class MatchEvent:
     """What the matcher could not settle alone, kept (masked) for the editors' gap report.
 
-    `kind` is "fallback" (no answer), "did_you_mean" (options offered) or "chosen" (what the
-    citizen picked from those options; `chosen` is None for "none of these").
+    `kind` is "fallback" (no answer), "did_you_mean" (options offered), "not_covered" (the
+    question names something no close article covers; close ones offered) or "chosen" (what
+    the citizen picked from those options; `chosen` is None for "none of these").
     """
 
     kind: str

@@ -12,6 +12,7 @@ from bot.core.messages import Choice, ChoicesReply, Reply
 from bot.core.payloads import Payload, payload
 from bot.core.ports import IntentScore
 from bot.core.results import Result
+from bot.core.route_table import ANY_ACTION, ANY_ARTICLE, Candidates, RouteTable
 from bot.core.turn import Turn
 from common.timezone import utcnow
 
@@ -88,15 +89,34 @@ class MissPolicy(Protocol):
         """Note which "did you mean" option the citizen took, if options were on screen."""
         ...
 
+    def not_covered(self, turn: Turn, options: Sequence[tuple[str, str]],
+                    terms: Sequence[str]) -> list[Reply]:
+        """Say the question names something no close article covers; offer the close ones."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class Bands:
     """Confidence bands: answer, suggest ("did you mean"), or admit not knowing."""
 
-    answer: float = 0.45
-    margin: float = 0.20
+    answer: float = 0.75
+    margin: float = 0.30
     suggest: float = 0.20
     max_suggestions: int = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """How the router meets a typed message, decided before any handler runs.
+
+    `kind` is "rule" or "answer" (one intent), "suggest" (options), "not_covered" (the
+    question names something no close article covers; `intents` are the close ones) or "miss".
+    """
+
+    kind: str
+    intents: tuple[str, ...] = ()
+    match: Match | None = None
+    terms: tuple[str, ...] = ()  # for "not_covered": the question's words nothing covers
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +151,11 @@ class Router:
         never_offer: Iterable[str] = ("out_of_scope",),
         before: Iterable[Callable[[Turn], Awaitable[None]]] = (),
         observe: Callable[[str], None] | None = None,
+        table: RouteTable | None = None,
+        is_article: Callable[[str], bool] = lambda intent: False,
     ) -> None:
+        self._table = table  # knowledge/routing.yaml: which wins when an article and an action fit
+        self._is_article = is_article
         self._handlers = list(handlers)
         self._observe = observe or (lambda band: None)  # metrics: how each turn was routed
         self._before = list(before)  # e.g. join a support ticket opened on another channel
@@ -224,36 +248,89 @@ class Router:
             return result.then(flow.reprompt(turn))
         return result
 
-    async def _route(self, turn: Turn) -> Result:
-        """Answer from rule matches, then from the matcher's ranking with confidence bands."""
+    def plan(self, turn: Turn) -> Plan:
+        """Decide, without running any handler, how a typed message that no flow took is met."""
         rules = [m for h in self._handlers if (m := h.match(turn)) is not None]
-        if rules:
-            best = max(rules, key=lambda m: m.score)
-            handler = self.handler_for(best.intent)
-            if handler is not None:
-                self._observe("rule")
-                return await handler.handle(turn, best)
+        best = max(rules, key=lambda m: m.score) if rules else None
+        if best is not None and self.handler_for(best.intent) is None:
+            best = None
         ranking = [s for s in turn.nlu.ranking if self.handler_for(s.name) is not None]
+        routed = self._by_table(turn, best, ranking)
+        if routed is not None:
+            return routed
+        if best is not None:
+            return Plan("rule", (best.intent,), best)
         decision = decide(ranking, self.bands)
+        options = tuple(o.name for o in decision.options if o.name not in self._never_offer)
+        first = decision.options[0] if decision.options else None
+        if first is not None and first.uncovered:
+            # Coverage before assertion: never answer (or first offer) an article that leaves
+            # a salient word of the question uncovered; say so and offer what is close.
+            close = tuple(s.name for s in ranking[: self.bands.max_suggestions]
+                          if s.name not in self._never_offer
+                          and (s is first or s.confidence >= self.bands.suggest))
+            return Plan("not_covered", close, terms=first.uncovered)
         if decision.kind == "answer":
             top = decision.options[0]
-            handler = self.handler_for(top.name)
-            assert handler is not None
-            self._observe("answer")
-            return await handler.handle(turn, Match(top.confidence * 100, top.name))
-        if decision.kind == "suggest":
-            titled = []
-            for option in decision.options:
-                handler = self.handler_for(option.name)
-                if handler is None or option.name in self._never_offer:
-                    continue
-                title = handler.title(option.name, turn)
-                titled.append((title, _payload_for(handler, option.name)))
-            if titled:
-                self._observe("did_you_mean")
-                return Result(tuple(self._misses.did_you_mean(turn, titled)))
+            return Plan("answer", (top.name,), Match(top.confidence * 100, top.name))
+        if decision.kind == "suggest" and options:
+            return Plan("suggest", options)
+        return Plan("miss")
+
+    def _by_table(self, turn: Turn, best: Match | None,
+                  ranking: Sequence[IntentScore]) -> Plan | None:
+        """Apply the routing table when it turns the choice from the natural winner."""
+        top = best.intent if best is not None else (ranking[0].name if ranking else None)
+        if self._table is None or top is None or top in self._never_offer:
+            return None
+        ranked = tuple(s.name for s in ranking
+                       if s.confidence >= self.bands.suggest and s.name not in self._never_offer)
+        has_reference = any(e.entity == "reference" for e in turn.nlu.entities)
+        chosen = self._table.choose(turn.text, has_reference,
+                                    Candidates(top, ranked, self._is_article))
+        if chosen is None:
+            return None
+        rule, picks = chosen
+        scores = {s.name: s for s in ranking}
+        if len(picks) > 1:
+            return Plan("suggest", picks)
+        pick = picks[0]
+        if pick == top:
+            return None  # the table agrees with the bands and rules: let them decide
+        score = scores.get(pick)
+        if score is not None and score.uncovered:
+            return Plan("not_covered", (pick,), terms=score.uncovered)
+        if (rule.prefer in (ANY_ARTICLE, ANY_ACTION)
+                and (score is None or score.confidence < self.bands.answer)):
+            return Plan("suggest", (pick, top))  # a general cue, a weak match: offer both
+        return Plan("answer", (pick,), Match(100.0, pick))
+
+    async def _route(self, turn: Turn) -> Result:
+        """Answer from rule matches, then from the matcher's ranking with confidence bands."""
+        planned = self.plan(turn)
+        if planned.kind in ("rule", "answer") and planned.match is not None:
+            handler = self.handler_for(planned.match.intent)
+            assert handler is not None  # plan() only names intents that have a handler
+            self._observe(planned.kind)
+            return await handler.handle(turn, planned.match)
+        if planned.kind == "suggest":
+            self._observe("did_you_mean")
+            return Result(tuple(self._misses.did_you_mean(turn, self._titled(turn, planned))))
+        if planned.kind == "not_covered":
+            self._observe("not_covered")
+            return Result(tuple(self._misses.not_covered(turn, self._titled(turn, planned),
+                                                         planned.terms)))
         self._observe("fallback")
         return Result(tuple(self._misses.miss(turn)))
+
+    def _titled(self, turn: Turn, planned: Plan) -> list[tuple[str, str]]:
+        """Return the plan's options as (title, payload) pairs in the turn's language."""
+        titled = []
+        for intent in planned.intents:
+            handler = self.handler_for(intent)
+            if handler is not None:
+                titled.append((handler.title(intent, turn), _payload_for(handler, intent)))
+        return titled
 
 
 def _payload_for(handler: IntentHandler, intent: str) -> str:

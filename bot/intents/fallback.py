@@ -41,6 +41,28 @@ class FallbackIntent(Intent):
         choices.append(Choice(turn._("None of these"), NONE_OF_THESE))
         return [ChoicesReply(turn._("I am not sure I understood. Did you mean:"), tuple(choices))]
 
+    def not_covered(self, turn: Turn, options: Sequence[tuple[str, str]],
+                    terms: Sequence[str]) -> list[Reply]:
+        """Say honestly that we have no answer about what the question names; offer what is close.
+
+        A guess would be worse than nothing here: the citizen asked about something (another
+        licence, another agency's service) that the closest article does not mention.
+        """
+        payloads = [payload for _, payload in options]
+        language = turn.detected_language or turn.locale
+        turn.session.data[PENDING] = {"query": turn.text, "options": payloads,
+                                      "language": language}
+        top = turn.nlu.top
+        turn.events.append(MatchEvent("not_covered", turn.text, language, tuple(payloads),
+                                      score=top.confidence if top else None))
+        turn.session.misses += 1
+        named = ", ".join(f"\"{term}\"" for term in terms)
+        choices = [Choice(title, payload) for title, payload in options]
+        choices.append(Choice(turn._("None of these"), NONE_OF_THESE))
+        text = turn._("I have no information about %(terms)s, so I will not guess. These "
+                      "topics are close to your question:", terms=named)
+        return [ChoicesReply(text, tuple(choices))]
+
     def followed(self, turn: Turn) -> None:
         """Record which offered option was taken ("none of these" included), then forget them."""
         pending = turn.session.data.pop(PENDING, None)

@@ -9,12 +9,14 @@ from functools import lru_cache
 from bot.core.language import detect_language
 from bot.core.ports import IntentScore, ParseResult
 from bot.knowledge.loader import Knowledge
+from bot.nlu.coverage import Coverage
 from bot.nlu.entities import extract_entities
 from bot.nlu.model import Calibration, IntentModel
 from bot.nlu.model_store import ModelStore
 from bot.nlu.normalize import Normalizer
 
 OUT_OF_SCOPE = "out_of_scope"
+COVERAGE_CHECKED = 3  # how many of the best-ranked labels get the coverage check
 
 ModelFactory = Callable[[Callable[[str], str]], IntentModel]
 
@@ -92,6 +94,7 @@ class KnowledgeMatcher:
                       else model.fit(data.texts, data.labels, calibration=calibration))
         self._suggest = suggest_threshold
         self._size = ranking_size
+        self.coverage = Coverage(knowledge, self.normalise)
 
     def parse(self, text: str, language: str | None = None) -> ParseResult:
         """Rank every article and intent for `text`; detect its language and entities."""
@@ -100,14 +103,24 @@ class KnowledgeMatcher:
         return ParseResult(
             text=text,
             language=detected,
-            ranking=tuple(IntentScore(r.label, round(r.confidence, 4)) for r in ranked),
+            ranking=tuple(
+                IntentScore(r.label, round(r.confidence, 4),
+                            self.coverage.uncovered(text, r.label) if i < COVERAGE_CHECKED else ())
+                for i, r in enumerate(ranked)),
             entities=extract_entities(text),
             matched_example=ranked[0].example if ranked else None,
         )
 
     def top_intent(self, result: ParseResult) -> IntentScore:
-        """Return the top intent, or `out_of_scope` when the assistant would not answer."""
+        """Return the top intent, or `out_of_scope` when the assistant would not answer.
+
+        An article that leaves a salient word of the question uncovered is not answered
+        either (Rasa's dialogue would otherwise assert it): out of scope, as sure as the
+        article was close.
+        """
         top = result.top
         if top is None or top.confidence < self._suggest:
             return IntentScore(OUT_OF_SCOPE, 1.0 - (top.confidence if top else 0.0))
+        if top.uncovered:
+            return IntentScore(OUT_OF_SCOPE, top.confidence, top.uncovered)
         return top

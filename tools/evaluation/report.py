@@ -125,6 +125,50 @@ scored on its validation split): median confidence 0.87 for right answers, 0.4 f
 0.36 for in-domain and 0.16 for out-of-domain OOS questions. A threshold of 0.5 keeps about 85%
 of right answers and declines 95% of out-of-domain and two thirds of in-domain OOS questions;
 0.2 keeps 98% of right answers. Tune the bands on held-out questions of the real knowledge base.
+
+## The knowledge base's own held-out questions
+
+`.venv/bin/msaidizi faq test --held-out` measures the whole routing (rules, the routing table
+`knowledge/routing.yaml`, the confidence bands and the coverage check of
+`bot/nlu/coverage.py`) on 446 citizen-style questions kept in `knowledge/held_out/`
+(English, Swahili and mixed/Sheng; 72 about things no article covers, 64 of them government
+services). They are never learnt; `faq lint` refuses copies of example questions. The dev half
+was used to choose the coverage thresholds and the bands; the test half was only measured. CI
+fails when a figure falls past `knowledge/held_out/floors.yaml`.
+
+Measured on 2026-12-07 in one run, before (no coverage check, no routing table, bands
+0.45/0.20) and after (coverage check, routing table, bands 0.75/0.30):
+
+| figure | dev before | dev after | test before | test after |
+|---|---|---|---|---|
+| top-1 English (answerable) | 92.5% | 93.4% | 90.6% | 91.5% |
+| top-1 Swahili (answerable) | 88.1% | 89.8% | 79.7% | 81.4% |
+| top-1 mixed/Sheng (answerable) | 95.5% | 100.0% | 86.4% | 86.4% |
+| answered outright and right (answerable) | 89.3% | 85.0% | 86.1% | 81.8% |
+| out of scope handled honestly | 33.3% | 77.8% | 33.3% | 61.1% |
+| of which government services no article covers | 25.0% | 75.0% | 25.0% | 59.4% |
+| false fallbacks (answerable told "no answer") | 1.6% | 4.3% | 2.1% | 6.4% |
+| confidently wrong (all questions) | 10.3% | 1.8% | 10.3% | 3.1% |
+
+Top-1 counts the first thing offered (the answer, or the first "did you mean" option);
+"confidently wrong" is a wrong article or action asserted without a choice; "handled
+honestly" is "I don't know" or "we don't cover that" with the close topics as choices. The
+issue's targets (top-1 95% per language, confidently wrong at most 1%, 90% of uncovered
+services handled honestly, false fallbacks at most 3%) are not reached yet: the coverage
+check trades false fallbacks (a salient word the right article does not mention) for honesty
+about uncovered services, and the test half shows it generalises less well than the dev half.
+
+Coverage thresholds (`CoverageSettings`): a word weighs 7 minus its Zipf frequency (wordfreq
+for English; Swahili from the word counts of the MASSIVE sw-KE train split, because wordfreq
+has no Swahili), or log2 of how few of our labels use it when it is a keyword of some article;
+inflected English words and Swahili verb forms weigh 0.3 of that. An article is withheld when
+an uncovered word weighs at least 2.5 and uncovered words carry at least 35% of the
+question's weight. On the dev half: confidently wrong 10.3% -> 4.5% from coverage and the
+routing table, -> 1.8% from the bands; the articles' own `tests:` phrasings (which coverage
+never reads) are wrongly withheld 26 times in 272.
+
+The public benchmarks above do not depend on these changes (the IntentModel is unchanged);
+CLINC150 was re-run on 2026-12-07: 92.6 / OOS 63.1 (93.6), the same figures.
 """
 
 

@@ -29,6 +29,7 @@ class Explanation:
     language: str | None
     candidates: tuple[Candidate, ...]
     decision: Decision
+    uncovered: tuple[str, ...] = ()  # salient words the first option does not cover
 
 
 def explain(matcher: KnowledgeMatcher, text: str, language: str, bands: Bands,
@@ -46,8 +47,9 @@ def explain(matcher: KnowledgeMatcher, text: str, language: str, bands: Bands,
     top = parsed.top
     decision = (decide([top], bands) if top and top.name == "out_of_scope"
                 else decide(answerable, bands))
+    first = decision.options[0] if decision.options else None
     return Explanation(text, matcher.normalise(text), detect_language(text).language,
-                       tuple(candidates), decision)
+                       tuple(candidates), decision, first.uncovered if first else ())
 
 
 def render(explanation: Explanation) -> str:
@@ -67,5 +69,9 @@ def render(explanation: Explanation) -> str:
     names = ", ".join(o.name for o in d.options)
     outcome = {"answer": f"answer with {names}", "suggest": f"ask \"did you mean\": {names}",
                "miss": "no answer: offer to rephrase or reach a person"}[d.kind]
+    if explanation.uncovered:
+        words = ", ".join(explanation.uncovered)
+        outcome = (f"no answer about {words} (no close article covers it): offer the close "
+                   f"topics ({names}); add the word to the right article if one covers it")
     lines += ["", f"Decision:    {outcome}"]
     return "\n".join(lines)

@@ -48,9 +48,9 @@ class Proposal:
 
 
 def unanswered(events: Sequence[MatchEvent]) -> list[MatchEvent]:
-    """Return fallbacks and "none of these" choices: the questions left without an answer."""
-    return [e for e in events
-            if e.kind == "fallback" or (e.kind == "chosen" and e.chosen is None)]
+    """Return fallbacks, uncovered questions and "none of these": questions left unanswered."""
+    return [e for e in events if e.kind in ("fallback", "not_covered")
+            or (e.kind == "chosen" and e.chosen is None)]
 
 
 def cluster(events: Sequence[MatchEvent],

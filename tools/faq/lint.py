@@ -20,6 +20,7 @@ from bot.nlu.normalize import Normalizer
 from tools.faq.catalogue_lint import fee_problems
 from tools.faq.glossary_lint import Glossary, glossary_problems
 from tools.faq.locate import find_line
+from tools.faq.routing_lint import held_out_problems, routing_problems
 from tools.faq.vocabulary_lint import vocabulary_problems
 
 STALE_AFTER = timedelta(days=365)
@@ -29,8 +30,8 @@ SOURCE_LINE = ("source:", "chanzo:", "**source", "**chanzo")
 
 
 def lint(knowledge: Knowledge, *, today: date, confusions: bool = False,
-         fees: Mapping[str, Fee] | None = None, glossary: Glossary | None = None
-         ) -> list[Problem]:
+         fees: Mapping[str, Fee] | None = None, glossary: Glossary | None = None,
+         folder: Path | None = None) -> list[Problem]:
     """Return every problem in the knowledge folder, errors and warnings.
 
     Args:
@@ -40,6 +41,7 @@ def lint(knowledge: Knowledge, *, today: date, confusions: bool = False,
         fees: the service catalogue's fees by service code, to check fee placeholders and
             refuse amounts written by hand; None skips those checks.
         glossary: the agreed terms, to warn on other spellings; None skips that check.
+        folder: the knowledge folder, to check routing.yaml and held_out/; None skips them.
     """
     problems = list(knowledge.problems)
     problems += _languages(knowledge)
@@ -47,6 +49,9 @@ def lint(knowledge: Knowledge, *, today: date, confusions: bool = False,
     problems += _duplicates(knowledge)
     problems += _risky_synonyms(knowledge)
     problems += vocabulary_problems(knowledge)
+    if folder is not None:
+        problems += routing_problems(knowledge, folder / "routing.yaml")
+        problems += held_out_problems(knowledge, folder / "held_out")
     if fees is not None:
         problems += fee_problems(knowledge, fees)
     if glossary is not None:

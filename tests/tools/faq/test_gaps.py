@@ -71,3 +71,10 @@ def test_gaps_command_writes_report(runtime: Runtime, bot_settings: BotSettings,
     get_settings.cache_clear()
     assert result.exit_code == 0, result.output
     assert (out / "gaps.md").exists() and (out / "gaps.csv").exists()
+
+
+def test_questions_no_article_covers_count_as_unanswered() -> None:
+    events = [MatchEvent("not_covered", "firearm licence renewal", "en", ("faq:a",)),
+              MatchEvent("did_you_mean", "passport fee", "en", ("faq:b",))]
+    clusters = cluster(events)
+    assert [c.examples for c in clusters] == [["firearm licence renewal"]]

@@ -1,0 +1,240 @@
+"""Coverage before assertion: which salient words of a question an article does not cover.
+
+A question about a firearm licence is close to the driving-licence article in every way a
+classifier measures, yet it names a thing that article never mentions. Before an article is
+asserted, each word of the question is checked:
+
+* common words say nothing about the service asked for: a word is common when English uses it
+  often (`wordfreq`), when everyday Kenyan Swahili does (counts of the MASSIVE sw-KE train
+  split, `data/swahili_counts.tsv`, because wordfreq has no Swahili), or when many articles and
+  actions of our own knowledge use it;
+* a salient word is covered when the article's questions, title, keywords, synonyms or answer
+  (either language) use it, after the lexicon's spellings and synonyms and stemming, or a
+  spelling of it a few letters away.
+
+What is left (salient and uncovered) is returned; the router then answers honestly instead.
+Thresholds were chosen on the dev half of knowledge/held_out (see docs/benchmarks.md).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+from wordfreq import zipf_frequency
+
+from bot.knowledge.loader import Knowledge
+from bot.nlu.model import stemmed_words
+
+SWAHILI_COUNTS = Path(__file__).resolve().parent / "data" / "swahili_counts.tsv"
+_WORD = re.compile(r"(?u)\b[^\W\d_]{3,}\b")  # numbers and placeholders are never salient
+_PLACEHOLDER = "zz"
+INFLECTED = 0.3  # the weight left to an inflected English word or a Swahili verb
+MEMO_SIZE = 50_000  # words whose weight is remembered (bounded: citizens type anything)
+KNOWN_BASE = 3.0  # Zipf frequency from which the word left without an ending is a real one
+# A Swahili verb form: a tense, habitual, infinitive or negative prefix ("inagharimu",
+# "huwekwa", "kumiliki"). Like English inflected words, verbs rarely name the service.
+_SWAHILI_VERB = re.compile(r"^(?:(?:ha|si)?(?:ni|u|a|tu|m|wa|i|li|ya|ki|vi|zi|ku)"
+                           r"(?:na|li|me|ta|ka|sha|nge|ngali|ki|ja)|ku|hu|haja|hatu|hawa)"
+                           r"[a-z]{3,}$")
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageSettings:
+    """When a word is salient, and how much uncovered salience turns an answer honest."""
+
+    common_zipf: float = 4.2  # Zipf frequency (English or Swahili) from which a word is common
+    everyday_zipf: float = 5.3  # an everyday English word ("two", "back") is no domain term
+    distinctive_share: float = 0.10  # used by at most this share of our labels: a domain term
+    spelling: float = 85.0  # RapidFuzz ratio from which a word is a spelling of a covered one
+    min_fuzzy_length: int = 5  # shorter words must match exactly (or by stem)
+    min_weight: float = 2.5  # an uncovered word must weigh at least this much...
+    min_share: float = 0.35  # ...and uncovered words this share of the question's salience
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """The salient words of a question, which an article leaves uncovered, and their weight."""
+
+    uncovered: tuple[str, ...] = ()
+    strongest: float = 0.0  # the weight of the heaviest uncovered word
+    share: float = 0.0  # uncovered weight / all salient weight
+
+
+# Swahili possessives ("wangu", "zenu", "chake"): grammar, never the name of a service.
+POSSESSIVES = frozenset(c + s for c in ("w", "y", "z", "l", "ch", "vy", "k", "p", "m", "kw")
+                        for s in ("angu", "ako", "ake", "etu", "enu", "ao"))
+# Numbers written as words ("eighteen", "kumi na nane") are details, never a service's name.
+NUMBER_WORDS = frozenset((
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+    "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+    "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred",
+    "thousand", "million", "moja", "mbili", "tatu", "nne", "tano", "sita", "saba", "nane",
+    "tisa", "kumi", "ishirini", "thelathini", "arobaini", "hamsini", "sitini", "sabini",
+    "themanini", "tisini", "mia", "elfu", "milioni"))
+_SUFFIXES = ("je", "ni")  # Swahili enclitics: "napataje" (how do I get), "nyumbani"
+_PREFIXES = ("nime", "nita", "nili", "tume", "tuta", "wame", "ume", "ame", "na", "ni", "ku",
+             "tu", "ha", "si")  # Sheng verbs built on English stems: "naopen", "kuregister"
+
+
+_RELATIVES = ("vyo", "cho", "yo", "ye", "lo", "po", "ko", "mo", "zo")  # "niliyolipa": I paid
+_SUBJECTS = ("a", "u", "i")  # "apate" (that he gets): the subjunctive of "pata"
+
+
+@lru_cache(maxsize=65536)
+def forms(word: str) -> tuple[str, ...]:
+    """Return `word` with its stem, and without Swahili affixes, for lookups."""
+    found = [word, *stemmed_words(word)]
+    bare = next((word[: -len(x)] for x in _SUFFIXES if word.endswith(x) and len(word) > 5), word)
+    found += [bare, *stemmed_words(bare)]
+    rests = [bare[len(x):] for x in _PREFIXES if bare.startswith(x) and len(bare) - len(x) >= 4]
+    rests += [r[len(x):] for r in rests for x in _RELATIVES
+              if r.startswith(x) and len(r) - len(x) >= 3]
+    # The subjunctive and the negative end in -e and -i where the dictionary form ends in -a.
+    if bare[-1:] in ("e", "i") and len(bare) >= 5:
+        changed = bare[:-1] + "a"
+        rests += [changed, *(changed[len(x):] for x in (*_PREFIXES, *_SUBJECTS)
+                             if changed.startswith(x) and len(changed) - len(x) >= 4)]
+    return tuple(dict.fromkeys([*found, *rests]))
+
+
+def inflected(word: str) -> bool:
+    """Return True when `word` is an English word with an ending over a known base word."""
+    for ending in ("ing", "ed", "es", "s"):
+        base = word.removesuffix(ending)
+        if base == word or len(base) < 3:
+            continue
+        bases = {base, base + "e", base[:-1] if base[-1:] == base[-2:-1] else base}
+        if any(zipf_frequency(b, "en") >= KNOWN_BASE for b in bases):
+            return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def swahili_zipf() -> Mapping[str, float]:
+    """Return the Zipf frequency of each word of the Swahili counts file."""
+    counts: dict[str, int] = {}
+    total = 0
+    for line in SWAHILI_COUNTS.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# total\t"):
+            total = int(line.split("\t")[1])
+        elif line and not line.startswith("#"):
+            word, count = line.split("\t")
+            counts[word] = int(count)
+    total = total or sum(counts.values()) or 1
+    return {w: math.log10(n / total * 1e9) for w, n in counts.items()}
+
+
+class Coverage:
+    """Per-article vocabularies and the weight of words, built once per knowledge version."""
+
+    def __init__(self, knowledge: Knowledge, normalise: Callable[[str], str],
+                 settings: CoverageSettings | None = None) -> None:
+        self._normalise = normalise
+        self.settings = settings or CoverageSettings()
+        texts: dict[str, list[str]] = {}
+        terms: dict[str, list[str]] = {}  # what editors declared an article is about
+        for (article_id, _), article in knowledge.articles.items():
+            named = [article.title, *article.keywords,
+                     *(w for term, variants in article.synonyms for w in (term, *variants))]
+            terms.setdefault(article_id, []).extend(named)
+            texts.setdefault(article_id, []).extend([*article.questions, article.body, *named])
+        for intent in knowledge.intents:
+            if intent.intent != "out_of_scope":
+                texts.setdefault(intent.intent, []).extend(intent.examples)
+        vocabularies = {label: self._vocabulary(t) for label, t in texts.items()}
+        # Only articles are checked: an action covers what it does, whatever the words.
+        self._words = {a: v for a, v in vocabularies.items() if a in terms}
+        labels = list(vocabularies.values())
+        self._users = Counter(word for vocabulary in labels for word in vocabulary)
+        # Terms as written (no stems): "processing time" makes no domain term of "process".
+        self._terms = Counter(w for named in terms.values()
+                              for w in {w for t in named for w in _WORD.findall(
+                                  self._normalise(t) + " " + t.lower())})
+        self._labels = len(labels)
+        self._swahili = swahili_zipf()
+        self._choices = {label: tuple(sorted(v)) for label, v in self._words.items()}
+        self._weights: dict[str, float] = {}  # per word: the same words come back all day
+
+    def _vocabulary(self, texts: Iterable[str]) -> frozenset[str]:
+        """Return the stemmed words and the plain words of `texts`, after normalisation."""
+        words: set[str] = set()
+        for text in texts:
+            # The words as written too: the lexicon may rewrite "kupakia" to "upload", and
+            # "kupakiwa" should still be found a spelling away from it.
+            for form in (self._normalise(text), text.lower()):
+                words.update(_WORD.findall(form))
+                words.update(stemmed_words(form))
+        return frozenset(words)
+
+    def weight(self, word: str) -> float:
+        """Return how strongly `word` names a service, agency or document (0: not at all).
+
+        A word our knowledge uses in a few labels only is a domain term, however common in
+        English ("tax"); otherwise rarity in English and everyday Swahili decides.
+        """
+        found = self._weights.get(word)
+        if found is None:
+            if len(self._weights) >= MEMO_SIZE:
+                self._weights.clear()
+            found = self._weights[word] = self._weight(word)
+        return found
+
+    def _weight(self, word: str) -> float:
+        if word in POSSESSIVES or word in NUMBER_WORDS:
+            return 0.0
+        variants = forms(word)
+        users = max(self._users.get(f, 0) for f in variants)
+        if users > self.settings.distinctive_share * self._labels:
+            return 0.0  # a word many of our articles and actions share
+        rarity = math.log2((self._labels + 1) / (users + 1))
+        english = zipf_frequency(word, "en")
+        # An inflected English word ("enrolling", "slipped") or a Swahili verb form is rarely
+        # the name of the service asked for; the nouns that are ("firearm", "liquor") are bare.
+        verb = inflected(word) if english > 0 else _SWAHILI_VERB.match(word) is not None
+        scale = INFLECTED if verb else 1.0
+        if self._terms.get(word, 0) and english < self.settings.everyday_zipf:
+            return rarity * scale  # a keyword or title word of some article: a domain term
+        zipf = max(max(zipf_frequency(f, "en"), self._swahili.get(f, 0.0)) for f in variants)
+        if zipf >= self.settings.common_zipf:
+            return 0.0
+        return (min(7.0 - zipf, rarity) if users else 7.0 - zipf) * scale
+
+    def _covers(self, label: str, word: str) -> bool:
+        variants = forms(word)
+        vocabulary = self._words[label]
+        if any(f in vocabulary for f in variants):
+            return True
+        return any(len(f) >= self.settings.min_fuzzy_length and process.extractOne(
+            f, self._choices[label], scorer=fuzz.ratio, processor=None,
+            score_cutoff=self.settings.spelling) is not None for f in variants)
+
+    def assess(self, text: str, label: str) -> Assessment:
+        """Weigh the salient words of `text` and find those article `label` leaves uncovered.
+
+        Labels that are not articles (actions) are never checked.
+        """
+        if label not in self._words:
+            return Assessment()
+        total, missing = 0.0, []
+        for word in dict.fromkeys(_WORD.findall(self._normalise(text))):
+            weight = 0.0 if word.startswith(_PLACEHOLDER) else self.weight(word)
+            total += weight
+            if weight > 0 and not self._covers(label, word):
+                missing.append((word, weight))
+        lost = sum(w for _, w in missing)
+        return Assessment(tuple(w for w, _ in missing), max((w for _, w in missing), default=0.0),
+                          lost / total if total else 0.0)
+
+    def uncovered(self, text: str, label: str) -> tuple[str, ...]:
+        """Return the uncovered salient words when they are enough to withhold article `label`."""
+        found = self.assess(text, label)
+        s = self.settings
+        return found.uncovered if found.strongest >= s.min_weight and found.share >= s.min_share \
+            else ()

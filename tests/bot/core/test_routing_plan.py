@@ -1,0 +1,147 @@
+"""Router.plan: coverage before assertion and the routing table, before any handler runs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+
+from bot.core.messages import Choice, ChoicesReply, InboundMessage, Reply
+from bot.core.ports import Entity, IntentScore, ParseResult
+from bot.core.route_table import RouteTable, read_route_table
+from bot.core.routing import Bands, Router
+from bot.core.session import Session
+from bot.core.turn import Turn
+from bot.i18n import Catalogs
+from tests.bot.core.test_routing import Misses, Simple
+from tests.conftest import REPO
+
+ARTICLES = {"contact-support", "application-tracking", "phishing-messages", "data-protection",
+            "driving-licence-renewal", "payment-methods"}
+
+
+class Honest(Misses):
+    def not_covered(self, turn: Turn, options: Sequence[tuple[str, str]],
+                    terms: Sequence[str]) -> list[Reply]:
+        return [ChoicesReply(f"no answer about {', '.join(terms)}",
+                             tuple(Choice(t, p) for t, p in options))]
+
+
+def turn(text: str, ranking: Sequence[IntentScore], *, reference: str | None = None) -> Turn:
+    entities = (Entity("reference", reference, 0, 0),) if reference else ()
+    nlu = ParseResult(text, "en", tuple(ranking), entities)
+    return Turn(InboundMessage("t", "1", text), Session("t:1", "t", "1"),
+                Catalogs(REPO / "locales"), text, nlu)
+
+
+def make_router(table: RouteTable | None = None) -> Router:
+    names = [*sorted(ARTICLES), "check_status", "talk_to_human", "report_security_incident",
+             "my_data", "delete_my_data", "start_payment"]
+    return Router([Simple(n) for n in names], Honest(),
+                  Bands(answer=0.45, margin=0.2, suggest=0.2), table=table,
+                  is_article=lambda intent: intent in ARTICLES)
+
+
+@pytest.fixture(scope="module")
+def table() -> RouteTable:
+    return read_route_table(REPO / "knowledge" / "routing.yaml")
+
+
+def test_plan_confident_covered_article_is_answered() -> None:
+    plan = make_router().plan(turn("renew my dl", [IntentScore("driving-licence-renewal", 0.9)]))
+    assert (plan.kind, plan.intents) == ("answer", ("driving-licence-renewal",))
+
+
+def test_plan_uncovered_top_article_is_not_asserted() -> None:
+    ranking = [IntentScore("driving-licence-renewal", 0.9, ("beekeeping",)),
+               IntentScore("payment-methods", 0.05)]
+    plan = make_router().plan(turn("beekeeping licence", ranking))
+    assert plan.kind == "not_covered"
+    assert plan.terms == ("beekeeping",)
+    assert plan.intents[0] == "driving-licence-renewal"  # what is close is still offered
+
+
+def test_plan_uncovered_first_suggestion_is_not_offered_as_a_guess() -> None:
+    ranking = [IntentScore("driving-licence-renewal", 0.4, ("beekeeping",)),
+               IntentScore("payment-methods", 0.3)]
+    plan = make_router().plan(turn("beekeeping licence", ranking))
+    assert plan.kind == "not_covered"
+    assert plan.intents == ("driving-licence-renewal", "payment-methods")
+
+
+async def test_dispatch_not_covered_uses_the_miss_policy() -> None:
+    ranking = [IntentScore("driving-licence-renewal", 0.9, ("beekeeping",))]
+    replies = (await make_router().dispatch(turn("beekeeping licence", ranking))).replies
+    assert isinstance(replies[0], ChoicesReply)
+    assert replies[0].text == "no answer about beekeeping"
+
+
+def test_table_reference_with_status_words_means_the_status_action(table: RouteTable) -> None:
+    ranking = [IntentScore("application-tracking", 0.8), IntentScore("check_status", 0.1)]
+    plan = make_router(table).plan(turn("status of PP-2025-000001", ranking,
+                                        reference="PP-2025-000001"))
+    assert (plan.kind, plan.intents) == ("answer", ("check_status",))
+
+
+def test_table_status_words_without_a_reference_leave_the_article(table: RouteTable) -> None:
+    ranking = [IntentScore("application-tracking", 0.8), IntentScore("check_status", 0.1)]
+    plan = make_router(table).plan(turn("status of applications, where is it shown", ranking))
+    assert plan.intents == ("application-tracking",)
+
+
+def test_table_contact_details_mean_the_contact_article(table: RouteTable) -> None:
+    ranking = [IntentScore("talk_to_human", 0.7), IntentScore("contact-support", 0.2)]
+    plan = make_router(table).plan(turn("what is your phone number", ranking))
+    assert (plan.kind, plan.intents) == ("answer", ("contact-support",))
+
+
+def test_table_data_use_means_the_privacy_article(table: RouteTable) -> None:
+    ranking = [IntentScore("my_data", 0.8)]
+    plan = make_router(table).plan(turn("who do you share my information with", ranking))
+    assert plan.intents == ("data-protection",)
+
+
+@pytest.mark.parametrize(("text", "action"), [("please delete my data", "delete_my_data"),
+                                              ("show me my data", "my_data")])
+def test_table_seeing_or_erasing_my_data_means_the_action(table: RouteTable, text: str,
+                                                          action: str) -> None:
+    plan = make_router(table).plan(turn(text, [IntentScore("data-protection", 0.8)]))
+    assert plan.intents == (action,)
+
+
+def test_table_scam_call_offers_the_advice_and_the_report(table: RouteTable) -> None:
+    ranking = [IntentScore("report_security_incident", 0.9)]
+    plan = make_router(table).plan(turn("a man called me and asked for my password", ranking))
+    assert (plan.kind, plan.intents) == ("suggest",
+                                         ("phishing-messages", "report_security_incident"))
+
+
+def test_table_how_do_i_prefers_the_article_over_an_action(table: RouteTable) -> None:
+    ranking = [IntentScore("start_payment", 0.7), IntentScore("payment-methods", 0.5)]
+    plan = make_router(table).plan(turn("how do i pay with a card", ranking))
+    assert (plan.kind, plan.intents) == ("answer", ("payment-methods",))
+
+
+def test_table_how_do_i_with_a_weak_article_offers_both(table: RouteTable) -> None:
+    ranking = [IntentScore("start_payment", 0.7), IntentScore("payment-methods", 0.25)]
+    plan = make_router(table).plan(turn("how do i pay with a card", ranking))
+    assert (plan.kind, plan.intents) == ("suggest", ("payment-methods", "start_payment"))
+
+
+def test_table_do_it_for_me_prefers_the_action(table: RouteTable) -> None:
+    ranking = [IntentScore("payment-methods", 0.6), IntentScore("start_payment", 0.5)]
+    plan = make_router(table).plan(turn("pay my bill for me", ranking))
+    assert (plan.kind, plan.intents) == ("answer", ("start_payment",))
+
+
+def test_table_never_applies_when_the_best_match_is_neither_side(table: RouteTable) -> None:
+    ranking = [IntentScore("driving-licence-renewal", 0.9)]
+    plan = make_router(table).plan(turn("phone number for the driving licence", ranking))
+    assert plan.intents == ("driving-licence-renewal",)
+
+
+def test_table_choice_keeps_coverage(table: RouteTable) -> None:
+    ranking = [IntentScore("talk_to_human", 0.7),
+               IntentScore("contact-support", 0.3, ("electricity",))]
+    plan = make_router(table).plan(turn("electricity company phone number", ranking))
+    assert plan.kind == "not_covered"

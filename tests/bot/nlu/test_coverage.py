@@ -1,0 +1,88 @@
+"""Coverage before assertion: salient words of a question that an article does not cover."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.knowledge.loader import Knowledge, load_knowledge
+from bot.nlu.coverage import Coverage, CoverageSettings, forms, inflected, swahili_zipf
+from bot.nlu.matcher import build_normalizer
+from tests.conftest import REPO
+
+
+@pytest.fixture(scope="module")
+def knowledge() -> Knowledge:
+    return load_knowledge(REPO / "knowledge")
+
+
+@pytest.fixture(scope="module")
+def coverage(knowledge: Knowledge) -> Coverage:
+    return Coverage(knowledge, build_normalizer(knowledge))
+
+
+@pytest.mark.parametrize(("text", "article", "missing"), [
+    ("apply for a beekeeping licence", "driving-licence-renewal", "beekeeping"),
+    ("leseni ya ufugaji nyuki", "driving-licence-renewal", "nyuki"),
+    ("claiming back tax i overpaid", "refund", "tax"),  # a term of other articles
+])
+def test_uncovered_names_what_the_article_does_not_mention(coverage: Coverage, text: str,
+                                                           article: str, missing: str) -> None:
+    assert missing in coverage.uncovered(text, article)
+
+
+@pytest.mark.parametrize(("text", "article"), [
+    ("renew my smart dl please", "driving-licence-renewal"),
+    ("pasword reset for my ecitizen acount", "password-reset"),  # spellings
+    ("nimesahau nenosiri yangu", "password-reset"),
+    ("my son turned eighteen, how does he get an id", "national-id"),  # everyday words
+])
+def test_covered_questions_have_nothing_uncovered(coverage: Coverage, text: str,
+                                                  article: str) -> None:
+    assert coverage.uncovered(text, article) == ()
+
+
+def test_actions_are_never_checked(coverage: Coverage) -> None:
+    assert coverage.uncovered("apply for a beekeeping licence", "check_status") == ()
+
+
+def test_one_weak_word_among_well_covered_ones_is_not_enough(knowledge: Knowledge) -> None:
+    strict = Coverage(knowledge, build_normalizer(knowledge), CoverageSettings(min_share=0.99))
+    found = strict.assess("how much is a smart dl renewal for my granny", "driving-licence-renewal")
+    assert found.uncovered and found.share < 0.99
+    assert strict.uncovered("how much is a smart dl renewal for my granny",
+                            "driving-licence-renewal") == ()
+
+
+@pytest.mark.parametrize("word", ["the", "wangu", "zenu", "tafadhali"])
+def test_common_words_weigh_nothing(coverage: Coverage, word: str) -> None:
+    assert coverage.weight(word) == 0.0
+
+
+def test_verb_forms_weigh_less_than_the_nouns_that_name_services(coverage: Coverage) -> None:
+    assert coverage.weight("inagharimu") < coverage.weight("bunduki")
+    assert coverage.weight("slipped") < coverage.weight("firearm")
+
+
+def test_swahili_forms_reach_the_dictionary_form() -> None:
+    assert "lipa" in forms("niliyolipa")
+    assert "pata" in forms("apate")
+    assert "pokea" in forms("sipokei")
+
+
+def test_english_inflection_needs_a_known_base_word() -> None:
+    assert inflected("received") and inflected("slipped")
+    assert not inflected("beekeeping") and not inflected("licence")
+
+
+def test_swahili_counts_are_loaded() -> None:
+    zipf = swahili_zipf()
+    assert zipf["ya"] > zipf.get("nyuki", 0.0)
+
+
+def test_rasas_top_intent_is_out_of_scope_for_an_uncovered_article(real_knowledge) -> None:
+    parsed = real_knowledge.parse("apply for a beekeeping licence", "en")
+    assert parsed.top is not None and parsed.top.uncovered
+    top = real_knowledge.top_intent(parsed)
+    assert top.name == "out_of_scope" and top.uncovered == parsed.top.uncovered
+    covered = real_knowledge.parse("renew my smart dl please", "en")
+    assert real_knowledge.top_intent(covered).name == "driving-licence-renewal"
