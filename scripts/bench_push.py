@@ -6,11 +6,12 @@ sessions and N WebSockets (as N open pages; the kernel spreads them over the wor
 1. idle: the server's CPU (all its processes) over a quiet interval with N pages open;
 2. push: for every page, a message is stored and announced as the background worker does it
    (`append_outbound`, then a Redis publish) and the time until that page's socket receives
-   it is recorded. Rounds repeat; medians and p99 are reported.
+   it is recorded, either all at once (a burst) or at `--rate` pushes a second. Rounds
+   repeat; the median and p99 are reported.
 
 Loopback only, bounded; run on PostgreSQL and Redis of this machine:
 
-    .venv/bin/python scripts/bench_push.py --pages 1000 --rounds 3
+    .venv/bin/python scripts/bench_push.py --pages 1000 --rounds 3 [--rate 200]
 """
 
 from __future__ import annotations
@@ -84,7 +85,8 @@ async def _cpu_over(pid: int, seconds: float) -> float:
     return (turns._cpu_seconds(pid) - before) / seconds
 
 
-async def run(pages: int, rounds: int, idle_seconds: float) -> dict[str, object]:
+async def run(pages: int, rounds: int, idle_seconds: float,
+              rate: float = 0.0) -> dict[str, object]:
     """Start the server, open the pages, measure idle CPU and push latency."""
     folder = Path(tempfile.mkdtemp(prefix="msaidizi-push-"))
     env = turns._environment(folder, "postgres", 2)
@@ -95,7 +97,7 @@ async def run(pages: int, rounds: int, idle_seconds: float) -> dict[str, object]
     base = f"http://127.0.0.1:{port}"
     server, _ = turns._start([str(turns.REPO / ".venv/bin/msaidizi"), "serve", "--workers", "2",
                               "--port", str(port)], env, base)
-    results: dict[str, object] = {"pages": pages}
+    results: dict[str, object] = {"pages": pages, "pushes_per_s": rate or "all at once"}
     try:
         opened = await _open_pages(base, pages)
         senders = await _senders(env["MSAIDIZI_DATABASE_URL"], opened)
@@ -138,7 +140,12 @@ async def run(pages: int, rounds: int, idle_seconds: float) -> dict[str, object]
                     await redis_signal.publish(cid)
                     published[body] = time.perf_counter()
 
-            await asyncio.gather(*(push(t) for t in opened))
+            async def paced(i: int, token: str, began: float = time.perf_counter()) -> None:
+                if rate > 0:  # spread over time as real pushes are; 0 sends them all at once
+                    await asyncio.sleep(max(0.0, began + i / rate - time.perf_counter()))
+                await push(token)
+
+            await asyncio.gather(*(paced(i, t) for i, t in enumerate(opened)))
             await asyncio.wait_for(arrived.wait(), timeout=120)
             latencies += [received[b] - t for b, t in published.items() if b in received]
         results["pushes"] = len(latencies)
@@ -161,9 +168,12 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--idle-seconds", type=float, default=10.0)
+    parser.add_argument("--rate", type=float, default=0.0,
+                        help="pushes per second (0: each round sends all pages' pushes at once)")
     args = parser.parse_args()
     os.environ.setdefault("PYTHONPATH", str(turns.REPO))
-    print(json.dumps(asyncio.run(run(args.pages, args.rounds, args.idle_seconds)), indent=2))
+    figures = asyncio.run(run(args.pages, args.rounds, args.idle_seconds, args.rate))
+    print(json.dumps(figures, indent=2))
 
 
 if __name__ == "__main__":
