@@ -18,6 +18,8 @@ import importlib.metadata
 import logging
 import os
 import pickle
+import tempfile
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,7 +31,8 @@ logger = logging.getLogger(__name__)
 _MAC = hashlib.sha256().digest_size
 _KEEP = 3  # versions kept: the live one, and two an older worker may still ask for
 # What else decides the fitted numbers: the model's own code and the libraries it fits with.
-_CODE = Path(__file__).with_name("model.py")
+_CODE = Path(__file__).parent  # every module of bot/nlu: the stemmer shapes the vocabulary
+_ABANDONED = 3600.0  # seconds after which a half-written file is a dead worker's
 _LIBRARIES = ("scikit-learn", "numpy", "scipy", "rapidfuzz", "snowballstemmer")
 
 
@@ -43,19 +46,32 @@ class ModelStore:
 
     def fitted(self, model: IntentModel, texts: Sequence[str], labels: Sequence[str],
                *, calibration: Calibration | None = None) -> IntentModel:
-        """Return `model` fitted on the examples: loaded when stored, else fitted and stored."""
+        """Return `model` fitted on the examples: loaded when stored, else fitted and stored.
+
+        The folder is a shortcut, never a dependency: when it cannot be read, locked or
+        written (read-only, full, permissions), the model is fitted here and the worker starts.
+        """
         if calibration is not None:  # a provisional hot-reload fit: quick, and soon replaced
             return model.fit(texts, labels, calibration=calibration)
-        path = self._folder / f"{self._digest(model, texts, labels)}.model"
-        self._folder.mkdir(parents=True, exist_ok=True)
-        with _exclusive(self._folder / ".lock"):
-            loaded = self._load(path, model)
-            if loaded is not None:
-                logger.info("Intent model loaded from %s", path.name)
-                return loaded
-            model.fit(texts, labels)
-            self._save(path, model)
-            self._prune(keep=path)
+        name = self._digest(model, texts, labels)
+        path = self._folder / f"{name}.model"
+        expected = sorted(set(labels))
+        # files appear whole (os.replace): workers load without queueing for the lock
+        if (loaded := self._load(path, name, model, expected)) is not None:
+            return loaded
+        try:
+            self._folder.mkdir(parents=True, exist_ok=True)
+            with _exclusive(self._folder / ".lock"):
+                if (loaded := self._load(path, name, model, expected)) is not None:
+                    return loaded  # fitted by another worker while this one waited
+                model.fit(texts, labels)
+                self._save(path, name, model)
+                self._prune(keep=path)
+        except OSError as exc:
+            logger.warning("Model folder %s unusable (%s): fitting in this worker only",
+                           self._folder, type(exc).__name__)
+            if not model.labels:
+                model.fit(texts, labels)
         return model
 
     def _digest(self, model: IntentModel, texts: Sequence[str], labels: Sequence[str]) -> str:
@@ -66,13 +82,15 @@ class ModelStore:
             digest.update(f"{label}\x1f{model.normalised(text)}\x1e".encode())
         return digest.hexdigest()[:32]
 
-    def _load(self, path: Path, model: IntentModel) -> IntentModel | None:
+    def _load(self, path: Path, name: str, model: IntentModel,
+              expected: list[str]) -> IntentModel | None:
         try:
             blob = path.read_bytes()
-        except FileNotFoundError:
+        except OSError:  # not there yet, or not readable: fit instead
             return None
         mac, body = blob[:_MAC], blob[_MAC:]
-        if not hmac.compare_digest(mac, self._sign(body)):
+        # the name is signed too: an older signed file copied over this name is refused
+        if not hmac.compare_digest(mac, self._sign(name, body)):
             logger.warning("Ignoring model file %s: not signed by this installation", path.name)
             return None
         try:
@@ -80,26 +98,52 @@ class ModelStore:
         except Exception:  # written by another library version: fit again
             logger.warning("Ignoring model file %s: unreadable", path.name)
             return None
-        return model.restored(state)
+        restored = model.restored(state)
+        if list(restored.labels) != expected:
+            logger.warning("Ignoring model file %s: other labels", path.name)
+            return None
+        logger.info("Intent model loaded from %s", path.name)
+        return restored
 
-    def _save(self, path: Path, model: IntentModel) -> None:
+    def _save(self, path: Path, name: str, model: IntentModel) -> None:
         body = pickle.dumps(model.state(), protocol=pickle.HIGHEST_PROTOCOL)
-        partial = path.with_suffix(f".{os.getpid()}.part")
-        partial.write_bytes(self._sign(body) + body)
-        os.replace(partial, path)  # readers see the whole file or none of it
+        # a fresh, exclusively created temporary file: never a planted symlink, never shared
+        handle, partial = tempfile.mkstemp(dir=self._folder, prefix=f"{name}.", suffix=".part")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(self._sign(name, body) + body)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(partial, path)  # readers see the whole file or none of it
+        finally:
+            Path(partial).unlink(missing_ok=True)
 
     def _prune(self, keep: Path) -> None:
-        stored = sorted(self._folder.glob("*.model"), key=lambda p: p.stat().st_mtime)
+        stored = sorted(self._folder.glob("*.model"), key=_modified)
         for old in [p for p in stored if p != keep][: max(0, len(stored) - _KEEP)]:
             old.unlink(missing_ok=True)
+        for left in self._folder.glob("*.part"):  # a worker that died while writing
+            if time.time() - _modified(left) > _ABANDONED:
+                left.unlink(missing_ok=True)
 
-    def _sign(self, body: bytes) -> bytes:
-        return hmac.new(self._key, body, hashlib.sha256).digest()
+    def _sign(self, name: str, body: bytes) -> bytes:
+        signer = hmac.new(self._key, name.encode() + b"\x00", hashlib.sha256)
+        signer.update(body)
+        return signer.digest()
+
+
+def _modified(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:  # removed meanwhile by another worker
+        return 0.0
 
 
 def _code_fingerprint() -> bytes:
     """Return a digest of the model's code and the versions of the libraries it fits with."""
-    digest = hashlib.sha256(_CODE.read_bytes())
+    digest = hashlib.sha256()
+    for module in sorted(_CODE.glob("*.py")):
+        digest.update(module.name.encode() + b"\x00" + module.read_bytes())
     for name in _LIBRARIES:
         digest.update(f"{name}={_version(name)};".encode())
     return digest.digest()

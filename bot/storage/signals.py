@@ -160,5 +160,6 @@ class RedisSignal:
             name = channel.decode() if isinstance(channel, bytes) else str(channel)
             if name.startswith(_CHANNEL):
                 data = message["data"]
-                note = data.decode() if isinstance(data, bytes) else str(data)
+                # another publisher's bytes must not kill the reader (and every page's pushes)
+                note = data.decode(errors="replace") if isinstance(data, bytes) else str(data)
                 self._local.wake(name.removeprefix(_CHANNEL), None if note == _MESSAGES else note)

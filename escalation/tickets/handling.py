@@ -115,6 +115,8 @@ def typing(*, session: Session, esc: Escalation, ticket: Ticket, agent: Agent,
            now: datetime) -> bool:
     """Tell the citizen the agent is writing; return False when told moments ago."""
     check_handler(ticket, agent)
+    if ticket.agent_id != agent.id:
+        return False  # a supervisor stepping in is not announced until they actually write
     if ticket.typing_announced_at is not None and now - ticket.typing_announced_at < TYPING_EVERY:
         return False
     ticket.typing_announced_at = now

@@ -65,7 +65,7 @@
   }
   function render(m) {
     if (m.seq && m.seq <= last) return;
-    if (m.seq) last = m.seq;
+    if (m.seq) { last = m.seq; welcome = null; }  // a stored message: the welcome is not the latest
     if (m.direction === "in") {
       if (!m.text) return;
       var mine = bubble("in", m.created_at); mine.bubble.textContent = m.text; mine.stamp(); return;
@@ -140,7 +140,7 @@
   function agentTyping(name) {
     if (sending || !name) return;  // the assistant is already answering this citizen
     typing(true);
-    statusEl.textContent = LABELS[locale].agent_typing.replace("{name}", name);
+    statusEl.textContent = LABELS[locale].agent_typing.split("{name}").join(name);  // no "$" patterns
     clearTimeout(agentTimer);
     agentTimer = setTimeout(function () { if (!sending) typing(false); }, 6000);
   }
@@ -217,6 +217,7 @@
     var kept = [];
     try { kept = JSON.parse(sessionStorage.getItem("msaidizi.unsent") || "[]"); } catch (e) {}
     kept.forEach(function (body) { if (body && body.client_id) queue(body, body.text); });
+    if (kept.length) welcome = null;  // the answer to what was kept may offer its own options
     return kept.length;
   }
   function poll() {

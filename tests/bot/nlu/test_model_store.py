@@ -79,3 +79,23 @@ def test_a_quick_hot_reload_fit_is_not_stored(tmp_path: Path) -> None:
     ModelStore(tmp_path, KEY).fitted(CountingModel(), [*TEXTS, "visa"], [*LABELS, "visa"],
                                      calibration=full.calibration)
     assert len(list(tmp_path.glob("*.model"))) == 1
+
+
+def test_an_older_signed_model_copied_over_the_current_name_is_refused(tmp_path: Path) -> None:
+    store = ModelStore(tmp_path, KEY)
+    store.fitted(CountingModel(), TEXTS, LABELS)
+    [old] = tmp_path.glob("*.model")
+    store.fitted(CountingModel(), [*TEXTS, "visa for kenya"], [*LABELS, "visa"])
+    [new] = [p for p in tmp_path.glob("*.model") if p != old]
+    new.write_bytes(old.read_bytes())  # validly signed, but for other examples
+    model = ModelStore(tmp_path, KEY).fitted(CountingModel(), [*TEXTS, "visa for kenya"],
+                                             [*LABELS, "visa"])
+    assert CountingModel.fits == 3 and "visa" in model.labels
+
+
+def test_an_unusable_folder_only_costs_a_fit_here(tmp_path: Path) -> None:
+    blocked = tmp_path / "models"
+    blocked.write_text("a file where the folder should be")  # mkdir and the lock both fail
+    model = ModelStore(blocked, KEY).fitted(CountingModel(), TEXTS, LABELS)
+    assert CountingModel.fits == 1 and model.rank("passport fee")[0].label == "passport"
+    assert not list(tmp_path.glob("*.part"))

@@ -183,6 +183,11 @@ def test_typing_is_announced_to_the_citizen_at_most_every_few_seconds(
     assert [(e["payload"]["agent_name"], e["payload"]["conversation_id"]) for e in typing] == [
         ("Achieng", "telegram:300")] * 2
 
+    boss = console(make_agent(esc, role=AgentRole.SUPERVISOR, present=False))
+    esc.set_now(MONDAY_10 + timedelta(seconds=20))
+    assert boss.post(f"/tickets/{number}/typing").status_code == 204  # stepping in: unannounced
+    assert len([e for e in ticket_events(client) if e["type"] == "ticket.agent_typing"]) == 2
+
     agent.post(f"/tickets/{number}/resolve", {"summary": "Done."})
     assert_problem(agent.post(f"/tickets/{number}/typing"), 409, "ticket-closed")
 
