@@ -67,12 +67,12 @@ def _rest_callback(runtime: Runtime) -> httpx.AsyncClient | None:
 
 
 async def welcome(runtime: Runtime, locale: str) -> list[Reply]:
-    """Return the greeting a new chat opens with, in `locale`, without running a turn."""
+    """Return the greeting a new chat opens with, in `locale` (else the default), no turn run."""
     handler = runtime.router.handler_for("greet")
     if handler is None:
         return []
     session = Session(conversation_id=conversation_id(WEBCHAT, ""), channel=WEBCHAT,
-                      sender_id="", locale=locale)
+                      sender_id="", locale=locale or runtime.settings.default_locale)
     result = await handler.handle(push_turn(session, runtime.translations), Match(100, "greet"))
     return list(result.replies)
 

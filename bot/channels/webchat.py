@@ -293,7 +293,7 @@ def create_webchat_router(
         spoken = await _locale(cid)
         body: dict[str, Any] = {"messages": [page_message(m) for m in messages], "locale": spoken}
         if greeting is not None and after == 0:
-            welcome = await greeting(spoken or locale or "en")
+            welcome = await greeting(spoken or locale or "")  # "": the assistant's default
             body["greeting"] = [{"direction": "out", **reply_to_dict(r)} for r in welcome]
         return body
 
