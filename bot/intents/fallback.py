@@ -30,16 +30,8 @@ class FallbackIntent(Intent):
 
     def did_you_mean(self, turn: Turn, options: Sequence[tuple[str, str]]) -> list[Reply]:
         """Offer the close candidates, plus a way out."""
-        payloads = [payload for _, payload in options]
-        language = turn.detected_language or turn.locale
-        turn.session.data[PENDING] = {"query": turn.text, "options": payloads,
-                                      "language": language}
-        top = turn.nlu.top
-        turn.events.append(MatchEvent("did_you_mean", turn.text, language, tuple(payloads),
-                                      score=top.confidence if top else None))
-        choices = [Choice(title, payload) for title, payload in options]
-        choices.append(Choice(turn._("None of these"), NONE_OF_THESE))
-        return [ChoicesReply(turn._("I am not sure I understood. Did you mean:"), tuple(choices))]
+        choices = _offer(turn, options, "did_you_mean")
+        return [ChoicesReply(turn._("I am not sure I understood. Did you mean:"), choices)]
 
     def not_covered(self, turn: Turn, options: Sequence[tuple[str, str]],
                     terms: Sequence[str]) -> list[Reply]:
@@ -48,20 +40,12 @@ class FallbackIntent(Intent):
         A guess would be worse than nothing here: the citizen asked about something (another
         licence, another agency's service) that the closest article does not mention.
         """
-        payloads = [payload for _, payload in options]
-        language = turn.detected_language or turn.locale
-        turn.session.data[PENDING] = {"query": turn.text, "options": payloads,
-                                      "language": language}
-        top = turn.nlu.top
-        turn.events.append(MatchEvent("not_covered", turn.text, language, tuple(payloads),
-                                      score=top.confidence if top else None))
+        choices = _offer(turn, options, "not_covered")
         turn.session.misses += 1
         named = ", ".join(f"\"{term}\"" for term in terms)
-        choices = [Choice(title, payload) for title, payload in options]
-        choices.append(Choice(turn._("None of these"), NONE_OF_THESE))
         text = turn._("I have no information about %(terms)s, so I will not guess. These "
                       "topics are close to your question:", terms=named)
-        return [ChoicesReply(text, tuple(choices))]
+        return [ChoicesReply(text, choices)]
 
     def followed(self, turn: Turn) -> None:
         """Record which offered option was taken ("none of these" included), then forget them."""
@@ -117,3 +101,15 @@ class FallbackIntent(Intent):
             turn.session.misses = 0
             return Result.text(turn._("Glad I could help! Anything else?"))
         return Result.of(self.miss(turn))
+
+
+def _offer(turn: Turn, options: Sequence[tuple[str, str]], kind: str) -> tuple[Choice, ...]:
+    """Remember and record the options offered (for "followed"), plus "none of these"."""
+    payloads = [payload for _, payload in options]
+    language = turn.detected_language or turn.locale
+    turn.session.data[PENDING] = {"query": turn.text, "options": payloads, "language": language}
+    top = turn.nlu.top
+    turn.events.append(MatchEvent(kind, turn.text, language, tuple(payloads),
+                                  score=top.confidence if top else None))
+    return (*(Choice(title, payload) for title, payload in options),
+            Choice(turn._("None of these"), NONE_OF_THESE))

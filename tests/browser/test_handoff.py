@@ -42,14 +42,10 @@ def pages(browser: Browser) -> Iterator[tuple[Page, Page]]:
     agent.close()
 
 
-def test_citizen_and_agent_talk_live_then_the_bot_resumes(
-    system: LiveServer, pages: tuple[Page, Page], artifacts: Path, tmp_path: Path
-) -> None:
-    citizen, agent = pages
-    console = system.url + "/backend/console"
-
+def _ask_for_a_person(system: LiveServer, citizen: Page, agent: Page) -> str:
+    """Sign the demo agent in (not accepting), have the citizen ask for a person; the ticket."""
     # the agent signs in first and stops auto-assignment, so claiming is their choice
-    agent.goto(console)
+    agent.goto(system.url + "/backend/console")
     agent.fill("#email", AGENT_EMAIL)
     agent.fill("#password", AGENT_PASSWORD)
     agent.click("#signin-button")
@@ -62,7 +58,14 @@ def test_citizen_and_agent_talk_live_then_the_bot_resumes(
     expect(bot_bubbles(citizen).last).to_contain_text("T-", timeout=LIVE)
     found = re.search(r"T-\d{6}", bot_bubbles(citizen).last.inner_text())
     assert found, bot_bubbles(citizen).last.inner_text()
-    number = found.group(0)
+    return found.group(0)
+
+
+def test_citizen_and_agent_talk_live_then_the_bot_resumes(
+    system: LiveServer, pages: tuple[Page, Page], artifacts: Path, tmp_path: Path
+) -> None:
+    citizen, agent = pages
+    number = _ask_for_a_person(system, citizen, agent)
 
     row = agent.locator("#queue-list li", has_text=number)
     expect(row).to_be_visible(timeout=LIVE)
@@ -120,20 +123,7 @@ def test_citizen_ends_the_chat_and_the_agent_is_told(
 ) -> None:
     """The citizen leaves mid-handoff: the ticket closes with a note the agent sees."""
     citizen, agent = pages
-    agent.goto(system.url + "/backend/console")
-    agent.fill("#email", AGENT_EMAIL)
-    agent.fill("#password", AGENT_PASSWORD)
-    agent.click("#signin-button")
-    expect(agent.locator("#agent-name")).to_have_text("Achieng Odhiambo", timeout=15_000)
-    agent.uncheck("#accepting")
-
-    citizen.goto(system.url + "/")
-    expect(bot_bubbles(citizen).first).to_be_visible(timeout=15_000)
-    say(citizen, "I want to talk to a person")
-    expect(bot_bubbles(citizen).last).to_contain_text("T-", timeout=LIVE)
-    found = re.search(r"T-\d{6}", bot_bubbles(citizen).last.inner_text())
-    assert found
-    agent.locator("#queue-list li", has_text=found.group(0)).click()
+    agent.locator("#queue-list li", has_text=_ask_for_a_person(system, citizen, agent)).click()
     agent.click("#claim")
     expect(bot_bubbles(citizen).last).to_contain_text("Achieng", timeout=LIVE)
 

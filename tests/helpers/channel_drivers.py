@@ -472,3 +472,17 @@ class ChannelDialog:
     @property
     def conversation_id(self) -> str:
         return f"{self.driver.channel}:{self.driver.sender_id}"
+
+
+def driver_for(channel: str, app: ChannelApp, telegram_api: TelegramStandIn,
+               graph_api: GraphStandIn, *, hint: str | None = None,
+               polling: bool = False) -> ChannelDriver:
+    """Return the citizen's driver for `channel`, with the client's language `hint` if any."""
+    if channel == "webchat":
+        return WebchatDriver(app.client, app.runtime, locale=hint)
+    if channel == "rest":
+        return RestDriver(app.client, locale=hint)
+    if channel.startswith("telegram"):
+        return TelegramDriver(telegram_api, client=app.client, polling=polling,
+                              language_code=hint.split("-")[0] if hint else None)
+    return WhatsAppDriver(app.client, graph_api)

@@ -28,12 +28,9 @@ from tests.bot.core.test_dialogs import (
 from tests.helpers import channel_drivers
 from tests.helpers.channel_drivers import (
     ChannelDialog,
-    ChannelDriver,
-    TelegramDriver,
-    WebchatDriver,
-    WhatsAppDriver,
     channel_app,
     channel_settings,
+    driver_for,
 )
 from tests.helpers.standins import GraphStandIn, TelegramStandIn
 
@@ -67,14 +64,8 @@ async def dialog(
     settings = channel_settings(bot_settings, telegram_api.url, graph_api.url, mode=mode,
                                 telegram=telegram_api, graph=graph_api)
     async with channel_app(settings, fixture_knowledge) as app:
-        driver: ChannelDriver
-        if channel == "webchat":
-            driver = WebchatDriver(app.client, app.runtime)
-        elif channel.startswith("telegram"):
-            driver = TelegramDriver(telegram_api, client=app.client, polling=mode == "polling")
-        else:
-            driver = WhatsAppDriver(app.client, graph_api)
-        yield ChannelDialog(driver, app.runtime)
+        yield ChannelDialog(driver_for(channel, app, telegram_api, graph_api,
+                                       polling=mode == "polling"), app.runtime)
 
 
 @pytest.mark.parametrize("locale", LOCALES)

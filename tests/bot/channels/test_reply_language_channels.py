@@ -16,13 +16,9 @@ from tests.bot.core.test_dialogs import GREETING, MENU
 from tests.helpers import channel_drivers
 from tests.helpers.channel_drivers import (
     ChannelDialog,
-    ChannelDriver,
-    RestDriver,
-    TelegramDriver,
-    WebchatDriver,
-    WhatsAppDriver,
     channel_app,
     channel_settings,
+    driver_for,
 )
 from tests.helpers.standins import GraphStandIn, TelegramStandIn
 
@@ -41,16 +37,8 @@ async def dialog(
     settings = channel_settings(bot_settings, telegram_api.url, graph_api.url,
                                 telegram=telegram_api, graph=graph_api)
     async with channel_app(settings, fixture_knowledge) as app:
-        driver: ChannelDriver
-        if channel == "webchat":
-            driver = WebchatDriver(app.client, app.runtime, locale="en-US")
-        elif channel == "rest":
-            driver = RestDriver(app.client, locale="en-US")
-        elif channel == "telegram":
-            driver = TelegramDriver(telegram_api, client=app.client, language_code="en")
-        else:
-            driver = WhatsAppDriver(app.client, graph_api)
-        yield ChannelDialog(driver, app.runtime)
+        yield ChannelDialog(driver_for(channel, app, telegram_api, graph_api, hint="en-US"),
+                            app.runtime)
 
 
 async def locale_of(dialog: ChannelDialog) -> str:
