@@ -309,10 +309,12 @@ def create_webchat_router(
         last = after
         try:
             async with signal.subscribe(cid) as subscription:
+                read = True  # what arrived before the socket opened
                 while True:
-                    for message in await store.messages_after(cid, last, direction="out"):
-                        await websocket.send_json(page_message(message))
-                        last = message.seq
+                    if read:
+                        for message in await store.messages_after(cid, last, direction="out"):
+                            await websocket.send_json(page_message(message))
+                            last = message.seq
                     waiter = asyncio.create_task(subscription.wait(signal.recheck_seconds))
                     closer = asyncio.create_task(websocket.receive_text())
                     done, pending = await asyncio.wait(
@@ -325,6 +327,9 @@ def create_webchat_router(
                     for note in subscription.take_notes():
                         if (name := typing_name(note)) is not None:
                             await websocket.send_json({"signal": "typing", "name": name})
+                    # a passing state alone needs no database read; news or a recheck does
+                    timed_out = waiter in done and not waiter.result()
+                    read = timed_out or subscription.take_news()
         except WebSocketDisconnect:
             return
 

@@ -318,6 +318,10 @@ class Subscription(Protocol):
         """Return the passing states announced since the last call, oldest first."""
         ...
 
+    def take_news(self) -> bool:
+        """Return whether new messages were announced since the last call."""
+        ...
+
 
 class ConcurrentUpdateError(Exception):
     """Another worker saved the same session in between; the turn must not overwrite it."""

@@ -26,6 +26,12 @@ class _LocalSubscription:
     def __init__(self) -> None:
         self.event = asyncio.Event()
         self.notes: list[str] = []
+        self.news = False  # new messages were announced since the last take_news()
+
+    def take_news(self) -> bool:
+        """Return whether new messages were announced since the last call."""
+        news, self.news = self.news, False
+        return news
 
     def take_notes(self) -> list[str]:
         """Return the passing states announced since the last call, oldest first."""
@@ -59,12 +65,15 @@ class LocalSignal:
         for subscription in list(self._subscribers.get(conversation_id, ())):
             if note:
                 subscription.notes = [*subscription.notes, note][-_MAX_NOTES:]
+            else:
+                subscription.news = True
             subscription.event.set()
 
     def wake_everyone(self) -> None:
         """Wake every subscriber, so each re-reads what it may have missed."""
         for subscriptions in list(self._subscribers.values()):
             for subscription in list(subscriptions):
+                subscription.news = True
                 subscription.event.set()
 
     def listeners(self, conversation_id: str) -> int:

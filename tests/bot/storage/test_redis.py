@@ -48,9 +48,11 @@ async def _wakes(signal: LocalSignal | RedisSignal) -> None:
         await signal.publish("c1")
         assert await subscription.wait(2.0)
         assert subscription.take_notes() == []  # new messages carry no passing state
+        assert subscription.take_news() and not subscription.take_news()
         await signal.publish("c1", "typing:Achieng")
         assert await subscription.wait(2.0)
         assert subscription.take_notes() == ["typing:Achieng"]
+        assert not subscription.take_news()  # nothing new to read for a passing state
         assert subscription.take_notes() == []
 
 
