@@ -2,11 +2,13 @@
 
 Every worker used to fit the same model at start-up and after every edit (2-3 s of CPU at
 today's size, minutes at thousands of articles). Now the first worker to need a version fits
-it under a file lock and writes it; the others wait for the lock and load the file.
+it under a file lock and writes it; the others load the file (waiting for the lock only while
+it is being fitted).
 
-A model file is a pickle, and unpickling runs code: each file carries an HMAC of its bytes
-under the installation's sealing key, and a file whose HMAC does not match is ignored (and
-refitted over), so a file dropped into the folder by someone else is never loaded.
+A model file is a pickle, and unpickling runs code: each file carries an HMAC of its name and
+bytes under a key derived from the installation's sealing key, and a file whose HMAC does not
+match is ignored (and refitted over), so a file dropped into the folder by someone else, or an
+older version copied over a newer name, is never loaded.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ logger = logging.getLogger(__name__)
 
 _MAC = hashlib.sha256().digest_size
 _KEEP = 3  # versions kept: the live one, and two an older worker may still ask for
-# What else decides the fitted numbers: the model's own code and the libraries it fits with.
+# What else decides the fitted numbers: the code of bot/nlu and the libraries it fits with.
 _CODE = Path(__file__).parent  # every module of bot/nlu: the stemmer shapes the vocabulary
 _ABANDONED = 3600.0  # seconds after which a half-written file is a dead worker's
 _LIBRARIES = ("scikit-learn", "numpy", "scipy", "rapidfuzz", "snowballstemmer")
