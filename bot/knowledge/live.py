@@ -11,7 +11,7 @@ from pathlib import Path
 from bot.core.ports import Article, IntentScore, ParseResult
 from bot.knowledge.loader import Knowledge, Problem, load_knowledge
 from bot.nlu.matcher import KnowledgeMatcher
-from bot.nlu.model import Calibration
+from bot.nlu.model import IntentModel
 from bot.nlu.model_store import ModelStore
 
 logger = logging.getLogger(__name__)
@@ -38,6 +38,8 @@ class LiveKnowledge:
         self._suggest = suggest_threshold
         self._models = models  # fitted models shared by the workers, when configured
         self._lock = threading.Lock()
+        self._version = 0  # how many versions went live: a full refit started before an
+        self.superseded = False  # edit went live must not replace it
         self.last_problems: list[Problem] = []
         matcher = self._build()
         if matcher is None:
@@ -57,18 +59,34 @@ class LiveKnowledge:
     def reload(self, *, quick: bool = False) -> list[Problem]:
         """Load the folder again; swap it in if usable. Return the problems found.
 
-        `quick` fits a provisional model that reuses the live calibrator (well under a second)
-        so a change is answered at once; call again without it for the full fit.
+        `quick` fits a provisional model from the live one (its calibrator and, on a large
+        knowledge base, the weights of every unchanged article: seconds, not minutes) so a
+        change is answered at once; call again without it for the full fit. The full fit
+        holds no lock while it runs, so later edits keep going live quickly; it is dropped
+        when one of them went live meanwhile (the caller then fits again, see `watch`).
         """
+        if quick:
+            with self._lock:
+                return self._swap(self._build(self._matcher.model), quick=True)
+        started = self._version
+        matcher = self._build()
         with self._lock:
-            matcher = self._build(self._matcher.model.calibration if quick else None)
-            if matcher is not None:
-                self._matcher = matcher
-                logger.info("Knowledge reloaded%s: %d articles", " (quick)" if quick else "",
-                            len(matcher.knowledge.article_ids()))
-            return self.last_problems
+            if self._version != started:
+                logger.info("Full refit superseded by a newer edit; fitting again")
+                self.superseded = True
+                return self.last_problems
+            return self._swap(matcher, quick=False)
 
-    def _build(self, calibration: Calibration | None = None) -> KnowledgeMatcher | None:
+    def _swap(self, matcher: KnowledgeMatcher | None, *, quick: bool) -> list[Problem]:
+        if matcher is not None:
+            self._matcher = matcher
+            self._version += 1
+            self.superseded = False
+            logger.info("Knowledge reloaded%s: %d articles", " (quick)" if quick else "",
+                        len(matcher.knowledge.article_ids()))
+        return self.last_problems
+
+    def _build(self, previous: IntentModel | None = None) -> KnowledgeMatcher | None:
         """Load and fit; keep per-file errors but refuse a version with no articles at all."""
         knowledge = self._keep_last_good(load_knowledge(self.root))
         self.last_problems = list(knowledge.problems)
@@ -77,7 +95,7 @@ class LiveKnowledge:
         if not knowledge.articles:
             return None
         return KnowledgeMatcher(knowledge, suggest_threshold=self._suggest,
-                                calibration=calibration, models=self._models)
+                                previous=previous, models=self._models)
 
     def _keep_last_good(self, fresh: Knowledge) -> Knowledge:
         """Keep the previous version of any article whose file is now broken."""

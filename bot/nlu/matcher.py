@@ -11,7 +11,7 @@ from bot.core.ports import IntentScore, ParseResult
 from bot.knowledge.loader import Knowledge
 from bot.nlu.coverage import Coverage
 from bot.nlu.entities import extract_entities
-from bot.nlu.model import Calibration, IntentModel
+from bot.nlu.model import IntentModel
 from bot.nlu.model_store import ModelStore
 from bot.nlu.normalize import Normalizer
 
@@ -80,18 +80,19 @@ class KnowledgeMatcher:
         model_factory: ModelFactory = _default_model,
         suggest_threshold: float = 0.25,
         ranking_size: int = 10,
-        calibration: Calibration | None = None,
+        previous: IntentModel | None = None,
         models: ModelStore | None = None,
     ) -> None:
         self.knowledge = knowledge
         self.normalise = build_normalizer(knowledge)
         data = training_set(knowledge, exclude=exclude)
-        # A previous model's calibration makes the fit quick (hot reload): it maps
-        # label-agnostic evidence to P(right), so it still holds after an article changed.
+        # The live model makes the fit quick (hot reload): its calibration maps label-agnostic
+        # evidence to P(right), so it still holds after an article changed, and on a large
+        # knowledge base the weights of unchanged articles are kept.
         model = model_factory(self.normalise)
-        self.model = (models.fitted(model, data.texts, data.labels, calibration=calibration)
+        self.model = (models.fitted(model, data.texts, data.labels, previous=previous)
                       if models is not None
-                      else model.fit(data.texts, data.labels, calibration=calibration))
+                      else model.fit(data.texts, data.labels, previous=previous))
         self._suggest = suggest_threshold
         self._size = ranking_size
         self.coverage = Coverage(knowledge, self.normalise)

@@ -97,7 +97,8 @@ class _Features:
     def fit_transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Learn the vocabularies and return the matrix of `texts`."""
         self._blocks, offset, parts = [], 0, []
-        for vectorizer, weight in self._vectorizers:
+        self.word_span = (0, 0)  # the columns of the word n-grams, which find near labels
+        for number, (vectorizer, weight) in enumerate(self._vectorizers):
             try:
                 parts.append(weight * vectorizer.fit_transform(texts))
             except ValueError:  # nothing to learn, e.g. no sentence has two words
@@ -106,7 +107,11 @@ class _Features:
             idf = np.zeros(offset + len(vocabulary))
             idf[offset:] = vectorizer.idf_
             self._blocks.append((vectorizer.build_analyzer(), vocabulary, idf, weight))
+            if number == 1:
+                self.word_span = (offset, offset + len(vocabulary))
             offset += len(vocabulary)
+            # the vectorizer's own vocabulary would be a second copy of the largest table
+            del vectorizer.vocabulary_
         self.size = offset
         # Same numbers as `transform(texts)`, without analysing every text a second time.
         return sp.hstack(parts, format="csr")
@@ -139,24 +144,36 @@ def _word_ngrams(text: str) -> list[str]:
 
 
 class _Scorer:
-    """The SVM and the per-label nearest-example evidence for candidate labels."""
+    """Per-label decision values and the nearest-example evidence for candidate labels.
+
+    Up to `exact_labels` labels, one-vs-rest linear SVMs learn from every example (dense
+    weights, the best understanding, but time and memory grow with labels times examples).
+    Above it, each label's SVM learns from its own examples against a sample of the others
+    and every example of its nearest labels (sparse weights), so a knowledge base ten times
+    larger costs about ten times more, not a hundred.
+    """
 
     def __init__(self, features: _Features, matrix: sp.csr_matrix, texts: Sequence[str],
                  labels: NDArray[np.int64], n_labels: int, params: dict[str, Any],
-                 shown: Sequence[str] | None = None) -> None:
+                 shown: Sequence[str] | None = None, *, sampled: bool | None = None,
+                 previous: _Scorer | None = None, unchanged: dict[int, int] | None = None
+                 ) -> None:
         self.features = features
         self.n_labels = n_labels
         present = np.unique(labels)
-        svm = (LinearSVC(C=params["c"], random_state=params["seed"]).fit(matrix, labels)
-               if len(present) > 1 else None)
-        # Only the weights are kept (transposed for the product), not the estimator: it would
-        # hold a second copy of them, the largest part of the model in memory and on disk.
-        self.single = svm is None
-        if svm is not None:
+        self.sampled = len(present) > params["exact_labels"] if sampled is None else sampled
+        self.single = len(present) < 2
+        if self.sampled and not self.single:
+            self.weights, self.intercept = _sampled_weights(
+                features, matrix, labels, n_labels, params, previous, unchanged or {})
+        elif not self.single:
+            svm = LinearSVC(C=params["c"], random_state=params["seed"]).fit(matrix, labels)
+            # Only the weights are kept (transposed for the product), not the estimator: it
+            # would hold a second copy of them, the largest part of the model in memory.
             self.coef = np.ascontiguousarray(svm.coef_.T)
             self.intercept = svm.intercept_
             self.classes = svm.classes_
-        self.rows = [np.flatnonzero(labels == i) for i in range(n_labels)]
+        self.rows = _rows_by_label(labels, n_labels)
         # Fuzzy choices are processed once here rather than on every call.
         self.choices = [[utils.default_process(texts[int(j)]) for j in r] for r in self.rows]
         self.shown = [[(shown or texts)[int(j)] for j in r] for r in self.rows]
@@ -167,6 +184,11 @@ class _Scorer:
         out = np.full((matrix.shape[0], self.n_labels), -np.inf)
         if self.single:
             out[:, [i for i, r in enumerate(self.rows) if len(r)]] = 1.0
+            return out
+        if self.sampled:
+            scores = (matrix @ self.weights).toarray() + self.intercept
+            trained = np.isfinite(self.intercept)
+            out[:, trained] = scores[:, trained]
             return out
         scores = np.asarray(matrix @ self.coef) + self.intercept
         if len(self.classes) == 2:
@@ -181,7 +203,7 @@ class _Scorer:
             matrix = self.features.transform(texts)
         decisions = self.decisions(matrix)
         m = min(max(self.candidates, at_least), int(np.isfinite(decisions[0]).sum()))
-        order = np.argsort(-decisions, axis=1)[:, :m]
+        order = _top(decisions, m)
         feats = np.zeros((len(texts), m, 4))
         nearest: list[list[tuple[str, float]]] = []
         for i, text in enumerate(texts):
@@ -200,6 +222,127 @@ class _Scorer:
         return feats, order, nearest
 
 
+def _rows_by_label(labels: NDArray[np.int64], n_labels: int) -> list[NDArray[np.int64]]:
+    """Return the row numbers of each label's examples (one sort, not one scan per label)."""
+    order = np.argsort(labels, kind="stable")
+    bounds = np.searchsorted(labels[order], np.arange(n_labels + 1))
+    return [order[bounds[i]:bounds[i + 1]] for i in range(n_labels)]
+
+
+def _top(decisions: FloatArray, m: int) -> NDArray[np.int64]:
+    """Return the `m` best labels of each row, best first."""
+    if decisions.shape[1] <= 4 * m + 256:
+        return np.argsort(-decisions, axis=1)[:, :m]
+    # sorting thousands of labels to keep five costs more than the rest of the ranking
+    part = np.argpartition(-decisions, m - 1, axis=1)[:, :m]
+    inner = np.argsort(-np.take_along_axis(decisions, part, axis=1), axis=1)
+    return np.take_along_axis(part, inner, axis=1)
+
+
+def _nearest_labels(features: _Features, matrix: sp.csr_matrix, rows: list[NDArray[np.int64]],
+                    k: int) -> list[NDArray[np.int64]]:
+    """Return, for each label, the `k` labels whose examples share most of its rarer words.
+
+    Words most labels use ("how", "my") say nothing about which labels are confused, and
+    leaving them out keeps the label-by-label product sparse.
+    """
+    n_labels = len(rows)
+    sizes = np.array([len(r) for r in rows])
+    owner = np.repeat(np.arange(n_labels), sizes)
+    start, end = features.word_span
+    words = matrix[np.concatenate(rows)][:, start:end] if end > start else matrix
+    centroids = sp.csr_matrix((np.ones(len(owner)), (owner, np.arange(len(owner)))),
+                              shape=(n_labels, len(owner))) @ words
+    centroids.data[:] = 1.0
+    spread = np.bincount(centroids.indices, minlength=centroids.shape[1])
+    rare = (spread <= max(50, n_labels // 20)) / np.sqrt(np.maximum(spread, 1))
+    centroids = sp.csr_matrix(centroids @ sp.diags(rare))
+    centroids.eliminate_zeros()
+    transposed = centroids.T.tocsr()
+    near: list[NDArray[np.int64]] = []
+    for begin in range(0, n_labels, 1024):
+        shared = sp.csr_matrix(centroids[begin:begin + 1024] @ transposed)
+        for i in range(shared.shape[0]):
+            cols = shared.indices[shared.indptr[i]:shared.indptr[i + 1]]
+            vals = shared.data[shared.indptr[i]:shared.indptr[i + 1]]
+            keep = cols != begin + i
+            cols, vals = cols[keep], vals[keep]
+            if len(cols) > k:
+                best = np.argpartition(-vals, k - 1)[:k]
+                cols = cols[best]
+            near.append(cols.astype(np.int64))
+    return near
+
+
+def _sampled_weights(features: _Features, matrix: sp.csr_matrix, labels: NDArray[np.int64],
+                     n_labels: int, params: dict[str, Any], previous: _Scorer | None,
+                     unchanged: dict[int, int]) -> tuple[sp.csr_matrix, FloatArray]:
+    """Fit one binary SVM per label against its nearest labels and a sample of the rest.
+
+    Returns sparse weights (features x labels) and intercepts (-inf for labels without
+    examples). Labels in `unchanged` (new index -> index in `previous`) keep their weights.
+    """
+    rng = np.random.default_rng(params["seed"])
+    rows = _rows_by_label(labels, n_labels)
+    near = _nearest_labels(features, matrix, rows, params["neighbours"])
+    old = previous.weights.tocsc() if previous is not None and unchanged else None
+    intercept = np.full(n_labels, -np.inf)
+    columns: list[NDArray[np.int64]] = []
+    values: list[NDArray[np.float64]] = []
+    owners: list[NDArray[np.int64]] = []
+    for label in range(n_labels):
+        positive = rows[label]
+        if not len(positive):
+            continue
+        if old is not None and previous is not None and (was := unchanged.get(label)) is not None:
+            column = old[:, was]
+            columns.append(column.indices.astype(np.int64))
+            values.append(column.data)
+            intercept[label] = previous.intercept[was]
+        else:
+            sample = rng.integers(0, matrix.shape[0], params["negatives"])
+            chosen = np.unique(np.concatenate([positive, sample, *(rows[j] for j in near[label])]))
+            sub = matrix[chosen]
+            # liblinear sees only the features these examples use: a short weight vector
+            used, local = np.unique(sub.indices, return_inverse=True)
+            sub = sp.csr_matrix((sub.data, local, sub.indptr), shape=(len(chosen), len(used)))
+            target = labels[chosen] == label
+            if target.all():
+                intercept[label] = 1.0
+                columns.append(np.zeros(0, dtype=np.int64))
+                values.append(np.zeros(0))
+            else:
+                svm = LinearSVC(C=params["c"], random_state=params["seed"]).fit(sub, target)
+                weights = svm.coef_[0]
+                keep = np.flatnonzero(weights)
+                if len(keep) > params["max_weights"]:
+                    keep = np.argpartition(-np.abs(weights), params["max_weights"] - 1)[
+                        :params["max_weights"]]
+                columns.append(used[keep].astype(np.int64))
+                values.append(weights[keep])
+                intercept[label] = float(svm.intercept_[0])
+        owners.append(np.full(len(columns[-1]), label, dtype=np.int64))
+    weights = sp.csr_matrix(
+        (np.concatenate(values),
+         (np.concatenate(columns), np.concatenate(owners))),
+        shape=(features.size, n_labels))
+    return weights, intercept
+
+
+def _unchanged_labels(old: _Scorer, old_labels: Sequence[str], new_labels: Sequence[str],
+                      texts: Sequence[str], y: NDArray[np.int64]) -> dict[int, int]:
+    """Map each label whose examples are exactly as before to its index in the old model."""
+    was = {label: i for i, label in enumerate(old_labels)}
+    rows = _rows_by_label(y, len(new_labels))
+    same: dict[int, int] = {}
+    for i, label in enumerate(new_labels):
+        j = was.get(label)
+        if j is not None and old.choices[j] == [utils.default_process(texts[int(r)])
+                                                for r in rows[i]]:
+            same[i] = j
+    return same
+
+
 class IntentModel:
     """Linear SVM over character, word and word-pair TF-IDF, re-ranked with RapidFuzz evidence.
 
@@ -211,35 +354,55 @@ class IntentModel:
     def __init__(self, normalise: Normalise | None = None, *, c: float = 0.5,
                  char_ngrams: tuple[int, int] = (2, 5), pair_weight: float = 1.0,
                  candidates: int = 5, calibration_folds: int = 3, hidden_share: float = 0.2,
-                 rerank: bool = True, seed: int = 0) -> None:
+                 rerank: bool = True, exact_labels: int = 250, neighbours: int = 20,
+                 negatives: int = 400, max_weights: int = 1000, calibration_labels: int = 250,
+                 seed: int = 0) -> None:
         self._normalise = normalise or utils.default_process
+        # Above `exact_labels` labels, each label's SVM sees its `neighbours` nearest labels and
+        # `negatives` other examples and keeps its `max_weights` largest weights; the
+        # calibrator then learns from `calibration_labels` labels drawn at random.
         self._params: dict[str, Any] = {"c": c, "char_ngrams": char_ngrams,
                                         "pair_weight": pair_weight, "candidates": candidates,
-                                        "seed": seed}
+                                        "exact_labels": exact_labels, "neighbours": neighbours,
+                                        "negatives": negatives, "max_weights": max_weights,
+                                        "calibration_labels": calibration_labels, "seed": seed}
         self._folds = calibration_folds
         self._rerank = rerank
         self._hidden_share = hidden_share
         self._seed = seed
         self._labels: list[str] = []
+        self._scorer: _Scorer
 
     def fit(self, texts: Sequence[str], labels: Sequence[str], *,
-            calibration: Calibration | None = None) -> Self:
+            calibration: Calibration | None = None, previous: IntentModel | None = None) -> Self:
         """Learn from example texts and their labels.
 
         `calibration` (another model's `calibration`) skips the calibration folds: the
         calibrator maps label-independent evidence to P(right), so a model refitted on slightly
-        changed examples can reuse it for a fast provisional fit.
+        changed examples can reuse it for a fast provisional fit. `previous` (the live model)
+        goes further on a large knowledge base: its vocabulary and the weights of every label
+        whose examples did not change are kept, so an edit to one article refits one label.
         """
         if len(texts) != len(labels) or not texts:
             raise ValueError("texts and labels must be non-empty and of equal length")
+        if previous is not None and calibration is None:
+            calibration = previous.calibration
         self._labels = sorted(set(labels))
         index = {label: i for i, label in enumerate(self._labels)}
         normalised = [self._normalise(t) for t in texts]
         y = np.array([index[label] for label in labels], dtype=np.int64)
-        features = _Features(self._params["char_ngrams"], self._params["pair_weight"])
-        matrix = features.fit_transform(normalised)
+        old = previous._scorer if previous is not None and previous.labels else None
+        if (old is not None and old.sampled and calibration is not None
+                and previous is not None and previous.settings() == self.settings()):
+            features = old.features  # words new to the vocabulary wait for the full refit
+            matrix = features.transform(normalised)
+            unchanged = _unchanged_labels(old, previous.labels, self._labels, normalised, y)
+        else:
+            features = _Features(self._params["char_ngrams"], self._params["pair_weight"])
+            matrix = features.fit_transform(normalised)
+            old, unchanged = None, {}
         self._scorer = _Scorer(features, matrix, normalised, y, len(self._labels), self._params,
-                               shown=list(texts))
+                               shown=list(texts), previous=old, unchanged=unchanged)
         self._calibrator = (calibration if calibration is not None
                             else self._fit_calibrator(features, matrix, normalised, y))
         return self
@@ -276,6 +439,18 @@ class IntentModel:
         what weak evidence looks like even when the training data has no OOS examples.
         """
         n_labels = len(self._labels)
+        sampled = self._scorer.sampled
+        if sampled and n_labels > self._params["calibration_labels"]:
+            # the calibrator learns label-independent evidence: a sample of labels teaches it
+            # as well as all of them, at a fixed cost however large the knowledge base grows
+            rng = np.random.default_rng(self._seed)
+            picked = np.sort(rng.choice(n_labels, self._params["calibration_labels"],
+                                        replace=False))
+            local = np.full(n_labels, -1)
+            local[picked] = np.arange(len(picked))
+            keep = np.flatnonzero(local[y] >= 0)
+            matrix, texts, y = matrix[keep], [texts[i] for i in keep], local[y[keep]]
+            n_labels = len(picked)
         if n_labels < 2 or len(texts) < 2 * self._folds:
             return None
         stratify = int(np.bincount(y).min()) >= self._folds
@@ -289,7 +464,7 @@ class IntentModel:
             train = train[~np.isin(y[train], hidden)]
             # The vocabulary and IDF come from all texts: no labels leak through them.
             scorer = _Scorer(features, matrix[train], [texts[i] for i in train], y[train],
-                             n_labels, self._params)
+                             n_labels, self._params, sampled=sampled)
             f, order, _ = scorer.evidence([texts[i] for i in held], matrix[held])
             feats.append(f.reshape(-1, f.shape[2]))
             hits.append((order == y[held][:, None]).reshape(-1))

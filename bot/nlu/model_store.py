@@ -26,7 +26,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from bot.nlu.model import Calibration, IntentModel
+from bot.nlu.model import IntentModel
 
 logger = logging.getLogger(__name__)
 
@@ -47,14 +47,14 @@ class ModelStore:
         self._code = _code_fingerprint()
 
     def fitted(self, model: IntentModel, texts: Sequence[str], labels: Sequence[str],
-               *, calibration: Calibration | None = None) -> IntentModel:
+               *, previous: IntentModel | None = None) -> IntentModel:
         """Return `model` fitted on the examples: loaded when stored, else fitted and stored.
 
         The folder is a shortcut, never a dependency: when it cannot be read, locked or
         written (read-only, full, permissions), the model is fitted here and the worker starts.
         """
-        if calibration is not None:  # a provisional hot-reload fit: quick, and soon replaced
-            return model.fit(texts, labels, calibration=calibration)
+        if previous is not None:  # a provisional hot-reload fit: quick, and soon replaced
+            return model.fit(texts, labels, previous=previous)
         name = self._digest(model, texts, labels)
         path = self._folder / f"{name}.model"
         expected = sorted(set(labels))

@@ -1,5 +1,8 @@
+import numpy as np
 import pytest
+from sklearn.svm import LinearSVC
 
+import bot.nlu.model as model_module
 from bot.nlu.model import IntentModel, Ranked, stemmed_words, word_pairs
 
 TOY = {
@@ -127,3 +130,71 @@ def test_fit_reusing_calibration_skips_folds_and_keeps_confidences(model):
     quick = IntentModel().fit(TEXTS, LABELS, calibration=model.calibration)
     assert quick.calibration is model.calibration
     assert quick.rank("lipa na mpesa") == model.rank("lipa na mpesa")
+
+
+# A large knowledge base (more labels than `exact_labels`): one sparse SVM per label.
+@pytest.fixture(scope="module")
+def sampled():
+    return IntentModel(exact_labels=2, neighbours=2, negatives=8).fit(TEXTS, LABELS)
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    ("I forgot the password", "password-reset"),
+    ("how much do passports cost", "passport-fees"),
+    ("nataka kulipa na mpesa", "mpesa-paybill"),
+    ("pasport fee", "passport-fees"),
+    ("habari za asubuhi", "greet"),
+])
+def test_per_label_svms_rank_unseen_phrasings_like_the_exact_model(sampled, text, label):
+    assert sampled.rank(text)[0].label == label
+
+
+def test_per_label_svms_keep_out_of_scope_less_confident(sampled):
+    inside = sampled.rank("how do I reset my password")[0].confidence
+    outside = sampled.rank("who won the football match yesterday")[0].confidence
+    assert outside < inside - 0.3
+
+
+class CountingSVC(LinearSVC):
+    """LinearSVC that counts its fits (how many labels a refit really trains)."""
+
+    fits = 0
+
+    def fit(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        CountingSVC.fits += 1
+        return super().fit(*args, **kwargs)
+
+
+def test_an_edit_to_one_label_refits_only_that_label(sampled, monkeypatch):
+    monkeypatch.setattr(model_module, "LinearSVC", CountingSVC)
+    CountingSVC.fits = 0
+    edited = [*TEXTS, "passport ni pesa ngapi siku hizi"]
+    quick = IntentModel(exact_labels=2, neighbours=2, negatives=8).fit(
+        edited, [*LABELS, "passport-fees"], previous=sampled)
+    assert CountingSVC.fits == 1  # no calibration folds, three labels kept as they were
+    assert quick.calibration is sampled.calibration
+    assert quick.rank("lipa na mpesa")[0].label == "mpesa-paybill"
+    assert quick.rank("passport ni pesa ngapi siku hizi")[0].label == "passport-fees"
+
+
+def test_a_new_label_is_live_after_an_incremental_fit(sampled):
+    quick = IntentModel(exact_labels=2, neighbours=2, negatives=8).fit(
+        [*TEXTS, "visa ya kenya", "kenya visa application", "apply for a visa"],
+        [*LABELS, "visa", "visa", "visa"], previous=sampled)
+    assert quick.rank("how do i apply for a kenyan visa")[0].label == "visa"
+
+
+def test_the_exact_model_ignores_previous_weights_but_reuses_its_calibration(model):
+    quick = IntentModel().fit(TEXTS, LABELS, previous=model)
+    assert quick.calibration is model.calibration
+    assert quick.rank("lipa na mpesa") == model.rank("lipa na mpesa")
+
+
+def test_top_labels_match_a_full_sort_for_thousands_of_labels():
+    decisions = np.random.default_rng(1).normal(size=(3, 5000))
+    assert (model_module._top(decisions, 5) == np.argsort(-decisions, axis=1)[:, :5]).all()
+
+
+def test_rows_by_label_lists_each_labels_examples_in_order():
+    rows = model_module._rows_by_label(np.array([2, 0, 2, 1, 0]), 4)
+    assert [r.tolist() for r in rows] == [[1, 4], [3], [0, 2], []]

@@ -77,7 +77,7 @@ def test_workers_starting_together_fit_once(tmp_path: Path) -> None:
 def test_a_quick_hot_reload_fit_is_not_stored(tmp_path: Path) -> None:
     full = ModelStore(tmp_path, KEY).fitted(CountingModel(), TEXTS, LABELS)
     ModelStore(tmp_path, KEY).fitted(CountingModel(), [*TEXTS, "visa"], [*LABELS, "visa"],
-                                     calibration=full.calibration)
+                                     previous=full)
     assert len(list(tmp_path.glob("*.model"))) == 1
 
 

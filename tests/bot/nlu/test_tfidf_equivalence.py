@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import scipy.sparse as sp
+from sklearn.base import clone
 
 from bot.knowledge.loader import load_knowledge
 from bot.nlu.matcher import build_normalizer, training_set
@@ -39,7 +40,8 @@ def test_transform_equals_scikit_learn_tfidf(
     features = _Features(char_ngrams, pair_weight)
     fitted = features.fit_transform(texts)  # scikit-learn's own numbers for the examples
     queries = texts + UNSEEN
-    reference = sp.hstack([weight * vectorizer.transform(queries)
+    # fresh copies: the fitted vectorizers drop their vocabulary (ours keeps the one copy)
+    reference = sp.hstack([weight * clone(vectorizer).fit(texts).transform(queries)
                            for vectorizer, weight in features._vectorizers], format="csr")
     ours = features.transform(queries)
     assert ours.shape == reference.shape
