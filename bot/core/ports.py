@@ -104,6 +104,8 @@ class Article:
     known_gaps: tuple[str, ...] = field(default=())
     services: tuple[str, ...] = field(default=())  # catalogue codes whose fees it states
     notes: str = ""  # the editor's research notes; never shown to citizens
+    # the editor cites an organisation's home page on purpose: it is the right destination
+    source_is_home_page: bool = False
 
 
 class KnowledgeBase(Protocol):

@@ -94,6 +94,7 @@ def _article(meta: dict[str, Any], language: str, body: str, where: str) -> Arti
         known_gaps=_texts(meta.get("known_gaps")),
         services=_texts(meta.get("services")),
         notes=_notes(meta.get("notes")),
+        source_is_home_page=meta.get("source_is_home_page") is True,
     )
 
 
@@ -167,6 +168,8 @@ def _field_problems(meta: dict[str, Any], slug: str, body: str, where: str,
                                  "line; a text with ': ' inside must be put in double quotes"))
     if not isinstance(meta["reviewed"], date):
         bad("reviewed", "reviewed must be a date written YYYY-MM-DD, for example 2026-11-30")
+    if meta.get("source_is_home_page") not in (None, True, False):
+        bad("source_is_home_page", "source_is_home_page must be true or false")
     synonyms = meta.get("synonyms")
     if synonyms is not None and not (
         isinstance(synonyms, dict) and all(isinstance(v, list) for v in synonyms.values())

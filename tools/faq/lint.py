@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from bot.core.placeholders import Fee
+from bot.core.ports import Article
 from bot.knowledge.loader import LANGUAGES, Knowledge, Problem
 from bot.knowledge.sources import is_home_page, is_official
 from bot.nlu.normalize import Normalizer
@@ -92,11 +93,7 @@ def _articles(knowledge: Knowledge, today: date) -> Iterable[Problem]:
             yield Problem(where, find_line(where, last, body=True),
                           "remove this source line: the assistant adds the official source "
                           "from 'source:' under every answer", "warning")
-        if article.source and is_official(article.source) and is_home_page(article.source):
-            yield Problem(where, find_line(where, "source:"),
-                          f"{article.source} is the site's home page: link the page on it that "
-                          "states these facts, so that a citizen can check them there; if no "
-                          "official page says them, say less", "warning")
+        yield from _home_page(article)
         only_in_title = set(_NUMBER.findall(article.title)) - set(_NUMBER.findall(article.body))
         for number in sorted(only_in_title):
             # a title is shown above the answer: a number only it gives is a fact left unsourced
@@ -112,6 +109,22 @@ def _articles(knowledge: Knowledge, today: date) -> Iterable[Problem]:
             yield Problem(where, find_line(where, "reviewed:"),
                           f"last reviewed {article.reviewed}, more than 12 months ago: check "
                           "the answer against its source and update the date", "warning")
+
+
+def _home_page(article: Article) -> Iterable[Problem]:
+    """Warn on a home page as source, unless the editor marked it as the right destination."""
+    where = article.path
+    home = bool(article.source) and is_official(article.source) and is_home_page(article.source)
+    if home and not article.source_is_home_page:
+        yield Problem(where, find_line(where, "source:"),
+                      f"{article.source} is the site's home page: link the page on it that "
+                      "states these facts, so that a citizen can check them there; if no "
+                      "official page says them, say less", "warning")
+    elif article.source_is_home_page and not home:
+        # a marker left behind would silence the warning if the home page came back
+        yield Problem(where, find_line(where, "source_is_home_page:"),
+                      "source_is_home_page is set but the source is not a home page: remove "
+                      "the line", "warning")
 
 
 def _duplicates(knowledge: Knowledge) -> Iterable[Problem]:

@@ -70,6 +70,34 @@ def test_lint_warns_on_a_home_page_source_on_its_line(knowledge_copy: Path) -> N
                      "less"]
 
 
+def test_lint_accepts_a_home_page_the_editor_marked_as_the_destination(
+        knowledge_copy: Path) -> None:
+    path = knowledge_copy / "faq" / "passport-fees.en.md"
+    edit(path, "source: https://immigration.go.ke/type-and-fees/",
+         "source: https://www.immigration.go.ke/\nsource_is_home_page: true")
+    assert [m for m in messages(knowledge_copy) if "home page" in m] == []
+
+
+def test_lint_warns_on_a_home_page_marker_left_on_a_deep_source(knowledge_copy: Path) -> None:
+    path = knowledge_copy / "faq" / "passport-fees.en.md"
+    edit(path, "source: https://immigration.go.ke/type-and-fees/",
+         "source: https://immigration.go.ke/type-and-fees/\nsource_is_home_page: true")
+    found = [m for m in messages(knowledge_copy) if "home page" in m]
+    assert found == [f"{path}:{lines_of(path, 'source_is_home_page:')}: warning: "
+                     "source_is_home_page is set but the source is not a home page: remove "
+                     "the line"]
+
+
+def test_lint_refuses_a_home_page_marker_that_is_not_true_or_false(
+        knowledge_copy: Path) -> None:
+    path = knowledge_copy / "faq" / "passport-fees.en.md"
+    edit(path, "source: https://immigration.go.ke/type-and-fees/",
+         "source: https://immigration.go.ke/\nsource_is_home_page: deliberately")
+    found = [m for m in messages(knowledge_copy) if "source_is_home_page" in m]
+    assert found == [f"{path}:{lines_of(path, 'source_is_home_page:')}: error: "
+                     "source_is_home_page must be true or false"]
+
+
 def test_lint_warns_on_a_number_only_the_title_gives(knowledge_copy: Path) -> None:
     path = knowledge_copy / "faq" / "passport-fees.en.md"
     edit(path, "title: Passport fees", "title: Passport fees and the 1919 helpline")
