@@ -11,7 +11,10 @@ sessions and N WebSockets (as N open pages; the kernel spreads them over the wor
 
 Loopback only, bounded; run on PostgreSQL and Redis of this machine:
 
-    .venv/bin/python scripts/bench_push.py --pages 1000 --rounds 3 [--rate 200]
+    .venv/bin/python scripts/bench_push.py --pages 1000 --rounds 3 [--rate 200] [--turns 20]
+
+With `--turns K` (default 20), K FAQ turns from new citizens are sent while every page is
+open, and how many were answered is reported.
 """
 
 from __future__ import annotations
@@ -68,6 +71,21 @@ async def _open_pages(base: str, pages: int) -> list[str]:
         await transport.aclose()
 
 
+async def _turns_while_open(base: str, count: int) -> tuple[int, float]:
+    """Send `count` FAQ turns from new citizens; return how many got an answer, and the p50."""
+    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+        async def one(i: int) -> float | None:
+            began = time.perf_counter()
+            reply = await client.post("/webhooks/rest/webhook", json={
+                "sender": f"bench-turn-{i}", "message": "how do I pay with mpesa"})
+            ok = reply.status_code == 200 and bool(reply.json())
+            return time.perf_counter() - began if ok else None
+
+        done = await asyncio.gather(*(one(i) for i in range(count)))
+    answered = [d for d in done if d is not None]
+    return len(answered), (statistics.median(answered) * 1000 if answered else 0.0)
+
+
 async def _senders(db_url: str, tokens: list[str]) -> dict[str, str]:
     """Map each cookie to its sender id (only the server knows it; the benchmark reads it)."""
     engine = create_async_engine(_async_url(db_url))
@@ -86,7 +104,7 @@ async def _cpu_over(pid: int, seconds: float) -> float:
 
 
 async def run(pages: int, rounds: int, idle_seconds: float,
-              rate: float = 0.0) -> dict[str, object]:
+              rate: float = 0.0, turns_while_open: int = 0) -> dict[str, object]:
     """Start the server, open the pages, measure idle CPU and push latency."""
     folder = Path(tempfile.mkdtemp(prefix="msaidizi-push-"))
     env = turns._environment(folder, "postgres", 2)
@@ -121,6 +139,10 @@ async def run(pages: int, rounds: int, idle_seconds: float,
                      for t, s in zip(opened, sockets, strict=True)]
         await asyncio.sleep(2)  # every worker has subscribed its pages
         results["idle_cpu_share_of_a_core"] = await _cpu_over(server.pid, idle_seconds)
+        if turns_while_open:
+            answered, p50 = await _turns_while_open(base, turns_while_open)
+            results["turns_answered_while_open"] = f"{answered} of {turns_while_open}"
+            results["turn_p50_ms_while_open"] = p50
 
         engine = create_async_engine(_async_url(env["MSAIDIZI_DATABASE_URL"]), pool_size=20)
         store = SqlConversationStore(engine, sealer=Sealer([key]))
@@ -170,9 +192,12 @@ def main() -> None:
     parser.add_argument("--idle-seconds", type=float, default=10.0)
     parser.add_argument("--rate", type=float, default=0.0,
                         help="pushes per second (0: each round sends all pages' pushes at once)")
+    parser.add_argument("--turns", type=int, default=20,
+                        help="FAQ turns from new citizens while every page is open")
     args = parser.parse_args()
     os.environ.setdefault("PYTHONPATH", str(turns.REPO))
-    figures = asyncio.run(run(args.pages, args.rounds, args.idle_seconds, args.rate))
+    figures = asyncio.run(run(args.pages, args.rounds, args.idle_seconds, args.rate,
+                                  args.turns))
     print(json.dumps(figures, indent=2))
 
 
