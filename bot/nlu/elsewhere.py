@@ -16,9 +16,10 @@ says where the service is handled.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice, product
 
 from rapidfuzz import fuzz, process
 from wordfreq import zipf_frequency
@@ -33,7 +34,11 @@ _WORD = re.compile(r"(?u)\b[^\W\d_]{2,}\b")
 # content words such as "wimbo" (song) are frequent too, hence its higher bar.
 EVERYDAY_EN = 6.2
 EVERYDAY_SW = 6.8
-MIN_FORM = 4  # a stem or bare root shorter than this is too vague to match ("sha" in "imeisha")
+# A shared root must keep most of both words: "kuomba" and "omba" share one, "jobs" and "job"
+# too, but "hakimiliki" (copyright) and "umiliki" (ownership) only the fragment "iliki", and
+# "imeisha" (it has ended) and "sha" nothing but three letters.
+ROOT_SHARE = 0.6
+SHORT = 4  # words this short (acronyms: KRA, SHA, PAYE) match only themselves or a plural
 SPELLING = 88.0  # RapidFuzz ratio from which a word is a spelling of a term's word
 MIN_FUZZY_LENGTH = 5
 SLACK = 3  # words a term's words may stand apart by ("refund of the tax I overpaid")
@@ -58,8 +63,26 @@ def _everyday(word: str) -> bool:
 
 @lru_cache(maxsize=65536)
 def _forms(word: str) -> frozenset[str]:
-    """Return `word` and its stems and bare roots long enough to mean something."""
-    return frozenset({word, *(f for f in forms(word) if len(f) >= MIN_FORM)})
+    """Return `word` with its stems and bare Swahili roots."""
+    return frozenset(forms(word))
+
+
+@dataclass(frozen=True, slots=True)
+class _Text:
+    """A text's words, their forms, and where each form stands."""
+
+    words: tuple[str, ...]
+    forms: tuple[frozenset[str], ...]
+    at: Mapping[str, tuple[int, ...]]  # form -> positions of the words that have it
+
+
+def _text(words: Sequence[str]) -> _Text:
+    found = tuple(_forms(w) for w in words)
+    at: dict[str, list[int]] = {}
+    for position, variants in enumerate(found):
+        for form in variants:
+            at.setdefault(form, []).append(position)
+    return _Text(tuple(words), found, {f: tuple(p) for f, p in at.items()})
 
 
 class ElsewhereIndex:
@@ -80,8 +103,11 @@ class ElsewhereIndex:
                 *(w for term, variants in article.synonyms for w in (term, *variants))])
         for intent in knowledge.intents:
             texts.setdefault(intent.intent, []).extend(intent.examples)
-        self._texts = {label: tuple(self._tokens(t) for t in found)
+        self._texts = {label: tuple(self._text(t) for t in found)
                        for label, found in texts.items()}
+        # Every word of a label, to skip its texts at once when one of a term's words is absent
+        self._words = {label: _text(sorted({w for t in found for w in t.words}))
+                       for label, found in self._texts.items()}
 
     def content_words(self, term: str) -> tuple[str, ...]:
         """Return the words of `term` a question must name (normalised, everyday ones out)."""
@@ -89,18 +115,21 @@ class ElsewhereIndex:
         kept = tuple(dict.fromkeys(w for w in words if not _everyday(w)))
         return kept or tuple(dict.fromkeys(words))
 
-    def _tokens(self, text: str) -> tuple[tuple[str, frozenset[str]], ...]:
-        """Return each word of `text` with its forms (stems, bare Swahili roots)."""
-        return tuple((w, _forms(w)) for w in _WORD.findall(self._normalise(text)))
+    def key(self, term: str) -> frozenset[str]:
+        """Return what two spellings of one term share ("tax refunds", "refund of tax")."""
+        return frozenset(_singular(w) for w in self.content_words(term))
+
+    def _text(self, text: str) -> _Text:
+        return _text(_WORD.findall(self._normalise(text)))
 
     def find(self, text: str) -> Found | None:
         """Return the most specific service term the question names, if any."""
         if not self._terms:
             return None
-        tokens = self._tokens(text)
+        question = self._text(text)
         best: Found | None = None
         for service, term, words in self._terms:
-            exact = _named(words, tokens)
+            exact = _named(words, question)
             if exact is None:
                 continue
             found = Found(service, term, len(words), exact)
@@ -110,36 +139,58 @@ class ElsewhereIndex:
 
     def covers(self, label: str, term: str) -> bool:
         """Return True when one of `label`'s own texts names every word of `term` together."""
-        if label in NEVER_COVERS:
+        if label in NEVER_COVERS or label not in self._texts:
             return False
         words = self.content_words(term)
-        return any(_named(words, tokens, slack=None) is not None
-                   for tokens in self._texts.get(label, ()))
+        vocabulary = self._words[label]
+        if any(not _positions(w, vocabulary)[0] for w in words):
+            return False
+        return any(_named(words, text) is not None for text in self._texts[label])
 
 
-def _named(words: Sequence[str], tokens: Sequence[tuple[str, frozenset[str]]],
-           slack: int | None = SLACK) -> int | None:
-    """Return how many `words` the tokens name exactly, or None when one is missing.
+def _positions(word: str, text: _Text) -> tuple[list[int], bool]:
+    """Return where `text` names `word` and whether exactly (else by a close spelling)."""
+    wanted = _forms(word)
+    near = sorted({p for form in wanted for p in text.at.get(form, ())})
+    exact = [p for p in near if _same_root(word, text.words[p], wanted & text.forms[p])]
+    if exact:
+        return exact, True
+    spelled = _spelled(word, text.words)
+    return ([spelled] if spelled is not None else []), False
 
-    With `slack`, the words must stand within a window a few words wider than the term.
+
+def _named(words: Sequence[str], text: _Text) -> int | None:
+    """Return how many `words` the text names exactly, or None when one is missing.
+
+    The words must stand within a window a few words wider than the term, in any order.
     """
-    if not tokens:
+    if not text.words:
         return None
-    positions: list[int] = []
-    exact = 0
-    for word in words:
-        wanted = _forms(word)
-        at = next((i for i, (_, found) in enumerate(tokens) if wanted & found), None)
-        if at is not None:
-            exact += 1
-        else:
-            at = _spelled(word, [w for w, _ in tokens])
-            if at is None:
-                return None
-        positions.append(at)
-    if slack is not None and max(positions) - min(positions) >= len(words) + slack:
+    found = [_positions(word, text) for word in words]
+    if any(not positions for positions, _ in found):
         return None
-    return exact
+    width = len(words) + SLACK
+    if not any(max(combo) - min(combo) < width
+               for combo in islice(product(*(positions for positions, _ in found)), 256)):
+        return None
+    return sum(exact for _, exact in found)
+
+
+def _same_root(word: str, token: str, shared: frozenset[str]) -> bool:
+    """Return True when a shared form keeps most of both words (or they are the same word)."""
+    if word == token:
+        return True
+    longest = max(len(word), len(token))
+    if min(len(word), len(token)) <= SHORT:  # "paye" is no form of "pay", "sha" none of "shamba"
+        return _singular(word) == _singular(token)
+    return any(len(form) >= ROOT_SHARE * longest for form in shared)
+
+
+def _singular(word: str) -> str:
+    """Return `word` without an English plural ending ("taxes" -> "tax", "fees" -> "fee")."""
+    if word.endswith("es") and len(word) > 4:
+        return word[:-2]
+    return word.removesuffix("s")
 
 
 def _spelled(word: str, candidates: Iterable[str]) -> int | None:
