@@ -18,6 +18,7 @@ from bot.knowledge.loader import LANGUAGES, Knowledge, Problem
 from bot.knowledge.sources import is_home_page, is_official
 from bot.nlu.normalize import Normalizer
 from tools.faq.catalogue_lint import fee_problems
+from tools.faq.elsewhere_lint import elsewhere_problems
 from tools.faq.glossary_lint import Glossary, glossary_problems
 from tools.faq.locate import find_line
 from tools.faq.routing_lint import held_out_problems, routing_problems
@@ -49,6 +50,7 @@ def lint(knowledge: Knowledge, *, today: date, confusions: bool = False,
     problems += _duplicates(knowledge)
     problems += _risky_synonyms(knowledge)
     problems += vocabulary_problems(knowledge)
+    problems += elsewhere_problems(knowledge)
     if folder is not None:
         problems += routing_problems(knowledge, folder / "routing.yaml")
         problems += held_out_problems(knowledge, folder / "held_out")
