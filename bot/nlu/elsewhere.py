@@ -27,6 +27,7 @@ from wordfreq import zipf_frequency
 from bot.knowledge.elsewhere import ElsewhereService
 from bot.knowledge.loader import Knowledge
 from bot.nlu.coverage import forms, swahili_zipf
+from bot.nlu.normalize import singular
 
 _WORD = re.compile(r"(?u)\b[^\W\d_]{2,}\b")
 # Function words a term does not need to be found: "get", "my", "for" (English Zipf) and
@@ -115,10 +116,6 @@ class ElsewhereIndex:
         kept = tuple(dict.fromkeys(w for w in words if not _everyday(w)))
         return kept or tuple(dict.fromkeys(words))
 
-    def key(self, term: str) -> frozenset[str]:
-        """Return what two spellings of one term share ("tax refunds", "refund of tax")."""
-        return frozenset(_singular(w) for w in self.content_words(term))
-
     def _text(self, text: str) -> _Text:
         return _text(_WORD.findall(self._normalise(text)))
 
@@ -182,15 +179,8 @@ def _same_root(word: str, token: str, shared: frozenset[str]) -> bool:
         return True
     longest = max(len(word), len(token))
     if min(len(word), len(token)) <= SHORT:  # "paye" is no form of "pay", "sha" none of "shamba"
-        return _singular(word) == _singular(token)
+        return singular(word) == singular(token)
     return any(len(form) >= ROOT_SHARE * longest for form in shared)
-
-
-def _singular(word: str) -> str:
-    """Return `word` without an English plural ending ("taxes" -> "tax", "fees" -> "fee")."""
-    if word.endswith("es") and len(word) > 4:
-        return word[:-2]
-    return word.removesuffix("s")
 
 
 def _spelled(word: str, candidates: Iterable[str]) -> int | None:
