@@ -50,7 +50,8 @@ def faq_group() -> None:
 @KnowledgeOption
 @click.option("--confusions", is_flag=True,
               help="Also hold each question out of the matcher and report those that reach "
-                   "another article (slow: about 15 seconds).")
+                   "another article, and report elsewhere.yaml terms an article already "
+                   "answers (slow: about 15 seconds).")
 @click.option("--no-confusions", is_flag=True, hidden=True,
               help="Kept for old scripts: the confusions check is off unless asked for.")
 def lint_command(knowledge_dir: Path | None, confusions: bool, no_confusions: bool) -> None:

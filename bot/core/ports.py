@@ -39,14 +39,38 @@ class Entity:
 
 
 @dataclass(frozen=True, slots=True)
+class Referral:
+    """Where a government service this assistant does not handle is handled instead.
+
+    Editors keep these in knowledge/elsewhere.yaml; `texts` and `agency` hold one line per
+    language ("en", "sw"), `term` is the editor's term the message named.
+    """
+
+    id: str
+    agency: Mapping[str, str]
+    url: str
+    texts: Mapping[str, str]
+    term: str = ""
+
+    def text(self, language: str) -> str:
+        """Return the line that names the agency, in `language` (or English)."""
+        return self.texts.get(language) or self.texts.get("en", "")
+
+
+@dataclass(frozen=True, slots=True)
 class ParseResult:
-    """What the language-understanding step made of one message."""
+    """What the language-understanding step made of one message.
+
+    `elsewhere` is set when the message names a service another agency handles (see
+    knowledge/elsewhere.yaml); honest replies then say where to go.
+    """
 
     text: str
     language: str
     ranking: tuple[IntentScore, ...]
     entities: tuple[Entity, ...] = ()
     matched_example: str | None = None
+    elsewhere: Referral | None = None
 
     @property
     def top(self) -> IntentScore | None:

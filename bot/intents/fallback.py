@@ -42,6 +42,12 @@ class FallbackIntent(Intent):
         """
         choices = _offer(turn, options, "not_covered")
         turn.session.misses += 1
+        referral = turn.nlu.elsewhere
+        if referral is not None:
+            text = turn._("%(where)s Official site: %(url)s\n\nThese topics that I do cover "
+                          "are close to your question:", where=referral.text(turn.locale),
+                          url=referral.url)
+            return [ChoicesReply(text, choices)]
         named = ", ".join(f"\"{term}\"" for term in terms)
         text = turn._("I have no information about %(terms)s, so I will not guess. These "
                       "topics are close to your question:", terms=named)
@@ -69,6 +75,12 @@ class FallbackIntent(Intent):
                 score=top.confidence if top else None,
             ))
         turn.session.misses += 1
+        referral = turn.nlu.elsewhere if turn.payload is None else None
+        if referral is not None:
+            # Another agency handles what was asked: say where, rather than offer a person
+            # of ours who could not help with it either.
+            return [TextReply(turn._("%(where)s Official site: %(url)s",
+                                     where=referral.text(turn.locale), url=referral.url))]
         if turn.session.misses >= MISSES_BEFORE_OFFERING_A_PERSON:
             return [
                 ChoicesReply(

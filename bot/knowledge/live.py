@@ -98,7 +98,7 @@ class LiveKnowledge:
                                 previous=previous, models=self._models)
 
     def _keep_last_good(self, fresh: Knowledge) -> Knowledge:
-        """Keep the previous version of any article whose file is now broken."""
+        """Keep the previous version of any article or elsewhere service now broken."""
         previous = getattr(self, "_matcher", None)
         broken = {p.path for p in fresh.errors}
         if previous is None or not broken:
@@ -108,7 +108,13 @@ class LiveKnowledge:
             if article.path in broken and key not in articles:
                 articles[key] = article
                 logger.warning("Keeping the last good version of %s", article.path)
-        return replace(fresh, articles=articles)
+        kept = {s.id for s in fresh.elsewhere}
+        elsewhere = [*fresh.elsewhere, *(s for s in previous.knowledge.elsewhere
+                                         if s.path in broken and s.id not in kept)]
+        if len(elsewhere) > len(fresh.elsewhere):
+            logger.warning("Keeping the last good version of %d services in elsewhere.yaml",
+                           len(elsewhere) - len(fresh.elsewhere))
+        return replace(fresh, articles=articles, elsewhere=tuple(elsewhere))
 
     def article(self, article_id: str, language: str) -> Article | None:
         """Return a live article in `language` (or its other language)."""

@@ -12,6 +12,7 @@ import yaml
 from bot.core.ports import Article
 from bot.core.vocabulary import Vocabulary, parse_vocabulary
 from bot.knowledge.article import LANGUAGES, load_article, split_front_matter
+from bot.knowledge.elsewhere import ELSEWHERE_FILE, ElsewhereService, load_elsewhere
 from bot.knowledge.problems import Problem
 from bot.knowledge.yaml_pitfalls import cut_at_hash, yaml_problem
 
@@ -49,6 +50,7 @@ class Knowledge:
     lexicon: Lexicon
     problems: tuple[Problem, ...] = ()
     vocabulary: Vocabulary | None = None  # as read from vocabulary.yaml; None: no such file
+    elsewhere: tuple[ElsewhereService, ...] = ()  # other agencies' services (elsewhere.yaml)
 
     def article(self, article_id: str, language: str) -> Article | None:
         """Return the article in `language`, falling back to any other language."""
@@ -76,7 +78,7 @@ class Knowledge:
 
 
 def load_knowledge(root: Path) -> Knowledge:
-    """Load `root/faq/*.md`, `root/intents/*.yaml`, `root/lexicon.yaml` and the vocabulary."""
+    """Load `root/faq/*.md`, `root/intents/*.yaml`, the lexicon, vocabulary and elsewhere."""
     problems: list[Problem] = []
     articles: dict[tuple[str, str], Article] = {}
     if not root.is_dir():
@@ -93,7 +95,8 @@ def load_knowledge(root: Path) -> Knowledge:
     intents = tuple(_load_intents(sorted((root / "intents").glob("*.yaml")), problems))
     lexicon = _load_lexicon(root / "lexicon.yaml", problems)
     vocabulary = load_vocabulary(root / VOCABULARY_FILE, problems)
-    return Knowledge(articles, intents, lexicon, tuple(problems), vocabulary)
+    elsewhere = load_elsewhere(root / ELSEWHERE_FILE, problems)
+    return Knowledge(articles, intents, lexicon, tuple(problems), vocabulary, elsewhere)
 
 
 def _read_yaml(path: Path, problems: list[Problem]) -> tuple[object, list[str]] | None:

@@ -17,6 +17,14 @@ OFFICIAL_SUFFIXES = (".go.ke",)
 OFFICIAL_HOSTS = {
     "safaricom.co.ke": "Safaricom, the operator of M-Pesa (PayBill, fraud reporting)",
     "kenyalaw.org": "National Council for Law Reporting, publisher of the Laws of Kenya",
+    # Agencies whose services the assistant sends citizens to (knowledge/elsewhere.yaml)
+    "helb.co.ke": "Higher Education Loans Board (HELB), student loans",
+    "nssf.or.ke": "National Social Security Fund (NSSF)",
+    "iebc.or.ke": "Independent Electoral and Boundaries Commission (IEBC)",
+    "kplc.co.ke": "Kenya Power (KPLC), electricity connections and bills",
+    "kcaa.or.ke": "Kenya Civil Aviation Authority (KCAA)",
+    "knec.ac.ke": "Kenya National Examinations Council (KNEC)",
+    "kuccps.net": "KUCCPS students' placement portal (students.kuccps.net)",
 }
 
 

@@ -10,6 +10,7 @@ from bot.core.language import detect_language
 from bot.core.ports import IntentScore, ParseResult
 from bot.knowledge.loader import Knowledge
 from bot.nlu.coverage import Coverage
+from bot.nlu.elsewhere import ElsewhereIndex
 from bot.nlu.entities import extract_entities
 from bot.nlu.model import IntentModel
 from bot.nlu.model_store import ModelStore
@@ -96,21 +97,37 @@ class KnowledgeMatcher:
         self._suggest = suggest_threshold
         self._size = ranking_size
         self.coverage = Coverage(knowledge, self.normalise)
+        self.elsewhere = ElsewhereIndex(knowledge, self.normalise)
 
     def parse(self, text: str, language: str | None = None) -> ParseResult:
-        """Rank every article and intent for `text`; detect its language and entities."""
+        """Rank every article and intent for `text`; detect its language and entities.
+
+        The best-ranked labels carry the salient words they leave uncovered, and the term of
+        another agency's service (knowledge/elsewhere.yaml) the question names when their own
+        texts never name it.
+        """
         ranked = self.model.rank(text, k=self._size)
         detected = detect_language(text).language or language or "en"
+        found = self.elsewhere.find(text)
         return ParseResult(
             text=text,
             language=detected,
             ranking=tuple(
                 IntentScore(r.label, round(r.confidence, 4),
-                            self.coverage.uncovered(text, r.label) if i < COVERAGE_CHECKED else ())
+                            self._uncovered(text, r.label, found.term if found else None)
+                            if i < COVERAGE_CHECKED else ())
                 for i, r in enumerate(ranked)),
             entities=extract_entities(text),
             matched_example=ranked[0].example if ranked else None,
+            elsewhere=found.service.referral(found.term) if found else None,
         )
+
+    def _uncovered(self, text: str, label: str, term: str | None) -> tuple[str, ...]:
+        """Return what of `text` the label leaves uncovered: salient words, another's service."""
+        words = self.coverage.uncovered(text, label)
+        if term is not None and term not in words and not self.elsewhere.covers(label, term):
+            return (*words, term)
+        return words
 
     def top_intent(self, result: ParseResult) -> IntentScore:
         """Return the top intent, or `out_of_scope` when the assistant would not answer.

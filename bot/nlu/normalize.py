@@ -78,6 +78,13 @@ class Normalizer:
         return text
 
 
+def singular(word: str) -> str:
+    """Return `word` without an English plural ending ("taxes" -> "tax", "fees" -> "fee")."""
+    if word.endswith("es") and len(word) > 4:
+        return word[:-2]
+    return word.removesuffix("s")
+
+
 def _canonical_forms(groups: Iterable[list[str]]) -> dict[str, str]:
     """Merge groups that share a word; map every word to its class's canonical form.
 

@@ -30,6 +30,7 @@ class Explanation:
     candidates: tuple[Candidate, ...]
     decision: Decision
     uncovered: tuple[str, ...] = ()  # salient words the first option does not cover
+    elsewhere: str = ""  # the elsewhere.yaml service the question names, and through which term
 
 
 def explain(matcher: KnowledgeMatcher, text: str, language: str, bands: Bands,
@@ -48,8 +49,10 @@ def explain(matcher: KnowledgeMatcher, text: str, language: str, bands: Bands,
     decision = (decide([top], bands) if top and top.name == "out_of_scope"
                 else decide(answerable, bands))
     first = decision.options[0] if decision.options else None
+    referral = parsed.elsewhere
     return Explanation(text, matcher.normalise(text), detect_language(text).language,
-                       tuple(candidates), decision, first.uncovered if first else ())
+                       tuple(candidates), decision, first.uncovered if first else (),
+                       f"{referral.id} (term \"{referral.term}\")" if referral else "")
 
 
 def render(explanation: Explanation) -> str:
@@ -74,4 +77,7 @@ def render(explanation: Explanation) -> str:
         outcome = (f"no answer about {words} (no close article covers it): offer the close "
                    f"topics ({names}); add the word to the right article if one covers it")
     lines += ["", f"Decision:    {outcome}"]
+    if explanation.elsewhere:
+        lines.append(f"Elsewhere:   {explanation.elsewhere} in knowledge/elsewhere.yaml: an "
+                     "honest reply says where it is handled")
     return "\n".join(lines)

@@ -19,6 +19,7 @@ from bot.knowledge.loader import LANGUAGES, Knowledge, Problem
 from bot.knowledge.sources import is_home_page, is_official
 from bot.nlu.normalize import Normalizer
 from tools.faq.catalogue_lint import fee_problems
+from tools.faq.elsewhere_lint import answered_terms, elsewhere_problems
 from tools.faq.glossary_lint import Glossary, glossary_problems
 from tools.faq.locate import find_line
 from tools.faq.routing_lint import held_out_problems, routing_problems
@@ -38,7 +39,8 @@ def lint(knowledge: Knowledge, *, today: date, confusions: bool = False,
     Args:
         knowledge: the loaded folder, with the problems found while loading it.
         today: the date review dates are checked against.
-        confusions: also run the (slow) held-out check of confusable articles.
+        confusions: also run the slow checks: confusable articles (held out of the matcher)
+            and elsewhere.yaml terms that an article already answers.
         fees: the service catalogue's fees by service code, to check fee placeholders and
             refuse amounts written by hand; None skips those checks.
         glossary: the agreed terms, to warn on other spellings; None skips that check.
@@ -50,6 +52,7 @@ def lint(knowledge: Knowledge, *, today: date, confusions: bool = False,
     problems += _duplicates(knowledge)
     problems += _risky_synonyms(knowledge)
     problems += vocabulary_problems(knowledge)
+    problems += elsewhere_problems(knowledge)
     if folder is not None:
         problems += routing_problems(knowledge, folder / "routing.yaml")
         problems += held_out_problems(knowledge, folder / "held_out")
@@ -61,6 +64,7 @@ def lint(knowledge: Knowledge, *, today: date, confusions: bool = False,
         from tools.faq.confusions import confusable  # the matcher: only when asked for
 
         problems += confusable(knowledge)
+        problems += answered_terms(knowledge)
     return sorted(set(problems), key=lambda p: (p.path, p.line, p.message))
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from bot.app import Runtime
 from bot.config import BotSettings
-from bot.core.messages import ChoicesReply
+from bot.core.messages import ChoicesReply, TextReply
 from bot.knowledge.live import LiveKnowledge
 from tests.bot.intents.helpers import start
 from tests.helpers.backend_double import BackendDouble, double_clients
@@ -61,3 +61,40 @@ async def test_scam_call_offers_advice_and_report(real_runtime: Runtime) -> None
     assert isinstance(replies[0], ChoicesReply)
     assert [c.payload for c in replies[0].choices][:2] == ["faq:phishing-messages",
                                                            "report_security_incident"]
+
+
+ELSEWHERE = "%(where)s Official site: %(url)s\n\nThese topics that I do cover are close to your question:"
+
+
+@pytest.mark.parametrize(("locale", "question", "where"), [
+    ("en", "can this chat help me get my tax refund back", "Tax refunds, VAT, PAYE"),
+    ("sw", "nisaidie kurudishiwa kodi ya ziada tafadhali", "Kurudishiwa kodi, VAT, PAYE"),
+])
+async def test_another_agency_service_names_the_agency_and_its_site_with_close_topics(
+    real_runtime: Runtime, locale: str, question: str, where: str
+) -> None:
+    chat = DialogHarness(real_runtime)
+    await start(chat, locale)
+    replies = await chat.say(question)
+    assert isinstance(replies[0], ChoicesReply)
+    kra = next(s for s in real_runtime.knowledge.current.elsewhere if s.id == "kra-tax")
+    assert replies[0].text == chat.says(locale, ELSEWHERE, where=kra.texts[locale],
+                                        url="https://itax.kra.go.ke/KRA-Portal/")
+    assert replies[0].text.startswith(where)
+    payloads = [c.payload for c in replies[0].choices]
+    assert "faq:refund" in payloads and payloads[-1] == "fallback:none"  # what we cover
+    events = await real_runtime.store.match_events()
+    assert events[-1].kind == "not_covered"  # the gap is still logged for editors
+
+
+async def test_another_agency_service_with_nothing_close_still_says_where_to_go(
+    real_runtime: Runtime,
+) -> None:
+    chat = DialogHarness(real_runtime)
+    await start(chat, "sw")
+    replies = await chat.say("KCAA")
+    kcaa = next(s for s in real_runtime.knowledge.current.elsewhere if s.id == "kcaa")
+    assert replies == [TextReply(chat.says("sw", "%(where)s Official site: %(url)s",
+                                           where=kcaa.texts["sw"], url=kcaa.url))]
+    events = await real_runtime.store.match_events()
+    assert events[-1].kind == "fallback"  # no close topic: logged as a question left unanswered

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bot.nlu.normalize import Normalizer, strip_accents
+import pytest
+
+from bot.nlu.normalize import Normalizer, singular, strip_accents
 
 
 def test_normalizer_basic_clean_up() -> None:
@@ -35,3 +37,10 @@ def test_normalizer_merges_overlapping_groups_without_swaps() -> None:
 
 def test_normalizer_keeps_paybill_numbers_as_words() -> None:
     assert Normalizer()("paybill 222222 account 12345678") == "paybill 222222 account zzidno"
+
+
+@pytest.mark.parametrize(("word", "expected"), [
+    ("taxes", "tax"), ("fees", "fee"), ("jobs", "job"), ("kra", "kra"), ("sha", "sha"),
+])
+def test_singular_drops_an_english_plural_ending(word: str, expected: str) -> None:
+    assert singular(word) == expected

@@ -1,0 +1,60 @@
+"""Finding the other agency's service a question names, and which labels already cover it."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.knowledge.loader import load_knowledge
+from bot.nlu.elsewhere import ElsewhereIndex
+from bot.nlu.matcher import build_normalizer
+from tests.conftest import REPO
+
+KNOWLEDGE = load_knowledge(REPO / "knowledge")
+INDEX = ElsewhereIndex(KNOWLEDGE, build_normalizer(KNOWLEDGE))
+
+
+@pytest.mark.parametrize(("question", "service"), [
+    ("where do I follow up my tax refund", "kra-tax"),
+    ("the refund of my tax is late", "kra-tax"),  # any order, a word between
+    ("Refunds of taxes, who does them?", "kra-tax"),  # plural and case
+    ("nawezaje kuomba mkopo wa chuo kikuu", "helb"),  # Swahili, the longest term wins
+    ("naomba mkopo wa wanafunzi", "helb"),  # "naomba" and "kuomba" share their root
+    ("my nhif card got lost", "sha"),
+    ("stima imepotea tangu jana", "kplc"),
+    ("how do I register a trademak for my shop", "kipi"),  # a close spelling
+])
+def test_find_names_the_service_of_the_term_the_question_uses(question: str,
+                                                              service: str) -> None:
+    found = INDEX.find(question)
+    assert found is not None and found.service.id == service
+
+
+@pytest.mark.parametrize("question", [
+    "how do I reset my ecitizen password",
+    "nimesahau password yangu",
+    "leseni yangu imeisha",  # "sha" is an acronym, never the end of "imeisha"
+    "how do I pay for my passport",  # "pay" is not "PAYE"
+    "I paid my tax then asked the bank for a refund",  # too far apart to name one thing
+])
+def test_find_ignores_questions_that_name_no_such_service(question: str) -> None:
+    assert INDEX.find(question) is None
+
+
+def test_an_exact_term_wins_over_a_close_spelling() -> None:
+    found = INDEX.find("student loan application")
+    assert found is not None and found.exact == found.words
+
+
+def test_covers_only_when_one_of_the_label_texts_names_the_whole_term() -> None:
+    assert INDEX.covers("kra-pin", "kra pin")  # its own questions say so
+    assert not INDEX.covers("refund", "tax refund")  # eCitizen refunds are not tax refunds
+    assert INDEX.covers("agency-payments", "helb loan")  # paying a HELB loan is ours
+    assert not INDEX.covers("agency-payments", "apply helb loan")  # applying for one is not
+    assert not INDEX.covers("out_of_scope", "tax refund")  # "can't help" covers nothing
+    assert not INDEX.covers("no-such-label", "tax refund")
+
+
+def test_content_words_drop_everyday_words_only() -> None:
+    assert INDEX.content_words("get a title deed") == ("title", "deed")
+    assert INDEX.content_words("mkopo wa wanafunzi") == ("mkopo", "wanafunzi")
+    assert INDEX.content_words("the") == ("the",)  # a term of everyday words keeps them
