@@ -25,6 +25,8 @@ VARIANTS = {
     "hidden 35%": {"hidden_share": 0.35},
     # the path a knowledge base of more than 250 labels takes, forced on smaller data
     "per-label SVMs": {"exact_labels": 0},
+    "per-label SVMs, 1,000 others": {"exact_labels": 0, "negatives": 1000},
+    "per-label SVMs, 40 near": {"exact_labels": 0, "neighbours": 40},
 }
 
 
