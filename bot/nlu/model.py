@@ -21,7 +21,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any, Self
 
 import numpy as np
@@ -29,11 +29,6 @@ import scipy.sparse as sp
 import snowballstemmer  # type: ignore[import-untyped]
 from numpy.typing import NDArray
 from rapidfuzz import fuzz, process, utils
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import KFold, StratifiedKFold
-from sklearn.preprocessing import StandardScaler
-from sklearn.svm import LinearSVC
 
 from bot.nlu.swahili import swahili_stem
 
@@ -84,21 +79,23 @@ class _Features:
     """
 
     def __init__(self, char_ngrams: tuple[int, int], pair_weight: float) -> None:
-        self._vectorizers: list[tuple[TfidfVectorizer, float]] = [
-            (TfidfVectorizer(analyzer="char_wb", ngram_range=char_ngrams, sublinear_tf=True), 1.0),
-            (TfidfVectorizer(analyzer=_word_ngrams, sublinear_tf=True), 1.0),
-        ]
+        # Our own analysers, not scikit-learn's: a stored model then loads without importing
+        # scikit-learn (over a second of a worker's start-up).
+        self.analyzers: list[tuple[Callable[[str], list[str]], float]] = [
+            (partial(char_wb_ngrams, ngram_range=char_ngrams), 1.0), (_word_ngrams, 1.0)]
         if pair_weight > 0:
-            self._vectorizers.append((TfidfVectorizer(analyzer=word_pairs, sublinear_tf=True),
-                                      pair_weight))
+            self.analyzers.append((word_pairs, pair_weight))
         self._blocks: list[tuple[Callable[[str], list[str]], dict[str, int], FloatArray, float]]
         self.size = 0
 
     def fit_transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Learn the vocabularies and return the matrix of `texts`."""
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         self._blocks, offset, parts = [], 0, []
         self.word_span = (0, 0)  # the columns of the word n-grams, which find near labels
-        for number, (vectorizer, weight) in enumerate(self._vectorizers):
+        for number, (analyzer, weight) in enumerate(self.analyzers):
+            vectorizer = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True)
             try:
                 parts.append(weight * vectorizer.fit_transform(texts))
             except ValueError:  # nothing to learn, e.g. no sentence has two words
@@ -106,12 +103,10 @@ class _Features:
             vocabulary = {g: int(j) + offset for g, j in vectorizer.vocabulary_.items()}
             idf = np.zeros(offset + len(vocabulary))
             idf[offset:] = vectorizer.idf_
-            self._blocks.append((vectorizer.build_analyzer(), vocabulary, idf, weight))
+            self._blocks.append((analyzer, vocabulary, idf, weight))
             if number == 1:
                 self.word_span = (offset, offset + len(vocabulary))
             offset += len(vocabulary)
-            # the vectorizer's own vocabulary would be a second copy of the largest table
-            del vectorizer.vocabulary_
         self.size = offset
         # Same numbers as `transform(texts)`, without analysing every text a second time.
         return sp.hstack(parts, format="csr")
@@ -135,6 +130,28 @@ class _Features:
         data = np.concatenate(values) if values else np.zeros(0)
         cols = np.concatenate(indices) if indices else np.zeros(0, dtype=np.int64)
         return sp.csr_matrix((data, cols, np.array(indptr)), shape=(len(texts), self.size))
+
+
+_WHITE_SPACES = re.compile(r"\s\s+")
+
+
+def char_wb_ngrams(text: str, ngram_range: tuple[int, int]) -> list[str]:
+    """Return the character n-grams inside word boundaries, as scikit-learn's `char_wb`."""
+    low, high = ngram_range
+    grams: list[str] = []
+    append = grams.append
+    for word in _WHITE_SPACES.sub(" ", text.lower()).split():
+        word = f" {word} "
+        size = len(word)
+        for n in range(low, high + 1):
+            offset = 0
+            append(word[:n])
+            while offset + n < size:
+                offset += 1
+                append(word[offset:offset + n])
+            if offset == 0:  # a word shorter than n counts once
+                break
+    return grams
 
 
 def _word_ngrams(text: str) -> list[str]:
@@ -167,7 +184,7 @@ class _Scorer:
             self.weights, self.intercept = _sampled_weights(
                 features, matrix, labels, n_labels, params, previous, unchanged or {})
         elif not self.single:
-            svm = LinearSVC(C=params["c"], random_state=params["seed"]).fit(matrix, labels)
+            svm = _linear_svc(params).fit(matrix, labels)
             # Only the weights are kept (transposed for the product), not the estimator: it
             # would hold a second copy of them, the largest part of the model in memory.
             self.coef = np.ascontiguousarray(svm.coef_.T)
@@ -220,6 +237,13 @@ class _Scorer:
         feats[:, :, 2] = top[:, :, 0] - feats[:, :, 0]  # how far below the SVM's favourite
         feats[:, :, 3] = feats[:, :, 1] - feats[:, :, 1].max(axis=1, keepdims=True)
         return feats, order, nearest
+
+
+def _linear_svc(params: dict[str, Any]) -> Any:
+    """Return an unfitted linear SVM (scikit-learn is imported only when a model is fitted)."""
+    from sklearn.svm import LinearSVC
+
+    return LinearSVC(C=params["c"], random_state=params["seed"])
 
 
 def _rows_by_label(labels: NDArray[np.int64], n_labels: int) -> list[NDArray[np.int64]]:
@@ -312,7 +336,7 @@ def _sampled_weights(features: _Features, matrix: sp.csr_matrix, labels: NDArray
                 columns.append(np.zeros(0, dtype=np.int64))
                 values.append(np.zeros(0))
             else:
-                svm = LinearSVC(C=params["c"], random_state=params["seed"]).fit(sub, target)
+                svm = _linear_svc(params).fit(sub, target)
                 weights = svm.coef_[0]
                 keep = np.flatnonzero(weights)
                 if len(keep) > params["max_weights"]:
@@ -454,6 +478,10 @@ class IntentModel:
         if n_labels < 2 or len(texts) < 2 * self._folds:
             return None
         stratify = int(np.bincount(y).min()) >= self._folds
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.model_selection import KFold, StratifiedKFold
+        from sklearn.preprocessing import StandardScaler
+
         splitter = (StratifiedKFold if stratify else KFold)(
             n_splits=self._folds, shuffle=True, random_state=self._seed)
         shuffled = np.random.default_rng(self._seed).permutation(n_labels)

@@ -166,7 +166,8 @@ class CountingSVC(LinearSVC):
 
 
 def test_an_edit_to_one_label_refits_only_that_label(sampled, monkeypatch):
-    monkeypatch.setattr(model_module, "LinearSVC", CountingSVC)
+    monkeypatch.setattr(model_module, "_linear_svc",
+                        lambda params: CountingSVC(C=params["c"], random_state=params["seed"]))
     CountingSVC.fits = 0
     edited = [*TEXTS, "passport ni pesa ngapi siku hizi"]
     quick = IntentModel(exact_labels=2, neighbours=2, negatives=8).fit(

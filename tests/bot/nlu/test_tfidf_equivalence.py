@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import scipy.sparse as sp
-from sklearn.base import clone
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 from bot.knowledge.loader import load_knowledge
 from bot.nlu.matcher import build_normalizer, training_set
@@ -40,9 +40,14 @@ def test_transform_equals_scikit_learn_tfidf(
     features = _Features(char_ngrams, pair_weight)
     fitted = features.fit_transform(texts)  # scikit-learn's own numbers for the examples
     queries = texts + UNSEEN
-    # fresh copies: the fitted vectorizers drop their vocabulary (ours keeps the one copy)
-    reference = sp.hstack([weight * clone(vectorizer).fit(texts).transform(queries)
-                           for vectorizer, weight in features._vectorizers], format="csr")
+    # scikit-learn's own char_wb analyser checks ours; the word blocks use our analysers
+    vectorizers = [TfidfVectorizer(analyzer="char_wb", ngram_range=char_ngrams,
+                                   sublinear_tf=True)]
+    vectorizers += [TfidfVectorizer(analyzer=analyzer, sublinear_tf=True)
+                    for analyzer, _ in features.analyzers[1:]]
+    reference = sp.hstack([weight * vectorizer.fit(texts).transform(queries)
+                           for vectorizer, (_, weight) in zip(vectorizers, features.analyzers,
+                                                              strict=True)], format="csr")
     ours = features.transform(queries)
     assert ours.shape == reference.shape
     assert ours.nnz == reference.nnz  # the same grams are found
