@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -112,37 +112,44 @@ class Vocabulary:
         words = sorted(self.words(meaning), key=lambda w: len(w.folded), reverse=True)
         return "|".join(w.pattern() for w in words) if words else None
 
-    def _cached(self, key: tuple[object, ...], build: str | None) -> WordMatcher:
-        """Return the matcher stored under `key`, compiling `build` the first time."""
+    def _cached(self, key: tuple[object, ...], build: Callable[[], str | None]) -> WordMatcher:
+        """Return the matcher stored under `key`, building and compiling it the first time.
+
+        `build` is called only on a miss: joining a meaning's words into a pattern costs
+        more than the match itself, and these matchers are asked for on every turn.
+        """
         if key not in self._cache:
-            self._cache[key] = WordMatcher(build)
+            self._cache[key] = WordMatcher(build())
         return self._cache[key]
 
     def whole(self, meaning: str, *, around: str | None = None,
               end_marks: str = ".!?") -> WordMatcher:
         """Match a message that is only a word of `meaning`, maybe between `around` words."""
-        key = ("whole", meaning, around, end_marks)
-        if key in self._cache:
-            return self._cache[key]
-        options = self._alternatives(meaning)
-        extra = self._alternatives(around) if around else None
-        before = rf"(?:(?:{extra})\s+)?" if extra else ""
-        after = rf"(?:\s+(?:{extra}))?" if extra else ""
-        marks = f"[{re.escape(end_marks)}]*" if end_marks else ""
-        build = rf"^\s*{before}(?:{options}){after}\s*{marks}\s*$" if options else None
-        return self._cached(key, build)
+        def build() -> str | None:
+            options = self._alternatives(meaning)
+            extra = self._alternatives(around) if around else None
+            before = rf"(?:(?:{extra})\s+)?" if extra else ""
+            after = rf"(?:\s+(?:{extra}))?" if extra else ""
+            marks = f"[{re.escape(end_marks)}]*" if end_marks else ""
+            return rf"^\s*{before}(?:{options}){after}\s*{marks}\s*$" if options else None
+
+        return self._cached(("whole", meaning, around, end_marks), build)
 
     def starts(self, meaning: str) -> WordMatcher:
         """Match a message whose first words are a word of `meaning`."""
-        options = self._alternatives(meaning)
-        return self._cached(("starts", meaning),
-                            rf"^\s*(?:{options})(?!\w)" if options else None)
+        def build() -> str | None:
+            options = self._alternatives(meaning)
+            return rf"^\s*(?:{options})(?!\w)" if options else None
+
+        return self._cached(("starts", meaning), build)
 
     def anywhere(self, meaning: str) -> WordMatcher:
         """Match a message that contains a word of `meaning` as a whole word."""
-        options = self._alternatives(meaning)
-        return self._cached(("anywhere", meaning),
-                            rf"(?<!\w)(?:{options})(?!\w)" if options else None)
+        def build() -> str | None:
+            options = self._alternatives(meaning)
+            return rf"(?<!\w)(?:{options})(?!\w)" if options else None
+
+        return self._cached(("anywhere", meaning), build)
 
     def first_of(self, meanings: tuple[str, ...], text: str) -> str | None:
         """Return the meaning of the earliest (then longest) word of `meanings` in `text`."""

@@ -106,6 +106,14 @@ class ElsewhereIndex:
             texts.setdefault(intent.intent, []).extend(intent.examples)
         self._texts = {label: tuple(self._text(t) for t in found)
                        for label, found in texts.items()}
+        # Which term words each form belongs to, and the long ones (spellings): a question
+        # rules out every term one of whose words it cannot name, before any term is tried
+        term_words = sorted({w for _, _, words in self._terms for w in words})
+        self._by_form: dict[str, set[str]] = {}
+        for word in term_words:
+            for form in _forms(word):
+                self._by_form.setdefault(form, set()).add(word)
+        self._long_words = [w for w in term_words if len(w) >= MIN_FUZZY_LENGTH]
         # Every word of a label, to skip its texts at once when one of a term's words is absent
         self._words = {label: _text(sorted({w for t in found for w in t.words}))
                        for label, found in self._texts.items()}
@@ -124,8 +132,11 @@ class ElsewhereIndex:
         if not self._terms:
             return None
         question = self._text(text)
+        named = self._nameable(question)
         best: Found | None = None
         for service, term, words in self._terms:
+            if not named.issuperset(words):
+                continue
             exact = _named(words, question)
             if exact is None:
                 continue
@@ -133,6 +144,22 @@ class ElsewhereIndex:
             if best is None or (found.words, found.exact) > (best.words, best.exact):
                 best = found
         return best
+
+    def _nameable(self, question: _Text) -> set[str]:
+        """Return the term words the question may name: by a shared form or a close spelling.
+
+        A superset of what `_positions` finds (it also checks the root), so skipping the
+        other terms changes no result and spares a spelling search per term and word.
+        """
+        nameable: set[str] = set()
+        for form in question.at:
+            nameable |= self._by_form.get(form, set())
+        long = [w for w in question.words if len(w) >= MIN_FUZZY_LENGTH]
+        if long and self._long_words:
+            scores = process.cdist(long, self._long_words, scorer=fuzz.ratio, processor=None,
+                                   score_cutoff=SPELLING)
+            nameable.update(self._long_words[int(j)] for j in scores.max(axis=0).nonzero()[0])
+        return nameable
 
     def covers(self, label: str, term: str) -> bool:
         """Return True when one of `label`'s own texts names every word of `term` together."""
