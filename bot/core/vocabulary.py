@@ -43,6 +43,8 @@ SINGLE_WORDS = frozenset({"request", "swahili_words", "english_words", "shared_w
 
 def fold(text: str) -> str:
     """Return `text` without accents, case-folded, with runs of spaces squeezed to one."""
+    if text.isascii():  # most messages: nothing to decompose (a turn folds dozens of times)
+        return " ".join(text.casefold().split())
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(bare.casefold().split())
