@@ -32,6 +32,7 @@ class IntentHandler(Protocol):
     """Decides whether it can answer a turn, then answers with data (no I/O towards users)."""
 
     name: str
+    topic: bool  # a subject a citizen asks about; False for "hello", "thanks", "cancel"
 
     def handles(self, intent: str) -> bool:
         """Return True when `intent` (an NLU label or a payload name) belongs to this handler."""
@@ -266,9 +267,12 @@ class Router:
         if first is not None and first.uncovered:
             # Coverage before assertion: never answer (or first offer) an article that leaves
             # a salient word of the question uncovered; say so and offer what is close.
+            # ("habari za kcaa": a greeting is close in words, but no topic to offer)
             close = tuple(s.name for s in ranking[: self.bands.max_suggestions]
-                          if s.name not in self._never_offer
+                          if s.name not in self._never_offer and self._is_topic(s.name)
                           and (s is first or s.confidence >= self.bands.suggest))
+            if not close:
+                return Plan("miss")  # the honest "no answer" (and where to go, when known)
             return Plan("not_covered", close, terms=first.uncovered)
         if decision.kind == "answer":
             top = decision.options[0]
@@ -322,6 +326,10 @@ class Router:
                                                          planned.terms)))
         self._observe("fallback")
         return Result(tuple(self._misses.miss(turn)))
+
+    def _is_topic(self, intent: str) -> bool:
+        handler = self.handler_for(intent)
+        return handler is not None and handler.topic
 
     def _titled(self, turn: Turn, planned: Plan) -> list[tuple[str, str]]:
         """Return the plan's options as (title, payload) pairs in the turn's language."""

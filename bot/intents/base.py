@@ -18,6 +18,7 @@ class Intent:
 
     name: str = ""
     title_msgid: str = ""
+    topic: bool = True  # offered as a topic close to a question we cannot answer
     command: str = ""  # the meaning in knowledge/vocabulary.yaml whose words are this command
 
     def handles(self, intent: str) -> bool:

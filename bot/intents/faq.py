@@ -18,6 +18,7 @@ class FaqIntent:
     """Serve an article as approved, in the conversation's language, with today's fees."""
 
     name = "faq"
+    topic = True
 
     def __init__(self, knowledge: KnowledgeBase, fees: FeeSource | None = None) -> None:
         self._knowledge = knowledge

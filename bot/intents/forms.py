@@ -110,6 +110,7 @@ class Form:
 
     name = ""
     title_msgid = ""
+    topic = True
     timeout = timedelta(minutes=15)
     states: Mapping[str, Step]
     prompts: Mapping[str, Prompt]

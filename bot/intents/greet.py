@@ -14,6 +14,7 @@ class GreetIntent(Intent):
     """Welcome the citizen and show what the assistant can do."""
 
     name = "greet"
+    topic = False
     title_msgid = N_("Say hello")
 
     async def handle(self, turn: Turn, match: Match) -> Result:

@@ -58,6 +58,7 @@ class HandoffFlow:
     """Tickets, the live relay of the citizen's messages, and the rating at the end."""
 
     name = HANDOFF
+    topic = True
     timeout = timedelta(days=3)
     blocks_interrupts = True
 

@@ -13,6 +13,7 @@ class ThanksIntent(Intent):
     """Reply to thanks."""
 
     name = "thanks"
+    topic = False
     title_msgid = N_("Say thank you")
 
     async def handle(self, turn: Turn, match: Match) -> Result:
@@ -25,6 +26,7 @@ class GoodbyeIntent(Intent):
     """Reply to goodbyes."""
 
     name = "goodbye"
+    topic = False
     title_msgid = N_("Say goodbye")
 
     async def handle(self, turn: Turn, match: Match) -> Result:

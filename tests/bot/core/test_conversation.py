@@ -27,6 +27,7 @@ class Exploding:
     """A handler that fails, to exercise the error boundary."""
 
     name = "explode"
+    topic = True
 
     def handles(self, intent: str) -> bool:
         return intent == self.name

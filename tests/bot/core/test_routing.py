@@ -20,6 +20,8 @@ from tests.conftest import REPO
 
 
 class Simple:
+    topic = True
+
     def __init__(self, name: str, rule: str | None = None) -> None:
         self.name, self._rule = name, rule
 

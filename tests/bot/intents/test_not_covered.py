@@ -98,3 +98,18 @@ async def test_another_agency_service_with_nothing_close_still_says_where_to_go(
                                            where=kcaa.texts["sw"], url=kcaa.url))]
     events = await real_runtime.store.match_events()
     assert events[-1].kind == "fallback"  # no close topic: logged as a question left unanswered
+
+
+@pytest.mark.parametrize(("locale", "question"), [
+    ("sw", "habari za kcaa"), ("en", "hello, kcaa drone permit"), ("en", "thanks, kcaa"),
+])
+async def test_a_greeting_is_never_offered_as_a_topic_close_to_a_question(
+    real_runtime: Runtime, locale: str, question: str
+) -> None:
+    chat = DialogHarness(real_runtime)
+    await start(chat, locale)
+    replies = await chat.say(question)
+    kcaa = next(s for s in real_runtime.knowledge.current.elsewhere if s.id == "kcaa")
+    assert replies[0].text.startswith(kcaa.texts[locale])  # where to go, in their language
+    offered = [c.payload for r in replies if isinstance(r, ChoicesReply) for c in r.choices]
+    assert not {"greet", "thanks", "goodbye"} & set(offered)
