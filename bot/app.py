@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.clients.escalation_http import HttpEscalationClient
@@ -248,6 +248,20 @@ def build_clients(settings: BotSettings) -> Clients:
                         timeout=link.timeout_seconds)
 
 
+def redis_client(settings: BotSettings) -> Redis | None:
+    """Return the worker's Redis client over a blocking pool, or None without Redis.
+
+    redis-py's default pool raises MaxConnectionsError at its cap (100): 200 concurrent turns
+    answered 500s. The blocking pool queues a command until a connection is free.
+    """
+    if not settings.redis_url:
+        return None
+    pool = BlockingConnectionPool.from_url(settings.redis_url,
+                                           max_connections=settings.redis_max_connections,
+                                           timeout=settings.redis_pool_wait)
+    return Redis.from_pool(pool)  # the client owns the pool: closing it closes the pool
+
+
 def build_runtime(
     settings: BotSettings,
     *,
@@ -262,7 +276,7 @@ def build_runtime(
     if migrate:
         schema.upgrade(settings.bot_database_url)
     engine = create_engine(settings.bot_database_url)
-    redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+    redis = redis_client(settings)
     locks: ConversationLocks = RedisLocks(redis) if redis else LocalLocks()
     shared_signal = RedisSignal(redis) if redis else None
     signal: MessageSignal = shared_signal or LocalSignal()

@@ -144,6 +144,10 @@ class BotSettings(BaseSettings):
     data_dir: Path = Path("var")
     database_url: str | None = None
     redis_url: str | None = None
+    # Redis connections a worker opens at most; a turn beyond them waits for a free one
+    # (up to redis_pool_wait seconds) instead of failing: a flood slows down, it does not 500.
+    redis_max_connections: int = Field(default=100, ge=2)
+    redis_pool_wait: float = Field(default=20.0, gt=0)
     knowledge_dir: Path = REPO_ROOT / "knowledge"
     locales_dir: Path = REPO_ROOT / "locales"
     default_locale: Literal["en", "sw"] = "en"

@@ -180,8 +180,11 @@ def _environment(folder: Path, db: str, workers: int) -> dict[str, str]:
 
 def _start(command: list[str], env: dict[str, str],
            url: str) -> tuple[subprocess.Popen[bytes], float]:
-    process = subprocess.Popen(command, env=env, cwd=REPO, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, start_new_session=True)
+    # MSAIDIZI_BENCH_SERVER_LOG keeps the server's warnings and errors (to see why a run erred)
+    log_path = os.environ.get("MSAIDIZI_BENCH_SERVER_LOG")
+    log = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
+    process = subprocess.Popen(command, env=env, cwd=REPO, stdout=log, stderr=log,
+                               start_new_session=True)
     return process, _wait_up(url, process)
 
 

@@ -66,3 +66,23 @@ async def test_a_push_on_one_worker_wakes_a_listener_on_another(
 
         await first.push("test:lb-3", [TextReply("Your payment was received.")])
         assert await subscription.wait(5.0)
+
+
+async def test_more_concurrent_turns_than_redis_connections_wait_instead_of_failing(
+    bot_settings: BotSettings, fixture_knowledge: LiveKnowledge, postgres_url: str,
+    redis_url: str, redis_client: object,
+) -> None:
+    # 200 concurrent turns over redis-py's default pool of 100 answered 500s
+    # (MaxConnectionsError); the blocking pool queues them instead
+    settings = bot_settings.model_copy(update={"database_url": postgres_url,
+                                               "redis_url": redis_url,
+                                               "redis_max_connections": 3})
+    runtime = build_runtime(settings, knowledge=fixture_knowledge)
+    try:
+        results = await asyncio.gather(*(
+            runtime.handle(InboundMessage("test", f"flood-{i}", "how much is a passport",
+                                          message_id=f"f{i}"))
+            for i in range(30)))
+    finally:
+        await runtime.close()
+    assert all(r.replies for r in results)
