@@ -67,8 +67,8 @@ ELSEWHERE = "%(where)s Official site: %(url)s\n\nThese topics that I do cover ar
 
 
 @pytest.mark.parametrize(("locale", "question", "where"), [
-    ("en", "can this chat help me get my tax refund back", "Tax refunds, VAT, PAYE"),
-    ("sw", "nisaidie kurudishiwa kodi ya ziada tafadhali", "Kurudishiwa kodi, VAT, PAYE"),
+    ("en", "can this chat help me get my tax refund back", "Tax refunds, VAT,"),
+    ("sw", "nisaidie kurudishiwa kodi ya ziada tafadhali", "Kurejeshewa kodi, VAT,"),
 ])
 async def test_another_agency_service_names_the_agency_and_its_site_with_close_topics(
     real_runtime: Runtime, locale: str, question: str, where: str
