@@ -63,7 +63,7 @@ async def test_scam_call_offers_advice_and_report(real_runtime: Runtime) -> None
                                                            "report_security_incident"]
 
 
-ELSEWHERE = "%(where)s Official site: %(url)s\n\nThese topics that I do cover are close to your question:"
+ELSEWHERE = "%(where)s Official site: %(url)s\n\nI can help with these related topics:"
 
 
 @pytest.mark.parametrize(("locale", "question", "where"), [
