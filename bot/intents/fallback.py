@@ -44,9 +44,8 @@ class FallbackIntent(Intent):
         turn.session.misses += 1
         referral = turn.nlu.elsewhere
         if referral is not None:
-            text = turn._("%(where)s Official site: %(url)s\n\nThese topics that I do cover "
-                          "are close to your question:", where=referral.text(turn.locale),
-                          url=referral.url)
+            text = turn._("%(where)s Official site: %(url)s\n\nI can help with these related "
+                          "topics:", where=referral.text(turn.locale), url=referral.url)
             return [ChoicesReply(text, choices)]
         named = ", ".join(f"\"{term}\"" for term in terms)
         text = turn._("I have no information about %(terms)s, so I will not guess. These "
