@@ -11,7 +11,7 @@ from pathlib import Path
 from bot.core.ports import Article, IntentScore, ParseResult
 from bot.knowledge.loader import Knowledge, Problem, load_knowledge
 from bot.nlu.matcher import KnowledgeMatcher
-from bot.nlu.model import IntentModel
+from bot.nlu.model import FitCancelled, IntentModel
 from bot.nlu.model_store import ModelStore
 
 logger = logging.getLogger(__name__)
@@ -38,6 +38,7 @@ class LiveKnowledge:
         self._suggest = suggest_threshold
         self._models = models  # fitted models shared by the workers, when configured
         self._lock = threading.Lock()
+        self._closing = threading.Event()  # set at shutdown: a running full refit gives up
         self._version = 0  # how many versions went live: a full refit started before an
         self.superseded = False  # edit went live must not replace it
         self.last_problems: list[Problem] = []
@@ -69,13 +70,25 @@ class LiveKnowledge:
             with self._lock:
                 return self._swap(self._build(self._matcher.model), quick=True)
         started = self._version
-        matcher = self._build()
+        try:
+            matcher = self._build()
+        except FitCancelled:
+            logger.info("Full refit stopped: the worker is shutting down")
+            return self.last_problems
         with self._lock:
             if self._version != started:
                 logger.info("Full refit superseded by a newer edit; fitting again")
                 self.superseded = True
                 return self.last_problems
             return self._swap(matcher, quick=False)
+
+    def stop_fitting(self) -> None:
+        """Make a running (and any later) full refit give up: the worker is shutting down."""
+        self._closing.set()
+
+    def allow_fitting(self) -> None:
+        """Let full refits run (again): a watcher starts."""
+        self._closing.clear()
 
     def _swap(self, matcher: KnowledgeMatcher | None, *, quick: bool) -> list[Problem]:
         if matcher is not None:
@@ -94,8 +107,9 @@ class LiveKnowledge:
             logger.error("Knowledge problem: %s", problem)
         if not knowledge.articles:
             return None
-        return KnowledgeMatcher(knowledge, suggest_threshold=self._suggest,
-                                previous=previous, models=self._models)
+        return KnowledgeMatcher(knowledge, suggest_threshold=self._suggest, previous=previous,
+                                stop=None if previous is not None else self._closing.is_set,
+                                models=self._models)
 
     def _keep_last_good(self, fresh: Knowledge) -> Knowledge:
         """Keep the previous version of any article or elsewhere service now broken."""

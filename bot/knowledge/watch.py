@@ -23,6 +23,7 @@ async def watch_knowledge(live: LiveKnowledge, stop: asyncio.Event) -> None:
     file is reported and the last good version of it stays live.
     """
     full: asyncio.Task[None] | None = None
+    live.allow_fitting()
     try:
         async for changes in awatch(live.root, stop_event=stop, debounce=DEBOUNCE_MS,
                                     step=50, recursive=True):
@@ -39,6 +40,7 @@ async def watch_knowledge(live: LiveKnowledge, stop: asyncio.Event) -> None:
                 if problem.severity == "error":
                     logger.error("Knowledge problem (previous version kept): %s", problem)
     finally:
+        live.stop_fitting()  # the refit's thread would otherwise hold up the worker's exit
         if full is not None:
             full.cancel()
 

@@ -82,6 +82,7 @@ class KnowledgeMatcher:
         suggest_threshold: float = 0.25,
         ranking_size: int = 10,
         previous: IntentModel | None = None,
+        stop: Callable[[], bool] | None = None,
         models: ModelStore | None = None,
     ) -> None:
         self.knowledge = knowledge
@@ -91,9 +92,9 @@ class KnowledgeMatcher:
         # evidence to P(right), so it still holds after an article changed, and on a large
         # knowledge base the weights of unchanged articles are kept.
         model = model_factory(self.normalise)
-        self.model = (models.fitted(model, data.texts, data.labels, previous=previous)
+        self.model = (models.fitted(model, data.texts, data.labels, previous=previous, stop=stop)
                       if models is not None
-                      else model.fit(data.texts, data.labels, previous=previous))
+                      else model.fit(data.texts, data.labels, previous=previous, stop=stop))
         self._suggest = suggest_threshold
         self._size = ranking_size
         self.coverage = Coverage(knowledge, self.normalise)

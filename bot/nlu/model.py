@@ -160,6 +160,14 @@ def _word_ngrams(text: str) -> list[str]:
     return words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
 
 
+class FitCancelled(Exception):
+    """The fit was asked to stop (the worker is shutting down); nothing was swapped in."""
+
+
+def _never() -> bool:
+    return False
+
+
 class _Scorer:
     """Per-label decision values and the nearest-example evidence for candidate labels.
 
@@ -173,8 +181,8 @@ class _Scorer:
     def __init__(self, features: _Features, matrix: sp.csr_matrix, texts: Sequence[str],
                  labels: NDArray[np.int64], n_labels: int, params: dict[str, Any],
                  shown: Sequence[str] | None = None, *, sampled: bool | None = None,
-                 previous: _Scorer | None = None, unchanged: dict[int, int] | None = None
-                 ) -> None:
+                 previous: _Scorer | None = None, unchanged: dict[int, int] | None = None,
+                 stop: Callable[[], bool] = _never) -> None:
         self.features = features
         self.n_labels = n_labels
         present = np.unique(labels)
@@ -182,7 +190,7 @@ class _Scorer:
         self.single = len(present) < 2
         if self.sampled and not self.single:
             self.weights, self.intercept = _sampled_weights(
-                features, matrix, labels, n_labels, params, previous, unchanged or {})
+                features, matrix, labels, n_labels, params, previous, unchanged or {}, stop)
         elif not self.single:
             svm = _linear_svc(params).fit(matrix, labels)
             # Only the weights are kept (transposed for the product), not the estimator: it
@@ -300,7 +308,8 @@ def _nearest_labels(features: _Features, matrix: sp.csr_matrix, rows: list[NDArr
 
 def _sampled_weights(features: _Features, matrix: sp.csr_matrix, labels: NDArray[np.int64],
                      n_labels: int, params: dict[str, Any], previous: _Scorer | None,
-                     unchanged: dict[int, int]) -> tuple[sp.csr_matrix, FloatArray]:
+                     unchanged: dict[int, int], stop: Callable[[], bool] = _never
+                     ) -> tuple[sp.csr_matrix, FloatArray]:
     """Fit one binary SVM per label against its nearest labels and a sample of the rest.
 
     Returns sparse weights (features x labels) and intercepts (-inf for labels without
@@ -315,6 +324,8 @@ def _sampled_weights(features: _Features, matrix: sp.csr_matrix, labels: NDArray
     values: list[NDArray[np.float64]] = []
     owners: list[NDArray[np.int64]] = []
     for label in range(n_labels):
+        if stop():  # minutes at thousands of labels: a worker shutting down must not wait
+            raise FitCancelled
         positive = rows[label]
         if not len(positive):
             continue
@@ -398,7 +409,8 @@ class IntentModel:
         self._scorer: _Scorer
 
     def fit(self, texts: Sequence[str], labels: Sequence[str], *,
-            calibration: Calibration | None = None, previous: IntentModel | None = None) -> Self:
+            calibration: Calibration | None = None, previous: IntentModel | None = None,
+            stop: Callable[[], bool] | None = None) -> Self:
         """Learn from example texts and their labels.
 
         `calibration` (another model's `calibration`) skips the calibration folds: the
@@ -406,9 +418,11 @@ class IntentModel:
         changed examples can reuse it for a fast provisional fit. `previous` (the live model)
         goes further on a large knowledge base: its vocabulary and the weights of every label
         whose examples did not change are kept, so an edit to one article refits one label.
+        `stop` is asked between labels and calibration folds; True raises FitCancelled.
         """
         if len(texts) != len(labels) or not texts:
             raise ValueError("texts and labels must be non-empty and of equal length")
+        stop = stop or _never
         if previous is not None and calibration is None:
             calibration = previous.calibration
         self._labels = sorted(set(labels))
@@ -426,9 +440,9 @@ class IntentModel:
             matrix = features.fit_transform(normalised)
             old, unchanged = None, {}
         self._scorer = _Scorer(features, matrix, normalised, y, len(self._labels), self._params,
-                               shown=list(texts), previous=old, unchanged=unchanged)
+                               shown=list(texts), previous=old, unchanged=unchanged, stop=stop)
         self._calibrator = (calibration if calibration is not None
-                            else self._fit_calibrator(features, matrix, normalised, y))
+                            else self._fit_calibrator(features, matrix, normalised, y, stop))
         return self
 
     def settings(self) -> dict[str, Any]:
@@ -455,7 +469,8 @@ class IntentModel:
         return self._calibrator
 
     def _fit_calibrator(self, features: _Features, matrix: sp.csr_matrix, texts: list[str],
-                        y: NDArray[np.int64]) -> Calibration | None:
+                        y: NDArray[np.int64], stop: Callable[[], bool] = _never
+                        ) -> Calibration | None:
         """Fit P(candidate is right) on out-of-fold evidence; None when data is too thin.
 
         Each fold also hides a share of the labels from its model: their held-out questions
@@ -488,11 +503,13 @@ class IntentModel:
         hide = round(self._hidden_share * n_labels) if n_labels >= 3 else 0
         feats, hits = [], []
         for fold, (train, held) in enumerate(splitter.split(texts, y)):
+            if stop():
+                raise FitCancelled
             hidden = np.roll(shuffled, -fold * hide)[:hide]
             train = train[~np.isin(y[train], hidden)]
             # The vocabulary and IDF come from all texts: no labels leak through them.
             scorer = _Scorer(features, matrix[train], [texts[i] for i in train], y[train],
-                             n_labels, self._params, sampled=sampled)
+                             n_labels, self._params, sampled=sampled, stop=stop)
             f, order, _ = scorer.evidence([texts[i] for i in held], matrix[held])
             feats.append(f.reshape(-1, f.shape[2]))
             hits.append((order == y[held][:, None]).reshape(-1))

@@ -22,7 +22,7 @@ import os
 import pickle
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -47,7 +47,8 @@ class ModelStore:
         self._code = _code_fingerprint()
 
     def fitted(self, model: IntentModel, texts: Sequence[str], labels: Sequence[str],
-               *, previous: IntentModel | None = None) -> IntentModel:
+               *, previous: IntentModel | None = None,
+               stop: Callable[[], bool] | None = None) -> IntentModel:
         """Return `model` fitted on the examples: loaded when stored, else fitted and stored.
 
         The folder is a shortcut, never a dependency: when it cannot be read, locked or
@@ -66,14 +67,14 @@ class ModelStore:
             with _exclusive(self._folder / ".lock"):
                 if (loaded := self._load(path, name, model, expected)) is not None:
                     return loaded  # fitted by another worker while this one waited
-                model.fit(texts, labels)
+                model.fit(texts, labels, stop=stop)
                 self._save(path, name, model)
                 self._prune(keep=path)
         except OSError as exc:
             logger.warning("Model folder %s unusable (%s): fitting in this worker only",
                            self._folder, type(exc).__name__)
             if not model.labels:
-                model.fit(texts, labels)
+                model.fit(texts, labels, stop=stop)
         return model
 
     def _digest(self, model: IntentModel, texts: Sequence[str], labels: Sequence[str]) -> str:
@@ -167,4 +168,5 @@ def _exclusive(lock: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
 

@@ -68,3 +68,16 @@ def test_the_background_refit_repeats_until_no_edit_arrived_meanwhile() -> None:
     live = FakeLive()
     asyncio.run(_full_refit(live))  # type: ignore[arg-type]
     assert live.fits == 2
+
+
+def test_a_full_refit_at_shutdown_gives_up_and_keeps_the_live_version(tmp_path: Path) -> None:
+    root = tmp_path / "knowledge"
+    shutil.copytree(FIXTURES / "knowledge", root)
+    live = LiveKnowledge(root)
+    before = live.matcher
+    live.stop_fitting()  # the worker is shutting down
+    live.reload()
+    assert live.matcher is before  # nothing half-fitted swapped in, no exception
+    live.allow_fitting()
+    live.reload()
+    assert live.matcher is not before

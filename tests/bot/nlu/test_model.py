@@ -199,3 +199,10 @@ def test_top_labels_match_a_full_sort_for_thousands_of_labels():
 def test_rows_by_label_lists_each_labels_examples_in_order():
     rows = model_module._rows_by_label(np.array([2, 0, 2, 1, 0]), 4)
     assert [r.tolist() for r in rows] == [[1, 4], [3], [0, 2], []]
+
+
+@pytest.mark.parametrize("exact_labels", [250, 2])  # the exact SVM, and one SVM per label
+def test_a_fit_asked_to_stop_gives_up(exact_labels):
+    with pytest.raises(model_module.FitCancelled):
+        IntentModel(exact_labels=exact_labels, neighbours=2, negatives=8).fit(
+            TEXTS, LABELS, stop=lambda: True)
