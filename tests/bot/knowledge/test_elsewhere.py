@@ -12,43 +12,14 @@ from bot.knowledge.live import LiveKnowledge
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.problems import Problem
 from tests.conftest import FIXTURES, REPO
+from tests.helpers.elsewhere import SERVICES, write_elsewhere
 
-GOOD = """\
-services:
-  - id: kra-tax
-    agency:
-      en: Kenya Revenue Authority (KRA)
-      sw: Mamlaka ya Ushuru Kenya (KRA)
-    url: https://itax.kra.go.ke/KRA-Portal/
-    terms:
-      en: [tax refund, vat]
-      sw: [kurudishiwa kodi]
-    text:
-      en: "Tax refunds are handled by KRA on iTax."
-      sw: "Kurudishiwa kodi hushughulikiwa na KRA kwenye iTax."
-  - id: helb
-    agency:
-      en: Higher Education Loans Board (HELB)
-      sw: Bodi ya Mikopo ya Elimu ya Juu (HELB)
-    url: https://www.helb.co.ke/
-    terms:
-      en: [student loan]
-      sw: [mkopo wa wanafunzi]
-    text:
-      en: "Student loans are handled by HELB."
-      sw: "Mikopo ya wanafunzi hushughulikiwa na HELB."
-"""
-
-
-def write(folder: Path, text: str) -> Path:
-    path = folder / ELSEWHERE_FILE
-    path.write_text(text, encoding="utf-8")
-    return path
+GOOD = SERVICES.replace("en: [tax refund]", "en: [tax refund, vat]")
 
 
 def test_load_elsewhere_reads_every_service_in_both_languages(tmp_path: Path) -> None:
     problems: list[Problem] = []
-    services = load_elsewhere(write(tmp_path, GOOD), problems)
+    services = load_elsewhere(write_elsewhere(tmp_path, GOOD), problems)
     assert problems == []
     kra, helb = services
     assert kra.id == "kra-tax" and kra.url == "https://itax.kra.go.ke/KRA-Portal/"
@@ -82,7 +53,7 @@ def test_a_broken_service_is_reported_on_its_line_and_left_out(
         tmp_path: Path, old: str, new: str, says: str) -> None:
     assert old in GOOD
     problems: list[Problem] = []
-    services = load_elsewhere(write(tmp_path, GOOD.replace(old, new)), problems)
+    services = load_elsewhere(write_elsewhere(tmp_path, GOOD.replace(old, new)), problems)
     assert [s.id for s in services] == ["kra-tax"]  # the good one stays
     assert len(problems) == 1 and says in problems[0].message
     assert problems[0].line == 13 and problems[0].severity == "error"
@@ -91,7 +62,7 @@ def test_a_broken_service_is_reported_on_its_line_and_left_out(
 def test_an_unreadable_file_is_one_error_with_the_line_to_fix(tmp_path: Path) -> None:
     problems: list[Problem] = []
     broken = GOOD.replace('en: "Student loans are handled by HELB."', 'en: "Student loans')
-    assert load_elsewhere(write(tmp_path, broken), problems) == ()
+    assert load_elsewhere(write_elsewhere(tmp_path, broken), problems) == ()
     assert len(problems) == 1 and problems[0].message.startswith("cannot read the file")
     assert problems[0].line == GOOD.splitlines().index(
         '      en: "Student loans are handled by HELB."') + 1
@@ -100,7 +71,7 @@ def test_an_unreadable_file_is_one_error_with_the_line_to_fix(tmp_path: Path) ->
 def test_load_knowledge_carries_the_services(tmp_path: Path) -> None:
     folder = tmp_path / "knowledge"
     shutil.copytree(FIXTURES / "knowledge", folder)
-    write(folder, GOOD)
+    write_elsewhere(folder, GOOD)
     knowledge = load_knowledge(folder)
     assert [s.id for s in knowledge.elsewhere] == ["kra-tax", "helb"]
     assert knowledge.errors == []
@@ -115,7 +86,7 @@ def test_the_shipped_file_loads_without_problems() -> None:
 def test_a_broken_service_keeps_its_last_good_version_live(tmp_path: Path) -> None:
     folder = tmp_path / "knowledge"
     shutil.copytree(FIXTURES / "knowledge", folder)
-    path = write(folder, GOOD)
+    path = write_elsewhere(folder, GOOD)
     live = LiveKnowledge(folder)
     path.write_text(GOOD.replace("https://www.helb.co.ke/", "https://helb.example.com/"),
                     encoding="utf-8")

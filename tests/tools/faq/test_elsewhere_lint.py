@@ -10,49 +10,17 @@ from click.testing import CliRunner
 from bot.cli import main
 from bot.knowledge.loader import load_knowledge
 from tests.conftest import REPO
+from tests.helpers.elsewhere import SERVICES, write_elsewhere
 from tools.faq.elsewhere_lint import answered_terms, elsewhere_problems
 from tools.faq.lint import lint
 
 TODAY = date(2026, 11, 28)
-SERVICES = """\
-services:
-  - id: kra-tax
-    agency:
-      en: Kenya Revenue Authority (KRA)
-      sw: Mamlaka ya Ushuru Kenya (KRA)
-    url: https://itax.kra.go.ke/KRA-Portal/
-    terms:
-      en: [tax refund]
-      sw: [kurudishiwa kodi]
-    text:
-      en: "Tax refunds are handled by KRA on iTax."
-      sw: "Kurudishiwa kodi hushughulikiwa na KRA kwenye iTax."
-  - id: helb
-    agency:
-      en: Higher Education Loans Board (HELB)
-      sw: Bodi ya Mikopo ya Elimu ya Juu (HELB)
-    url: https://www.helb.co.ke/
-    terms:
-      en: [student loan]
-      sw: [mkopo wa wanafunzi]
-    text:
-      en: "Student loans are handled by HELB."
-      sw: "Mikopo ya wanafunzi hushughulikiwa na HELB."
-"""
-
-
-def write(folder: Path, text: str) -> Path:
-    path = folder / "elsewhere.yaml"
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 def line_of(text: str, wanted: str) -> int:
     return text.splitlines().index(wanted) + 1
 
 
 def test_lint_of_a_good_file_finds_nothing(knowledge_copy: Path) -> None:
-    write(knowledge_copy, SERVICES)
+    write_elsewhere(knowledge_copy, SERVICES)
     assert [str(p) for p in lint(load_knowledge(knowledge_copy), today=TODAY)
             if "elsewhere" in p.path] == []
 
@@ -60,7 +28,7 @@ def test_lint_of_a_good_file_finds_nothing(knowledge_copy: Path) -> None:
 def test_lint_refuses_a_broken_file_with_the_line_of_each_service(knowledge_copy: Path) -> None:
     broken = (SERVICES.replace("https://www.helb.co.ke/", "https://www.helb-loans.com/")
               .replace('      sw: "Kurudishiwa kodi hushughulikiwa na KRA kwenye iTax."\n', ""))
-    path = write(knowledge_copy, broken)
+    path = write_elsewhere(knowledge_copy, broken)
     result = CliRunner().invoke(main, ["faq", "lint", "--knowledge", str(knowledge_copy)])
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert result.exit_code == 1
@@ -73,7 +41,7 @@ def test_lint_refuses_a_broken_file_with_the_line_of_each_service(knowledge_copy
 
 
 def test_lint_refuses_a_term_two_services_claim(knowledge_copy: Path) -> None:
-    path = write(knowledge_copy, SERVICES.replace("en: [student loan]",
+    path = write_elsewhere(knowledge_copy, SERVICES.replace("en: [student loan]",
                                                   "en: [student loan, tax refunds]"))
     found = [p for p in elsewhere_problems(load_knowledge(knowledge_copy))
              if "also listed" in p.message]
@@ -83,7 +51,7 @@ def test_lint_refuses_a_term_two_services_claim(knowledge_copy: Path) -> None:
 
 
 def test_lint_warns_about_a_term_an_article_answers(knowledge_copy: Path) -> None:
-    write(knowledge_copy, SERVICES.replace("en: [tax refund]", "en: [tax refund, passport fee]"))
+    write_elsewhere(knowledge_copy, SERVICES.replace("en: [tax refund]", "en: [tax refund, passport fee]"))
     knowledge = load_knowledge(knowledge_copy)
     assert [p for p in lint(knowledge, today=TODAY) if "named by" in p.message] == []  # slow
     found = [p for p in lint(knowledge, today=TODAY, confusions=True)
