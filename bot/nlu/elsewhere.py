@@ -108,6 +108,7 @@ class ElsewhereIndex:
                        for label, found in texts.items()}
         # Which term words each form belongs to, and the long ones (spellings): a question
         # rules out every term one of whose words it cannot name, before any term is tried
+        self._words_of = {term: words for _, term, words in self._terms}  # for covers()
         term_words = sorted({w for _, _, words in self._terms for w in words})
         self._by_form: dict[str, set[str]] = {}
         for word in term_words:
@@ -165,7 +166,7 @@ class ElsewhereIndex:
         """Return True when one of `label`'s own texts names every word of `term` together."""
         if label in NEVER_COVERS or label not in self._texts:
             return False
-        words = self.content_words(term)
+        words = self._words_of.get(term) or self.content_words(term)
         vocabulary = self._words[label]
         if any(not _positions(w, vocabulary)[0] for w in words):
             return False

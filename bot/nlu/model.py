@@ -188,9 +188,10 @@ class _Scorer:
         present = np.unique(labels)
         self.sampled = len(present) > params["exact_labels"] if sampled is None else sampled
         self.single = len(present) < 2
+        self.rows = _rows_by_label(labels, n_labels)
         if self.sampled and not self.single:
             self.weights, self.intercept = _sampled_weights(
-                features, matrix, labels, n_labels, params, previous, unchanged or {}, stop)
+                features, matrix, labels, self.rows, params, previous, unchanged or {}, stop)
         elif not self.single:
             svm = _linear_svc(params).fit(matrix, labels)
             # Only the weights are kept (transposed for the product), not the estimator: it
@@ -198,7 +199,6 @@ class _Scorer:
             self.coef = np.ascontiguousarray(svm.coef_.T)
             self.intercept = svm.intercept_
             self.classes = svm.classes_
-        self.rows = _rows_by_label(labels, n_labels)
         # Fuzzy choices are processed once here rather than on every call.
         self.choices = [[utils.default_process(texts[int(j)]) for j in r] for r in self.rows]
         self.shown = [[(shown or texts)[int(j)] for j in r] for r in self.rows]
@@ -271,20 +271,18 @@ def _top(decisions: FloatArray, m: int) -> NDArray[np.int64]:
     return np.take_along_axis(part, inner, axis=1)
 
 
-def _nearest_labels(features: _Features, matrix: sp.csr_matrix, rows: list[NDArray[np.int64]],
-                    k: int) -> list[NDArray[np.int64]]:
+def _nearest_labels(features: _Features, matrix: sp.csr_matrix, labels: NDArray[np.int64],
+                    n_labels: int, k: int) -> list[NDArray[np.int64]]:
     """Return, for each label, the `k` labels whose examples share most of its rarer words.
 
     Words most labels use ("how", "my") say nothing about which labels are confused, and
     leaving them out keeps the label-by-label product sparse.
     """
-    n_labels = len(rows)
-    sizes = np.array([len(r) for r in rows])
-    owner = np.repeat(np.arange(n_labels), sizes)
     start, end = features.word_span
-    words = matrix[np.concatenate(rows)][:, start:end] if end > start else matrix
-    centroids = sp.csr_matrix((np.ones(len(owner)), (owner, np.arange(len(owner)))),
-                              shape=(n_labels, len(owner))) @ words
+    words = matrix[:, start:end] if end > start else matrix
+    examples = len(labels)
+    centroids = sp.csr_matrix((np.ones(examples), (labels, np.arange(examples))),
+                              shape=(n_labels, examples)) @ words
     centroids.data[:] = 1.0
     spread = np.bincount(centroids.indices, minlength=centroids.shape[1])
     rare = (spread <= max(50, n_labels // 20)) / np.sqrt(np.maximum(spread, 1))
@@ -307,17 +305,19 @@ def _nearest_labels(features: _Features, matrix: sp.csr_matrix, rows: list[NDArr
 
 
 def _sampled_weights(features: _Features, matrix: sp.csr_matrix, labels: NDArray[np.int64],
-                     n_labels: int, params: dict[str, Any], previous: _Scorer | None,
+                     rows: list[NDArray[np.int64]], params: dict[str, Any],
+                     previous: _Scorer | None,
                      unchanged: dict[int, int], stop: Callable[[], bool] = _never
                      ) -> tuple[sp.csr_matrix, FloatArray]:
     """Fit one binary SVM per label against its nearest labels and a sample of the rest.
 
-    Returns sparse weights (features x labels) and intercepts (-inf for labels without
-    examples). Labels in `unchanged` (new index -> index in `previous`) keep their weights.
+    `rows` are each label's example rows. Returns sparse weights (features x labels) and
+    intercepts (-inf for labels without examples). Labels in `unchanged` (new index -> index
+    in `previous`) keep their weights.
     """
     rng = np.random.default_rng(params["seed"])
-    rows = _rows_by_label(labels, n_labels)
-    near = _nearest_labels(features, matrix, rows, params["neighbours"])
+    n_labels = len(rows)
+    near = _nearest_labels(features, matrix, labels, n_labels, params["neighbours"])
     old = previous.weights.tocsc() if previous is not None and unchanged else None
     intercept = np.full(n_labels, -np.inf)
     columns: list[NDArray[np.int64]] = []
