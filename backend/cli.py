@@ -7,20 +7,25 @@ from __future__ import annotations
 
 import logging.config
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from alembic import command
-from alembic.config import Config
 from pydantic import ValidationError
 
 from backend.config import BackendSettings, get_settings
 from backend.logging_setup import logging_config
+from common.migration_head import is_at_head
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 ALEMBIC_INI = Path(__file__).with_name("alembic.ini")
 
 
 def alembic_config(settings: BackendSettings) -> Config:
     """Return an Alembic config for the settings' database."""
+    from alembic.config import Config  # Alembic is imported only when there is work for it
+
     config = Config(str(ALEMBIC_INI))
     config.set_main_option("script_location", str(ALEMBIC_INI.with_name("alembic")))
     # ConfigParser interpolation treats % specially (URL-encoded passwords contain it).
@@ -30,7 +35,11 @@ def alembic_config(settings: BackendSettings) -> Config:
 
 
 def upgrade_database(settings: BackendSettings) -> None:
-    """Run `alembic upgrade head` on the settings' database."""
+    """Run `alembic upgrade head` on the settings' database (nothing to do: no Alembic)."""
+    if is_at_head(settings.database_url, ALEMBIC_INI.with_name("alembic") / "versions"):
+        return
+    from alembic import command
+
     command.upgrade(alembic_config(settings), "head")
 
 

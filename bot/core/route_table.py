@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from bot.core.vocabulary import MEANINGS, vocabulary
+from common import yaml_read
 
 ANY_ARTICLE = "any article"
 ANY_ACTION = "any action"
@@ -89,8 +90,8 @@ def parse_route_table(text: str, where: str = "") -> tuple[RouteTable, list[tupl
     """Read the table's text; return the usable rules and the problems (line, message)."""
     problems: list[tuple[int, str]] = []
     try:
-        root = yaml.compose(text)
-        data: Any = yaml.safe_load(text)
+        root = yaml_read.compose(text)
+        data: Any = yaml_read.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         return RouteTable(()), [(mark.line + 1 if mark else 1, f"cannot read: {exc}")]

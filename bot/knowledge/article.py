@@ -14,6 +14,7 @@ from bot.core.ports import Article
 from bot.knowledge.problems import Problem
 from bot.knowledge.sources import is_official
 from bot.knowledge.yaml_pitfalls import cut_at_hash, yaml_problem
+from common import yaml_read
 
 LANGUAGES = ("en", "sw")
 ASSISTANT_TAG = "assistant"  # an article about Msaidizi itself: nothing outside to cite
@@ -52,7 +53,7 @@ def load_article(path: Path, problems: list[Problem]) -> Article | None:
         problems.append(Problem(where, 1, f"cannot read the article: {exc}"))
         return None
     try:
-        meta = yaml.safe_load(head) or {}
+        meta = yaml_read.safe_load(head) or {}
     except yaml.YAMLError as exc:
         line, message = yaml_problem(exc, _FIRST_LINE, head)
         problems.append(Problem(where, line, f"cannot read the front matter: {message}"))

@@ -20,6 +20,7 @@ from bot.core.ports import Referral
 from bot.knowledge.problems import Problem
 from bot.knowledge.sources import is_official
 from bot.knowledge.yaml_pitfalls import cut_at_hash, yaml_problem
+from common import yaml_read
 
 ELSEWHERE_FILE = "elsewhere.yaml"
 LANGUAGES = ("en", "sw")
@@ -61,8 +62,8 @@ def load_elsewhere(path: Path, problems: list[Problem]) -> tuple[ElsewhereServic
     where = str(path)
     text = path.read_text(encoding="utf-8")
     try:
-        root = yaml.compose(text)
-        data: Any = yaml.safe_load(text)
+        root = yaml_read.compose(text)
+        data: Any = yaml_read.safe_load(text)
     except yaml.YAMLError as exc:
         line, message = yaml_problem(exc, 1, text)
         problems.append(Problem(where, line, f"cannot read the file: {message}"))

@@ -15,6 +15,7 @@ from bot.knowledge.article import LANGUAGES, load_article, split_front_matter
 from bot.knowledge.elsewhere import ELSEWHERE_FILE, ElsewhereService, load_elsewhere
 from bot.knowledge.problems import Problem
 from bot.knowledge.yaml_pitfalls import cut_at_hash, yaml_problem
+from common import yaml_read
 
 logger = logging.getLogger(__name__)
 VOCABULARY_FILE = "vocabulary.yaml"
@@ -103,7 +104,7 @@ def _read_yaml(path: Path, problems: list[Problem]) -> tuple[object, list[str]] 
     """Parse a whole YAML file; record unreadable lines and texts a '#' cuts short."""
     text = path.read_text(encoding="utf-8")
     try:
-        data = yaml.safe_load(text)
+        data = yaml_read.safe_load(text)
     except yaml.YAMLError as exc:
         line, message = yaml_problem(exc, 1, text)
         problems.append(Problem(str(path), line, f"cannot read the file: {message}"))

@@ -26,7 +26,7 @@ from typing import Any, Self
 
 import numpy as np
 import scipy.sparse as sp
-import snowballstemmer  # type: ignore[import-untyped]
+import Stemmer
 from numpy.typing import NDArray
 from rapidfuzz import fuzz, process, utils
 
@@ -38,7 +38,7 @@ FloatArray = NDArray[np.float64]
 Calibration = tuple[FloatArray, FloatArray, FloatArray, float]
 
 _TOKEN = re.compile(r"(?u)\b\w+\b")
-_STEMMER = snowballstemmer.stemmer("english")
+_STEMMER = Stemmer.Stemmer("english")
 
 
 @lru_cache(maxsize=65536)

@@ -35,7 +35,7 @@ _KEEP = 3  # versions kept: the live one, and two an older worker may still ask 
 # What else decides the fitted numbers: the code of bot/nlu and the libraries it fits with.
 _CODE = Path(__file__).parent  # every module of bot/nlu: the stemmer shapes the vocabulary
 _ABANDONED = 3600.0  # seconds after which a half-written file is a dead worker's
-_LIBRARIES = ("scikit-learn", "numpy", "scipy", "rapidfuzz", "snowballstemmer")
+_LIBRARIES = ("scikit-learn", "numpy", "scipy", "rapidfuzz", "PyStemmer")
 
 
 class ModelStore:

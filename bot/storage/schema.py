@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy.engine import make_url
 
+from common.migration_head import is_at_head
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+VERSION_TABLE = "bot_alembic_version"  # also in migrations/env.py, which Alembic runs apart
 
 
 def sync_url(url: str) -> str:
@@ -21,6 +26,8 @@ def sync_url(url: str) -> str:
 
 def alembic_config(url: str) -> Config:
     """Build the Alembic configuration for the assistant's database at `url`."""
+    from alembic.config import Config  # Alembic is imported only when there is work for it
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", sync_url(url).replace("%", "%%"))
@@ -32,4 +39,8 @@ def upgrade(url: str) -> None:
     parsed = make_url(url)
     if parsed.drivername.startswith("sqlite") and parsed.database:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    if is_at_head(sync_url(url), MIGRATIONS / "versions", VERSION_TABLE):
+        return
+    from alembic import command
+
     command.upgrade(alembic_config(url), "head")

@@ -10,6 +10,7 @@ import yaml
 
 from bot.knowledge.loader import Problem
 from bot.knowledge.yaml_pitfalls import cut_at_hash, yaml_problem
+from common import yaml_read
 from tools.faq.glossary_lint import Glossary, Term
 
 _ITEM = re.compile(r"^\s*-\s")
@@ -22,7 +23,7 @@ def read_glossary(path: Path) -> tuple[Glossary | None, list[Problem]]:
     """Return the glossary (None when it cannot be read at all) and the problems found in it."""
     where, text = str(path), path.read_text(encoding="utf-8")
     try:
-        data = yaml.safe_load(text) or {}
+        data = yaml_read.safe_load(text) or {}
     except yaml.YAMLError as exc:
         line, message = yaml_problem(exc, 1, text)
         return None, [Problem(where, line, f"cannot read the glossary: {message}")]

@@ -17,6 +17,7 @@ from rapidfuzz import fuzz, process, utils
 
 from bot.knowledge.loader import Knowledge
 from bot.knowledge.problems import Problem
+from common import yaml_read
 
 SPLITS = ("dev", "test")
 LANGUAGES = ("en", "sw", "mixed")
@@ -63,12 +64,12 @@ def _read_file(path: Path, problems: list[Problem]) -> list[HeldOutCase]:
                                 f"{', '.join(s + '.yaml' for s in SPLITS)}"))
         return []
     try:
-        root = yaml.compose(path.read_text(encoding="utf-8"))
+        root = yaml_read.compose(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problems.append(Problem(where, mark.line + 1 if mark else 1, f"cannot read: {exc}"))
         return []
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = yaml_read.safe_load(path.read_text(encoding="utf-8")) or {}
     if not isinstance(data, dict) or data.get("split") != path.stem:
         problems.append(Problem(where, 1, f"the file must start with 'split: {path.stem}' "
                                 "and hold a 'questions:' list"))

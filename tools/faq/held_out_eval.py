@@ -22,8 +22,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bot.app import build_router
 from bot.clients.offline import OfflineBackend, OfflineEscalation
 from bot.config import BotSettings
@@ -36,6 +34,7 @@ from bot.core.turn import Turn
 from bot.i18n import Catalogs
 from bot.knowledge.live import LiveKnowledge
 from bot.nlu.matcher import KnowledgeMatcher
+from common import yaml_read
 from tools.faq.held_out import LANGUAGES, OUT_OF_SCOPE, HeldOutCase
 
 HONEST = ("miss", "not_covered")
@@ -147,7 +146,7 @@ def read_floors(path: Path) -> dict[str, dict[str, float]]:
     """Return the stored floors per half ("dev", "test"), by figure name (none: no file)."""
     if not path.exists():
         return {}
-    data: Any = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data: Any = yaml_read.safe_load(path.read_text(encoding="utf-8")) or {}
     if not isinstance(data, dict):
         return {}
     return {str(half): {str(k): float(v) for k, v in (floors or {}).items()}

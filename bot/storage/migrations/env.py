@@ -4,8 +4,8 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 
 from bot.storage.models import Base
+from bot.storage.schema import VERSION_TABLE
 
-VERSION_TABLE = "bot_alembic_version"
 config = context.config
 target_metadata = Base.metadata
 
