@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import re
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -23,12 +22,11 @@ from telegram.request import HTTPXRequest
 
 from bot.channels.telegram_inbound import (
     ALLOWED_UPDATES,
-    WEBHOOK_PATH,
     TelegramInbound,
     create_telegram_webhook_router,
 )
 from bot.channels.telegram_sender import CHANNEL, TelegramSender
-from bot.config import BotSettings, TelegramSettings
+from bot.config import TelegramSettings
 from bot.core.ports import Translations
 from bot.core.text import N_
 
@@ -47,57 +45,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("cancel", N_("Cancel")),
 )
 COMMAND_LANGUAGES: tuple[tuple[str | None, str], ...] = ((None, "en"), ("sw", "sw"))
-_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 ProcessUpdate = Callable[[Update], Awaitable[None]]
-
-
-def telegram_problem(settings: TelegramSettings) -> str | None:
-    """Return why the Telegram channel cannot run with these settings, or None."""
-    if settings.token is None or not settings.token.get_secret_value().strip():
-        return "MSAIDIZI_TELEGRAM__TOKEN is not set"
-    if settings.mode == "webhook":
-        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
-        if not secret:
-            return "webhook mode needs MSAIDIZI_TELEGRAM__WEBHOOK_SECRET"
-        if not _SECRET.match(secret):
-            return "MSAIDIZI_TELEGRAM__WEBHOOK_SECRET may only use A-Z a-z 0-9 _ - (1-256)"
-    return None
-
-
-def webhook_url(settings: BotSettings) -> str | None:
-    """Return the public HTTPS webhook address to register, if one is configured."""
-    public = settings.web.public_url
-    if public and public.startswith("https://"):
-        return f"{public.rstrip('/')}{WEBHOOK_PATH}"
-    return None
-
-
-def telegram_status(settings: BotSettings) -> str:
-    """Describe in one line how the Telegram channel runs (for `msaidizi serve`)."""
-    problem = telegram_problem(settings.telegram)
-    if problem:
-        return f"off ({problem})"
-    if settings.telegram.mode == "polling":
-        return ("long polling in this process" if settings.run_background
-                else "long polling in the background worker")
-    url = webhook_url(settings)
-    if url:
-        return f"webhook {url} (registered with setWebhook at start-up)"
-    return (f"webhook at {settings.web.base_url}{WEBHOOK_PATH} (set MSAIDIZI_WEB__PUBLIC_URL "
-            "to an https:// address to register it, or call setWebhook yourself)")
-
-
-def build_telegram_channel(runtime: Runtime) -> TelegramChannel | None:
-    """Build the channel when its settings are complete; otherwise log why it is off."""
-    problem = telegram_problem(runtime.settings.telegram)
-    if problem:
-        logger.info("Telegram channel is off: %s", problem)
-        return None
-    webhook = webhook_url(runtime.settings)
-    return TelegramChannel(runtime, runtime.settings.telegram, webhook=webhook)
-
-
 def make_bot(settings: TelegramSettings) -> ExtBot[int]:
     """Build the PTB bot with explicit time-outs and the Bot API's send-rate limits."""
     if settings.token is None:

@@ -20,13 +20,13 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 
 from bot.channels.telegram_sender import CHANNEL
+from bot.channels.telegram_setup import WEBHOOK_PATH
 from bot.core.messages import InboundMessage
 from bot.core.results import TurnResult
 
 logger = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 (a header name)
-WEBHOOK_PATH = "/webhooks/telegram"
 ALLOWED_UPDATES = ("message", "callback_query")
 MAX_BODY = 1_000_000
 MAX_PAYLOAD = 64

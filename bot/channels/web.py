@@ -15,7 +15,7 @@ from bot.app import Runtime
 from bot.channels.nlu_api import create_nlu_router
 from bot.channels.rest_callback import RestCallbackSender
 from bot.channels.socketio_channel import create_socketio_app
-from bot.channels.telegram import build_telegram_channel
+from bot.channels.telegram_setup import build_telegram_channel
 from bot.channels.webchat import CHANNEL as WEBCHAT
 from bot.channels.webchat import create_webchat_router
 from bot.channels.whatsapp import build_whatsapp_channel

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 import uvicorn
 
-from bot.channels.telegram import telegram_status
+from bot.channels.telegram_setup import telegram_status
 from bot.channels.whatsapp import whatsapp_status
 from bot.combined import (
     BACKEND_PATH,

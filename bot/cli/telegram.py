@@ -8,7 +8,8 @@ import signal
 import click
 
 from bot.app import Runtime, build_runtime
-from bot.channels.telegram import TelegramChannel, telegram_problem
+from bot.channels.telegram import TelegramChannel
+from bot.channels.telegram_setup import telegram_problem
 from bot.cli.settings import load_settings
 from bot.logs import configure_logging
 

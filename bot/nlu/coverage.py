@@ -27,9 +27,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
-from wordfreq import zipf_frequency
 
 from bot.knowledge.loader import Knowledge
+from bot.nlu.english_frequency import zipf_english
 from bot.nlu.model import stemmed_words
 
 SWAHILI_COUNTS = Path(__file__).resolve().parent / "data" / "swahili_counts.tsv"
@@ -111,7 +111,7 @@ def inflected(word: str) -> bool:
         if base == word or len(base) < 3:
             continue
         bases = {base, base + "e", base[:-1] if base[-1:] == base[-2:-1] else base}
-        if any(zipf_frequency(b, "en") >= KNOWN_BASE for b in bases):
+        if any(zipf_english(b) >= KNOWN_BASE for b in bases):
             return True
     return False
 
@@ -194,14 +194,14 @@ class Coverage:
         if users > self.settings.distinctive_share * self._labels:
             return 0.0  # a word many of our articles and actions share
         rarity = math.log2((self._labels + 1) / (users + 1))
-        english = zipf_frequency(word, "en")
+        english = zipf_english(word)
         # An inflected English word ("enrolling", "slipped") or a Swahili verb form is rarely
         # the name of the service asked for; the nouns that are ("firearm", "liquor") are bare.
         verb = inflected(word) if english > 0 else _SWAHILI_VERB.match(word) is not None
         scale = INFLECTED if verb else 1.0
         if self._terms.get(word, 0) and english < self.settings.everyday_zipf:
             return rarity * scale  # a keyword or title word of some article: a domain term
-        zipf = max(max(zipf_frequency(f, "en"), self._swahili.get(f, 0.0)) for f in variants)
+        zipf = max(max(zipf_english(f), self._swahili.get(f, 0.0)) for f in variants)
         if zipf >= self.settings.common_zipf:
             return 0.0
         return (min(7.0 - zipf, rarity) if users else 7.0 - zipf) * scale

@@ -22,11 +22,11 @@ from functools import lru_cache
 from itertools import islice, product
 
 from rapidfuzz import fuzz, process
-from wordfreq import zipf_frequency
 
 from bot.knowledge.elsewhere import ElsewhereService
 from bot.knowledge.loader import Knowledge
 from bot.nlu.coverage import forms, swahili_zipf
+from bot.nlu.english_frequency import zipf_english
 from bot.nlu.normalize import singular
 
 _WORD = re.compile(r"(?u)\b[^\W\d_]{2,}\b")
@@ -58,7 +58,7 @@ class Found:
 
 @lru_cache(maxsize=8192)
 def _everyday(word: str) -> bool:
-    return (zipf_frequency(word, "en") >= EVERYDAY_EN
+    return (zipf_english(word) >= EVERYDAY_EN
             or swahili_zipf().get(word, 0.0) >= EVERYDAY_SW)
 
 

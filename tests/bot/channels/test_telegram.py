@@ -9,13 +9,13 @@ from pydantic import SecretStr
 from telegram import Bot, Update
 
 from bot.channels.render import markdown_to_telegram_html, split_text, utf16_length
-from bot.channels.telegram import telegram_problem, telegram_status
 from bot.channels.telegram_inbound import command_input, deep_link_choice, to_inbound
 from bot.channels.telegram_sender import (
     CallbackDataTooLongError,
     choices_keyboard,
     render_reply,
 )
+from bot.channels.telegram_setup import telegram_problem, telegram_status
 from bot.config import BotSettings, TelegramSettings
 from bot.core.messages import Choice, ChoicesReply, HandoffReply, LinkReply, TextReply
 from tests.helpers.channel_drivers import load_fixture

@@ -296,7 +296,7 @@ async def test_start_up_sets_the_webhook_with_the_secret_when_public_url_is_http
     settings: BotSettings, fixture_knowledge: LiveKnowledge, telegram_api: TelegramStandIn
 ) -> None:
     settings.web.public_url = "https://msaidizi.example.go.ke/"
-    from bot.channels.telegram import build_telegram_channel
+    from bot.channels.telegram_setup import build_telegram_channel
     from bot.channels.web import create_bot_app
 
     runtime = channel_drivers.build_runtime(settings, migrate=False, knowledge=fixture_knowledge)

@@ -6,7 +6,7 @@ import pytest
 from pydantic import SecretStr
 
 from bot.app import build_runtime
-from bot.channels.telegram import build_telegram_channel, telegram_status
+from bot.channels.telegram_setup import build_telegram_channel, telegram_status
 from bot.config import BotSettings, TelegramSettings
 from bot.knowledge.live import LiveKnowledge
 
