@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from sqlalchemy import event, text
-from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.engine.interfaces import DBAPIConnection, Dialect
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
-from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
+
+# A pooled connection used less than this many seconds ago is not pinged again before use:
+# a busy worker would otherwise spend one database round trip of every checkout (two per
+# turn) asking whether a connection it used a moment ago is still there.
+PING_AFTER_IDLE = 2.0
+_USED = "msaidizi_used_at"
 
 
 def create_engine(url: str) -> AsyncEngine:
@@ -16,7 +24,36 @@ def create_engine(url: str) -> AsyncEngine:
         engine = create_async_engine(url, connect_args={"timeout": 30})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    # The pool keeps what it may open: connections opened beyond it and closed on return
+    # were new PostgreSQL backends again and again under load.
+    engine = create_async_engine(url, pool_size=20, max_overflow=0)
+    _ping_when_idle(engine)
+    return engine
+
+
+def _ping_when_idle(engine: AsyncEngine) -> None:
+    """Ping a connection on checkout when it sat idle, as `pool_pre_ping` does on every one.
+
+    A connection that fails the ping is replaced (the pool retries the checkout); one that
+    breaks in spite of a recent use fails its statement, the pool is invalidated, and the
+    next checkouts connect afresh.
+    """
+    dialect: Dialect = engine.sync_engine.dialect
+
+    def checkout(dbapi_connection: DBAPIConnection, record: ConnectionPoolEntry,
+                 _: PoolProxiedConnection) -> None:
+        if time.monotonic() - float(record.info.get(_USED, 0.0)) <= PING_AFTER_IDLE:
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except Exception as exc:
+            raise DisconnectionError("the database connection did not answer a ping") from exc
+
+    def checkin(_: DBAPIConnection | None, record: ConnectionPoolEntry) -> None:
+        record.info[_USED] = time.monotonic()
+
+    event.listen(engine.sync_engine, "checkout", checkout)
+    event.listen(engine.sync_engine, "checkin", checkin)
 
 
 async def ping(engine: AsyncEngine) -> None:

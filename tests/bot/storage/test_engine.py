@@ -1,0 +1,80 @@
+"""The assistant's PostgreSQL engine: pings only idle connections, and survives a lost one."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.storage import engine as engine_module
+from bot.storage.engine import create_engine
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+async def engine(postgres_url: str) -> AsyncIterator[AsyncEngine]:
+    created = create_engine(postgres_url)
+    yield created
+    await created.dispose()
+
+
+async def _pid(engine: AsyncEngine) -> int:
+    async with engine.connect() as db:
+        return int((await db.execute(text("SELECT pg_backend_pid()"))).scalar_one())
+
+
+async def _terminate(engine: AsyncEngine, pid: int) -> None:
+    # Another connection kills this backend, as a database restart or failover would.
+    async with engine.connect() as db:
+        await db.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+
+
+async def test_a_connection_used_a_moment_ago_is_not_pinged(engine: AsyncEngine,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    pings = 0
+    ping = engine.sync_engine.dialect.do_ping
+
+    def counting(connection: object) -> bool:
+        nonlocal pings
+        pings += 1
+        return bool(ping(connection))
+
+    monkeypatch.setattr(engine.sync_engine.dialect, "do_ping", counting)
+    await _pid(engine)  # a new connection: never used, so pinged
+    assert pings == 1
+    for _ in range(5):
+        await _pid(engine)
+    assert pings == 1
+    monkeypatch.setattr(engine_module, "PING_AFTER_IDLE", -1.0)  # now every one sat too long
+    await _pid(engine)
+    assert pings == 2
+
+
+async def test_an_idle_connection_that_died_is_replaced_before_use(
+        engine: AsyncEngine, postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    other = create_engine(postgres_url)
+    try:
+        victim = await _pid(engine)
+        await _terminate(other, victim)
+    finally:
+        await other.dispose()
+    monkeypatch.setattr(engine_module, "PING_AFTER_IDLE", -1.0)
+    assert await _pid(engine) != victim  # the ping failed, the pool connected afresh
+
+
+async def test_a_recently_used_connection_that_died_fails_once_then_the_pool_recovers(
+        engine: AsyncEngine, postgres_url: str) -> None:
+    other = create_engine(postgres_url)
+    try:
+        victim = await _pid(engine)
+        await _terminate(other, victim)
+    finally:
+        await other.dispose()
+    with pytest.raises(DBAPIError) as failed:
+        await _pid(engine)
+    assert failed.value.connection_invalidated
+    assert await _pid(engine) != victim
