@@ -50,7 +50,7 @@ class CoverageSettings:
     """When a word is salient, and how much uncovered salience turns an answer honest."""
 
     common_zipf: float = 4.2  # Zipf frequency (English or Swahili) from which a word is common
-    everyday_zipf: float = 5.3  # an everyday English word ("two", "back") is no domain term
+    everyday_zipf: float = 5.3  # an everyday word ("two", "back", "ndani") is no domain term
     distinctive_share: float = 0.10  # used by at most this share of our labels: a domain term
     spelling: float = 85.0  # RapidFuzz ratio from which a word is a spelling of a covered one
     min_fuzzy_length: int = 5  # shorter words must match exactly (or by stem)
@@ -199,8 +199,11 @@ class Coverage:
         # the name of the service asked for; the nouns that are ("firearm", "liquor") are bare.
         verb = inflected(word) if english > 0 else _SWAHILI_VERB.match(word) is not None
         scale = INFLECTED if verb else 1.0
-        if self._terms.get(word, 0) and english < self.settings.everyday_zipf:
-            return rarity * scale  # a keyword or title word of some article: a domain term
+        # A keyword or title word of some article is a domain term, unless everyday English
+        # or Swahili uses it: "ana" (has) of "ana kwa ana", "ndani" (inside) of a ministry's name.
+        everyday = max(english, self._swahili.get(word, 0.0))
+        if self._terms.get(word, 0) and everyday < self.settings.everyday_zipf:
+            return rarity * scale
         zipf = max(max(zipf_english(f), self._swahili.get(f, 0.0)) for f in variants)
         if zipf >= self.settings.common_zipf:
             return 0.0

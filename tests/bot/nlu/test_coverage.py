@@ -58,6 +58,13 @@ def test_common_words_weigh_nothing(coverage: Coverage, word: str) -> None:
     assert coverage.weight(word) == 0.0
 
 
+@pytest.mark.parametrize("word", ["ana", "ndani", "siri"])
+def test_everyday_swahili_words_of_titles_and_keywords_weigh_nothing(coverage: Coverage,
+                                                                     word: str) -> None:
+    # "ana kwa ana" (in person) is a title's phrase, yet "ana" (has) names no service
+    assert coverage.weight(word) == 0.0
+
+
 def test_verb_forms_weigh_less_than_the_nouns_that_name_services(coverage: Coverage) -> None:
     assert coverage.weight("inagharimu") < coverage.weight("bunduki")
     assert coverage.weight("slipped") < coverage.weight("firearm")
