@@ -28,22 +28,31 @@ class LocalLocks:
 
 
 class RedisLocks:
-    """Redis locks so that two workers never run turns of one conversation at once."""
+    """Redis locks so that two workers never run turns of one conversation at once.
 
-    def __init__(self, redis: Redis, *, timeout: float = 60.0, wait: float = 30.0) -> None:
+    Turns of one conversation in the same worker first queue on a local lock: they take the
+    Redis lock one after another, woken at once, instead of polling Redis together. Only
+    turns in different workers poll, every `poll` seconds (redis-py's default of 0.1 s made
+    a message sent twice wait up to 100 ms more than its turn took).
+    """
+
+    def __init__(self, redis: Redis, *, timeout: float = 60.0, wait: float = 30.0,
+                 poll: float = 0.01) -> None:
         self._redis = redis
         self._timeout = timeout  # a crashed worker's lock expires instead of blocking forever
         self._wait = wait
+        self._poll = poll
+        self._local = LocalLocks()
 
     @asynccontextmanager
     async def hold(self, conversation_id: str) -> AsyncIterator[None]:
         """Hold the conversation's lock for one turn, across workers."""
-        lock = self._redis.lock(
-            f"msaidizi:lock:{conversation_id}", timeout=self._timeout, blocking_timeout=self._wait
-        )
-        if not await lock.acquire():
-            raise TimeoutError(f"conversation {conversation_id} is busy")
-        try:
-            yield
-        finally:
-            await lock.release()
+        async with self._local.hold(conversation_id):
+            lock = self._redis.lock(f"msaidizi:lock:{conversation_id}", timeout=self._timeout,
+                                    sleep=self._poll, blocking_timeout=self._wait)
+            if not await lock.acquire():
+                raise TimeoutError(f"conversation {conversation_id} is busy")
+            try:
+                yield
+            finally:
+                await lock.release()

@@ -40,6 +40,44 @@ async def test_redis_locks_serialise_turns_across_clients(redis_client: object) 
     assert _never_overlap(await _exclusive(RedisLocks(redis_client)))
 
 
+async def test_redis_locks_of_two_workers_serialise_a_conversation_across_them(
+        redis_client: object) -> None:
+    from redis.asyncio import Redis
+
+    assert isinstance(redis_client, Redis)
+    one, two = RedisLocks(redis_client), RedisLocks(redis_client)  # a worker each
+    events: list[str] = []
+
+    async def turn(locks: RedisLocks, name: str) -> None:
+        async with locks.hold("c1"):
+            events.append(f"{name}+")
+            await asyncio.sleep(0.03)
+            events.append(f"{name}-")
+
+    await asyncio.gather(*(turn(one if i % 2 else two, f"{'ab'[i % 2]}{i}") for i in range(6)))
+    pairs = [(events[i], events[i + 1]) for i in range(0, len(events), 2)]
+    assert all(a == f"{b[:-1]}+" and b.endswith("-") for a, b in pairs), events
+
+
+async def test_turns_queued_in_one_worker_wait_no_longer_than_the_turns_before_them(
+        redis_client: object) -> None:
+    """Queued turns of a conversation are woken when the one before ends, not on a poll."""
+    import time
+
+    from redis.asyncio import Redis
+
+    assert isinstance(redis_client, Redis)
+    locks = RedisLocks(redis_client, poll=1.0)  # a slow poll would show in the total
+
+    async def turn() -> None:
+        async with locks.hold("c1"):
+            await asyncio.sleep(0.02)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(turn() for _ in range(5)))
+    assert time.perf_counter() - started < 0.9
+
+
 async def _wakes(signal: LocalSignal | RedisSignal) -> None:
     async with signal.subscribe("c1") as subscription:
         assert not await subscription.wait(0.05)
