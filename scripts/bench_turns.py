@@ -3,13 +3,16 @@
 Starts `msaidizi serve [--workers N]` (SQLite under a temporary folder, or PostgreSQL in
 private schemas for the assistant and its backend, with Redis)
 and `scripts/bench_bare.py` under uvicorn with the same number of workers, then drives each
-with wrk (Debian's `wrk`) on loopback: FAQ questions to `POST /webhooks/rest/webhook`, one
-conversation per connection-sized pool of senders. Server CPU is read from /proc for the
+with wrk (Debian's `wrk`) on loopback: FAQ questions to `POST /webhooks/rest/webhook`, each
+from a sender drawn from `--senders` citizens per connection (10 by default: two turns of one
+conversation rarely meet, as among real citizens; 1 makes them collide, the worst case of one
+citizen sending many messages at once). Server CPU is read from /proc for the
 server process and its workers. Runs alternate (bare, assistant) and repeat; medians are
 reported with the ratio of the two.
 
 Usage: python scripts/bench_turns.py [--db sqlite|postgres] [--workers 1] [--concurrency 10,50]
-                                     [--duration 15] [--repeats 3] [--json out.json]
+                                     [--duration 15] [--repeats 3] [--senders 10]
+                                     [--json out.json]
 """
 
 from __future__ import annotations
@@ -205,6 +208,10 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=15)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--senders", type=int, default=10,
+                        help="citizens per connection (1: every connection's sender is one of "
+                             "as many as there are connections, so turns of one conversation "
+                             "often collide; 10: collisions are rare, as among real citizens)")
     args = parser.parse_args()
     levels = [int(c) for c in args.concurrency.split(",")]
     python = sys.executable
@@ -229,7 +236,8 @@ def main() -> None:
                 for level in levels:
                     lua = folder / f"post-{level}.lua"
                     questions = ", ".join(json.dumps(q) for q in QUESTIONS)
-                    lua.write_text(LUA % (questions, level, f"r{attempt}c{level}"))
+                    lua.write_text(LUA % (questions, level * args.senders,
+                                          f"r{attempt}c{level}"))
                     for target, url, process in (("bare", bare_url, floor),
                                                  ("assistant", bot_url, assistant)):
                         before = _cpu_seconds(process.pid)
