@@ -89,6 +89,21 @@ def test_table_status_words_without_a_reference_leave_the_article(table: RouteTa
     assert plan.intents == ("application-tracking",)
 
 
+def test_table_how_to_follow_an_application_without_a_reference_is_the_article(
+        table: RouteTable) -> None:
+    """The article tells where the account shows it, and asks for the reference to check."""
+    ranking = [IntentScore("check_status", 0.8)]
+    plan = make_router(table).plan(turn("how do i know how far my application has gone", ranking))
+    assert (plan.kind, plan.intents) == ("answer", ("application-tracking",))
+
+
+def test_table_how_to_with_a_reference_is_still_the_status(table: RouteTable) -> None:
+    ranking = [IntentScore("check_status", 0.8), IntentScore("application-tracking", 0.3)]
+    plan = make_router(table).plan(turn("how do i see the status of PP-2025-000001", ranking,
+                                        reference="PP-2025-000001"))
+    assert (plan.kind, plan.intents) == ("answer", ("check_status",))
+
+
 def test_table_contact_details_mean_the_contact_article(table: RouteTable) -> None:
     ranking = [IntentScore("talk_to_human", 0.7), IntentScore("contact-support", 0.2)]
     plan = make_router(table).plan(turn("what is your phone number", ranking))
