@@ -16,7 +16,7 @@ from bot.i18n import Catalogs
 from tests.bot.core.test_routing import Misses, Simple
 from tests.conftest import REPO
 
-ARTICLES = {"contact-support", "application-tracking", "phishing-messages", "data-protection",
+ARTICLES = {"contact-support", "application-tracking", "document-collection", "phishing-messages", "data-protection",
             "driving-licence-renewal", "payment-methods"}
 
 
@@ -102,6 +102,14 @@ def test_table_how_to_with_a_reference_is_still_the_status(table: RouteTable) ->
     plan = make_router(table).plan(turn("how do i see the status of PP-2025-000001", ranking,
                                         reference="PP-2025-000001"))
     assert (plan.kind, plan.intents) == ("answer", ("check_status",))
+
+
+@pytest.mark.parametrize("text", ["my id is ready, where can i collect it",
+                                  "leseni yangu iko tayari, naichukua wapi"])
+def test_table_where_to_collect_is_the_collection_article(table: RouteTable, text: str) -> None:
+    ranking = [IntentScore("check_status", 0.7), IntentScore("document-collection", 0.1)]
+    plan = make_router(table).plan(turn(text, ranking))
+    assert (plan.kind, plan.intents) == ("answer", ("document-collection",))
 
 
 def test_table_contact_details_mean_the_contact_article(table: RouteTable) -> None:
