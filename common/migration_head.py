@@ -21,16 +21,28 @@ _QUOTED = re.compile(r"['\"]([^'\"]+)['\"]")
 
 
 def script_heads(versions: Path) -> frozenset[str]:
-    """Return the revisions of the scripts in `versions` that no other script revises."""
+    """Return the revisions of the scripts in `versions` that no other script revises.
+
+    Any doubt gives no heads (so the caller runs Alembic): a script whose `revision` or
+    `down_revision` line these patterns cannot read, or a file that cannot be read.
+    """
     revisions: set[str] = set()
     parents: set[str] = set()
-    for path in versions.glob("*.py"):
-        source = path.read_text(encoding="utf-8")
-        if (revision := _REVISION.search(source)) is None:
-            continue
+    try:
+        scripts = [p for p in versions.glob("*.py") if not p.name.startswith((".", "_"))]
+        sources = [path.read_text(encoding="utf-8") for path in scripts]
+    except (OSError, UnicodeDecodeError):
+        return frozenset()
+    for source in sources:
+        revision, down = _REVISION.search(source), _DOWN.search(source)
+        if revision is None or down is None:
+            return frozenset()
+        value = down.group(1).split("#", 1)[0].strip()
+        named = _QUOTED.findall(value)
+        if (value != "None" and not named) or value.count("(") != value.count(")"):
+            return frozenset()  # a down_revision written some other way (over several lines)
         revisions.add(revision.group(1))
-        if (down := _DOWN.search(source)) is not None:
-            parents.update(_QUOTED.findall(down.group(1)))
+        parents.update(named)
     return frozenset(revisions - parents)
 
 

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import yaml
 
+from common import yaml_read
+
 LANGUAGES = ("en", "sw")
 ANY_ENDING = "*"
 DEFAULT_FILE = Path(__file__).resolve().parents[2] / "knowledge" / "vocabulary.yaml"
@@ -175,7 +177,7 @@ def parse_vocabulary(text: str, path: str = "") -> tuple[Vocabulary, list[Issue]
     """Read the vocabulary file's text; return what could be read and the problems found."""
     issues: list[Issue] = []
     try:
-        root = yaml.compose(text)
+        root = yaml_read.compose(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1

@@ -49,11 +49,12 @@ def _ping_when_idle(engine: AsyncEngine) -> None:
         except Exception as exc:
             raise DisconnectionError("the database connection did not answer a ping") from exc
 
-    def checkin(_: DBAPIConnection | None, record: ConnectionPoolEntry) -> None:
-        record.info[_USED] = time.monotonic()
+    def used(_: DBAPIConnection | None, record: ConnectionPoolEntry) -> None:
+        record.info[_USED] = time.monotonic()  # a connection just opened is known to answer
 
+    event.listen(engine.sync_engine, "connect", used)
     event.listen(engine.sync_engine, "checkout", checkout)
-    event.listen(engine.sync_engine, "checkin", checkin)
+    event.listen(engine.sync_engine, "checkin", used)
 
 
 async def ping(engine: AsyncEngine) -> None:

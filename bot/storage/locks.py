@@ -16,14 +16,18 @@ class LocalLocks:
     def __init__(self) -> None:
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
-    @asynccontextmanager
-    async def hold(self, conversation_id: str) -> AsyncIterator[None]:
-        """Hold the conversation's lock for one turn."""
+    def lock_for(self, conversation_id: str) -> asyncio.Lock:
+        """Return the conversation's lock (kept while someone holds a reference to it)."""
         lock = self._locks.get(conversation_id)
         if lock is None:
             lock = asyncio.Lock()
             self._locks[conversation_id] = lock
-        async with lock:
+        return lock
+
+    @asynccontextmanager
+    async def hold(self, conversation_id: str) -> AsyncIterator[None]:
+        """Hold the conversation's lock for one turn."""
+        async with self.lock_for(conversation_id):
             yield
 
 
@@ -46,13 +50,28 @@ class RedisLocks:
 
     @asynccontextmanager
     async def hold(self, conversation_id: str) -> AsyncIterator[None]:
-        """Hold the conversation's lock for one turn, across workers."""
-        async with self._local.hold(conversation_id):
+        """Hold the conversation's lock for one turn, across workers.
+
+        One deadline (`wait`) covers the queue in this worker and the Redis lock: a turn
+        queued behind many others, or behind a dead worker's lock, gives up as before.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self._wait
+        local = self._local.lock_for(conversation_id)
+        try:
+            async with asyncio.timeout_at(deadline):
+                await local.acquire()
+        except TimeoutError:
+            raise TimeoutError(f"conversation {conversation_id} is busy") from None
+        try:
             lock = self._redis.lock(f"msaidizi:lock:{conversation_id}", timeout=self._timeout,
-                                    sleep=self._poll, blocking_timeout=self._wait)
+                                    sleep=self._poll,
+                                    blocking_timeout=max(deadline - loop.time(), 0.0))
             if not await lock.acquire():
                 raise TimeoutError(f"conversation {conversation_id} is busy")
             try:
                 yield
             finally:
                 await lock.release()
+        finally:
+            local.release()

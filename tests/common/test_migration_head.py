@@ -37,6 +37,32 @@ def test_a_merge_has_both_parents_and_one_head(tmp_path: Path) -> None:
     assert script_heads(tmp_path) == {"m"}
 
 
+@pytest.mark.parametrize("script", [
+    'revision = """n"""\ndown_revision = "b"\n',  # a revision line written another way
+    'revision = "n"\n',  # no down_revision line
+    'revision = "n"\ndown_revision = (\n    "b",\n    "c",\n)\n',  # a merge over lines
+    'revision = "n"\ndown_revision = PARENT\n',  # a name, not a quoted revision
+])
+def test_any_doubt_about_a_script_means_no_heads(tmp_path: Path, script: str) -> None:
+    """No heads: the caller runs Alembic rather than skip a migration it could not read."""
+    (tmp_path / "a.py").write_text('revision = "b"\ndown_revision = None\n')
+    (tmp_path / "n.py").write_text(script)
+    assert script_heads(tmp_path) == frozenset()
+
+
+def test_editor_and_private_files_are_not_scripts(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text('revision = "a"\ndown_revision = None\n')
+    (tmp_path / "__init__.py").write_text("")
+    (tmp_path / ".#a.py").symlink_to(tmp_path / "gone")  # an Emacs lock file
+    assert script_heads(tmp_path) == {"a"}
+
+
+def test_an_unreadable_script_means_no_heads(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text('revision = "a"\ndown_revision = None\n')
+    (tmp_path / "b.py").symlink_to(tmp_path / "gone")
+    assert script_heads(tmp_path) == frozenset()
+
+
 def test_the_assistants_database_is_at_head_only_after_its_upgrade(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
     sync = schema.sync_url(url)

@@ -45,6 +45,17 @@ def test_errors_are_pyyamls_own(text: str) -> None:
     assert str(composed.value) == str(expected.value)
 
 
+@pytest.mark.parametrize("text", ["a:\tb\n", "[1,\t2]\n", "a: 1\t\n", "a: x\n  \ty\n"])
+def test_tabs_pyyaml_refuses_are_refused_too(text: str) -> None:
+    """libyaml accepts these; the pure-Python parser (and so every other tool) does not."""
+    with pytest.raises(yaml.YAMLError):
+        yaml.safe_load(text)
+    with pytest.raises(yaml.YAMLError):
+        yaml_read.safe_load(text)
+    with pytest.raises(yaml.YAMLError):
+        yaml_read.compose(text)
+
+
 def test_only_safe_types_are_built() -> None:
     with pytest.raises(yaml.YAMLError):
         yaml_read.safe_load("!!python/object/apply:os.system ['true']\n")

@@ -78,6 +78,30 @@ async def test_turns_queued_in_one_worker_wait_no_longer_than_the_turns_before_t
     assert time.perf_counter() - started < 0.9
 
 
+async def test_one_deadline_covers_the_queue_and_the_redis_lock(redis_client: object) -> None:
+    """Behind a dead worker's lock, every queued turn gives up after `wait`, not n x `wait`."""
+    import time
+
+    from redis.asyncio import Redis
+
+    assert isinstance(redis_client, Redis)
+    await redis_client.set("msaidizi:lock:c1", "a dead worker", px=10_000)
+    locks = RedisLocks(redis_client, wait=0.3)
+
+    async def turn() -> float:
+        started = time.perf_counter()
+        with pytest.raises(TimeoutError):
+            async with locks.hold("c1"):
+                pass
+        return time.perf_counter() - started
+
+    waited = await asyncio.gather(*(turn() for _ in range(5)))
+    assert max(waited) < 0.6, waited
+    await redis_client.delete("msaidizi:lock:c1")
+    async with locks.hold("c1"):  # the local lock was released by every turn that gave up
+        pass
+
+
 async def _wakes(signal: LocalSignal | RedisSignal) -> None:
     async with signal.subscribe("c1") as subscription:
         assert not await subscription.wait(0.05)
