@@ -10,28 +10,30 @@ document with a tab goes to the pure-Python parser alone, so what one tool accep
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import yaml
 
 _FAST: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Result = TypeVar("_Result")
+
+
+def _parse(text: str, parse: Callable[[str, type[yaml.SafeLoader]], _Result]) -> _Result:
+    """Parse with libyaml; with a tab, or when libyaml fails, with the pure-Python parser."""
+    if "\t" not in text:
+        try:
+            return parse(text, _FAST)
+        except yaml.YAMLError:
+            pass  # parsed again below, for the error editors have always been shown
+    return parse(text, yaml.SafeLoader)
 
 
 def safe_load(text: str) -> Any:
     """Return the data of one YAML document (like `yaml.safe_load`)."""
-    if "\t" in text:
-        return yaml.safe_load(text)
-    try:
-        return yaml.load(text, Loader=_FAST)  # noqa: S506 - a safe loader, in C
-    except yaml.YAMLError:
-        return yaml.safe_load(text)  # raises the error editors have always been shown
+    return _parse(text, lambda source, loader: yaml.load(source, Loader=loader))  # noqa: S506
 
 
 def compose(text: str) -> yaml.Node | None:
     """Return the node tree of one YAML document, with line marks (like `yaml.compose`)."""
-    if "\t" in text:
-        return yaml.compose(text, Loader=yaml.SafeLoader)
-    try:
-        return yaml.compose(text, Loader=_FAST)
-    except yaml.YAMLError:
-        return yaml.compose(text, Loader=yaml.SafeLoader)
+    return _parse(text, lambda source, loader: yaml.compose(source, Loader=loader))

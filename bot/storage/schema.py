@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-VERSION_TABLE = "bot_alembic_version"  # also in migrations/env.py, which Alembic runs apart
+VERSION_TABLE = "bot_alembic_version"  # migrations/env.py reads it from here
 
 
 def sync_url(url: str) -> str:

@@ -8,7 +8,7 @@ import pytest
 
 from bot.app import Runtime
 from bot.config import BotSettings
-from bot.core.messages import ChoicesReply, TextReply
+from bot.core.messages import ChoicesReply, Reply, TextReply
 from bot.knowledge.live import LiveKnowledge
 from tests.bot.intents.helpers import start
 from tests.helpers.backend_double import BackendDouble, double_clients
@@ -25,6 +25,13 @@ async def real_runtime(bot_settings: BotSettings, real_knowledge: LiveKnowledge,
         yield built
 
 
+async def ask(runtime: Runtime, locale: str, question: str) -> list[Reply]:
+    """Ask `question` in a new conversation settled in `locale`; return the replies."""
+    chat = DialogHarness(runtime)
+    await start(chat, locale)
+    return await chat.say(question)
+
+
 @pytest.mark.parametrize(("locale", "question", "term"), [
     ("en", "apply for a beekeeping licence", "beekeeping"),
     ("sw", "leseni ya ufugaji nyuki inapatikana aje", "nyuki"),
@@ -32,9 +39,7 @@ async def real_runtime(bot_settings: BotSettings, real_knowledge: LiveKnowledge,
 async def test_uncovered_question_is_answered_honestly_with_close_topics(
     real_runtime: Runtime, locale: str, question: str, term: str
 ) -> None:
-    chat = DialogHarness(real_runtime)
-    await start(chat, locale)
-    replies = await chat.say(question)
+    replies = await ask(real_runtime, locale, question)
     assert isinstance(replies[0], ChoicesReply)
     assert replies[0].text.startswith(HONEST[locale]) and f"\"{term}\"" in replies[0].text
     payloads = [c.payload for c in replies[0].choices]
@@ -54,10 +59,8 @@ async def test_close_topic_offered_can_be_taken(real_runtime: Runtime) -> None:
 
 
 async def test_scam_call_offers_advice_and_report(real_runtime: Runtime) -> None:
-    chat = DialogHarness(real_runtime)
-    await start(chat, "en")
-    replies = await chat.say("someone phoned me pretending to be ecitizen and asked for my "
-                             "password")
+    replies = await ask(real_runtime, "en", "someone phoned me pretending to be ecitizen and "
+                                            "asked for my password")
     assert isinstance(replies[0], ChoicesReply)
     assert [c.payload for c in replies[0].choices][:2] == ["faq:phishing-messages",
                                                            "report_security_incident"]
@@ -106,9 +109,7 @@ async def test_another_agency_service_with_nothing_close_still_says_where_to_go(
 async def test_a_greeting_is_never_offered_as_a_topic_close_to_a_question(
     real_runtime: Runtime, locale: str, question: str
 ) -> None:
-    chat = DialogHarness(real_runtime)
-    await start(chat, locale)
-    replies = await chat.say(question)
+    replies = await ask(real_runtime, locale, question)
     kcaa = next(s for s in real_runtime.knowledge.current.elsewhere if s.id == "kcaa")
     assert replies[0].text.startswith(kcaa.texts[locale])  # where to go, in their language
     offered = [c.payload for r in replies if isinstance(r, ChoicesReply) for c in r.choices]
@@ -157,9 +158,7 @@ ECITIZEN_QUESTIONS = [
 async def test_an_ecitizen_question_is_not_sent_to_another_agency(
     real_runtime: Runtime, locale: str, question: str
 ) -> None:
-    chat = DialogHarness(real_runtime)
-    await start(chat, locale)
-    replies = await chat.say(question)
+    replies = await ask(real_runtime, locale, question)
     referred = [service for r in replies for text, service in _referral_texts(real_runtime).items()
                 if text in getattr(r, "text", "")]
     assert referred == [], f"{question!r} was sent to {referred}"
@@ -179,8 +178,6 @@ async def test_an_ecitizen_question_is_not_sent_to_another_agency(
 async def test_another_agency_question_is_still_sent_there(
     real_runtime: Runtime, locale: str, question: str, service: str
 ) -> None:
-    chat = DialogHarness(real_runtime)
-    await start(chat, locale)
-    replies = await chat.say(question)
+    replies = await ask(real_runtime, locale, question)
     where = next(s for s in real_runtime.knowledge.current.elsewhere if s.id == service)
     assert replies[0].text.startswith(where.texts[locale]) and where.url in replies[0].text

@@ -27,10 +27,16 @@ async def _pid(engine: AsyncEngine) -> int:
         return int((await db.execute(text("SELECT pg_backend_pid()"))).scalar_one())
 
 
-async def _terminate(engine: AsyncEngine, pid: int) -> None:
-    # Another connection kills this backend, as a database restart or failover would.
-    async with engine.connect() as db:
-        await db.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+async def _kill_a_pooled_connection(engine: AsyncEngine, url: str) -> int:
+    """Kill the backend of the connection `engine` pools, as a restart or failover would."""
+    victim = await _pid(engine)
+    other = create_engine(url)
+    try:
+        async with other.connect() as db:
+            await db.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": victim})
+    finally:
+        await other.dispose()
+    return victim
 
 
 async def test_a_connection_used_a_moment_ago_is_not_pinged(engine: AsyncEngine,
@@ -55,24 +61,14 @@ async def test_a_connection_used_a_moment_ago_is_not_pinged(engine: AsyncEngine,
 
 async def test_an_idle_connection_that_died_is_replaced_before_use(
         engine: AsyncEngine, postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    other = create_engine(postgres_url)
-    try:
-        victim = await _pid(engine)
-        await _terminate(other, victim)
-    finally:
-        await other.dispose()
+    victim = await _kill_a_pooled_connection(engine, postgres_url)
     monkeypatch.setattr(engine_module, "PING_AFTER_IDLE", -1.0)
     assert await _pid(engine) != victim  # the ping failed, the pool connected afresh
 
 
 async def test_a_recently_used_connection_that_died_fails_once_then_the_pool_recovers(
         engine: AsyncEngine, postgres_url: str) -> None:
-    other = create_engine(postgres_url)
-    try:
-        victim = await _pid(engine)
-        await _terminate(other, victim)
-    finally:
-        await other.dispose()
+    victim = await _kill_a_pooled_connection(engine, postgres_url)
     with pytest.raises(DBAPIError) as failed:
         await _pid(engine)
     assert failed.value.connection_invalidated
