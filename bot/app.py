@@ -277,7 +277,8 @@ def build_runtime(
         schema.upgrade(settings.bot_database_url)
     engine = create_engine(settings.bot_database_url)
     redis = redis_client(settings)
-    locks: ConversationLocks = RedisLocks(redis) if redis else LocalLocks()
+    locks: ConversationLocks = (RedisLocks(redis, wait=settings.conversation_wait) if redis
+                                else LocalLocks())
     shared_signal = RedisSignal(redis) if redis else None
     signal: MessageSignal = shared_signal or LocalSignal()
     if knowledge is None:

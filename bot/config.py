@@ -148,6 +148,9 @@ class BotSettings(BaseSettings):
     # (up to redis_pool_wait seconds) instead of failing: a flood slows down, it does not 500.
     redis_max_connections: int = Field(default=100, ge=2)
     redis_pool_wait: float = Field(default=20.0, gt=0)
+    # How long a turn waits for another turn of its conversation (in any worker) before the
+    # message is refused with 503 and Retry-After, to be sent again; nothing is stored.
+    conversation_wait: float = Field(default=30.0, gt=0)
     knowledge_dir: Path = REPO_ROOT / "knowledge"
     locales_dir: Path = REPO_ROOT / "locales"
     default_locale: Literal["en", "sw"] = "en"

@@ -18,7 +18,9 @@ import socketio
 from bot.app import Runtime
 from bot.channels.webchat import MAX_MESSAGE
 from bot.core.messages import ChoicesReply, InboundMessage, LinkReply, Reply
+from bot.core.ports import ConversationBusy
 from bot.core.session import Session
+from bot.web.busy import BUSY_TEXT
 
 logger = logging.getLogger(__name__)
 
@@ -87,8 +89,13 @@ def create_socketio_app(runtime: Runtime) -> Any:
         text = data.get("message")
         if not isinstance(text, str) or len(text) > MAX_MESSAGE:
             return
-        result = await runtime.handle(InboundMessage(channel=CHANNEL, sender_id=session_id,
-                                                     text=text, address=_address(server, sid)))
+        try:
+            result = await runtime.handle(InboundMessage(
+                channel=CHANNEL, sender_id=session_id, text=text, address=_address(server, sid)))
+        except ConversationBusy:  # nothing was taken: the widget has no resend of its own
+            t = runtime.translations.for_locale(settings.default_locale)
+            await server.emit("bot_uttered", {"text": t.gettext(BUSY_TEXT)}, room=sid)
+            return
         for reply in result.replies:
             await server.emit("bot_uttered", socketio_output(reply), room=session_id)
 

@@ -23,6 +23,7 @@ from bot.core.messages import Reply, conversation_id
 from bot.core.routing import Match
 from bot.core.session import Session
 from bot.notify.pushes import push_turn
+from bot.web.busy import install_busy_handler
 from bot.web.metrics import create_metrics_router
 from bot.web.probes import create_probe_router
 from common.request_id import RequestIdMiddleware
@@ -107,6 +108,7 @@ def create_bot_app(runtime: Runtime, channels: Sequence[PushChannel] | None = No
     app = FastAPI(title="Msaidizi assistant", version="0.1.0", lifespan=lifespan, **explorer)
     app.state.runtime = runtime
     app.add_middleware(RequestIdMiddleware)
+    install_busy_handler(app, runtime.translations)
     app.state.channels = pushing
     if runtime.settings.web.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=runtime.settings.web.cors_origins,

@@ -309,8 +309,23 @@ class PendingDelivery:
     next_attempt_at: datetime | None = None
 
 
+class ConversationBusy(TimeoutError):
+    """A turn could not get its conversation's lock in time: its message was not taken.
+
+    Channels answer 503 with `Retry-After` so that the sender (a page, Telegram, Meta)
+    sends it again; nothing was stored, so nothing is lost or doubled.
+    """
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__("conversation busy")
+        self.retry_after = max(1, retry_after)
+
+
 class ConversationLocks(Protocol):
-    """Serialises turns of the same conversation, across workers when needed."""
+    """Serialises turns of the same conversation, across workers when needed.
+
+    `hold` raises `ConversationBusy` when the conversation stays locked too long.
+    """
 
     def hold(self, conversation_id: str) -> AbstractAsyncContextManager[None]:
         """Hold the conversation's lock for the duration of a turn."""

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import math
 import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from redis.asyncio import Redis
+
+from bot.core.ports import ConversationBusy
 
 
 class LocalLocks:
@@ -57,21 +60,26 @@ class RedisLocks:
         """
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self._wait
+        key = f"msaidizi:lock:{conversation_id}"
         local = self._local.lock_for(conversation_id)
         try:
             async with asyncio.timeout_at(deadline):
                 await local.acquire()
         except TimeoutError:
-            raise TimeoutError(f"conversation {conversation_id} is busy") from None
+            raise ConversationBusy(await self._expires_in(key)) from None
         try:
-            lock = self._redis.lock(f"msaidizi:lock:{conversation_id}", timeout=self._timeout,
-                                    sleep=self._poll,
+            lock = self._redis.lock(key, timeout=self._timeout, sleep=self._poll,
                                     blocking_timeout=max(deadline - loop.time(), 0.0))
             if not await lock.acquire():
-                raise TimeoutError(f"conversation {conversation_id} is busy")
+                raise ConversationBusy(await self._expires_in(key))
             try:
                 yield
             finally:
                 await lock.release()
         finally:
             local.release()
+
+    async def _expires_in(self, key: str) -> int:
+        """Return whole seconds until the lock expires: when to try again, at the latest."""
+        left_ms = await self._redis.pttl(key)
+        return math.ceil(left_ms / 1000) if left_ms > 0 else 1

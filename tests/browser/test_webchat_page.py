@@ -294,3 +294,35 @@ def test_the_chat_page_has_no_serious_accessibility_findings(
     wait_until_idle(page)
     assert serious_findings(page) == []
     context.close()
+
+
+def test_a_message_refused_as_busy_is_sent_again_when_retry_after_says(
+    server: LiveServer, page: Page,
+) -> None:
+    from playwright.sync_api import Route
+
+    languages: list[str | None] = []
+
+    def network(route: Route) -> None:
+        languages.append(route.request.headers.get("accept-language"))
+        if len(languages) == 1:  # the server's answer behind a dead worker's lock
+            route.fulfill(status=503, headers={"Retry-After": "20"},
+                          content_type="application/problem+json",
+                          body=json.dumps({"status": 503, "retry_after_seconds": 20}))
+            return
+        route.continue_()
+
+    page.clock.install()
+    page.route("**/webchat/send", network)
+    page.goto(server.url + "/")
+    expect(bot_bubbles(page).first).to_contain_text("Msaidizi", timeout=15_000)
+    wait_until_idle(page)
+    say(page, "How much is a passport?")
+    unsent = page.locator(".msg.in.unsent")
+    expect(unsent).to_have_count(1, timeout=10_000)
+    page.clock.run_for(10_000)  # the back-off alone would have tried again within 2 s
+    assert len(languages) == 1
+    page.clock.run_for(11_000)
+    expect(unsent).to_have_count(0, timeout=15_000)
+    expect(bot_bubbles(page).last).to_contain_text("passport")
+    assert languages == ["en", "en"]  # the chat's language, for the problem's words

@@ -171,8 +171,16 @@
     item.body.after = last;
     typing(true);
     // The same client_id on every attempt: the server answers a repeat without acting twice.
-    fetch("webchat/send", {method: "POST", credentials: "same-origin", headers: {"Content-Type": "application/json"}, body: JSON.stringify(item.body)})
-      .then(function (r) { if (!r.ok && r.status >= 500) throw new Error("server"); return r.json(); })
+    fetch("webchat/send", {method: "POST", credentials: "same-origin", headers: {"Content-Type": "application/json", "Accept-Language": locale}, body: JSON.stringify(item.body)})
+      .then(function (r) {
+        if (!r.ok && r.status >= 500) {
+          // 503 "conversation busy" says when to try again; other failures back off alone.
+          var failed = new Error("server");
+          failed.wait = 1000 * Math.min(30, parseInt(r.headers.get("Retry-After"), 10) || 0);
+          throw failed;
+        }
+        return r.json();
+      })
       .then(function (data) {
         outbox.shift(); keep(); failures = 0; sending = false;
         typing(false); if (item.row) mark(item, false);
@@ -180,12 +188,13 @@
         (data.messages || []).forEach(function (m) { if (m.direction === "out") render(m); else if (m.seq > last) last = m.seq; });
         pump();
       })
-      .catch(function () {
+      .catch(function (failed) {
         sending = false; typing(false); failures += 1;
         statusEl.textContent = LABELS[locale].offline;
         outbox.forEach(function (waiting) { if (waiting.row) mark(waiting, true); });
         // Back off with jitter, but never give up while the page is open.
-        retryTimer = setTimeout(pump, (0.5 + Math.random() / 2) * Math.min(30000, 1000 * Math.pow(2, failures)));
+        var backoff = (0.5 + Math.random() / 2) * Math.min(30000, 1000 * Math.pow(2, failures));
+        retryTimer = setTimeout(pump, Math.max(backoff, (failed && failed.wait) || 0));
       });
   }
   window.addEventListener("online", function () { failures = 0; pump(); });

@@ -105,3 +105,27 @@ async def test_odd_events_get_nothing_and_the_channel_stays_up(
     await stranger.client.emit("user_uttered", {"message": "hello"})
     assert (await stranger.next())["text"].startswith("Hello! I am Msaidizi")
     await stranger.client.disconnect()
+
+
+@pytest.mark.redis
+async def test_a_message_behind_a_held_lock_gets_a_reason_and_nothing_is_stored(
+    bot_settings: BotSettings, fixture_knowledge: LiveKnowledge, redis_url: str,
+    redis_client: object,
+) -> None:
+    from redis.asyncio import Redis
+
+    assert isinstance(redis_client, Redis)
+    settings = bot_settings.model_copy(update={"redis_url": redis_url, "conversation_wait": 0.3})
+    runtime = build_runtime(settings, migrate=False, knowledge=fixture_knowledge)
+    session_id = "0b6a3c1e-5d2f-4a7b-8c9d-1e2f3a4b5c6d"
+    await redis_client.set(f"msaidizi:lock:socketio:{session_id}", "dead worker", px=10_000)
+    with LiveServer(create_bot_app(runtime)) as live:  # its shutdown closes the runtime
+        widget = Widget()
+        await widget.open(live.url, session_id)
+        await widget.client.emit("user_uttered", {"message": "hello"})
+        said = await widget.next()
+        assert said["text"].startswith("Your previous message is still being handled")
+        await widget.client.disconnect()
+    reader = build_runtime(settings, migrate=False, knowledge=fixture_knowledge)
+    assert await reader.store.messages_after(f"socketio:{session_id}", 0) == []
+    await reader.close()

@@ -6,6 +6,7 @@ import asyncio
 
 import pytest
 
+from bot.core.ports import ConversationBusy
 from bot.storage.locks import LocalLocks, RedisLocks
 from bot.storage.signals import LocalSignal, RedisSignal
 
@@ -90,9 +91,10 @@ async def test_one_deadline_covers_the_queue_and_the_redis_lock(redis_client: ob
 
     async def turn() -> float:
         started = time.perf_counter()
-        with pytest.raises(TimeoutError):
+        with pytest.raises(ConversationBusy) as busy:
             async with locks.hold("c1"):
                 pass
+        assert 9 <= busy.value.retry_after <= 10  # when the dead worker's lock expires
         return time.perf_counter() - started
 
     waited = await asyncio.gather(*(turn() for _ in range(5)))
