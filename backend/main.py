@@ -74,6 +74,7 @@ def create_app(
         version="1.0.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        telemetry={"tracing": False, "metrics": False, "logs": False},  # Prometheus instead
         **explorer,
     )
     app.state.container = container

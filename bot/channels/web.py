@@ -105,7 +105,10 @@ def create_bot_app(runtime: Runtime, channels: Sequence[PushChannel] | None = No
     # The API explorer is a development tool: production serves no /docs (it runs inline script).
     explorer: dict[str, Any] = {} if runtime.settings.environment == "development" else {
         "docs_url": None, "redoc_url": None, "openapi_url": None}
-    app = FastAPI(title="Msaidizi assistant", version="0.1.0", lifespan=lifespan, **explorer)
+    # telemetry: metrics go to Prometheus; FastAPI's OpenTelemetry hooks, left on, look up
+    # providers in the environment on every request for nothing.
+    app = FastAPI(title="Msaidizi assistant", version="0.1.0", lifespan=lifespan,
+                  telemetry={"tracing": False, "metrics": False, "logs": False}, **explorer)
     app.state.runtime = runtime
     app.add_middleware(RequestIdMiddleware)
     install_busy_handler(app, runtime.translations)

@@ -19,10 +19,12 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    text,
     update,
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.types import JSON
 
 from bot.core.messages import InboundMessage, Reply, reply_from_dict, reply_to_dict
 from bot.core.ports import ConcurrentUpdateError, LoggedMessage, MatchEvent, PendingDelivery
@@ -65,6 +67,56 @@ _SAVE_SESSION = (
     .returning(_CONVERSATIONS.c.last_seq)
 )
 
+# On PostgreSQL a turn is written by one statement, atomic on its own: saving the session
+# reserves the sequence numbers, and the inserts of messages, match events and the receipt
+# read them from it (no session saved, nothing inserted). In autocommit that is one round
+# trip instead of BEGIN, four statements and COMMIT.
+_SAVE_EXISTING = """
+    UPDATE bot_conversations
+    SET state = :state, version = version + 1, updated_at = :now,
+        last_seq = last_seq + :count
+    WHERE id = :conversation_id AND version = :expected_version
+    RETURNING last_seq"""
+# A new session inserts its row; a row a push created before the first turn (version 0) is
+# taken over as the update above would; a row another worker saved meanwhile stays as it is.
+_SAVE_NEW = """
+    INSERT INTO bot_conversations AS c (id, channel, sender_id, state, version, last_seq,
+                                        created_at, updated_at)
+    VALUES (:conversation_id, :session_channel, :sender_id, :state, 1, :count, :now, :now)
+    ON CONFLICT (id) DO UPDATE
+    SET state = EXCLUDED.state, version = c.version + 1, updated_at = EXCLUDED.updated_at,
+        last_seq = c.last_seq + EXCLUDED.last_seq
+    WHERE c.version = 0
+    RETURNING last_seq"""
+_WRITE_REST = """
+), logged AS (
+    INSERT INTO bot_messages (conversation_id, seq, direction, body, created_at, attempts,
+                              delivery)
+    SELECT :conversation_id, saved.last_seq - :count + m.position, m.direction, m.body, :now,
+           0, m.delivery
+    FROM saved, json_to_recordset(:messages)
+        AS m(position integer, direction text, body json, delivery text)
+), matched AS (
+    INSERT INTO bot_match_events (kind, language, query, options, chosen, score, created_at)
+    SELECT e.kind, e.language, e.query, e.options, e.chosen, e.score, :now
+    FROM saved, json_to_recordset(:events)
+        AS e(kind text, language text, query text, options json, chosen text,
+             score double precision)
+), received AS (
+    INSERT INTO bot_inbound_receipts (channel, message_id, conversation_id, first_seq,
+                                      last_seq, created_at, summary)
+    SELECT :channel, CAST(:message_id AS text), :conversation_id,
+           saved.last_seq - :count + 1, saved.last_seq, :now, :summary
+    FROM saved WHERE CAST(:message_id AS text) IS NOT NULL
+)
+SELECT last_seq FROM saved
+"""
+_WRITE_TYPES = (bindparam("state", type_=JSON), bindparam("messages", type_=JSON),
+                bindparam("events", type_=JSON), bindparam("summary", type_=JSON),
+                bindparam("now", type_=_MESSAGES.c.created_at.type))
+_WRITE_TURN = {new: text("WITH saved AS (" + save + _WRITE_REST).bindparams(*_WRITE_TYPES)
+               for new, save in ((False, _SAVE_EXISTING), (True, _SAVE_NEW))}
+
 
 class SqlConversationStore:
     """Keeps sessions, the ordered message log and handled message ids in one database."""
@@ -77,6 +129,7 @@ class SqlConversationStore:
         self._reader = engine.execution_options(isolation_level="AUTOCOMMIT")
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
         self._write_lock = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+        self._one_statement = engine.dialect.name == "postgresql"
         self.push_channels = set(push_channels)
         self.pushes_only_channels: set[str] = set()
         self._sealer = sealer
@@ -174,6 +227,9 @@ class SqlConversationStore:
             session.history = []
             bodies = bodies[1:]
         now = utcnow()
+        if not erase and self._one_statement:
+            await self._write_turn(session, message, bodies, events, summary, now)
+            return
         async with self._writing(), self._engine.begin() as db:
             if erase:
                 await self._erase_transcript(db, session.conversation_id)
@@ -182,16 +238,41 @@ class SqlConversationStore:
             await _insert_messages(db, session.conversation_id, first, bodies, now,
                                    pending=session.channel in self.push_channels)
             if events:
-                await db.execute(insert(_MATCH_EVENTS), [
-                    {"kind": e.kind, "language": e.language, "query": mask(e.query)[:1000],
-                     "options": {"options": list(e.options)}, "chosen": e.chosen,
-                     "score": e.score, "created_at": now} for e in events])
+                await db.execute(insert(_MATCH_EVENTS),
+                                 [{**row, "created_at": now} for row in _event_rows(events)])
             if message.message_id:
                 await db.execute(insert(_RECEIPTS).values(
                     channel=message.channel, message_id=message.message_id,
                     conversation_id=session.conversation_id, first_seq=first,
                     last_seq=first + len(bodies) - 1, created_at=now,
                     summary=dict(summary) if summary is not None else None))
+        session.version += 1
+        session.is_new = False
+
+    async def _write_turn(self, session: Session, message: InboundMessage,
+                          bodies: Sequence[tuple[str, dict[str, Any]]],
+                          events: Sequence[MatchEvent], summary: Mapping[str, Any] | None,
+                          now: datetime) -> None:
+        """Write the turn in one statement; nothing when the session changed meanwhile.
+
+        Raises `ConcurrentUpdateError` then, as the transaction below would.
+        """
+        pending = session.channel in self.push_channels
+        parameters = {
+            "session_channel": session.channel, "sender_id": session.sender_id,
+            "conversation_id": session.conversation_id, "expected_version": session.version,
+            "state": self._state(session), "now": now, "count": len(bodies),
+            "messages": [{"position": position, "direction": direction, "body": body,
+                          "delivery": "pending" if pending and direction == "out" else None}
+                         for position, (direction, body) in enumerate(bodies, start=1)],
+            "events": _event_rows(events), "channel": message.channel,
+            "message_id": message.message_id,
+            "summary": dict(summary) if summary is not None else None}
+        async with self._reader.connect() as db:
+            last = (await db.execute(_WRITE_TURN[session.is_new], parameters)
+                    ).scalar_one_or_none()
+        if last is None:
+            raise ConcurrentUpdateError(session.conversation_id)
         session.version += 1
         session.is_new = False
 
@@ -411,3 +492,10 @@ async def _insert_messages(db: AsyncSession | AsyncConnection, conversation_id: 
          "body": body, "created_at": now, "attempts": 0,
          "delivery": "pending" if pending and direction == "out" else None}
         for offset, (direction, body) in enumerate(bodies)])
+
+
+def _event_rows(events: Sequence[MatchEvent]) -> list[dict[str, Any]]:
+    """Return match events as rows, the query masked (no ID numbers or phones kept)."""
+    return [{"kind": e.kind, "language": e.language, "query": mask(e.query)[:1000],
+             "options": {"options": list(e.options)}, "chosen": e.chosen, "score": e.score}
+            for e in events]

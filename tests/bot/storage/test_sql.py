@@ -31,6 +31,7 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
             from sqlalchemy import text
 
             await connection.execute(text("DELETE FROM bot_messages"))
+            await connection.execute(text("DELETE FROM bot_match_events"))
             await connection.execute(text("DELETE FROM bot_inbound_receipts"))
             await connection.execute(text("DELETE FROM bot_conversations"))
     await engine.dispose()
@@ -124,9 +125,42 @@ async def test_a_turn_is_one_read_and_one_write(store: SqlConversationStore) -> 
     await store.commit_turn(session, second, [TextReply("three")],
                             [MatchEvent("fallback", "again", "en")], {"locale": "en"})
     kinds = [sql.split()[0].upper() for sql in counted.sql]
-    # read the session and receipt at once; update + reserve; messages; event; receipt
-    assert (kinds, counted.transactions) == (["SELECT", "UPDATE", "INSERT", "INSERT", "INSERT"], 2)
-    assert [m.seq for m in await store.messages_after("test:s1", 0)] == [1, 2, 3, 4, 5]
+    if store._engine.dialect.name == "postgresql":  # one statement writes it all, atomically
+        assert (kinds, counted.transactions) == (["SELECT", "WITH"], 2)
+    else:  # read the session and receipt at once; update + reserve; messages; event; receipt
+        assert (kinds, counted.transactions) == (
+            ["SELECT", "UPDATE", "INSERT", "INSERT", "INSERT"], 2)
+    log = await store.messages_after("test:s1", 0)
+    assert [(m.seq, m.direction, m.body["text"]) for m in log] == [
+        (1, "in", "hello"), (2, "out", "one"), (3, "out", "two"), (4, "in", "again"),
+        (5, "out", "three")]
+    assert [(e.kind, e.query, e.language) for e in await store.match_events()] == [
+        ("fallback", "again", "en")]
+    replayed = await store.result_for_duplicate(second)
+    assert replayed is not None and [r.text for r in replayed.replies] == ["three"]
+    assert replayed.summary()["locale"] == "en"
+    assert (await store.load(second)).version == 2
+
+
+async def test_a_turn_behind_a_changed_session_writes_nothing(
+    store: SqlConversationStore,
+) -> None:
+    first = message("hello", "m1")
+    session = await store.open_turn(first)
+    assert isinstance(session, Session)
+    await store.commit_turn(session, first, [TextReply("one")])
+    stale = await store.open_turn(message("a", "m2"))
+    fresh = await store.open_turn(message("b", "m3"))
+    assert isinstance(stale, Session) and isinstance(fresh, Session)
+    await store.commit_turn(fresh, message("b", "m3"), [TextReply("two")],
+                            [MatchEvent("answered", "b", "en")])
+    with pytest.raises(ConcurrentUpdateError):
+        await store.commit_turn(stale, message("a", "m2"), [TextReply("lost")],
+                                [MatchEvent("answered", "a", "en")], {"locale": "en"})
+    log = await store.messages_after("test:s1", 0)
+    assert [m.body["text"] for m in log] == ["hello", "one", "b", "two"]  # nothing of "a"
+    assert [e.query for e in await store.match_events()] == ["b"]
+    assert await store.result_for_duplicate(message("a", "m2")) is None
 
 
 async def test_a_redelivered_message_is_answered_from_the_same_read(
@@ -164,3 +198,36 @@ async def test_two_workers_starting_one_conversation_cannot_both_win(
     with pytest.raises(ConcurrentUpdateError):
         await store.commit_turn(other, message("b"), [TextReply("second")])
     assert [m.body["text"] for m in await store.messages_after("test:s1", 0)] == ["a", "first"]
+
+
+async def test_a_first_turn_takes_over_a_conversation_a_push_started(
+    store: SqlConversationStore,
+) -> None:
+    await store.append_outbound("test:s1", [TextReply("Your payment was received.")])
+    first = message("hello", "m1")
+    session = await store.open_turn(first)
+    assert isinstance(session, Session) and session.version == 0
+    await store.commit_turn(session, first, [TextReply("Hello!")], summary={"locale": "en"})
+    log = await store.messages_after("test:s1", 0)
+    assert [(m.seq, m.direction, m.body["text"]) for m in log] == [
+        (1, "out", "Your payment was received."), (2, "in", "hello"), (3, "out", "Hello!")]
+    assert (await store.load(first)).version == 1
+    replayed = await store.result_for_duplicate(first)
+    assert replayed is not None and [r.text for r in replayed.replies] == ["Hello!"]
+
+
+async def test_two_first_turns_of_one_conversation_keep_only_the_first(
+    store: SqlConversationStore,
+) -> None:
+    one, two = message("one", "m1"), message("two", "m2")
+    early, late = await store.open_turn(one), await store.open_turn(two)
+    assert isinstance(early, Session) and isinstance(late, Session) and late.is_new
+    await store.commit_turn(early, one, [TextReply("first answer")],
+                            [MatchEvent("answered", "one", "en")])
+    with pytest.raises(ConcurrentUpdateError):  # another worker started this conversation
+        await store.commit_turn(late, two, [TextReply("second answer")],
+                                [MatchEvent("answered", "two", "en")], {"locale": "en"})
+    assert [m.body["text"] for m in await store.messages_after("test:s1", 0)] == [
+        "one", "first answer"]
+    assert [e.query for e in await store.match_events()] == ["one"]
+    assert await store.result_for_duplicate(two) is None
