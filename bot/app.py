@@ -329,7 +329,7 @@ def build_runtime(
         web_sessions=SqlWebSessions(engine),
     )
     # closed in reverse: the shared pub/sub connection before the Redis client it came from
-    runtime.closers += [engine.dispose, *([redis.aclose] if redis else []),
+    runtime.closers += [engine.dispose, store.close, *([redis.aclose] if redis else []),
                         *([shared_signal.aclose] if shared_signal else []), clients.close]
     runtime.checks["database"] = partial(ping, engine)
     runtime.gauges.append(partial(delivery_samples, engine))

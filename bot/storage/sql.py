@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import replace
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import (
@@ -19,12 +20,10 @@ from sqlalchemy import (
     literal,
     or_,
     select,
-    text,
     update,
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
-from sqlalchemy.types import JSON
 
 from bot.core.messages import InboundMessage, Reply, reply_from_dict, reply_to_dict
 from bot.core.ports import ConcurrentUpdateError, LoggedMessage, MatchEvent, PendingDelivery
@@ -37,6 +36,7 @@ from bot.storage.models import (
     MatchEventRow,
     MessageRow,
 )
+from bot.storage.pg_turns import OPEN_TURN, WRITE_TURN, TurnConnections, aware
 from bot.storage.sealing import Sealer
 from common.timezone import utcnow
 from privacy import mask
@@ -67,57 +67,6 @@ _SAVE_SESSION = (
     .returning(_CONVERSATIONS.c.last_seq)
 )
 
-# On PostgreSQL a turn is written by one statement, atomic on its own: saving the session
-# reserves the sequence numbers, and the inserts of messages, match events and the receipt
-# read them from it (no session saved, nothing inserted). In autocommit that is one round
-# trip instead of BEGIN, four statements and COMMIT.
-_SAVE_EXISTING = """
-    UPDATE bot_conversations
-    SET state = :state, version = version + 1, updated_at = :now,
-        last_seq = last_seq + :count
-    WHERE id = :conversation_id AND version = :expected_version
-    RETURNING last_seq"""
-# A new session inserts its row; a row a push created before the first turn (version 0) is
-# taken over as the update above would; a row another worker saved meanwhile stays as it is.
-_SAVE_NEW = """
-    INSERT INTO bot_conversations AS c (id, channel, sender_id, state, version, last_seq,
-                                        created_at, updated_at)
-    VALUES (:conversation_id, :session_channel, :sender_id, :state, 1, :count, :now, :now)
-    ON CONFLICT (id) DO UPDATE
-    SET state = EXCLUDED.state, version = c.version + 1, updated_at = EXCLUDED.updated_at,
-        last_seq = c.last_seq + EXCLUDED.last_seq
-    WHERE c.version = 0
-    RETURNING last_seq"""
-_WRITE_REST = """
-), logged AS (
-    INSERT INTO bot_messages (conversation_id, seq, direction, body, created_at, attempts,
-                              delivery)
-    SELECT :conversation_id, saved.last_seq - :count + m.position, m.direction, m.body, :now,
-           0, m.delivery
-    FROM saved, json_to_recordset(:messages)
-        AS m(position integer, direction text, body json, delivery text)
-), matched AS (
-    INSERT INTO bot_match_events (kind, language, query, options, chosen, score, created_at)
-    SELECT e.kind, e.language, e.query, e.options, e.chosen, e.score, :now
-    FROM saved, json_to_recordset(:events)
-        AS e(kind text, language text, query text, options json, chosen text,
-             score double precision)
-), received AS (
-    INSERT INTO bot_inbound_receipts (channel, message_id, conversation_id, first_seq,
-                                      last_seq, created_at, summary)
-    SELECT :channel, CAST(:message_id AS text), :conversation_id,
-           saved.last_seq - :count + 1, saved.last_seq, :now, :summary
-    FROM saved WHERE CAST(:message_id AS text) IS NOT NULL
-)
-SELECT last_seq FROM saved
-"""
-_WRITE_TYPES = (bindparam("state", type_=JSON), bindparam("messages", type_=JSON),
-                bindparam("events", type_=JSON), bindparam("summary", type_=JSON),
-                bindparam("now", type_=_MESSAGES.c.created_at.type))
-_WRITE_TURN = {new: text("WITH saved AS (" + save + _WRITE_REST).bindparams(*_WRITE_TYPES)
-               for new, save in ((False, _SAVE_EXISTING), (True, _SAVE_NEW))}
-
-
 class SqlConversationStore:
     """Keeps sessions, the ordered message log and handled message ids in one database."""
 
@@ -129,7 +78,9 @@ class SqlConversationStore:
         self._reader = engine.execution_options(isolation_level="AUTOCOMMIT")
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
         self._write_lock = asyncio.Lock() if engine.dialect.name == "sqlite" else None
-        self._one_statement = engine.dialect.name == "postgresql"
+        # PostgreSQL: the turn's read and write go through psycopg's pool (bot.storage.pg_turns)
+        self._turns = (TurnConnections(engine.url) if engine.dialect.name == "postgresql"
+                       else None)
         self.push_channels = set(push_channels)
         self.pushes_only_channels: set[str] = set()
         self._sealer = sealer
@@ -141,14 +92,28 @@ class SqlConversationStore:
         """
         parameters = {"conversation_id": message.conversation_id, "channel": message.channel,
                       "message_id": message.message_id}
-        async with self._reader.connect() as db:
-            row = (await db.execute(_OPEN_TURN, parameters)).one()
+        if self._turns is not None:
+            found = await self._turns.one(OPEN_TURN, parameters)
+            assert found is not None  # the anchor makes one row, found or not
+            row: Any = SimpleNamespace(**found)
+            row.updated_at = aware(row.updated_at)
             if message.message_id and row.answered_in is not None:
-                return await self._replay(db, row)
+                async with self._reader.connect() as db:
+                    return await self._replay(db, row)
+        else:
+            async with self._reader.connect() as db:
+                row = (await db.execute(_OPEN_TURN, parameters)).one()
+                if message.message_id and row.answered_in is not None:
+                    return await self._replay(db, row)
         if row.id is None:
             return Session(conversation_id=message.conversation_id, channel=message.channel,
                            sender_id=message.sender_id)
         return self._session_from(row.id, row.state, row.version, row.updated_at)
+
+    async def close(self) -> None:
+        """Close the connections the store opened itself (PostgreSQL's turn pool)."""
+        if self._turns is not None:
+            await self._turns.close()
 
     async def load(self, message: InboundMessage) -> Session:
         """Return the stored session for the conversation, or a new one."""
@@ -227,7 +192,7 @@ class SqlConversationStore:
             session.history = []
             bodies = bodies[1:]
         now = utcnow()
-        if not erase and self._one_statement:
+        if not erase and self._turns is not None:
             await self._write_turn(session, message, bodies, events, summary, now)
             return
         async with self._writing(), self._engine.begin() as db:
@@ -268,10 +233,9 @@ class SqlConversationStore:
             "events": _event_rows(events), "channel": message.channel,
             "message_id": message.message_id,
             "summary": dict(summary) if summary is not None else None}
-        async with self._reader.connect() as db:
-            last = (await db.execute(_WRITE_TURN[session.is_new], parameters)
-                    ).scalar_one_or_none()
-        if last is None:
+        assert self._turns is not None
+        saved = await self._turns.one(WRITE_TURN[session.is_new], parameters)
+        if saved is None:
             raise ConcurrentUpdateError(session.conversation_id)
         session.version += 1
         session.is_new = False
