@@ -5,19 +5,27 @@ from __future__ import annotations
 import asyncio
 import math
 import weakref
+from collections import Counter
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 
 from redis.asyncio import Redis
 
 from bot.core.ports import ConversationBusy
 
+# Turns of one conversation that may wait in a worker behind the running one. A citizen's
+# page sends one message at a time and Telegram a few; more is a flood (or a forged REST
+# sender), refused at once instead of each holding a request open until the deadline.
+MAX_WAITING = 10
+
 
 class LocalLocks:
     """asyncio locks keyed by conversation, forgotten when no turn holds or awaits them."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_waiting: int = MAX_WAITING) -> None:
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        self._waiting: Counter[str] = Counter()
+        self._max_waiting = max_waiting
 
     def lock_for(self, conversation_id: str) -> asyncio.Lock:
         """Return the conversation's lock (kept while someone holds a reference to it)."""
@@ -28,10 +36,28 @@ class LocalLocks:
         return lock
 
     @asynccontextmanager
-    async def hold(self, conversation_id: str) -> AsyncIterator[None]:
-        """Hold the conversation's lock for one turn."""
-        async with self.lock_for(conversation_id):
+    async def hold(self, conversation_id: str,
+                   deadline: float | None = None) -> AsyncIterator[None]:
+        """Hold the conversation's lock for one turn.
+
+        Raises `ConversationBusy` when too many turns of the conversation already wait, and
+        TimeoutError when the lock is not free by `deadline` (the loop's clock).
+        """
+        if self._waiting[conversation_id] >= self._max_waiting:
+            raise ConversationBusy(1)
+        lock = self.lock_for(conversation_id)
+        self._waiting[conversation_id] += 1
+        try:
+            async with asyncio.timeout_at(deadline):
+                await lock.acquire()
+        finally:
+            self._waiting[conversation_id] -= 1
+            if not self._waiting[conversation_id]:
+                del self._waiting[conversation_id]
+        try:
             yield
+        finally:
+            lock.release()
 
 
 class RedisLocks:
@@ -44,12 +70,12 @@ class RedisLocks:
     """
 
     def __init__(self, redis: Redis, *, timeout: float = 60.0, wait: float = 30.0,
-                 poll: float = 0.01) -> None:
+                 poll: float = 0.01, max_waiting: int = MAX_WAITING) -> None:
         self._redis = redis
         self._timeout = timeout  # a crashed worker's lock expires instead of blocking forever
         self._wait = wait
         self._poll = poll
-        self._local = LocalLocks()
+        self._local = LocalLocks(max_waiting)
 
     @asynccontextmanager
     async def hold(self, conversation_id: str) -> AsyncIterator[None]:
@@ -61,13 +87,13 @@ class RedisLocks:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self._wait
         key = f"msaidizi:lock:{conversation_id}"
-        local = self._local.lock_for(conversation_id)
-        try:
-            async with asyncio.timeout_at(deadline):
-                await local.acquire()
-        except TimeoutError:
-            raise ConversationBusy(await self._expires_in(key)) from None
-        try:
+        async with AsyncExitStack() as held:
+            try:
+                await held.enter_async_context(self._local.hold(conversation_id, deadline))
+            except ConversationBusy:
+                raise
+            except TimeoutError:  # only the wait: a turn's own errors pass through untouched
+                raise ConversationBusy(await self._expires_in(key)) from None
             lock = self._redis.lock(key, timeout=self._timeout, sleep=self._poll,
                                     blocking_timeout=max(deadline - loop.time(), 0.0))
             if not await lock.acquire():
@@ -76,8 +102,6 @@ class RedisLocks:
                 yield
             finally:
                 await lock.release()
-        finally:
-            local.release()
 
     async def _expires_in(self, key: str) -> int:
         """Return whole seconds until the lock expires: when to try again, at the latest."""

@@ -186,3 +186,56 @@ async def _clients(redis: object) -> int:
 
     assert isinstance(redis, Redis)
     return len(await redis.client_list())
+
+
+async def _flood(locks: LocalLocks | RedisLocks) -> None:
+    """Hold one turn, queue three, and check the fifth is refused at once."""
+    release = asyncio.Event()
+    ran: list[int] = []
+
+    async def turn(number: int) -> None:
+        async with locks.hold("c1"):
+            ran.append(number)
+            await release.wait()
+
+    first = asyncio.create_task(turn(0))
+    await asyncio.sleep(0.05)
+    queued = [asyncio.create_task(turn(n)) for n in (1, 2, 3)]
+    await asyncio.sleep(0.05)
+    with pytest.raises(ConversationBusy) as refused:  # at once, not after the deadline
+        await asyncio.wait_for(turn(4), 0.5)
+    assert refused.value.retry_after == 1
+    async with locks.hold("c2"):  # other conversations are not affected
+        pass
+    release.set()
+    await asyncio.gather(first, *queued)
+    assert ran == [0, 1, 2, 3]
+    local = locks if isinstance(locks, LocalLocks) else locks._local
+    assert not local._waiting  # nothing left counted
+
+
+async def test_a_flood_on_one_conversation_is_refused_beyond_the_local_queue() -> None:
+    await _flood(LocalLocks(max_waiting=3))
+
+
+async def test_a_flood_on_one_conversation_is_refused_beyond_the_redis_queue(
+    redis_client: object,
+) -> None:
+    from redis.asyncio import Redis
+
+    assert isinstance(redis_client, Redis)
+    await _flood(RedisLocks(redis_client, max_waiting=3))
+
+
+async def test_a_turns_own_timeout_is_not_taken_for_a_busy_conversation(
+    redis_client: object,
+) -> None:
+    from redis.asyncio import Redis
+
+    assert isinstance(redis_client, Redis)
+    locks = RedisLocks(redis_client)
+    with pytest.raises(TimeoutError) as raised:
+        async with locks.hold("c1"):
+            raise TimeoutError("the backend did not answer")
+    assert not isinstance(raised.value, ConversationBusy)
+    assert await redis_client.exists("msaidizi:lock:c1") == 0  # released all the same
