@@ -1,0 +1,90 @@
+"""The turn's own psycopg pool: pings idle connections only, and survives a lost one."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import psycopg
+import pytest
+from sqlalchemy.engine import make_url
+
+from bot.storage import pg_turns
+from bot.storage.pg_turns import TurnConnections, conninfo
+
+pytestmark = pytest.mark.postgres
+
+PID = "SELECT pg_backend_pid() AS pid, current_setting('search_path') AS path"
+
+
+def test_conninfo_keeps_the_url_but_the_driver() -> None:
+    url = make_url("postgresql+psycopg://msz:s%40cret@db.internal:6432/bot"
+                   "?options=-csearch_path%3Dmsz_bot")
+    info = conninfo(url)
+    assert info.startswith("postgresql://msz:")
+    parsed = psycopg.conninfo.conninfo_to_dict(info)
+    assert (parsed["host"], parsed["port"], parsed["dbname"], parsed["password"]) == (
+        "db.internal", "6432", "bot", "s@cret")
+    assert parsed["options"] == "-csearch_path=msz_bot"
+
+
+@pytest.fixture
+async def turns(postgres_url: str) -> AsyncIterator[TurnConnections]:
+    pool = TurnConnections(make_url(postgres_url), size=1)
+    yield pool
+    await pool.close()
+
+
+async def _pid(turns: TurnConnections) -> int:
+    row = await turns.one(PID, {})
+    assert row is not None
+    return int(row["pid"])
+
+
+async def _kill(pid: int, url: str) -> None:
+    """End the backend of a pooled connection, as a database restart or failover would."""
+    async with await psycopg.AsyncConnection.connect(conninfo(make_url(url)),
+                                                     autocommit=True) as other:
+        await other.execute("SELECT pg_terminate_backend(%s)", (pid,))
+
+
+async def test_statements_run_in_the_urls_schema(turns: TurnConnections,
+                                                 postgres_url: str) -> None:
+    row = await turns.one(PID, {})
+    assert row is not None and row["path"] in postgres_url
+
+
+async def test_a_connection_used_a_moment_ago_is_not_pinged(
+        turns: TurnConnections, monkeypatch: pytest.MonkeyPatch) -> None:
+    await _pid(turns)  # opened (and pinged once, being new to the pool)
+    executed: list[str] = []
+    original = psycopg.AsyncConnection.execute
+
+    async def spy(self: psycopg.AsyncConnection[object], query: object, *a: object,
+                  **k: object) -> object:
+        executed.append(str(query))
+        return await original(self, query, *a, **k)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(psycopg.AsyncConnection, "execute", spy)
+    for _ in range(5):
+        await _pid(turns)
+    assert executed.count("SELECT 1") == 0
+    monkeypatch.setattr(pg_turns, "PING_AFTER_IDLE", -1.0)  # now every one sat too long
+    await _pid(turns)
+    assert executed.count("SELECT 1") == 1
+
+
+async def test_an_idle_connection_that_died_is_replaced_before_use(
+        turns: TurnConnections, postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    victim = await _pid(turns)
+    await _kill(victim, postgres_url)
+    monkeypatch.setattr(pg_turns, "PING_AFTER_IDLE", -1.0)
+    assert await _pid(turns) != victim  # the ping failed, the pool connected afresh
+
+
+async def test_a_recently_used_connection_that_died_fails_once_then_the_pool_recovers(
+        turns: TurnConnections, postgres_url: str) -> None:
+    victim = await _pid(turns)
+    await _kill(victim, postgres_url)
+    with pytest.raises(psycopg.OperationalError):
+        await _pid(turns)
+    assert await _pid(turns) != victim
