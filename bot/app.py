@@ -26,6 +26,7 @@ from bot.core.ports import (
     CodeQuotas,
     ConversationLocks,
     ConversationStore,
+    LoggedMessage,
     MessageQuotas,
     MessageSignal,
     RateLimits,
@@ -35,7 +36,7 @@ from bot.core.ports import (
     TurnObserver,
     WebSessions,
 )
-from bot.core.presence import typing_note
+from bot.core.presence import messages_note, typing_note
 from bot.core.results import TurnResult
 from bot.core.route_table import read_route_table
 from bot.core.routing import Bands, Router
@@ -49,7 +50,7 @@ from bot.knowledge.live import LiveKnowledge
 from bot.knowledge.watch import watch_knowledge
 from bot.nlu.model_store import ModelStore
 from bot.notify.events import EventConsumer
-from bot.notify.pushes import Pusher
+from bot.notify.pushes import Pusher, logged
 from bot.notify.reports import ReportFiler
 from bot.storage import schema
 from bot.storage.engine import create_engine, ping
@@ -133,13 +134,15 @@ class Runtime:
 
     async def push(self, conversation_id: str, replies: Sequence[Reply]) -> list[int]:
         """Deliver messages that are not an answer (agent replies, payment results)."""
-        seqs = await self.store.append_outbound(conversation_id, replies)
-        await self.after_push(conversation_id)
+        now = utcnow()
+        seqs = await self.store.append_outbound(conversation_id, replies, now=now)
+        await self.after_push(conversation_id, logged(seqs, replies, now))
         return seqs
 
-    async def after_push(self, conversation_id: str) -> None:
-        """Wake open pages and send on pushing channels after messages were logged."""
-        await self.signal.publish(conversation_id)
+    async def after_push(self, conversation_id: str,
+                         messages: Sequence[LoggedMessage] = ()) -> None:
+        """Wake open pages (handing them `messages`) and send on pushing channels."""
+        await self.signal.publish(conversation_id, messages_note(messages))
         await self._deliver(conversation_id)
 
     async def show_typing(self, conversation_id: str, name: str) -> None:

@@ -41,9 +41,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_turns as turns
 
 from bot.core.messages import TextReply
+from bot.core.presence import messages_note
+from bot.notify.pushes import logged
 from bot.storage.sealing import Sealer
 from bot.storage.signals import RedisSignal
 from bot.storage.sql import SqlConversationStore
+from common.timezone import utcnow
 
 
 def _async_url(url: str) -> str:
@@ -157,9 +160,10 @@ async def run(pages: int, rounds: int, idle_seconds: float,
                            published: dict[str, float] = published) -> None:
                 cid = f"webchat:{senders[token]}"
                 body = f"push {round_} {token[:12]}"
-                async with gate:
-                    await store.append_outbound(cid, [TextReply(body)])
-                    await redis_signal.publish(cid)
+                async with gate:  # as Runtime.push: the announcement carries the message
+                    replies, now = [TextReply(body)], utcnow()
+                    seqs = await store.append_outbound(cid, replies, now=now)
+                    await redis_signal.publish(cid, messages_note(logged(seqs, replies, now)))
                     published[body] = time.perf_counter()
 
             async def paced(i: int, token: str, began: float = time.perf_counter()) -> None:

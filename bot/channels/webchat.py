@@ -37,7 +37,7 @@ from bot.core.ports import (
     Translations,
     WebSessions,
 )
-from bot.core.presence import typing_name
+from bot.core.presence import carried_messages, typing_name
 from bot.core.text import N_
 
 logger = logging.getLogger(__name__)
@@ -324,12 +324,22 @@ def create_webchat_router(
                         task.cancel()
                     if closer in done:
                         closer.result()  # raises WebSocketDisconnect when the page went away
+                    missed = False
                     for note in subscription.take_notes():
                         if (name := typing_name(note)) is not None:
                             await websocket.send_json({"signal": "typing", "name": name})
-                    # a passing state alone needs no database read; news or a recheck does
+                        elif (carried := carried_messages(note)) is not None:
+                            fresh = [m for m in carried if m.seq > last]
+                            if fresh and fresh[0].seq == last + 1:  # what follows: no read
+                                for message in fresh:
+                                    await websocket.send_json(page_message(message))
+                                last = fresh[-1].seq
+                            elif fresh or not carried:
+                                missed = True  # a gap, or a note we cannot read: read
+                    # a passing state or carried messages need no database read; news, a gap
+                    # or a recheck do
                     timed_out = waiter in done and not waiter.result()
-                    read = timed_out or subscription.take_news()
+                    read = timed_out or subscription.take_news() or missed
         except WebSocketDisconnect:
             return
 

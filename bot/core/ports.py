@@ -255,9 +255,10 @@ class ConversationStore(Protocol):
         ...
 
     async def append_outbound(
-        self, conversation_id: str, replies: Sequence[Reply], *, once_key: str | None = None
+        self, conversation_id: str, replies: Sequence[Reply], *, once_key: str | None = None,
+        now: datetime | None = None,
     ) -> list[int]:
-        """Log pushed messages; with `once_key` at most once. Return their sequence numbers."""
+        """Log pushed messages (at `now`); with `once_key` at most once. Return their seqs."""
         ...
 
     async def was_handled(self, once_key: str) -> bool:

@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime, timedelta
 
 from bot.core.language import LONG_SILENCE, push_language
-from bot.core.messages import ChoicesReply, InboundMessage, Reply
-from bot.core.ports import ConversationLocks, ConversationStore, ParseResult, Translations
+from bot.core.messages import ChoicesReply, InboundMessage, Reply, reply_to_dict
+from bot.core.ports import (
+    ConversationLocks,
+    ConversationStore,
+    LoggedMessage,
+    ParseResult,
+    Translations,
+)
 from bot.core.session import Session
 from bot.core.signin import profile_language
 from bot.core.turn import Turn
 from common.timezone import utcnow
 
 Render = Callable[[Turn], list[Reply]]
+AfterPush = Callable[[str, Sequence[LoggedMessage]], Awaitable[None]]
+
+
+def logged(seqs: Sequence[int], replies: Sequence[Reply], now: datetime) -> list[LoggedMessage]:
+    """Return pushed replies as the message log keeps them (what their announcement carries)."""
+    return [LoggedMessage(seq, "out", reply_to_dict(reply), now)
+            for seq, reply in zip(seqs, replies, strict=True)]
 
 
 class Pusher:
@@ -29,7 +42,7 @@ class Pusher:
 
     def __init__(self, store: ConversationStore, locks: ConversationLocks,
                  translations: Translations,
-                 after_push: Callable[[str], Awaitable[None]],
+                 after_push: AfterPush,
                  silence: timedelta = LONG_SILENCE) -> None:
         self._silence = silence
         self._store = store
@@ -56,14 +69,16 @@ class Pusher:
                 preferred=preferred or profile_language(session), now=utcnow(),
                 silence=self._silence)
             replies = render(push_turn(session, self._translations))
-            if not replies or not await self._store.append_outbound(
-                    conversation_id, replies, once_key=once_key):
+            now = utcnow()
+            seqs = await self._store.append_outbound(conversation_id, replies,
+                                                     once_key=once_key, now=now) if replies else []
+            if not seqs:
                 return False  # nothing was said: the conversation's language stays as it was
             offered = [r for r in replies if isinstance(r, ChoicesReply)]
             if offered:  # a typed number then picks from what was pushed (a rating, a retry)
                 session.choices = list(offered[-1].choices)
             await self._store.save_session(session)
-        await self._after_push(conversation_id)
+        await self._after_push(conversation_id, logged(seqs, replies, now))
         return True
 
 

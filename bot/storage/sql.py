@@ -287,7 +287,8 @@ class SqlConversationStore:
         session.is_new = False
 
     async def append_outbound(
-        self, conversation_id: str, replies: Sequence[Reply], *, once_key: str | None = None
+        self, conversation_id: str, replies: Sequence[Reply], *, once_key: str | None = None,
+        now: datetime | None = None,
     ) -> list[int]:
         """Log pushed messages after everything already in the conversation.
 
@@ -301,7 +302,8 @@ class SqlConversationStore:
                 if once_key is not None:
                     db.add(HandledKeyRow(key=once_key[:120]))
                     await db.flush()
-                first, last = await self._append(db, conversation_id, bodies, channel)
+                first, last = await self._append(db, conversation_id, bodies, channel,
+                                                 now or utcnow())
         except IntegrityError:
             if once_key is None:
                 raise
@@ -422,6 +424,7 @@ class SqlConversationStore:
         conversation_id: str,
         bodies: Sequence[tuple[str, dict[str, Any]]],
         channel: str,
+        now: datetime,
     ) -> tuple[int, int]:
         """Reserve sequence numbers atomically and insert the messages; return the range."""
         if not bodies:
@@ -440,7 +443,7 @@ class SqlConversationStore:
             await db.flush()
             last = len(bodies)
         first = last - len(bodies) + 1
-        await _insert_messages(db, conversation_id, first, bodies, utcnow(),
+        await _insert_messages(db, conversation_id, first, bodies, now,
                                pending=channel in self.push_channels | self.pushes_only_channels)
         return first, last
 

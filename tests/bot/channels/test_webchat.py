@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 import pytest
@@ -156,6 +157,51 @@ def test_websocket_delivers_pushes_and_replies_live(
 
         with pytest.raises(InvalidStatus), connect(ws_url, open_timeout=10) as stranger:
             stranger.recv(timeout=5)  # no cookie: the handshake is refused
+
+
+def test_a_pushed_message_reaches_the_page_without_a_database_read(
+    bot_settings: BotSettings, fixture_knowledge: LiveKnowledge, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bot.core.presence import messages_note
+    from bot.notify.pushes import logged
+    from common.timezone import utcnow
+
+    runtime = build_runtime(bot_settings, migrate=False, knowledge=fixture_knowledge)
+    reads: list[int] = []
+    read = runtime.store.messages_after
+
+    async def counted(conversation_id: str, after: int, **options: Any) -> Any:
+        reads.append(after)
+        return await read(conversation_id, after, **options)
+
+    monkeypatch.setattr(runtime.store, "messages_after", counted)
+    with LiveServer(create_bot_app(runtime)) as server, httpx.Client(base_url=server.url,
+                                                                      timeout=10) as page:
+        page.post("/webchat/session")
+        page.post("/webchat/send", json={"text": "hello"})
+        cid = f"webchat:{server.call(sender_of(page, runtime))}"
+        ws_url = server.url.replace("http", "ws") + "/webchat/ws?after=2"
+        cookie = f"msz_chat={page.cookies['msz_chat']}"
+        with connect(ws_url, open_timeout=10, additional_headers={"Cookie": cookie}) as socket:
+            server.call(runtime.push(cid, [TextReply("Your payment was received.")]))
+            pushed = json.loads(socket.recv(timeout=10))
+            assert (pushed["seq"], pushed["text"]) == (3, "Your payment was received.")
+            reads_before = len(reads)
+            server.call(runtime.push(cid, [TextReply("Receipt KE-1."), TextReply("Thanks!")]))
+            assert [json.loads(socket.recv(timeout=10))["seq"] for _ in range(2)] == [4, 5]
+            assert len(reads) == reads_before  # carried by the announcement, nothing read
+
+            # another worker's push this page missed: the next announcement shows a gap
+            server.call(runtime.store.append_outbound(cid, [TextReply("missed")]))
+            replies, now = [TextReply("after the gap")], utcnow()
+            seqs = server.call(runtime.store.append_outbound(cid, replies, now=now))
+            server.call(runtime.signal.publish(cid, messages_note(logged(seqs, replies, now))))
+            assert [json.loads(socket.recv(timeout=10))["text"] for _ in range(2)] == [
+                "missed", "after the gap"]  # read back in order, none lost
+            assert reads[-1] == 5
+        history = page.get("/webchat/history").json()["messages"]
+        kept = next(m for m in history if m["seq"] == 3)
+        assert kept["created_at"] == pushed["created_at"]  # the same moment either way
 
 
 async def test_a_sender_id_alone_reads_nothing(runtime: Runtime, client: httpx.AsyncClient) -> None:

@@ -4,12 +4,14 @@ decides the language for all of them (the adapters only pass a hint)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 import pytest
 
 from bot.app import Runtime
 from bot.core.messages import Reply, TextReply
+from bot.core.ports import LoggedMessage
 from bot.core.turn import Turn
 from bot.notify.pushes import Pusher
 from tests.bot.intents.helpers import link
@@ -159,8 +161,11 @@ async def _push(chat: DialogHarness, silence: timedelta, preferred: str | None =
     runtime = chat.runtime
     pushed: list[str] = []
 
-    async def after_push(conversation_id: str) -> None:
+    async def after_push(conversation_id: str, messages: Sequence[LoggedMessage]) -> None:
         pushed.append(conversation_id)
+        assert [m.body["text"] for m in messages] == [  # what the announcement carries
+            m.body["text"] for m in (await runtime.store.messages_after(
+                conversation_id, messages[0].seq - 1, direction="out"))]
 
     pusher = Pusher(runtime.store, runtime.locks, runtime.translations, after_push,
                     silence=silence)
