@@ -163,8 +163,8 @@ async def run(pages: int, rounds: int, idle_seconds: float,
                 async with gate:  # as Runtime.push: the announcement carries the message
                     replies, now = [TextReply(body)], utcnow()
                     seqs = await store.append_outbound(cid, replies, now=now)
+                    published[body] = time.perf_counter()  # the announcement leaves now
                     await redis_signal.publish(cid, messages_note(logged(seqs, replies, now)))
-                    published[body] = time.perf_counter()
 
             async def paced(i: int, token: str, began: float = time.perf_counter()) -> None:
                 if rate > 0:  # spread over time as real pushes are; 0 sends them all at once

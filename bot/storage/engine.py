@@ -25,8 +25,9 @@ def create_engine(url: str) -> AsyncEngine:
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     # The pool keeps what it may open: connections opened beyond it and closed on return
-    # were new PostgreSQL backends again and again under load.
-    engine = create_async_engine(url, pool_size=20, max_overflow=0)
+    # were new PostgreSQL backends again and again under load. Ten, and ten more in the pool
+    # of the turn's own statements (bot.storage.pg_turns): 20 a worker, as before that pool.
+    engine = create_async_engine(url, pool_size=10, max_overflow=0)
     _ping_when_idle(engine)
     return engine
 

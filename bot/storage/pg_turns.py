@@ -91,7 +91,7 @@ def conninfo(url: URL) -> str:
 class TurnConnections:
     """psycopg's pool for the turn's statements, opened on first use in the serving loop."""
 
-    def __init__(self, url: URL, *, size: int = 20) -> None:
+    def __init__(self, url: URL, *, size: int = 10) -> None:
         self._pool: AsyncConnectionPool[AsyncConnection[DictRow]] = AsyncConnectionPool(
             conninfo(url), min_size=1, max_size=size, open=False, timeout=30.0,
             connection_class=AsyncConnection[DictRow],
