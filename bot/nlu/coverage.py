@@ -29,7 +29,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from bot.knowledge.loader import Knowledge
-from bot.nlu.english_frequency import zipf_english
+from bot.nlu.english_frequency import zipf_contraction, zipf_english
 from bot.nlu.model import stemmed_words
 
 SWAHILI_COUNTS = Path(__file__).resolve().parent / "data" / "swahili_counts.tsv"
@@ -194,7 +194,7 @@ class Coverage:
         if users > self.settings.distinctive_share * self._labels:
             return 0.0  # a word many of our articles and actions share
         rarity = math.log2((self._labels + 1) / (users + 1))
-        english = zipf_english(word)
+        english = max(zipf_english(word), zipf_contraction(word))  # "isnt" is "isn't"
         # An inflected English word ("enrolling", "slipped") or a Swahili verb form is rarely
         # the name of the service asked for; the nouns that are ("firearm", "liquor") are bare.
         verb = inflected(word) if english > 0 else _SWAHILI_VERB.match(word) is not None
@@ -204,7 +204,7 @@ class Coverage:
         everyday = max(english, self._swahili.get(word, 0.0))
         if self._terms.get(word, 0) and everyday < self.settings.everyday_zipf:
             return rarity * scale
-        zipf = max(max(zipf_english(f), self._swahili.get(f, 0.0)) for f in variants)
+        zipf = max(english, *(max(zipf_english(f), self._swahili.get(f, 0.0)) for f in variants))
         if zipf >= self.settings.common_zipf:
             return 0.0
         return (min(7.0 - zipf, rarity) if users else 7.0 - zipf) * scale

@@ -58,6 +58,18 @@ def test_common_words_weigh_nothing(coverage: Coverage, word: str) -> None:
     assert coverage.weight(word) == 0.0
 
 
+@pytest.mark.parametrize("word", ["isnt", "doesn", "arent", "couldn"])
+def test_contractions_typed_without_the_apostrophe_weigh_nothing(coverage: Coverage,
+                                                                 word: str) -> None:
+    # "isnt" is rare as written, but it is "isn't"; "doesn't" reaches us as "doesn t"
+    assert coverage.weight(word) == 0.0
+
+
+def test_a_contraction_does_not_withhold_the_article(coverage: Coverage) -> None:
+    assert coverage.uncovered("the sms code isnt coming to my phone",
+                              "account-verification-code") == ()
+
+
 @pytest.mark.parametrize("word", ["ana", "ndani", "siri"])
 def test_everyday_swahili_words_of_titles_and_keywords_weigh_nothing(coverage: Coverage,
                                                                      word: str) -> None:
