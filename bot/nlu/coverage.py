@@ -39,10 +39,15 @@ INFLECTED = 0.3  # the weight left to an inflected English word or a Swahili ver
 MEMO_SIZE = 50_000  # words whose weight is remembered (bounded: citizens type anything)
 KNOWN_BASE = 3.0  # Zipf frequency from which the word left without an ending is a real one
 # A Swahili verb form: a tense, habitual, infinitive or negative prefix ("inagharimu",
-# "huwekwa", "kumiliki"). Like English inflected words, verbs rarely name the service.
+# "huwekwa", "kumiliki"); the chat present without a subject ("naanzia", "naulizwa"); a
+# subject with the subjunctive's -e ("nibofye", "nirekebishe"); a passive ending, also on an
+# English stem in Sheng ("kupakiwa", "refundiwa"). Like English inflected words, verbs rarely
+# name the service.
 _SWAHILI_VERB = re.compile(r"^(?:(?:ha|si)?(?:ni|u|a|tu|m|wa|i|li|ya|ki|vi|zi|ku)"
-                           r"(?:na|li|me|ta|ka|sha|nge|ngali|ki|ja)|ku|hu|haja|hatu|hawa)"
-                           r"[a-z]{3,}$")
+                           r"(?:na|li|me|ta|ka|sha|nge|ngali|ki|ja)|ku|hu|haja|hatu|hawa|na)"
+                           r"[a-z]{3,}$"
+                           r"|^(?:ni|u|a|tu|wa|i|li|ki|vi|zi)[a-z]{3,}e$"
+                           r"|^[a-z]{3,}[ie]wa$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,8 +84,10 @@ NUMBER_WORDS = frozenset((
     "tisa", "kumi", "ishirini", "thelathini", "arobaini", "hamsini", "sitini", "sabini",
     "themanini", "tisini", "mia", "elfu", "milioni"))
 _SUFFIXES = ("je", "ni")  # Swahili enclitics: "napataje" (how do I get), "nyumbani"
-_PREFIXES = ("nime", "nita", "nili", "tume", "tuta", "wame", "ume", "ame", "na", "ni", "ku",
-             "tu", "ha", "si")  # Sheng verbs built on English stems: "naopen", "kuregister"
+_PREFIXES = ("nime", "nita", "nili", "tume", "tuta", "wame", "ume", "ame", "ime", "na", "ni",
+             "ku", "tu", "ha", "si")  # Sheng verbs built on English stems: "naopen", "kuregister"
+# Passive endings: "kupakiwa" is "pakia" made passive, "refundiwa" is Sheng for "refunded".
+_PASSIVES = ("iwa", "ewa")
 
 
 _RELATIVES = ("vyo", "cho", "yo", "ye", "lo", "po", "ko", "mo", "zo")  # "niliyolipa": I paid
@@ -96,6 +103,11 @@ def forms(word: str) -> tuple[str, ...]:
     rests = [bare[len(x):] for x in _PREFIXES if bare.startswith(x) and len(bare) - len(x) >= 4]
     rests += [r[len(x):] for r in rests for x in _RELATIVES
               if r.startswith(x) and len(r) - len(x) >= 3]
+    for ending in _PASSIVES:
+        if bare.endswith(ending) and len(bare) - len(ending) >= 4:
+            active = (bare[: -len(ending)], bare[:-2] + "a")  # "refund", "pakia"
+            rests += [*active, *(a[len(x):] for a in active for x in _PREFIXES
+                                 if a.startswith(x) and len(a) - len(x) >= 4)]
     # The subjunctive and the negative end in -e and -i where the dictionary form ends in -a.
     if bare[-1:] in ("e", "i") and len(bare) >= 5:
         changed = bare[:-1] + "a"

@@ -88,6 +88,31 @@ def test_swahili_forms_reach_the_dictionary_form() -> None:
     assert "pokea" in forms("sipokei")
 
 
+@pytest.mark.parametrize(("word", "active"), [
+    ("kupakiwa", "pakia"),  # Swahili passive
+    ("refundiwa", "refund"),  # Sheng passive on an English stem
+    ("imeblockiwa", "block"),
+])
+def test_passives_reach_the_active_form(word: str, active: str) -> None:
+    assert active in forms(word)
+
+
+@pytest.mark.parametrize("word", ["naanzia", "naulizwa", "nibofye", "isifungwe", "refundiwa"])
+def test_chat_subjunctive_and_passive_verb_forms_weigh_too_little_to_withhold(
+        coverage: Coverage, word: str) -> None:
+    # "nataka kutoa good conduct naanzia wapi": "naanzia" (where do I start) names no service
+    assert 0.0 < coverage.weight(word) < coverage.settings.min_weight
+
+
+@pytest.mark.parametrize(("text", "article"), [
+    ("nataka kutoa good conduct naanzia wapi", "good-conduct-certificate"),
+    ("nililipa service wrong naeza refundiwa", "refund"),
+])
+def test_verb_forms_do_not_withhold_the_article(coverage: Coverage, text: str,
+                                                article: str) -> None:
+    assert coverage.uncovered(text, article) == ()
+
+
 def test_english_inflection_needs_a_known_base_word() -> None:
     assert inflected("received") and inflected("slipped")
     assert not inflected("beekeeping") and not inflected("licence")
