@@ -28,6 +28,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
+from bot.core.vocabulary import vocabulary
 from bot.knowledge.loader import Knowledge
 from bot.nlu.english_frequency import zipf_contraction, zipf_english
 from bot.nlu.model import stemmed_words
@@ -171,6 +172,10 @@ class Coverage:
                                   self._normalise(t) + " " + t.lower())})
         self._labels = len(labels)
         self._swahili = swahili_zipf()
+        # The words that tell a message's language (vocabulary.yaml, language_evidence) are
+        # grammar and chat ("eti", "msee", "the"): they never name the service asked about.
+        words = knowledge.usable_vocabulary() or vocabulary()
+        self._grammar = words.folded("swahili_words") | words.folded("english_words")
         self._choices = {label: tuple(sorted(v)) for label, v in self._words.items()}
         self._weights: dict[str, float] = {}  # per word: the same words come back all day
 
@@ -199,7 +204,7 @@ class Coverage:
         return found
 
     def _weight(self, word: str) -> float:
-        if word in POSSESSIVES or word in NUMBER_WORDS:
+        if word in POSSESSIVES or word in NUMBER_WORDS or word in self._grammar:
             return 0.0
         variants = forms(word)
         users = max(self._users.get(f, 0) for f in variants)

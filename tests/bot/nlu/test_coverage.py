@@ -70,6 +70,17 @@ def test_a_contraction_does_not_withhold_the_article(coverage: Coverage) -> None
                               "account-verification-code") == ()
 
 
+@pytest.mark.parametrize("word", ["eti", "msee", "manze", "nime"])
+def test_words_that_tell_the_language_weigh_nothing(coverage: Coverage, word: str) -> None:
+    # vocabulary.yaml's language evidence: Swahili grammar and chat, never a service's name
+    assert coverage.weight(word) == 0.0
+
+
+def test_a_chat_word_does_not_withhold_the_article(coverage: Coverage) -> None:
+    assert coverage.uncovered("nimepata message eti ni ecitizen wananiambia nitume pesa",
+                              "phishing-messages") == ()
+
+
 @pytest.mark.parametrize("word", ["ana", "ndani", "siri"])
 def test_everyday_swahili_words_of_titles_and_keywords_weigh_nothing(coverage: Coverage,
                                                                      word: str) -> None:
