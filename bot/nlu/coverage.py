@@ -62,6 +62,7 @@ class CoverageSettings:
     min_fuzzy_length: int = 5  # shorter words must match exactly (or by stem)
     min_weight: float = 2.5  # an uncovered word must weigh at least this much...
     min_share: float = 0.35  # ...and uncovered words this share of the question's salience
+    kind_weight: float = 3.0  # the word naming the kind of licence or permit ("gun licence")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +85,9 @@ NUMBER_WORDS = frozenset((
     "thousand", "million", "moja", "mbili", "tatu", "nne", "tano", "sita", "saba", "nane",
     "tisa", "kumi", "ishirini", "thelathini", "arobaini", "hamsini", "sitini", "sabini",
     "themanini", "tisini", "mia", "elfu", "milioni"))
+DOCUMENTS = frozenset(("licence", "licences", "permit", "permits", "leseni", "kibali",
+                       "vibali"))
+_OF = frozenset(("ya", "za", "cha", "vya", "la"))
 _SUFFIXES = ("je", "ni")  # Swahili enclitics: "napataje" (how do I get), "nyumbani"
 _PREFIXES = ("nime", "nita", "nili", "tume", "tuta", "wame", "ume", "ame", "ime", "na", "ni",
              "ku", "tu", "ha", "si")  # Sheng verbs built on English stems: "naopen", "kuregister"
@@ -243,14 +247,39 @@ class Coverage:
         if label not in self._words:
             return Assessment()
         total, missing = 0.0, []
-        for word in dict.fromkeys(_WORD.findall(self._normalise(text))):
+        words = _WORD.findall(self._normalise(text))
+        kinds = self._kinds(words)
+        for word in dict.fromkeys(words):
             weight = 0.0 if word.startswith(_PLACEHOLDER) else self.weight(word)
+            if word in kinds:
+                weight = max(weight, self.settings.kind_weight)
             total += weight
             if weight > 0 and not self._covers(label, word):
                 missing.append((word, weight))
         lost = sum(w for _, w in missing)
         return Assessment(tuple(w for w, _ in missing), max((w for _, w in missing), default=0.0),
                           lost / total if total else 0.0)
+
+    def _kinds(self, words: list[str]) -> set[str]:
+        """Return the words that say which kind of licence or permit is asked for.
+
+        The word before one ("gun licence") or after its "of" ("leseni ya uvuvi"), unless it
+        is grammar, a Swahili verb ("kibali cha kuingiza": what it is for) or everyday.
+        """
+        found = set()
+        for i, word in enumerate(words):
+            if word not in DOCUMENTS:
+                continue
+            before = words[i - 1] if i > 0 else ""
+            after = words[i + 2] if i + 2 < len(words) and words[i + 1] in _OF else ""
+            for kind in (before, after):
+                if (kind and kind not in DOCUMENTS and kind not in self._grammar
+                        and kind not in POSSESSIVES and kind not in NUMBER_WORDS
+                        and _SWAHILI_VERB.match(kind) is None
+                        and max(zipf_english(kind), self._swahili.get(kind, 0.0))
+                        < self.settings.everyday_zipf):
+                    found.add(kind)
+        return found
 
     def uncovered(self, text: str, label: str) -> tuple[str, ...]:
         """Return the uncovered salient words when they are enough to withhold article `label`."""

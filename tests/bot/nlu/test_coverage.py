@@ -41,6 +41,28 @@ def test_covered_questions_have_nothing_uncovered(coverage: Coverage, text: str,
     assert coverage.uncovered(text, article) == ()
 
 
+@pytest.mark.parametrize(("text", "article", "kind"), [
+    ("gun licence inapatikana aje kenya", "driving-licence-renewal", "gun"),
+    ("tour guide licence application", "driving-licence-renewal", "guide"),
+    ("how to apply for a mining permit", "work-permit", "mining"),
+])
+def test_the_kind_of_licence_or_permit_is_salient_however_common_the_word(
+        coverage: Coverage, text: str, article: str, kind: str) -> None:
+    # "gun", "guide" and "mining" are everyday English, but before "licence" they name it
+    assert kind in coverage.uncovered(text, article)
+
+
+@pytest.mark.parametrize(("text", "article"), [
+    ("renew my driving licence", "driving-licence-renewal"),
+    ("how do i get a work permit", "work-permit"),
+    ("kibali cha kuingiza bidhaa nchini", "import-export-permit"),  # a verb says what it is for
+    ("my new licence has a wrong name", "driving-licence-renewal"),  # an everyday adjective
+])
+def test_a_covered_or_everyday_kind_withholds_nothing(coverage: Coverage, text: str,
+                                                      article: str) -> None:
+    assert coverage.uncovered(text, article) == ()
+
+
 def test_actions_are_never_checked(coverage: Coverage) -> None:
     assert coverage.uncovered("apply for a beekeeping licence", "check_status") == ()
 
