@@ -225,7 +225,10 @@ class Coverage:
         everyday = max(english, self._swahili.get(word, 0.0))
         if self._terms.get(word, 0) and everyday < self.settings.everyday_zipf:
             return rarity * scale
-        zipf = max(english, *(max(zipf_english(f), self._swahili.get(f, 0.0)) for f in variants))
+        # A derived English word is not as common as its stem: "succession" is not "success".
+        derived = set(stemmed_words(word)) - {word} if english > 0 and not verb else set()
+        zipf = max(english, *(max(zipf_english(f), self._swahili.get(f, 0.0))
+                              for f in variants if f not in derived))
         if zipf >= self.settings.common_zipf:
             return 0.0
         return (min(7.0 - zipf, rarity) if users else 7.0 - zipf) * scale

@@ -63,6 +63,14 @@ def test_a_covered_or_everyday_kind_withholds_nothing(coverage: Coverage, text: 
     assert coverage.uncovered(text, article) == ()
 
 
+def test_a_derived_word_is_not_as_common_as_its_stem(coverage: Coverage) -> None:
+    # Snowball stems "succession" to "success"; an everyday stem must not hide the rarer word
+    assert coverage.weight("succession") >= coverage.settings.min_weight
+    assert "succession" in coverage.uncovered("succession ya shamba ya mzee aliyekufa",
+                                              "land-search")
+    assert coverage.weight("passports") == 0.0  # an inflection still counts as its stem
+
+
 def test_actions_are_never_checked(coverage: Coverage) -> None:
     assert coverage.uncovered("apply for a beekeeping licence", "check_status") == ()
 
