@@ -28,6 +28,8 @@ INDEX = ElsewhereIndex(KNOWLEDGE, build_normalizer(KNOWLEDGE))
     ("nataka divorce papers", "judiciary"),
     ("business permit ya county naeza apply online", "county"),
     ("land rates za county nalipa wapi", "county"),
+    ("where do i get a police abstract after an accident", "police-abstract"),
+    ("nitapata wapi ripoti ya polisi baada ya ajali", "police-abstract"),  # lexicon: abstract
 ])
 def test_find_names_the_service_of_the_term_the_question_uses(question: str,
                                                               service: str) -> None:
@@ -45,6 +47,7 @@ def test_find_names_the_service_of_the_term_the_question_uses(question: str,
     "leseni ya biashara ya kuagiza bidhaa",  # "business permit" by the lexicon: no term
     "land rates clearance certificate ministry of lands",  # the land rent article's confusion
     "cheti cha kifo kinahitajika kwa mirathi",  # succession needs the death certificate
+    "do i need a police abstract for a lost passport",  # the passport article answers that
 ])
 def test_find_ignores_questions_that_name_no_such_service(question: str) -> None:
     assert INDEX.find(question) is None
