@@ -24,7 +24,7 @@ INDEX = ElsewhereIndex(KNOWLEDGE, build_normalizer(KNOWLEDGE))
     ("how do I register a trademak for my shop", "kipi"),  # a close spelling
     ("how much is import duty on a used car", "kra-tax"),
     ("duty ya kuimport gari kutoka japan", "kra-tax"),  # Sheng "kuimport" is "import"
-    ("tunahitaji barua za usimamizi wa mirathi", "judiciary"),  # letters of administration
+    ("kesi ya mirathi ya shamba la marehemu", "judiciary"),  # a succession cause
     ("nataka divorce papers", "judiciary"),
     ("business permit ya county naeza apply online", "county"),
     ("land rates za county nalipa wapi", "county"),
