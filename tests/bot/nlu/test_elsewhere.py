@@ -30,6 +30,9 @@ INDEX = ElsewhereIndex(KNOWLEDGE, build_normalizer(KNOWLEDGE))
     ("land rates za county nalipa wapi", "county"),
     ("where do i get a police abstract after an accident", "police-abstract"),
     ("nitapata wapi ripoti ya polisi baada ya ajali", "police-abstract"),  # lexicon: abstract
+    ("how to register a community based organisation", "community-groups"),
+    ("nataka kusajili kikundi cha kina mama cha kujisaidia", "community-groups"),
+    ("mkopo wa kikundi kutoka uwezo fund", "uwezo-fund"),  # a group's loan, not registering it
 ])
 def test_find_names_the_service_of_the_term_the_question_uses(question: str,
                                                               service: str) -> None:
