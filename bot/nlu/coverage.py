@@ -28,8 +28,9 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
+from bot.core.vocabulary import vocabulary
 from bot.knowledge.loader import Knowledge
-from bot.nlu.english_frequency import zipf_english
+from bot.nlu.english_frequency import zipf_contraction, zipf_english
 from bot.nlu.model import stemmed_words
 
 SWAHILI_COUNTS = Path(__file__).resolve().parent / "data" / "swahili_counts.tsv"
@@ -39,10 +40,15 @@ INFLECTED = 0.3  # the weight left to an inflected English word or a Swahili ver
 MEMO_SIZE = 50_000  # words whose weight is remembered (bounded: citizens type anything)
 KNOWN_BASE = 3.0  # Zipf frequency from which the word left without an ending is a real one
 # A Swahili verb form: a tense, habitual, infinitive or negative prefix ("inagharimu",
-# "huwekwa", "kumiliki"). Like English inflected words, verbs rarely name the service.
+# "huwekwa", "kumiliki"); the chat present without a subject ("naanzia", "naulizwa"); a
+# subject with the subjunctive's -e ("nibofye", "nirekebishe"); a passive ending, also on an
+# English stem in Sheng ("kupakiwa", "refundiwa"). Like English inflected words, verbs rarely
+# name the service.
 _SWAHILI_VERB = re.compile(r"^(?:(?:ha|si)?(?:ni|u|a|tu|m|wa|i|li|ya|ki|vi|zi|ku)"
-                           r"(?:na|li|me|ta|ka|sha|nge|ngali|ki|ja)|ku|hu|haja|hatu|hawa)"
-                           r"[a-z]{3,}$")
+                           r"(?:na|li|me|ta|ka|sha|nge|ngali|ki|ja)|ku|hu|haja|hatu|hawa|na)"
+                           r"[a-z]{3,}$"
+                           r"|^(?:ni|u|a|tu|wa|i|li|ki|vi|zi)[a-z]{3,}e$"
+                           r"|^[a-z]{3,}[ie]wa$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +62,7 @@ class CoverageSettings:
     min_fuzzy_length: int = 5  # shorter words must match exactly (or by stem)
     min_weight: float = 2.5  # an uncovered word must weigh at least this much...
     min_share: float = 0.35  # ...and uncovered words this share of the question's salience
+    kind_weight: float = 3.0  # the word naming the kind of licence or permit ("gun licence")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,9 +85,14 @@ NUMBER_WORDS = frozenset((
     "thousand", "million", "moja", "mbili", "tatu", "nne", "tano", "sita", "saba", "nane",
     "tisa", "kumi", "ishirini", "thelathini", "arobaini", "hamsini", "sitini", "sabini",
     "themanini", "tisini", "mia", "elfu", "milioni"))
+DOCUMENTS = frozenset(("licence", "licences", "permit", "permits", "leseni", "kibali",
+                       "vibali"))
+_OF = frozenset(("ya", "za", "cha", "vya", "la"))
 _SUFFIXES = ("je", "ni")  # Swahili enclitics: "napataje" (how do I get), "nyumbani"
-_PREFIXES = ("nime", "nita", "nili", "tume", "tuta", "wame", "ume", "ame", "na", "ni", "ku",
-             "tu", "ha", "si")  # Sheng verbs built on English stems: "naopen", "kuregister"
+_PREFIXES = ("nime", "nita", "nili", "tume", "tuta", "wame", "ume", "ame", "ime", "na", "ni",
+             "ku", "tu", "ha", "si")  # Sheng verbs built on English stems: "naopen", "kuregister"
+# Passive endings: "kupakiwa" is "pakia" made passive, "refundiwa" is Sheng for "refunded".
+_PASSIVES = ("iwa", "ewa")
 
 
 _RELATIVES = ("vyo", "cho", "yo", "ye", "lo", "po", "ko", "mo", "zo")  # "niliyolipa": I paid
@@ -96,6 +108,11 @@ def forms(word: str) -> tuple[str, ...]:
     rests = [bare[len(x):] for x in _PREFIXES if bare.startswith(x) and len(bare) - len(x) >= 4]
     rests += [r[len(x):] for r in rests for x in _RELATIVES
               if r.startswith(x) and len(r) - len(x) >= 3]
+    for ending in _PASSIVES:
+        if bare.endswith(ending) and len(bare) - len(ending) >= 4:
+            active = (bare[: -len(ending)], bare[:-2] + "a")  # "refund", "pakia"
+            rests += [*active, *(a[len(x):] for a in active for x in _PREFIXES
+                                 if a.startswith(x) and len(a) - len(x) >= 4)]
     # The subjunctive and the negative end in -e and -i where the dictionary form ends in -a.
     if bare[-1:] in ("e", "i") and len(bare) >= 5:
         changed = bare[:-1] + "a"
@@ -159,6 +176,10 @@ class Coverage:
                                   self._normalise(t) + " " + t.lower())})
         self._labels = len(labels)
         self._swahili = swahili_zipf()
+        # The words that tell a message's language (vocabulary.yaml, language_evidence) are
+        # grammar and chat ("eti", "msee", "the"): they never name the service asked about.
+        words = knowledge.usable_vocabulary() or vocabulary()
+        self._grammar = words.folded("swahili_words") | words.folded("english_words")
         self._choices = {label: tuple(sorted(v)) for label, v in self._words.items()}
         self._weights: dict[str, float] = {}  # per word: the same words come back all day
 
@@ -187,14 +208,14 @@ class Coverage:
         return found
 
     def _weight(self, word: str) -> float:
-        if word in POSSESSIVES or word in NUMBER_WORDS:
+        if word in POSSESSIVES or word in NUMBER_WORDS or word in self._grammar:
             return 0.0
         variants = forms(word)
         users = max(self._users.get(f, 0) for f in variants)
         if users > self.settings.distinctive_share * self._labels:
             return 0.0  # a word many of our articles and actions share
         rarity = math.log2((self._labels + 1) / (users + 1))
-        english = zipf_english(word)
+        english = max(zipf_english(word), zipf_contraction(word))  # "isnt" is "isn't"
         # An inflected English word ("enrolling", "slipped") or a Swahili verb form is rarely
         # the name of the service asked for; the nouns that are ("firearm", "liquor") are bare.
         verb = inflected(word) if english > 0 else _SWAHILI_VERB.match(word) is not None
@@ -204,7 +225,10 @@ class Coverage:
         everyday = max(english, self._swahili.get(word, 0.0))
         if self._terms.get(word, 0) and everyday < self.settings.everyday_zipf:
             return rarity * scale
-        zipf = max(max(zipf_english(f), self._swahili.get(f, 0.0)) for f in variants)
+        # A derived English word is not as common as its stem: "succession" is not "success".
+        derived = set(stemmed_words(word)) - {word} if english > 0 and not verb else set()
+        zipf = max(english, *(max(zipf_english(f), self._swahili.get(f, 0.0))
+                              for f in variants if f not in derived))
         if zipf >= self.settings.common_zipf:
             return 0.0
         return (min(7.0 - zipf, rarity) if users else 7.0 - zipf) * scale
@@ -226,14 +250,39 @@ class Coverage:
         if label not in self._words:
             return Assessment()
         total, missing = 0.0, []
-        for word in dict.fromkeys(_WORD.findall(self._normalise(text))):
+        words = _WORD.findall(self._normalise(text))
+        kinds = self._kinds(words)
+        for word in dict.fromkeys(words):
             weight = 0.0 if word.startswith(_PLACEHOLDER) else self.weight(word)
+            if word in kinds:
+                weight = max(weight, self.settings.kind_weight)
             total += weight
             if weight > 0 and not self._covers(label, word):
                 missing.append((word, weight))
         lost = sum(w for _, w in missing)
         return Assessment(tuple(w for w, _ in missing), max((w for _, w in missing), default=0.0),
                           lost / total if total else 0.0)
+
+    def _kinds(self, words: list[str]) -> set[str]:
+        """Return the words that say which kind of licence or permit is asked for.
+
+        The word before one ("gun licence") or after its "of" ("leseni ya uvuvi"), unless it
+        is grammar, a Swahili verb ("kibali cha kuingiza": what it is for) or everyday.
+        """
+        found = set()
+        for i, word in enumerate(words):
+            if word not in DOCUMENTS:
+                continue
+            before = words[i - 1] if i > 0 else ""
+            after = words[i + 2] if i + 2 < len(words) and words[i + 1] in _OF else ""
+            for kind in (before, after):
+                if (kind and kind not in DOCUMENTS and kind not in self._grammar
+                        and kind not in POSSESSIVES and kind not in NUMBER_WORDS
+                        and _SWAHILI_VERB.match(kind) is None
+                        and max(zipf_english(kind), self._swahili.get(kind, 0.0))
+                        < self.settings.everyday_zipf):
+                    found.add(kind)
+        return found
 
     def uncovered(self, text: str, label: str) -> tuple[str, ...]:
         """Return the uncovered salient words when they are enough to withhold article `label`."""

@@ -42,6 +42,28 @@ def zipf_english(word: str) -> float:
         from wordfreq import zipf_frequency  # its tokenizer decides what such a word is
 
         return float(zipf_frequency(word, "en"))
+    return _table_zipf(word)
+
+
+# Contractions typed without the apostrophe ("isnt", "youre"), or cut at it by punctuation
+# removal ("doesn't" -> "doesn t"): the word left is as common as the contraction.
+_CONTRACTIONS = (("nt", "n't"), ("n", "n't"), ("re", "'re"), ("ve", "'ve"), ("ll", "'ll"),
+                 ("s", "'s"))
+
+
+def zipf_contraction(word: str) -> float:
+    """Return the Zipf frequency of the English contraction `word` spells without its apostrophe.
+
+    "isnt" and "isn" (of "isn't" cut at the apostrophe) are "isn't"; 0 when `word` spells none.
+    """
+    if not (word.isascii() and word.isalpha() and word.islower()):
+        return 0.0
+    return max((_table_zipf(word[: -len(end)] + full) for end, full in _CONTRACTIONS
+                if word.endswith(end) and len(word) > len(end)), default=0.0)
+
+
+def _table_zipf(word: str) -> float:
+    """Return the Zipf frequency of a word as wordfreq's large English list stores it."""
     index = _centibels().get(word)
     if index is None:
         return 0.0

@@ -233,6 +233,31 @@ cue ("where can I collect", "nichukue wapi", "naichukua wapi"): asking where to 
 document that is ready is the collection article, not the status action. Dev half: Swahili
 96.7% -> 97.5%, mixed 96.9% -> 98.4%, answered right 87.9% -> 88.5%, confidently wrong 0.8% ->
 0.5%; the test half, measured once after it, did not move.
+
+Issue 14, second round, measured on 2026-12-07: a second fresh set (263 questions, 80 about
+government services no article covers) was written outside the repository from the article
+titles alone and measured before any change: top-1 English 97.0%, Swahili 91.4%, mixed 94.4%,
+answered right 83.8%, uncovered services handled honestly 81.2%, false fallbacks 5.0%,
+confidently wrong 2.3%. Most causes were the coverage check taking chat and grammar for the name
+of a service: contractions typed without the apostrophe ("isnt"), Swahili chat, subjunctive and
+passive verb forms ("naanzia", "nibofye", "refundiwa"), chat words the MASSIVE counts lack
+("eti", "mob": the language-evidence words of `vocabulary.yaml` now count as grammar). The other
+way round, everyday English words that name the kind of licence asked for ("gun licence",
+"mining permit") and derived words hidden by their stem ("succession" is not "success") weighed
+nothing. Also lexicon entries ("nambari ya kuthibitisha", "nikiingia", "zabuni", "helpdesk"),
+routing cues ("what do you do with my data", "nitaichukua wapi") and services elsewhere (import
+duty; county business permits and rates; divorce and succession causes; a police abstract after
+an accident; self-help groups and CBOs: 29 services in all). After: top-1 English 98.5%, Swahili
+96.6%, mixed 100%, answered right 89.4%, uncovered services handled honestly 96.2%, false
+fallbacks 0.6%, confidently wrong 0.8%. The 378 earlier dev questions: answered right 88.5% ->
+88.8%, false fallbacks 1.6% -> 0.9%, the rest unchanged; the articles' `tests:` phrasings reach
+their article as before. A Swahili stemmer that also undoes the negative present, the
+subjunctive and the passive ("sipokei" -> "pokea") was tried in the IntentModel and left out: it
+moved no dev question and turned one `tests:` phrasing. 248 of the fresh questions then joined
+the dev half (626 in all; faq lint refused 15 as repeats or near copies of example questions):
+top-1 English 98.0%, Swahili 97.1%, mixed 99.1%, answered right 88.9%, out of scope honest 95.7%
+(services 95.5%), false fallbacks 0.8%, confidently wrong 0.6%. CLINC150, MASSIVE sw-KE and
+INJONGO were re-run: the same figures, as the IntentModel is unchanged.
 """
 
 

@@ -22,6 +22,17 @@ INDEX = ElsewhereIndex(KNOWLEDGE, build_normalizer(KNOWLEDGE))
     ("my nhif card got lost", "sha"),
     ("bili ya stima imepanda sana", "kplc"),
     ("how do I register a trademak for my shop", "kipi"),  # a close spelling
+    ("how much is import duty on a used car", "kra-tax"),
+    ("duty ya kuimport gari kutoka japan", "kra-tax"),  # Sheng "kuimport" is "import"
+    ("kesi ya mirathi ya shamba la marehemu", "judiciary"),  # a succession cause
+    ("nataka divorce papers", "judiciary"),
+    ("business permit ya county naeza apply online", "county"),
+    ("land rates za county nalipa wapi", "county"),
+    ("where do i get a police abstract after an accident", "police-abstract"),
+    ("nitapata wapi ripoti ya polisi baada ya ajali", "police-abstract"),  # lexicon: abstract
+    ("how to register a community based organisation", "community-groups"),
+    ("nataka kusajili kikundi cha kina mama cha kujisaidia", "community-groups"),
+    ("mkopo wa kikundi kutoka uwezo fund", "uwezo-fund"),  # a group's loan, not registering it
 ])
 def test_find_names_the_service_of_the_term_the_question_uses(question: str,
                                                               service: str) -> None:
@@ -37,6 +48,9 @@ def test_find_names_the_service_of_the_term_the_question_uses(question: str,
     "I paid my tax then asked the bank for a refund",  # too far apart to name one thing
     "is vat charged on passport fees",  # VAT is named, but no VAT service is asked for
     "leseni ya biashara ya kuagiza bidhaa",  # "business permit" by the lexicon: no term
+    "land rates clearance certificate ministry of lands",  # the land rent article's confusion
+    "cheti cha kifo kinahitajika kwa mirathi",  # succession needs the death certificate
+    "do i need a police abstract for a lost passport",  # the passport article answers that
 ])
 def test_find_ignores_questions_that_name_no_such_service(question: str) -> None:
     assert INDEX.find(question) is None

@@ -8,7 +8,7 @@ import sys
 import pytest
 from wordfreq import top_n_list, zipf_frequency
 
-from bot.nlu.english_frequency import zipf_english
+from bot.nlu.english_frequency import zipf_contraction, zipf_english
 
 
 def test_the_most_common_english_words_agree_with_wordfreq() -> None:
@@ -28,3 +28,17 @@ def test_importing_the_matcher_does_not_import_wordfreq() -> None:
             "e.zipf_english('passport'); print('wordfreq' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(("word", "contraction"), [
+    ("isnt", "isn't"), ("doesn", "doesn't"), ("wont", "won't"), ("youre", "you're"),
+    ("thats", "that's"),
+])
+def test_a_contraction_without_its_apostrophe_is_as_common_as_the_contraction(
+        word: str, contraction: str) -> None:
+    assert zipf_contraction(word) == zipf_frequency(contraction, "en") > 4.0
+
+
+@pytest.mark.parametrize("word", ["firearm", "beekeeping", "Isnt", "n"])
+def test_words_that_spell_no_contraction_have_none(word: str) -> None:
+    assert zipf_contraction(word) == 0.0
