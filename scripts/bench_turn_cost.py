@@ -47,6 +47,17 @@ class Counter:
         event.listen(sync_engine, "before_cursor_execute", self._statement)
         event.listen(sync_engine, "begin", self._begin)
 
+    def attach_turns(self, turns: Any) -> None:
+        """Count the statements of PostgreSQL's turn pool (each its own transaction)."""
+        run = turns.one
+
+        async def counted(sql: str, parameters: Any) -> Any:
+            self._statement()
+            self._begin()
+            return await run(sql, parameters)
+
+        turns.one = counted
+
     def _statement(self, *_: Any) -> None:
         self.statements += 1
 
@@ -96,23 +107,29 @@ async def main() -> None:
     parser.add_argument("--turns", type=int, default=600)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--concurrency", type=int, default=10)
+    parser.add_argument("--redis", help="Redis URL: locks, rate limits and announcements in "
+                        "Redis, as with several workers (default: in process)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         url = (await _private_schema(args.postgres) if args.postgres
                else f"sqlite+aiosqlite:///{folder}/bot.db")
-        # the limiter stays in the turn, with quotas no benchmark reaches
-        unlimited = LimitSettings(messages_per_chat="1000000/minute",
+        # the limiter stays in the turn, with the shipped windows and quotas no benchmark reaches
+        unlimited = LimitSettings(messages_per_chat="1000000/minute;10000000/hour",
                                   messages_per_address="1000000/minute")
         settings = BotSettings(data_dir=Path(folder), database_url=url, watch_knowledge=False,
-                               limits=unlimited)
+                               limits=unlimited, redis_url=args.redis)
         runtime = build_runtime(settings, clients=Clients.offline())
         counter = Counter()
         counter.attach(runtime.engine.sync_engine)
+        turns = getattr(runtime.store, "_turns", None)  # PostgreSQL's turn pool
+        if turns is not None:
+            counter.attach_turns(turns)
         await _round(runtime, counter, 60, args.concurrency)  # warm-up: fit, caches, pool
         rounds = [await _round(runtime, counter, args.turns, args.concurrency)
                   for _ in range(args.rounds)]
         await runtime.close()
     print(json.dumps({"database": "postgresql" if args.postgres else "sqlite",
+                      "redis": bool(args.redis),
                       "concurrency": args.concurrency, "rounds": args.rounds,
                       **{k: round(statistics.median(r[k] for r in rounds), 3) for k in rounds[0]}}))
 
