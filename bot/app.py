@@ -24,6 +24,7 @@ from bot.core.escalation import EscalationClient
 from bot.core.messages import InboundMessage, Reply
 from bot.core.ports import (
     CodeQuotas,
+    ConversationBusy,
     ConversationLocks,
     ConversationStore,
     LoggedMessage,
@@ -36,7 +37,7 @@ from bot.core.ports import (
     TurnObserver,
     WebSessions,
 )
-from bot.core.presence import messages_note, typing_note
+from bot.core.presence import Announcer, typing_note
 from bot.core.results import TurnResult
 from bot.core.route_table import read_route_table
 from bot.core.routing import Bands, Router
@@ -90,6 +91,7 @@ class Runtime:
     escalation: EscalationClient
     report_queue: ReportQueue
     web_sessions: WebSessions
+    announcer: Announcer
     events: EventConsumer | None = None
     reports: ReportFiler | None = None
     senders: dict[str, ChannelSender] = field(default_factory=dict)
@@ -142,7 +144,7 @@ class Runtime:
     async def after_push(self, conversation_id: str,
                          messages: Sequence[LoggedMessage] = ()) -> None:
         """Wake open pages (handing them `messages`) and send on pushing channels."""
-        await self.signal.publish(conversation_id, messages_note(messages))
+        await self.signal.publish(conversation_id, self.announcer.note(messages))
         await self._deliver(conversation_id)
 
     async def show_typing(self, conversation_id: str, name: str) -> None:
@@ -158,6 +160,9 @@ class Runtime:
     async def _deliver(self, conversation_id: str) -> None:
         try:
             await self.deliverer.deliver(conversation_id)
+        except ConversationBusy:  # a burst: deliveries already queued send these too
+            logger.debug("Immediate delivery skipped: the conversation's queue is full",
+                         extra={"conversation_id": conversation_id})
         except Exception:  # the sweep retries; the citizen's turn must not fail for this
             logger.exception(
                 "Immediate delivery failed", extra={"conversation_id": conversation_id}
@@ -265,6 +270,12 @@ def redis_client(settings: BotSettings) -> Redis | None:
     return Redis.from_pool(pool)  # the client owns the pool: closing it closes the pool
 
 
+async def _database_ready(engine: AsyncEngine, store: SqlConversationStore) -> None:
+    """Raise unless both ways to the database answer: SQLAlchemy's and the turn's own pool."""
+    await ping(engine)
+    await store.ping()
+
+
 def build_runtime(
     settings: BotSettings,
     *,
@@ -330,11 +341,12 @@ def build_runtime(
         escalation=escalation,
         report_queue=reports,
         web_sessions=SqlWebSessions(engine),
+        announcer=Announcer.from_secret(sealing_keys(settings)[0]),
     )
     # closed in reverse: the shared pub/sub connection before the Redis client it came from
     runtime.closers += [engine.dispose, store.close, *([redis.aclose] if redis else []),
                         *([shared_signal.aclose] if shared_signal else []), clients.close]
-    runtime.checks["database"] = partial(ping, engine)
+    runtime.checks["database"] = partial(_database_ready, engine, store)
     runtime.gauges.append(partial(delivery_samples, engine))
     if redis is not None:
         runtime.checks["redis"] = redis.ping

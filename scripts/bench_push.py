@@ -41,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_turns as turns
 
 from bot.core.messages import TextReply
-from bot.core.presence import messages_note
+from bot.core.presence import Announcer
 from bot.notify.pushes import logged
 from bot.storage.sealing import Sealer
 from bot.storage.signals import RedisSignal
@@ -149,6 +149,7 @@ async def run(pages: int, rounds: int, idle_seconds: float,
 
         engine = create_async_engine(_async_url(env["MSAIDIZI_DATABASE_URL"]), pool_size=20)
         store = SqlConversationStore(engine, sealer=Sealer([key]))
+        announcer = Announcer.from_secret(key)  # as the workers sign announcements
         redis_signal = RedisSignal(Redis.from_url(env["MSAIDIZI_REDIS_URL"]))
         latencies: list[float] = []
         gate = asyncio.Semaphore(20)
@@ -164,7 +165,7 @@ async def run(pages: int, rounds: int, idle_seconds: float,
                     replies, now = [TextReply(body)], utcnow()
                     seqs = await store.append_outbound(cid, replies, now=now)
                     published[body] = time.perf_counter()  # the announcement leaves now
-                    await redis_signal.publish(cid, messages_note(logged(seqs, replies, now)))
+                    await redis_signal.publish(cid, announcer.note(logged(seqs, replies, now)))
 
             async def paced(i: int, token: str, began: float = time.perf_counter()) -> None:
                 if rate > 0:  # spread over time as real pushes are; 0 sends them all at once

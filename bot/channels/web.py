@@ -120,7 +120,8 @@ def create_bot_app(runtime: Runtime, channels: Sequence[PushChannel] | None = No
     secure = runtime.settings.web.base_url.startswith("https://")
     app.include_router(create_webchat_router(
         runtime.conversation, runtime.store, runtime.signal, runtime.web_sessions,
-        runtime.translations, secure_cookie=secure, greeting=partial(welcome, runtime)))
+        runtime.translations, runtime.announcer, secure_cookie=secure,
+        greeting=partial(welcome, runtime)))
     app.include_router(create_nlu_router(
         runtime.knowledge, lambda name: runtime.router.handler_for(name) is not None))
     for channel in pushing:

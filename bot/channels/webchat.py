@@ -37,7 +37,7 @@ from bot.core.ports import (
     Translations,
     WebSessions,
 )
-from bot.core.presence import carried_messages, typing_name
+from bot.core.presence import Announcer, typing_name
 from bot.core.text import N_
 
 logger = logging.getLogger(__name__)
@@ -168,7 +168,8 @@ Greeting = Callable[[str], Awaitable[Sequence[Reply]]]  # locale -> the welcome,
 
 def create_webchat_router(
     conversation: Conversation, store: ConversationStore, signal: MessageSignal,
-    sessions: WebSessions, translations: Translations, *, secure_cookie: bool = False,
+    sessions: WebSessions, translations: Translations, announcer: Announcer, *,
+    secure_cookie: bool = False,
     greeting: Greeting | None = None,
 ) -> APIRouter:
     """Build the web chat routes around the conversation core.
@@ -328,7 +329,7 @@ def create_webchat_router(
                     for note in subscription.take_notes():
                         if (name := typing_name(note)) is not None:
                             await websocket.send_json({"signal": "typing", "name": name})
-                        elif (carried := carried_messages(note)) is not None:
+                        elif (carried := announcer.carried(note)) is not None:
                             fresh = [m for m in carried if m.seq > last]
                             if fresh and fresh[0].seq == last + 1:  # what follows: no read
                                 for message in fresh:

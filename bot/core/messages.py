@@ -9,6 +9,8 @@ from typing import Any
 
 from common.timezone import utcnow
 
+_TEXT_FIELDS = ("sender_id", "text", "choice", "message_id", "locale_hint", "suggested")
+
 
 @dataclass(frozen=True, slots=True)
 class InboundMessage:
@@ -34,6 +36,14 @@ class InboundMessage:
     verified: bool = True
     suggested: str | None = None  # a choice the channel's own dialogue picked (Rasa's action)
     catch_up: bool = False  # the channel cannot be pushed to: show pushes with the answer
+
+    def __post_init__(self) -> None:
+        # No citizen means a NUL, and PostgreSQL's text cannot hold one: it failed the write
+        # of the whole turn, which the page then sent again and again.
+        for name in _TEXT_FIELDS:
+            value = getattr(self, name)
+            if value and "\x00" in value:
+                object.__setattr__(self, name, value.replace("\x00", ""))
 
     @property
     def conversation_id(self) -> str:

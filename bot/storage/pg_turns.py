@@ -15,6 +15,7 @@ from datetime import UTC
 from typing import Any
 
 from psycopg import AsyncConnection
+from psycopg.conninfo import make_conninfo
 from psycopg.rows import DictRow, dict_row
 from psycopg.types.json import Json
 from psycopg_pool import AsyncConnectionPool
@@ -31,6 +32,7 @@ FROM (SELECT 1) AS anchor
 LEFT OUTER JOIN bot_conversations AS c ON c.id = %(conversation_id)s
 LEFT OUTER JOIN bot_inbound_receipts AS r
     ON r.channel = %(channel)s AND r.message_id = %(message_id)s
+    AND r.conversation_id = %(conversation_id)s
 """
 
 # One statement, atomic on its own: saving the session reserves the sequence numbers, and
@@ -75,6 +77,7 @@ _WRITE_REST = """
     SELECT %(channel)s, CAST(%(message_id)s AS text), %(conversation_id)s,
            saved.last_seq - %(count)s + 1, saved.last_seq, %(now)s, %(summary)s
     FROM saved WHERE CAST(%(message_id)s AS text) IS NOT NULL
+    ON CONFLICT (channel, message_id) DO NOTHING  -- another chat's id: see sql.commit_turn
 )
 SELECT last_seq FROM saved
 """
@@ -84,8 +87,16 @@ _JSON_PARAMETERS = ("state", "messages", "events", "summary")
 
 
 def conninfo(url: URL) -> str:
-    """Return libpq's URI for a SQLAlchemy PostgreSQL URL (driver name dropped)."""
-    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+    """Return libpq's connection string for a SQLAlchemy PostgreSQL URL.
+
+    Built from the parsed parts, not re-rendered as a URL: rendering writes a space in the
+    query as "+", which libpq keeps (`options=-c search_path=x` then failed to connect).
+    """
+    parts = {name: str(value) for name, value in
+             url.translate_connect_args(username="user", database="dbname").items()}
+    query = {name: ",".join(value) if isinstance(value, tuple) else value
+             for name, value in url.query.items()}  # several hosts: libpq's comma list
+    return make_conninfo("", **parts, **query)
 
 
 class TurnConnections:
@@ -113,6 +124,10 @@ class TurnConnections:
         async with self._pool.connection() as connection:
             cursor = await connection.execute(sql, values)
             return await cursor.fetchone()
+
+    async def ping(self) -> None:
+        """Raise unless the pool's database answers (the readiness check)."""
+        await self.one("SELECT 1 AS one", {})
 
     async def close(self) -> None:
         """Close every connection of the pool."""

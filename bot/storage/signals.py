@@ -64,7 +64,10 @@ class LocalSignal:
         """Wake every subscriber of the conversation (no await: callable from a reader)."""
         for subscription in list(self._subscribers.get(conversation_id, ())):
             if note:
-                subscription.notes = [*subscription.notes, note][-_MAX_NOTES:]
+                notes = [*subscription.notes, note]
+                if len(notes) > _MAX_NOTES:  # a dropped note may have carried messages
+                    subscription.news = True
+                subscription.notes = notes[-_MAX_NOTES:]
             else:
                 subscription.news = True
             subscription.event.set()

@@ -22,6 +22,8 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -55,8 +57,11 @@ _OPEN_TURN = select(
 ).select_from(
     select(literal(1).label("one")).subquery("anchor")
     .outerjoin(_CONVERSATIONS, _CONVERSATIONS.c.id == bindparam("conversation_id"))
+    # the receipt of this conversation only: a message id another chat sent (a page's
+    # client id is its own choice) must never replay that chat's replies here
     .outerjoin(_RECEIPTS, and_(_RECEIPTS.c.channel == bindparam("channel"),
-                               _RECEIPTS.c.message_id == bindparam("message_id")))
+                               _RECEIPTS.c.message_id == bindparam("message_id"),
+                               _RECEIPTS.c.conversation_id == bindparam("conversation_id")))
 )
 _SAVE_SESSION = (
     update(_CONVERSATIONS)
@@ -109,6 +114,11 @@ class SqlConversationStore:
             return Session(conversation_id=message.conversation_id, channel=message.channel,
                            sender_id=message.sender_id)
         return self._session_from(row.id, row.state, row.version, row.updated_at)
+
+    async def ping(self) -> None:
+        """Raise unless the turn's own connections reach the database (PostgreSQL)."""
+        if self._turns is not None:
+            await self._turns.ping()
 
     async def close(self) -> None:
         """Close the connections the store opened itself (PostgreSQL's turn pool)."""
@@ -206,13 +216,20 @@ class SqlConversationStore:
                 await db.execute(insert(_MATCH_EVENTS),
                                  [{**row, "created_at": now} for row in _event_rows(events)])
             if message.message_id:
-                await db.execute(insert(_RECEIPTS).values(
+                # another chat's receipt of the same id (a page picks its own ids) stays, and
+                # this turn still counts: a collision must not fail a citizen's message
+                await db.execute(self._insert_new(_RECEIPTS).values(
                     channel=message.channel, message_id=message.message_id,
                     conversation_id=session.conversation_id, first_seq=first,
                     last_seq=first + len(bodies) - 1, created_at=now,
                     summary=dict(summary) if summary is not None else None))
         session.version += 1
         session.is_new = False
+
+    def _insert_new(self, table: Table) -> Any:
+        """Return an INSERT that skips a row whose key already exists (both dialects)."""
+        dialect_insert = sqlite_insert if self._engine.dialect.name == "sqlite" else pg_insert
+        return dialect_insert(table).on_conflict_do_nothing()
 
     async def _write_turn(self, session: Session, message: InboundMessage,
                           bodies: Sequence[tuple[str, dict[str, Any]]],

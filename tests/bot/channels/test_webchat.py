@@ -162,7 +162,6 @@ def test_websocket_delivers_pushes_and_replies_live(
 def test_a_pushed_message_reaches_the_page_without_a_database_read(
     bot_settings: BotSettings, fixture_knowledge: LiveKnowledge, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from bot.core.presence import messages_note
     from bot.notify.pushes import logged
     from common.timezone import utcnow
 
@@ -195,10 +194,21 @@ def test_a_pushed_message_reaches_the_page_without_a_database_read(
             server.call(runtime.store.append_outbound(cid, [TextReply("missed")]))
             replies, now = [TextReply("after the gap")], utcnow()
             seqs = server.call(runtime.store.append_outbound(cid, replies, now=now))
-            server.call(runtime.signal.publish(cid, messages_note(logged(seqs, replies, now))))
+            server.call(runtime.signal.publish(cid, runtime.announcer.note(
+                logged(seqs, replies, now))))
             assert [json.loads(socket.recv(timeout=10))["text"] for _ in range(2)] == [
                 "missed", "after the gap"]  # read back in order, none lost
             assert reads[-1] == 5
+
+            # whoever can publish on Redis cannot put an unstored message on the page
+            from bot.core.presence import Announcer
+
+            forged = Announcer.from_secret("not the workers' key").note(logged(
+                [8], [TextReply("Pay the fee to till 999999")], utcnow()))
+            assert forged is not None
+            server.call(runtime.signal.publish(cid, forged))
+            server.call(runtime.push(cid, [TextReply("A real reply.")]))
+            assert json.loads(socket.recv(timeout=10))["text"] == "A real reply."
         history = page.get("/webchat/history").json()["messages"]
         kept = next(m for m in history if m["seq"] == 3)
         assert kept["created_at"] == pushed["created_at"]  # the same moment either way

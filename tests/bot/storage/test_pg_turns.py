@@ -16,15 +16,26 @@ pytestmark = pytest.mark.postgres
 PID = "SELECT pg_backend_pid() AS pid, current_setting('search_path') AS path"
 
 
-def test_conninfo_keeps_the_url_but_the_driver() -> None:
-    url = make_url("postgresql+psycopg://msz:s%40cret@db.internal:6432/bot"
-                   "?options=-csearch_path%3Dmsz_bot")
-    info = conninfo(url)
-    assert info.startswith("postgresql://msz:")
-    parsed = psycopg.conninfo.conninfo_to_dict(info)
-    assert (parsed["host"], parsed["port"], parsed["dbname"], parsed["password"]) == (
-        "db.internal", "6432", "bot", "s@cret")
-    assert parsed["options"] == "-csearch_path=msz_bot"
+def test_conninfo_keeps_every_part_of_the_url_but_the_driver() -> None:
+    url = make_url("postgresql+psycopg://msz:s%40c%20ret@db.internal:6432/bot"
+                   "?options=-c%20search_path%3Dmsz_bot%20-cTimeZone%3DAfrica/Nairobi"
+                   "&sslmode=require")
+    parsed = psycopg.conninfo.conninfo_to_dict(conninfo(url))
+    assert parsed == {"host": "db.internal", "port": "6432", "dbname": "bot", "user": "msz",
+                      "password": "s@c ret", "sslmode": "require",
+                      "options": "-c search_path=msz_bot -cTimeZone=Africa/Nairobi"}
+
+
+async def test_options_with_spaces_reach_the_database(postgres_url: str) -> None:
+    # a URL re-rendered for libpq turned these spaces into "+": every turn then failed
+    spaced = postgres_url.replace("options=-csearch_path%3D", "options=-c%20search_path%3D")
+    spaced += "%20-cTimeZone%3DAfrica/Nairobi"
+    pool = TurnConnections(make_url(spaced), size=1)
+    try:
+        row = await pool.one("SELECT current_setting('TimeZone') AS zone", {})
+        assert row == {"zone": "Africa/Nairobi"}
+    finally:
+        await pool.close()
 
 
 @pytest.fixture

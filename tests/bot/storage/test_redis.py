@@ -124,6 +124,19 @@ async def test_local_signal_wakes_subscriber() -> None:
     await _wakes(LocalSignal())
 
 
+async def test_a_note_pushed_out_of_a_busy_pages_buffer_makes_it_read() -> None:
+    # a push's note carries its messages; were it dropped behind passing states unread,
+    # the page would never show the message
+    signal = LocalSignal()
+    async with signal.subscribe("c1") as subscription:
+        await signal.publish("c1", "messages:...")
+        for _ in range(7):
+            await signal.publish("c1", "typing:Achieng")
+        assert not subscription.take_news()  # all eight notes are still there
+        await signal.publish("c1", "typing:Achieng")
+        assert subscription.take_news()  # one was dropped: read what may be missing
+
+
 async def test_redis_signal_wakes_subscriber(redis_client: object) -> None:
     from redis.asyncio import Redis
 

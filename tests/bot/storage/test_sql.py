@@ -234,3 +234,32 @@ async def test_two_first_turns_of_one_conversation_keep_only_the_first(
         "one", "first answer"]
     assert [e.query for e in await store.match_events()] == ["one"]
     assert await store.result_for_duplicate(two) is None
+
+
+async def test_a_message_id_another_chat_used_never_replays_that_chats_replies(
+    store: SqlConversationStore,
+) -> None:
+    # a page picks its own message ids: one chat must not read another's answers with them
+    mine = message("my ID number is 12345678", "client-1", sender="victim")
+    opened = await store.open_turn(mine)
+    assert isinstance(opened, Session)
+    await store.commit_turn(opened, mine, [TextReply("Your application PP-1 is ready.")])
+    theirs = message("anything", "client-1", sender="stranger")
+    session = await store.open_turn(theirs)
+    assert isinstance(session, Session) and session.is_new  # not the victim's replay
+    await store.commit_turn(session, theirs, [TextReply("Hello!")])  # and still answered
+    assert [m.body["text"] for m in await store.messages_after("test:stranger", 0)] == [
+        "anything", "Hello!"]
+    replayed = await store.result_for_duplicate(mine)  # the victim's own redelivery still works
+    assert replayed is not None and [r.text for r in replayed.replies] == [
+        "Your application PP-1 is ready."]
+
+
+async def test_a_nul_in_a_message_does_not_fail_its_turn(store: SqlConversationStore) -> None:
+    sent = message("pass\x00port", "n1")
+    opened = await store.open_turn(sent)
+    assert isinstance(opened, Session)
+    await store.commit_turn(opened, sent, [TextReply("ok")], [MatchEvent("answered", sent.text,
+                                                                           "en")])
+    assert [m.body["text"] for m in await store.messages_after("test:s1", 0)] == ["passport",
+                                                                                  "ok"]
