@@ -182,7 +182,10 @@ class Runtime:
             self._stop.set()
             await asyncio.gather(*self._tasks, return_exceptions=True)
         for closer in reversed(self.closers):
-            await closer()
+            try:
+                await closer()
+            except Exception:  # one failing close (Redis gone) must not keep the rest open
+                logger.exception("Closing %s failed", getattr(closer, "__qualname__", closer))
 
 
 def sealing_keys(settings: BotSettings) -> list[str]:
