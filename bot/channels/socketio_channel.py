@@ -17,7 +17,7 @@ import socketio
 
 from bot.app import Runtime
 from bot.channels.webchat import MAX_MESSAGE
-from bot.core.messages import ChoicesReply, InboundMessage, LinkReply, Reply
+from bot.core.messages import ChoicesReply, InboundMessage, LinkReply, Reply, conversation_id
 from bot.core.ports import ConversationBusy
 from bot.core.session import Session
 from bot.web.busy import BUSY_TEXT
@@ -93,7 +93,9 @@ def create_socketio_app(runtime: Runtime) -> Any:
             result = await runtime.handle(InboundMessage(
                 channel=CHANNEL, sender_id=session_id, text=text, address=_address(server, sid)))
         except ConversationBusy:  # nothing was taken: the widget has no resend of its own
-            t = runtime.translations.for_locale(settings.default_locale)
+            session = await runtime.store.load_by_id(conversation_id(CHANNEL, session_id))
+            t = runtime.translations.for_locale(session.locale if session
+                                                else settings.default_locale)
             await server.emit("bot_uttered", {"text": t.gettext(BUSY_TEXT)}, room=sid)
             return
         for reply in result.replies:
