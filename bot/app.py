@@ -33,6 +33,7 @@ from bot.core.ports import (
     RateLimits,
     ReportQueue,
     TicketRoutes,
+    Transcripts,
     Translations,
     TurnObserver,
     WebSessions,
@@ -210,10 +211,11 @@ def bands_from(settings: BotSettings) -> Bands:
 def build_router(knowledge: LiveKnowledge, settings: BotSettings, backend: BackendClient,
                  reports: ReportQueue, escalation: EscalationClient,
                  routes: TicketRoutes, limits: RateLimits | None = None,
-                 observer: TurnObserver | None = None) -> Router:
+                 observer: TurnObserver | None = None,
+                 transcripts: Transcripts | None = None) -> Router:
     """Build the router with every handler and the configured confidence bands."""
     fallback = FallbackIntent()
-    handoff = HandoffFlow(escalation, routes)
+    handoff = HandoffFlow(escalation, routes, transcripts)
     quotas = CodeQuotas(settings.limits.codes_per_chat, settings.limits.codes_per_address)
     link_idle = {"webchat": timedelta(minutes=settings.web.link_idle_minutes)}
     handlers = default_handlers(knowledge, fallback, backend, reports, handoff, escalation,
@@ -316,7 +318,7 @@ def build_runtime(
     routes = SqlTicketRoutes(durable)
     observer = PrometheusObserver()
     router = build_router(knowledge, settings, client, reports, escalation, routes, counters,
-                          observer)
+                          observer, transcripts=store)
     limits = settings.limits
     conversation = Conversation(
         store=store,

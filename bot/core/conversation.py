@@ -208,7 +208,7 @@ class Conversation:
             bool(text) and not text.startswith("/") and text != payload
             and all(c.title != text for c in session.choices))
         detected = self._settle_language(session, message, text) if typed else None
-        if not typed and session.is_new and not session.history:
+        if not typed and session.is_new:
             session.locale = self._hinted_locale(message)  # a first tap or deep link
         nlu = (
             self._nlu.parse(text, session.locale)
@@ -258,7 +258,7 @@ class Conversation:
             return detection.language
         if clear is not None:
             session.settle_locale(clear)
-        elif session.is_new and not session.history:
+        elif session.is_new:
             if detection.language and is_indicative(detection):
                 session.locale = detection.language  # a hint, not yet the chat's language
             else:
@@ -279,11 +279,12 @@ class Conversation:
 
     @staticmethod
     def _finish_turn(session: Session, message: InboundMessage, replies: Sequence[Reply]) -> None:
-        """Remember the exchange and which numbered choices are now on screen."""
+        """Note when the citizen wrote and which numbered choices are now on screen.
+
+        The exchange itself is in the message log (a ticket's transcript is read from it),
+        not in the session state written on every turn.
+        """
         session.last_inbound_at = message.received_at
-        session.remember("citizen", clean_text(message.text))  # a bare payload is no words
-        for reply in replies:
-            session.remember("bot", reply.text)
         offered = [r for r in replies if isinstance(r, ChoicesReply)]
         session.choices = list(offered[-1].choices) if offered else []
 

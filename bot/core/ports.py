@@ -310,6 +310,18 @@ class PendingDelivery:
     next_attempt_at: datetime | None = None
 
 
+TRANSCRIPT_LINES = 30  # the lines of the conversation a ticket carries
+
+
+class Transcripts(Protocol):
+    """The recent exchange of a conversation, as the message log keeps it."""
+
+    async def recent_lines(self, conversation_id: str,
+                           limit: int = TRANSCRIPT_LINES) -> list[dict[str, str]]:
+        """Return the last lines ({"role", "text", "at"}), oldest first."""
+        ...
+
+
 class ConversationBusy(TimeoutError):
     """A turn could not get its conversation's lock in time: its message was not taken.
 

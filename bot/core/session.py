@@ -9,8 +9,6 @@ from typing import Any
 from bot.core.messages import Choice
 from common.timezone import utcnow
 
-HISTORY_LIMIT = 30
-
 
 @dataclass
 class Session:
@@ -32,7 +30,6 @@ class Session:
     slots: dict[str, Any] = field(default_factory=dict)
     choices: list[Choice] = field(default_factory=list)
     misses: int = 0
-    history: list[dict[str, str]] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)
     flow_started_at: datetime | None = None
     last_inbound_at: datetime | None = None
@@ -51,13 +48,6 @@ class Session:
         self.locale, self.locale_settled = locale, True
         if explicit:
             self.locale_explicit = True
-
-    def remember(self, role: str, text: str) -> None:
-        """Append a line to the recent-turns transcript, keeping only the newest ones."""
-        if not text:
-            return
-        self.history.append({"role": role, "text": text[:2000], "at": utcnow().isoformat()})
-        del self.history[:-HISTORY_LIMIT]
 
     def start_flow(self, flow: str, state: str) -> None:
         """Enter a multi-step flow at its first state."""
@@ -82,7 +72,6 @@ class Session:
             "slots": self.slots,
             "choices": [{"title": c.title, "payload": c.payload} for c in self.choices],
             "misses": self.misses,
-            "history": self.history,
             "data": self.data,
             "flow_started_at": _iso(self.flow_started_at),
             "last_inbound_at": _iso(self.last_inbound_at),
@@ -107,13 +96,13 @@ class Session:
             locale=record.get("locale", "en"),
             locale_explicit=bool(record.get("locale_explicit", False)),
             # sessions stored before the flag existed: a conversation under way has a language
+            # (their "history", the transcript before it was read from the message log)
             locale_settled=bool(record.get("locale_settled", bool(record.get("history")))),
             flow=record.get("flow"),
             state=record.get("state"),
             slots=dict(record.get("slots") or {}),
             choices=[Choice(c["title"], c["payload"]) for c in record.get("choices") or []],
             misses=int(record.get("misses", 0)),
-            history=list(record.get("history") or []),
             data=dict(record.get("data") or {}),
             flow_started_at=_from_iso(record.get("flow_started_at")),
             last_inbound_at=_from_iso(record.get("last_inbound_at")),

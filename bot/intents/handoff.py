@@ -15,7 +15,7 @@ from bot.core.backend import BackendError, BackendUnavailable, NotFound, Rejecte
 from bot.core.escalation import EscalationClient, Ticket, TicketRequest
 from bot.core.messages import Choice, ChoicesReply, HandoffReply, Reply, TextReply
 from bot.core.payloads import Payload, payload
-from bot.core.ports import TicketRoutes
+from bot.core.ports import TicketRoutes, Transcripts
 from bot.core.results import Result, TicketOpened
 from bot.core.routing import Match
 from bot.core.signin import CONSENT, current_auth
@@ -62,9 +62,11 @@ class HandoffFlow:
     timeout = timedelta(days=3)
     blocks_interrupts = True
 
-    def __init__(self, escalation: EscalationClient, routes: TicketRoutes) -> None:
+    def __init__(self, escalation: EscalationClient, routes: TicketRoutes,
+                 transcripts: Transcripts | None = None) -> None:
         self._escalation = escalation
         self._routes = routes
+        self._transcripts = transcripts
 
     async def attach(self, turn: Turn) -> None:
         """Join the signed-in citizen's open ticket when they write from another chat."""
@@ -117,8 +119,8 @@ class HandoffFlow:
         if session.flow == HANDOFF:
             return Result((TextReply(turn._("You are already in touch with our support team; "
                                             "just keep writing here.")),))
-        transcript = [{"role": h["role"], "text": h["text"], "at": h.get("at", "")}
-                      for h in session.history[-30:]]
+        transcript = (await self._transcripts.recent_lines(session.conversation_id)
+                      if self._transcripts is not None else [])
         if turn.text:
             transcript.append({"role": "citizen", "text": turn.text, "at": ""})
         request = TicketRequest(

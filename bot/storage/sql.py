@@ -28,7 +28,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.core.messages import InboundMessage, Reply, reply_from_dict, reply_to_dict
-from bot.core.ports import ConcurrentUpdateError, LoggedMessage, MatchEvent, PendingDelivery
+from bot.core.ports import (
+    TRANSCRIPT_LINES,
+    ConcurrentUpdateError,
+    LoggedMessage,
+    MatchEvent,
+    PendingDelivery,
+)
 from bot.core.results import TurnResult, event_from_dict
 from bot.core.session import Session
 from bot.storage.models import (
@@ -199,7 +205,6 @@ class SqlConversationStore:
         bodies = [("in", inbound)] + [("out", reply_to_dict(r)) for r in replies]
         erase, session.erase_requested = session.erase_requested, False
         if erase:  # data-rights erasure: keep only the confirmation, not even the request
-            session.history = []
             bodies = bodies[1:]
         now = utcnow()
         if not erase and self._turns is not None:
@@ -375,6 +380,22 @@ class SqlConversationStore:
                 .values(delivery=status, attempts=attempts, next_attempt_at=next_attempt_at,
                         last_error=(error or "")[:300] or None)
             )
+
+    async def recent_lines(self, conversation_id: str,
+                           limit: int = TRANSCRIPT_LINES) -> list[dict[str, str]]:
+        """Return the conversation's last written lines, oldest first (a ticket's transcript).
+
+        Messages are logged as records keep them (ID numbers masked, codes withheld); a tap
+        without words is no line.
+        """
+        async with self._reader.connect() as db:
+            rows = (await db.execute(
+                select(_MESSAGES.c.direction, _MESSAGES.c.body, _MESSAGES.c.created_at)
+                .where(_MESSAGES.c.conversation_id == conversation_id)
+                .order_by(_MESSAGES.c.seq.desc()).limit(limit))).all()
+        return [{"role": "citizen" if row.direction == "in" else "bot",
+                 "text": str(row.body.get("text"))[:2000], "at": row.created_at.isoformat()}
+                for row in reversed(rows) if row.body.get("text")]
 
     async def messages_after(
         self, conversation_id: str, after: int, direction: str | None = None, limit: int = 200

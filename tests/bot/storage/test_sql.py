@@ -263,3 +263,22 @@ async def test_a_nul_in_a_message_does_not_fail_its_turn(store: SqlConversationS
                                                                            "en")])
     assert [m.body["text"] for m in await store.messages_after("test:s1", 0)] == ["passport",
                                                                                   "ok"]
+
+
+async def test_a_tickets_transcript_is_the_logs_last_lines(store: SqlConversationStore) -> None:
+    session = await store.open_turn(message("hello"))
+    assert isinstance(session, Session)
+    await store.commit_turn(session, message("hello"), [TextReply("Hi! How can I help?")])
+    tap = InboundMessage("test", "s1", "", choice="faq")  # a tap without words is no line
+    session = await store.open_turn(tap)
+    assert isinstance(session, Session)
+    await store.commit_turn(session, tap, [TextReply("Common questions")])
+    await store.append_outbound("test:s1", [TextReply("Your payment was received.")])
+    lines = await store.recent_lines("test:s1")
+    assert [(line["role"], line["text"]) for line in lines] == [
+        ("citizen", "hello"), ("bot", "Hi! How can I help?"), ("bot", "Common questions"),
+        ("bot", "Your payment was received.")]
+    assert all(line["at"] for line in lines)
+    assert [line["text"] for line in await store.recent_lines("test:s1", limit=2)] == [
+        "Common questions", "Your payment was received."]
+    assert "history" not in session.to_record()  # the session state carries no transcript
