@@ -44,7 +44,8 @@ KNOWN_BASE = 3.0  # Zipf frequency from which the word left without an ending is
 # subject with the subjunctive's -e ("nibofye", "nirekebishe"); a passive ending, also on an
 # English stem in Sheng ("kupakiwa", "refundiwa"); the negatives, where "si" (I) and "ha" with
 # a class prefix are the subject ("sijapata", "haikuja", "hayajathibitishwa") and the present
-# ends in -i ("sipati", "haiendi", "haikubaliki"); the coast's future "nta-" ("ntakipata").
+# ends in -i ("sipati", "haiendi", "haikubaliki"), or is a place ("haipo": it is not there);
+# the coast's future "nta-" ("ntakipata").
 # Like English inflected words, verbs rarely name the service.
 _NEGATIVE = r"(?:si|hu|ha(?:i|u|ya|wa|li|ki|vi|zi|tu|m)?)"
 _SWAHILI_VERB = re.compile(r"^(?:(?:ha|si)?(?:ni|u|a|tu|m|wa|i|li|ya|ki|vi|zi|ku)"
@@ -52,6 +53,7 @@ _SWAHILI_VERB = re.compile(r"^(?:(?:ha|si)?(?:ni|u|a|tu|m|wa|i|li|ya|ki|vi|zi|ku
                            rf"|{_NEGATIVE}(?:ja|ku|ta))"
                            r"[a-z]{3,}$"
                            r"|^(?:si|hu|ha(?:i|u|ya|wa|li|ki|vi|zi|tu|m))[a-z]{2,}i$"
+                           r"|^(?:si|ha(?:i|yu|ya|wa|li|ki|vi|zi|tu|m))(?:po|ko|mo)$"
                            r"|^(?:ni|u|a|tu|wa|i|li|ki|vi|zi)[a-z]{3,}e$"
                            r"|^[a-z]{3,}[ie]wa$")
 

@@ -31,6 +31,8 @@ NORMALISE = build_normalizer(load_knowledge(REPO / "knowledge"))
     ("malipo yangu hayajathibitishwa", "not reflected"),
     ("walimwibia pasipoti", "lost"),  # they stole from him: object infix
     ("jina la duka langu", "business name"),
+    ("sijatumiwa msimbo wowote", "otp"),  # "msimbo wa muamala" stays the M-Pesa code
+    ("msimbo wa muamala wa mpesa", "transaction code"),
 ])
 def test_chat_and_swahili_forms_reach_the_articles_words(text: str, word: str) -> None:
     assert f" {word} " in f" {NORMALISE(text)} "

@@ -174,7 +174,7 @@ def test_rasas_top_intent_is_out_of_scope_for_an_uncovered_article(real_knowledg
 
 
 @pytest.mark.parametrize("word", ["sijapata", "sijawahi", "sikielewi", "haikubaliki", "haiendi",
-                                  "ntakipata"])
+                                  "ntakipata", "haipo"])
 def test_negative_and_coastal_future_verb_forms_weigh_too_little_to_withhold(
         coverage: Coverage, word: str) -> None:
     # "sijawahi kujisajili" (I have never registered): the negative names no service
