@@ -54,7 +54,7 @@ def detect_language(text: str) -> Detection:
     """Guess whether `text` is English or Swahili; None when there is no evidence either way."""
     vocab = vocabulary()
     swahili, english = vocab.folded("swahili_words"), vocab.folded("english_words")
-    shared = vocab.folded("shared_words")
+    shared = vocab.folded("shared_words") | vocab.folded("places")
     lowered = _HYPHENATED.sub(lambda m: m.group(1), text.lower())
     words = [w for w in _WORD.findall(lowered) if w not in shared]
     sw = en = sw_grammar = en_grammar = 0.0

@@ -42,11 +42,18 @@ KNOWN_BASE = 3.0  # Zipf frequency from which the word left without an ending is
 # A Swahili verb form: a tense, habitual, infinitive or negative prefix ("inagharimu",
 # "huwekwa", "kumiliki"); the chat present without a subject ("naanzia", "naulizwa"); a
 # subject with the subjunctive's -e ("nibofye", "nirekebishe"); a passive ending, also on an
-# English stem in Sheng ("kupakiwa", "refundiwa"). Like English inflected words, verbs rarely
-# name the service.
+# English stem in Sheng ("kupakiwa", "refundiwa"); the negatives, where "si" (I) and "ha" with
+# a class prefix are the subject ("sijapata", "haikuja", "hayajathibitishwa") and the present
+# ends in -i ("sipati", "haiendi", "haikubaliki"), or is a place ("haipo": it is not there);
+# the coast's future "nta-" ("ntakipata").
+# Like English inflected words, verbs rarely name the service.
+_NEGATIVE = r"(?:si|hu|ha(?:i|u|ya|wa|li|ki|vi|zi|tu|m)?)"
 _SWAHILI_VERB = re.compile(r"^(?:(?:ha|si)?(?:ni|u|a|tu|m|wa|i|li|ya|ki|vi|zi|ku)"
-                           r"(?:na|li|me|ta|ka|sha|nge|ngali|ki|ja)|ku|hu|haja|hatu|hawa|na)"
+                           r"(?:na|li|me|ta|ka|sha|nge|ngali|ki|ja)|ku|hu|haja|hatu|hawa|na|nta"
+                           rf"|{_NEGATIVE}(?:ja|ku|ta))"
                            r"[a-z]{3,}$"
+                           r"|^(?:si|hu|ha(?:i|u|ya|wa|li|ki|vi|zi|tu|m))[a-z]{2,}i$"
+                           r"|^(?:si|ha(?:i|yu|ya|wa|li|ki|vi|zi|tu|m))(?:po|ko|mo)$"
                            r"|^(?:ni|u|a|tu|wa|i|li|ki|vi|zi)[a-z]{3,}e$"
                            r"|^[a-z]{3,}[ie]wa$")
 
@@ -84,18 +91,23 @@ NUMBER_WORDS = frozenset((
     "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred",
     "thousand", "million", "moja", "mbili", "tatu", "nne", "tano", "sita", "saba", "nane",
     "tisa", "kumi", "ishirini", "thelathini", "arobaini", "hamsini", "sitini", "sabini",
-    "themanini", "tisini", "mia", "elfu", "milioni"))
+    "themanini", "tisini", "mia", "elfu", "milioni",
+    # the coast's spellings, nearer the Arabic ("thalathini": thirty)
+    "thalathini", "arbaini", "arubaini", "khamsini"))
 DOCUMENTS = frozenset(("licence", "licences", "permit", "permits", "leseni", "kibali",
                        "vibali"))
 _OF = frozenset(("ya", "za", "cha", "vya", "la"))
 _SUFFIXES = ("je", "ni")  # Swahili enclitics: "napataje" (how do I get), "nyumbani"
 _PREFIXES = ("nime", "nita", "nili", "tume", "tuta", "wame", "ume", "ame", "ime", "na", "ni",
-             "ku", "tu", "ha", "si")  # Sheng verbs built on English stems: "naopen", "kuregister"
+             "ku", "tu", "ha", "si",  # Sheng verbs built on English stems: "naopen", "kuregister"
+             # negatives and the coast's future: "sijapata", "haijaonekana", "ntapata"
+             "sija", "siku", "haja", "haija", "hayaja", "hawaja", "hazija", "haku", "haiku", "nta")
 # Passive endings: "kupakiwa" is "pakia" made passive, "refundiwa" is Sheng for "refunded".
 _PASSIVES = ("iwa", "ewa")
 
 
 _RELATIVES = ("vyo", "cho", "yo", "ye", "lo", "po", "ko", "mo", "zo")  # "niliyolipa": I paid
+_PEOPLE = ("wa", "mw", "m")  # a person or people of a place: "Mkenya", "Wamarekani"
 _SUBJECTS = ("a", "u", "i")  # "apate" (that he gets): the subjunctive of "pata"
 
 
@@ -180,6 +192,9 @@ class Coverage:
         # grammar and chat ("eti", "msee", "the"): they never name the service asked about.
         words = knowledge.usable_vocabulary() or vocabulary()
         self._grammar = words.folded("swahili_words") | words.folded("english_words")
+        # Where the citizen is or travels ("nikiwa Dubai", "hapa Likoni") never names the
+        # service asked about, nor do the people of a place ("Mjerumani", "Waingereza").
+        self._places = words.folded("places")
         self._choices = {label: tuple(sorted(v)) for label, v in self._words.items()}
         self._weights: dict[str, float] = {}  # per word: the same words come back all day
 
@@ -208,7 +223,8 @@ class Coverage:
         return found
 
     def _weight(self, word: str) -> float:
-        if word in POSSESSIVES or word in NUMBER_WORDS or word in self._grammar:
+        if (word in POSSESSIVES or word in NUMBER_WORDS or word in self._grammar
+                or self.is_place(word)):
             return 0.0
         variants = forms(word)
         users = max(self._users.get(f, 0) for f in variants)
@@ -232,6 +248,15 @@ class Coverage:
         if zipf >= self.settings.common_zipf:
             return 0.0
         return (min(7.0 - zipf, rarity) if users else 7.0 - zipf) * scale
+
+    def is_place(self, word: str) -> bool:
+        """Return True for a place name or the name of its people ("Mjerumani": Ujerumani)."""
+        rests = [word]
+        for prefix in _PEOPLE:
+            rest = word.removeprefix(prefix)
+            if rest != word and len(rest) >= 4:
+                rests += [rest, "u" + rest]
+        return any(rest in self._places for rest in rests)
 
     def _covers(self, label: str, word: str) -> bool:
         variants = forms(word)
@@ -277,6 +302,7 @@ class Coverage:
             after = words[i + 2] if i + 2 < len(words) and words[i + 1] in _OF else ""
             for kind in (before, after):
                 if (kind and kind not in DOCUMENTS and kind not in self._grammar
+                        and not self.is_place(kind)
                         and kind not in POSSESSIVES and kind not in NUMBER_WORDS
                         and _SWAHILI_VERB.match(kind) is None
                         and max(zipf_english(kind), self._swahili.get(kind, 0.0))

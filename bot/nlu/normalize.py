@@ -24,6 +24,18 @@ _PLACEHOLDERS: tuple[tuple[re.Pattern[str], str], ...] = (
     (MPESA_CODE, " zzmpesa "),
     (LONG_NUMBER, " zzidno "),
 )
+# A Swahili infinitive, habitual or object prefix hyphened onto an English verb in Sheng
+# ("ku-apply", "kui-renew", "hu-register") says no more than the English verb does.
+_SHENG_PREFIX = re.compile(r"(?<![\w-])(?:ku(?:i|ji|zi|ki|li|mu?|wa)?|hu)-(?=[^\W\d_])",
+                           re.IGNORECASE)
+# Swahili puts the possessive between a noun and the "of" that names its kind ("neno langu la
+# siri", "cheti changu cha kuzaliwa"): a lexicon phrase ("neno la siri") is found across it.
+# The possessive goes with it: kept after the canonical form, it pulled questions towards the
+# actions ("my payments"), and moved no held-out question the right way.
+_POSSESSIVE = "|".join(c + s for c in ("w", "y", "z", "l", "ch", "vy", "k", "p", "m", "kw")
+                       for s in ("angu", "ako", "ake", "etu", "enu", "ao"))
+_OF = frozenset(("ya", "za", "la", "cha", "vya", "wa"))
+_POSSESSIVE_WORD = re.compile(rf" (?:{_POSSESSIVE})(?= )")
 _NON_WORD = re.compile(r"[^\w\s]|_")
 _REPEATS = re.compile(r"([^\W\d_])\1{2,}")  # letters only: 222222 stays a number
 _SPACES = re.compile(r"\s+")
@@ -50,8 +62,8 @@ class Normalizer:
         self._phrases = {k: v for k, v in canonical.items() if " " in k}
         self._words = {k: v for k, v in canonical.items() if " " not in k}
         self._phrase_re = (
-            re.compile(r"\b(" + "|".join(map(re.escape, sorted(self._phrases, key=len,
-                                                                  reverse=True))) + r")\b")
+            re.compile(r"\b(" + "|".join(map(_phrase_pattern, sorted(self._phrases, key=len,
+                                                                       reverse=True))) + r")\b")
             if self._phrases
             else None
         )
@@ -68,14 +80,27 @@ class Normalizer:
         """Return the normalised form of `text`."""
         for pattern, token in _PLACEHOLDERS:
             text = pattern.sub(token, text)
-        text = self._basic(text)
+        text = self._basic(_SHENG_PREFIX.sub("", text))
         if self._spellings:
             text = " ".join(self._spellings.get(w, w) for w in text.split())
         if self._phrase_re is not None:
-            text = self._phrase_re.sub(lambda m: self._phrases[m.group(1)], text)
+            text = self._phrase_re.sub(self._canonical_phrase, text)
         if self._words:
             text = " ".join(self._words.get(w, w) for w in text.split())
         return text
+
+
+    def _canonical_phrase(self, match: re.Match[str]) -> str:
+        """Return the canonical form of a matched phrase, also when a possessive split it."""
+        return self._phrases[_POSSESSIVE_WORD.sub("", match.group(1))]
+
+
+def _phrase_pattern(phrase: str) -> str:
+    """Return the pattern of a phrase; "neno la siri" also matches "neno langu la siri"."""
+    first, _, rest = phrase.partition(" ")
+    if rest.split(" ", 1)[0] not in _OF:
+        return re.escape(phrase)
+    return rf"{re.escape(first)}(?: (?:{_POSSESSIVE}))? {re.escape(rest)}"
 
 
 def singular(word: str) -> str:

@@ -19,6 +19,20 @@ NORMALISE = build_normalizer(load_knowledge(REPO / "knowledge"))
     ("unapoingia kwa akaunti", "login"),
     ("nahitaji cheti kwa zabuni", "tender"),
     ("application yangu ime-rejectiwa", "rejected"),  # Sheng passive of "reject"
+    ("nimesahau pasiwedi", "password"),  # English typed as a Swahili speaker says it
+    ("kitamburisho kimepotea", "id"),  # r for l
+    ("cheti cha kuzaliwa cha mtt", "mtoto"),
+    ("cheti cha tabia nzuri", "good conduct"),  # "nzuri" for "njema"
+    ("sipati ujumbe wa nambari ya kuingia", "otp"),
+    ("namba ya kodi ya kra", "kra pin"),
+    ("watoto hawajasajiliwa tangu wazaliwe", "not registered"),  # someone else, not sign-up
+    ("mwanangu hajasajiliwa", "not registered"),
+    ("mfumo uko chini leo", "down"),
+    ("malipo yangu hayajathibitishwa", "not reflected"),
+    ("walimwibia pasipoti", "lost"),  # they stole from him: object infix
+    ("jina la duka langu", "business name"),
+    ("sijatumiwa msimbo wowote", "otp"),  # "msimbo wa muamala" stays the M-Pesa code
+    ("msimbo wa muamala wa mpesa", "transaction code"),
 ])
 def test_chat_and_swahili_forms_reach_the_articles_words(text: str, word: str) -> None:
     assert f" {word} " in f" {NORMALISE(text)} "

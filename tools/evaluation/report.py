@@ -263,6 +263,43 @@ once after the round (its overall figures only, as always): out of scope handled
 Swahili 83.1%, mixed 90.9%, answered right 82.9%, false fallbacks 5.3%, confidently wrong
 2.7%). The issue's targets are still not met on the test half: what two fresh sets (418
 questions) taught did not move its Swahili figure.
+
+Issue 14, third round, measured on 2026-12-07: Swahili and Sheng as different Kenyans write
+them. A third fresh set (240 questions: 167 Swahili, 53 mixed/Sheng, 20 English; 54 about
+government services no article covers) was written outside the repository from the article
+titles alone, in ten imagined voices (a mama mboga in Kisumu, a boda boda rider, a student, a
+retired teacher at the coast, a diaspora Kenyan, a widow, ...), formal and chat, two words and
+long, problems stated rather than asked ("nimelipa lakini haijaonekana"). Before any change:
+top-1 English 100%, Swahili 82.4%, mixed 95.1%, answered right 59.1%, uncovered services handled
+honestly 90.7%, false fallbacks 19.4%, confidently wrong 2.5%: the Swahili figure was as low as
+the test half's, and most misses were the coverage check taking grammar and geography for the
+name of a service. Causes fixed, each as a general rule: Swahili negative verb forms
+("sijapata", "hayajathibitishwa", "haiendi", "haipo") and the coast's future ("ntakipata") weigh
+as verbs; place names and the people of a place ("nikiwa Dubai", "Likoni", "Mjerumani": a new
+`places` list in `vocabulary.yaml`) and greetings and forms of address ("yakhe", "shikamoo",
+Sheng "venye") weigh nothing; a Sheng prefix hyphened onto an English verb ("kui-renew",
+"hu-register") is dropped; a lexicon phrase is found across a possessive ("neno langu la siri");
+lexicon families (spellings as heard, "pasiwedi", "kitamburisho" with r for l, "mtt", "shosh";
+"tabia nzuri", "nambari ya kodi", bare "msimbo"; someone else "not registered", apart from the
+citizen's own sign-up; negative perfects of a payment not showing; stealing "from him",
+"walimwibia"; "mfumo uko chini"); routing cues with object infixes ("kuichukua ofisi gani",
+"mnazitumiaje") and services elsewhere (public-service pensions at the National Treasury;
+"stima" for KPLC; "mali isiyodaiwa"; SHA cover for children). After: top-1 English 100%, Swahili
+95.4%, mixed 97.6%, answered right 72.6%, uncovered services handled honestly 94.4%, false
+fallbacks 7.5%, confidently wrong 0.4%. The 626 earlier dev questions: Swahili 97.1% -> 98.3%,
+answered right 88.9% -> 89.1%, false fallbacks 0.8% -> 0.6%, confidently wrong 0.6% -> 0.3%, the
+rest unchanged; the articles' `tests:` phrasings reach their article as before. A stemmer rule
+for the negative perfect ("sijapata" -> "pata") in the IntentModel moved one fresh question the
+right way and one dev question the wrong way, and was left out, so the IntentModel is unchanged:
+MASSIVE sw-KE (83.7%) and INJONGO (93.0%) were re-run with the same figures. 232 of the fresh
+questions joined the dev half (858 in all; faq lint refused 8 as repeats or near copies): top-1
+English 98.1%, Swahili 97.0%, mixed 98.7%, answered right 84.4%, out of scope honest 95.3%
+(services 95.1%), false fallbacks 2.6%, confidently wrong 0.3%. What remains on the fresh set is
+mostly a true word of the citizen's life that no article names ("internship", "cyber", "chifu",
+"mwanafunzi", "bank"): everyday words the MASSIVE counts lack or English words just below the
+common threshold, where the coverage check trades a false fallback for honesty about uncovered
+services. Letters of administration were tried as a Judiciary term and left out: a
+death-certificate question names them too.
 """
 
 

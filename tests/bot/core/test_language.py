@@ -82,6 +82,11 @@ def test_detect_language_names_shared_by_both_languages_are_no_evidence(text: st
     assert detect_language(text).language in ("en", None)
 
 
+@pytest.mark.parametrize("text", ["Changamwe", "Mombasa Nairobi", "Dubai Kampala"])
+def test_detect_language_place_names_are_no_evidence(text: str) -> None:
+    assert detect_language(text).language is None
+
+
 def test_detect_language_hyphenated_swahili_verbs() -> None:
     assert detect_language("nataka ku-apply good conduct").language == "sw"
 

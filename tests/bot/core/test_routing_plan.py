@@ -107,7 +107,8 @@ def test_table_how_to_with_a_reference_is_still_the_status(table: RouteTable) ->
 @pytest.mark.parametrize("text", ["my id is ready, where can i collect it",
                                   "leseni yangu iko tayari, naichukua wapi",
                                   "dl yangu iko ready nitaichukua wapi",  # future, object infix
-                                  "cheti kiko tayari, nitakichukua wapi"])
+                                  "cheti kiko tayari, nitakichukua wapi",
+                                  "pasipoti iko tayari, niende kuichukua ofisi gani"])
 def test_table_where_to_collect_is_the_collection_article(table: RouteTable, text: str) -> None:
     ranking = [IntentScore("check_status", 0.7), IntentScore("document-collection", 0.1)]
     plan = make_router(table).plan(turn(text, ranking))
@@ -122,7 +123,9 @@ def test_table_contact_details_mean_the_contact_article(table: RouteTable) -> No
 
 @pytest.mark.parametrize("text", ["who do you share my information with",
                                   "what do you do with my personal information",
-                                  "mnafanya nini na data zangu"])  # not "show me my data"
+                                  "mnafanya nini na data zangu",  # not "show me my data"
+                                  "mnazitumiaje taarifa zangu",  # object infix of "tumia"
+                                  "nani anaweza kuona data zangu"])
 def test_table_data_use_means_the_privacy_article(table: RouteTable, text: str) -> None:
     ranking = [IntentScore("my_data", 0.8)]
     plan = make_router(table).plan(turn(text, ranking))

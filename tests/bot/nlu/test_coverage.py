@@ -100,7 +100,7 @@ def test_a_contraction_does_not_withhold_the_article(coverage: Coverage) -> None
                               "account-verification-code") == ()
 
 
-@pytest.mark.parametrize("word", ["eti", "msee", "manze", "nime"])
+@pytest.mark.parametrize("word", ["eti", "msee", "manze", "nime", "yakhe", "venye", "shikamoo"])
 def test_words_that_tell_the_language_weigh_nothing(coverage: Coverage, word: str) -> None:
     # vocabulary.yaml's language evidence: Swahili grammar and chat, never a service's name
     assert coverage.weight(word) == 0.0
@@ -171,3 +171,40 @@ def test_rasas_top_intent_is_out_of_scope_for_an_uncovered_article(real_knowledg
     assert top.name == "out_of_scope" and top.uncovered == parsed.top.uncovered
     covered = real_knowledge.parse("renew my smart dl please", "en")
     assert real_knowledge.top_intent(covered).name == "driving-licence-renewal"
+
+
+@pytest.mark.parametrize("word", ["sijapata", "sijawahi", "sikielewi", "haikubaliki", "haiendi",
+                                  "ntakipata", "haipo"])
+def test_negative_and_coastal_future_verb_forms_weigh_too_little_to_withhold(
+        coverage: Coverage, word: str) -> None:
+    # "sijawahi kujisajili" (I have never registered): the negative names no service
+    assert coverage.weight(word) < coverage.settings.min_weight
+
+
+@pytest.mark.parametrize(("word", "stem"), [("sijapata", "pata"), ("ntapata", "pata"),
+                                            ("haijaonekana", "onekana")])
+def test_negative_and_future_forms_reach_the_stem(word: str, stem: str) -> None:
+    assert stem in forms(word)
+
+
+def test_nouns_that_begin_like_a_negative_still_name_the_kind_of_licence(
+        coverage: Coverage) -> None:
+    assert "silaha" in coverage.uncovered("leseni ya silaha", "driving-licence-renewal")
+
+
+@pytest.mark.parametrize("word", ["changamwe", "dubai", "mjerumani", "wamarekani", "mwingereza"])
+def test_places_and_their_people_weigh_nothing(coverage: Coverage, word: str) -> None:
+    assert coverage.weight(word) == 0.0
+
+
+@pytest.mark.parametrize(("text", "article"), [
+    ("ofisi za huduma ziko wapi likoni au changamwe", "huduma-centres"),
+    ("pasipoti yangu iliibiwa nikiwa dubai", "passport-lost"),
+])
+def test_a_place_does_not_withhold_the_article(coverage: Coverage, text: str,
+                                               article: str) -> None:
+    assert coverage.uncovered(text, article) == ()
+
+
+def test_the_coasts_number_words_weigh_nothing(coverage: Coverage) -> None:
+    assert coverage.weight("thalathini") == 0.0

@@ -33,6 +33,9 @@ INDEX = ElsewhereIndex(KNOWLEDGE, build_normalizer(KNOWLEDGE))
     ("how to register a community based organisation", "community-groups"),
     ("nataka kusajili kikundi cha kina mama cha kujisaidia", "community-groups"),
     ("mkopo wa kikundi kutoka uwezo fund", "uwezo-fund"),  # a group's loan, not registering it
+    ("my teacher's pension has not been paid", "public-service-pensions"),
+    ("pensheni yangu ya ualimu haijaingia", "public-service-pensions"),
+    ("nataka kuconnect stima kwa plot", "kplc"),  # Sheng "kuconnect" is "connect"
 ])
 def test_find_names_the_service_of_the_term_the_question_uses(question: str,
                                                               service: str) -> None:

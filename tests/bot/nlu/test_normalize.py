@@ -44,3 +44,15 @@ def test_normalizer_keeps_paybill_numbers_as_words() -> None:
 ])
 def test_singular_drops_an_english_plural_ending(word: str, expected: str) -> None:
     assert singular(word) == expected
+
+
+def test_normalizer_drops_a_sheng_prefix_hyphened_onto_an_english_verb() -> None:
+    n = Normalizer()
+    assert n("nataka ku-apply, kui-renew na hu-register") == "nataka apply renew na register"
+    assert n("M-Pesa ya e-citizen") == "m pesa ya e citizen"  # not a verb prefix
+
+
+def test_normalizer_finds_a_phrase_across_a_swahili_possessive() -> None:
+    n = Normalizer({}, [["password", "neno la siri"]])
+    assert n("nimesahau neno langu la siri") == "nimesahau password"
+    assert n("malipo yangu ya mwisho") == "malipo yangu ya mwisho"  # no phrase: kept
