@@ -89,7 +89,6 @@ class Normalizer:
             text = " ".join(self._words.get(w, w) for w in text.split())
         return text
 
-
     def _canonical_phrase(self, match: re.Match[str]) -> str:
         """Return the canonical form of a matched phrase, also when a possessive split it."""
         return self._phrases[_POSSESSIVE_WORD.sub("", match.group(1))]
