@@ -58,6 +58,23 @@ class Counter:
 
         turns.one = counted
 
+    def attach_sqlite_turns(self, turns: Any) -> None:
+        """Count SQLite's turn statements: one read; a write's transaction of 2-4."""
+        read, write = turns.open_turn, turns.write_turn
+
+        async def reading(parameters: Any) -> Any:
+            self._statement()
+            self._begin()
+            return await read(parameters)
+
+        async def writing(new: bool, parameters: Any, messages: Any, events: Any,
+                          receipt: Any) -> Any:
+            self.statements += 2 + bool(events) + (receipt is not None)
+            self._begin()
+            return await write(new, parameters, messages, events, receipt)
+
+        turns.open_turn, turns.write_turn = reading, writing
+
     def _statement(self, *_: Any) -> None:
         self.statements += 1
 
@@ -124,6 +141,9 @@ async def main() -> None:
         turns = getattr(runtime.store, "_turns", None)  # PostgreSQL's turn pool
         if turns is not None:
             counter.attach_turns(turns)
+        sqlite_turns = getattr(runtime.store, "_sqlite_turns", None)  # SQLite's turn thread
+        if sqlite_turns is not None:
+            counter.attach_sqlite_turns(sqlite_turns)
         await _round(runtime, counter, 60, args.concurrency)  # warm-up: fit, caches, pool
         rounds = [await _round(runtime, counter, args.turns, args.concurrency)
                   for _ in range(args.rounds)]

@@ -46,6 +46,7 @@ from bot.storage.models import (
 )
 from bot.storage.pg_turns import OPEN_TURN, WRITE_TURN, TurnConnections, aware
 from bot.storage.sealing import Sealer
+from bot.storage.sqlite_turns import SqliteTurns
 from common.timezone import utcnow
 from privacy import mask
 
@@ -89,9 +90,13 @@ class SqlConversationStore:
         self._reader = engine.execution_options(isolation_level="AUTOCOMMIT")
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
         self._write_lock = asyncio.Lock() if engine.dialect.name == "sqlite" else None
-        # PostgreSQL: the turn's read and write go through psycopg's pool (bot.storage.pg_turns)
+        # PostgreSQL: the turn's read and write go through psycopg's pool (bot.storage.pg_turns);
+        # SQLite in a file: through a connection and thread of their own (bot.storage.sqlite_turns)
         self._turns = (TurnConnections(engine.url) if engine.dialect.name == "postgresql"
                        else None)
+        database = engine.url.database or ""
+        self._sqlite_turns = (SqliteTurns(database) if engine.dialect.name == "sqlite"
+                              and database not in ("", ":memory:") else None)
         self.push_channels = set(push_channels)
         self.pushes_only_channels: set[str] = set()
         self._sealer = sealer
@@ -103,11 +108,15 @@ class SqlConversationStore:
         """
         parameters = {"conversation_id": message.conversation_id, "channel": message.channel,
                       "message_id": message.message_id}
-        if self._turns is not None:
-            found = await self._turns.one(OPEN_TURN, parameters)
-            assert found is not None  # the anchor makes one row, found or not
-            row: Any = SimpleNamespace(**found)
-            row.updated_at = aware(row.updated_at)
+        if self._turns is not None or self._sqlite_turns is not None:
+            if self._turns is not None:
+                found = await self._turns.one(OPEN_TURN, parameters)
+                assert found is not None  # the anchor makes one row, found or not
+                row: Any = SimpleNamespace(**found)
+                row.updated_at = aware(row.updated_at)
+            else:
+                assert self._sqlite_turns is not None
+                row = SimpleNamespace(**await self._sqlite_turns.open_turn(parameters))
             if message.message_id and row.answered_in is not None:
                 async with self._reader.connect() as db:
                     return await self._replay(db, row)
@@ -127,9 +136,11 @@ class SqlConversationStore:
             await self._turns.ping()
 
     async def close(self) -> None:
-        """Close the connections the store opened itself (PostgreSQL's turn pool)."""
+        """Close the connections the store opened itself (the turn's own)."""
         if self._turns is not None:
             await self._turns.close()
+        if self._sqlite_turns is not None:
+            await self._sqlite_turns.close()
 
     async def load(self, message: InboundMessage) -> Session:
         """Return the stored session for the conversation, or a new one."""
@@ -210,6 +221,9 @@ class SqlConversationStore:
         if not erase and self._turns is not None:
             await self._write_turn(session, message, bodies, events, summary, now)
             return
+        if not erase and self._sqlite_turns is not None:
+            await self._write_sqlite_turn(session, message, bodies, events, summary, now)
+            return
         async with self._writing(), self._engine.begin() as db:
             if erase:
                 await self._erase_transcript(db, session.conversation_id)
@@ -258,6 +272,29 @@ class SqlConversationStore:
         assert self._turns is not None
         saved = await self._turns.one(WRITE_TURN[session.is_new], parameters)
         if saved is None:
+            raise ConcurrentUpdateError(session.conversation_id)
+        session.version += 1
+        session.is_new = False
+
+    async def _write_sqlite_turn(self, session: Session, message: InboundMessage,
+                                 bodies: Sequence[tuple[str, dict[str, Any]]],
+                                 events: Sequence[MatchEvent],
+                                 summary: Mapping[str, Any] | None, now: datetime) -> None:
+        """Write the turn in one hand-off to the SQLite turn thread; as `_write_turn` else."""
+        assert self._sqlite_turns is not None
+        pending = session.channel in self.push_channels
+        parameters = {
+            "session_channel": session.channel, "sender_id": session.sender_id,
+            "conversation_id": session.conversation_id, "expected_version": session.version,
+            "state": self._state(session), "now": now, "count": len(bodies)}
+        messages = [(direction, body, "pending" if pending and direction == "out" else None)
+                    for direction, body in bodies]
+        receipt = ((message.channel, message.message_id, dict(summary) if summary is not None
+                    else None) if message.message_id else None)
+        async with self._writing():
+            last = await self._sqlite_turns.write_turn(session.is_new, parameters, messages,
+                                                       _event_rows(events), receipt)
+        if last is None:
             raise ConcurrentUpdateError(session.conversation_id)
         session.version += 1
         session.is_new = False
