@@ -105,6 +105,8 @@ class SqliteTurns:
             # autocommit mode: transactions are begun explicitly, IMMEDIATE for writes
             self._db = sqlite3.connect(self._path, timeout=30, isolation_level=None,
                                        check_same_thread=False)
+            # as bot.storage.engine sets every connection: this one may be the file's first
+            self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA busy_timeout=30000")
             self._db.execute("PRAGMA synchronous=NORMAL")
         return self._db

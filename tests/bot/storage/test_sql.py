@@ -296,3 +296,24 @@ async def test_a_tickets_transcript_is_the_logs_last_lines(store: SqlConversatio
     assert [line["text"] for line in await store.recent_lines("test:s1", limit=2)] == [
         "Common questions", "Your payment was received."]
     assert "history" not in session.to_record()  # the session state carries no transcript
+
+
+async def test_the_sqlite_turn_connection_keeps_the_file_in_wal_mode(tmp_path: Path) -> None:
+    # the turn's own connection may be the first to open the file: readers must not block
+    # the writer, whichever connection came first
+    import sqlite3
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'first.db'}"
+    schema.upgrade(url)
+    with sqlite3.connect(tmp_path / "first.db") as db:
+        db.execute("PRAGMA journal_mode=DELETE")
+    engine = create_engine(url)
+    store = SqlConversationStore(engine)
+    first = message("hello", "w1")
+    opened = await store.open_turn(first)  # the turn thread opens the file first
+    assert isinstance(opened, Session)
+    await store.commit_turn(opened, first, [TextReply("Hi!")])
+    await store.close()
+    await engine.dispose()
+    with sqlite3.connect(tmp_path / "first.db") as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
