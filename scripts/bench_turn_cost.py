@@ -47,19 +47,11 @@ class Counter:
         event.listen(sync_engine, "before_cursor_execute", self._statement)
         event.listen(sync_engine, "begin", self._begin)
 
-    def attach_turns(self, turns: Any) -> None:
-        """Count the statements of PostgreSQL's turn pool (each its own transaction)."""
-        run = turns.one
+    def attach_turns(self, turns: Any, one_statement_writes: bool) -> None:
+        """Count the turn path's statements, each read and write a transaction of its own.
 
-        async def counted(sql: str, parameters: Any) -> Any:
-            self._statement()
-            self._begin()
-            return await run(sql, parameters)
-
-        turns.one = counted
-
-    def attach_sqlite_turns(self, turns: Any) -> None:
-        """Count SQLite's turn statements: one read; a write's transaction of 2-4."""
+        A read is one statement; a write one on PostgreSQL, a transaction of 2-4 on SQLite.
+        """
         read, write = turns.open_turn, turns.write_turn
 
         async def reading(parameters: Any) -> Any:
@@ -67,11 +59,11 @@ class Counter:
             self._begin()
             return await read(parameters)
 
-        async def writing(new: bool, parameters: Any, messages: Any, events: Any,
-                          receipt: Any) -> Any:
-            self.statements += 2 + bool(events) + (receipt is not None)
+        async def writing(turn: Any) -> Any:
+            self.statements += 1 if one_statement_writes else (
+                2 + bool(turn.events) + (turn.message_id is not None))
             self._begin()
-            return await write(new, parameters, messages, events, receipt)
+            return await write(turn)
 
         turns.open_turn, turns.write_turn = reading, writing
 
@@ -138,12 +130,9 @@ async def main() -> None:
         runtime = build_runtime(settings, clients=Clients.offline())
         counter = Counter()
         counter.attach(runtime.engine.sync_engine)
-        turns = getattr(runtime.store, "_turns", None)  # PostgreSQL's turn pool
+        turns = getattr(runtime.store, "_turns", None)  # the turn's own read and write
         if turns is not None:
-            counter.attach_turns(turns)
-        sqlite_turns = getattr(runtime.store, "_sqlite_turns", None)  # SQLite's turn thread
-        if sqlite_turns is not None:
-            counter.attach_sqlite_turns(sqlite_turns)
+            counter.attach_turns(turns, one_statement_writes=bool(args.postgres))
         await _round(runtime, counter, 60, args.concurrency)  # warm-up: fit, caches, pool
         rounds = [await _round(runtime, counter, args.turns, args.concurrency)
                   for _ in range(args.rounds)]

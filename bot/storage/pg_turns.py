@@ -21,9 +21,10 @@ from psycopg.types.json import Json
 from psycopg_pool import AsyncConnectionPool
 from sqlalchemy.engine import URL
 
-# An idle connection is pinged before use, as bot.storage.engine does for SQLAlchemy's pool:
-# a database restart or a dropped socket then costs a reconnect, not a failed turn.
-PING_AFTER_IDLE = 2.0
+# An idle connection is pinged before use, as for SQLAlchemy's pool: a database restart or a
+# dropped socket then costs a reconnect, not a failed turn.
+from bot.storage.engine import PING_AFTER_IDLE
+from bot.storage.turn_path import TurnWrite
 
 OPEN_TURN = """
 SELECT c.id, c.state, c.version, c.updated_at, r.conversation_id AS answered_in,
@@ -124,6 +125,26 @@ class TurnConnections:
         async with self._pool.connection() as connection:
             cursor = await connection.execute(sql, values)
             return await cursor.fetchone()
+
+    async def open_turn(self, parameters: Mapping[str, Any]) -> dict[str, Any]:
+        """Return the session row and the receipt of the message id (None where absent)."""
+        row = await self.one(OPEN_TURN, parameters)
+        assert row is not None  # the anchor makes one row, found or not
+        return {**row, "updated_at": aware(row["updated_at"])}
+
+    async def write_turn(self, turn: TurnWrite) -> int | None:
+        """Write the turn in one statement; return the last seq, or None if the session changed."""
+        saved = await self.one(WRITE_TURN[turn.new], {
+            "conversation_id": turn.conversation_id, "session_channel": turn.session_channel,
+            "sender_id": turn.sender_id, "expected_version": turn.expected_version,
+            "state": turn.state, "now": turn.now, "count": len(turn.messages),
+            "messages": [{"position": position, "direction": direction, "body": body,
+                          "delivery": delivery}
+                         for position, (direction, body, delivery)
+                         in enumerate(turn.messages, start=1)],
+            "events": turn.events, "channel": turn.channel, "message_id": turn.message_id,
+            "summary": turn.summary})
+        return None if saved is None else int(saved["last_seq"])
 
     async def ping(self) -> None:
         """Raise unless the pool's database answers (the readiness check)."""

@@ -44,9 +44,10 @@ from bot.storage.models import (
     MatchEventRow,
     MessageRow,
 )
-from bot.storage.pg_turns import OPEN_TURN, WRITE_TURN, TurnConnections, aware
+from bot.storage.pg_turns import TurnConnections
 from bot.storage.sealing import Sealer
 from bot.storage.sqlite_turns import SqliteTurns
+from bot.storage.turn_path import TurnPath, TurnWrite
 from common.timezone import utcnow
 from privacy import mask
 
@@ -90,13 +91,7 @@ class SqlConversationStore:
         self._reader = engine.execution_options(isolation_level="AUTOCOMMIT")
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
         self._write_lock = asyncio.Lock() if engine.dialect.name == "sqlite" else None
-        # PostgreSQL: the turn's read and write go through psycopg's pool (bot.storage.pg_turns);
-        # SQLite in a file: through a connection and thread of their own (bot.storage.sqlite_turns)
-        self._turns = (TurnConnections(engine.url) if engine.dialect.name == "postgresql"
-                       else None)
-        database = engine.url.database or ""
-        self._sqlite_turns = (SqliteTurns(database) if engine.dialect.name == "sqlite"
-                              and database not in ("", ":memory:") else None)
+        self._turns = _turn_path(engine)
         self.push_channels = set(push_channels)
         self.pushes_only_channels: set[str] = set()
         self._sealer = sealer
@@ -108,15 +103,8 @@ class SqlConversationStore:
         """
         parameters = {"conversation_id": message.conversation_id, "channel": message.channel,
                       "message_id": message.message_id}
-        if self._turns is not None or self._sqlite_turns is not None:
-            if self._turns is not None:
-                found = await self._turns.one(OPEN_TURN, parameters)
-                assert found is not None  # the anchor makes one row, found or not
-                row: Any = SimpleNamespace(**found)
-                row.updated_at = aware(row.updated_at)
-            else:
-                assert self._sqlite_turns is not None
-                row = SimpleNamespace(**await self._sqlite_turns.open_turn(parameters))
+        if self._turns is not None:
+            row: Any = SimpleNamespace(**await self._turns.open_turn(parameters))
             if message.message_id and row.answered_in is not None:
                 async with self._reader.connect() as db:
                     return await self._replay(db, row)
@@ -131,7 +119,7 @@ class SqlConversationStore:
         return self._session_from(row.id, row.state, row.version, row.updated_at)
 
     async def ping(self) -> None:
-        """Raise unless the turn's own connections reach the database (PostgreSQL)."""
+        """Raise unless the turn's own connections reach the database."""
         if self._turns is not None:
             await self._turns.ping()
 
@@ -139,8 +127,6 @@ class SqlConversationStore:
         """Close the connections the store opened itself (the turn's own)."""
         if self._turns is not None:
             await self._turns.close()
-        if self._sqlite_turns is not None:
-            await self._sqlite_turns.close()
 
     async def load(self, message: InboundMessage) -> Session:
         """Return the stored session for the conversation, or a new one."""
@@ -221,9 +207,6 @@ class SqlConversationStore:
         if not erase and self._turns is not None:
             await self._write_turn(session, message, bodies, events, summary, now)
             return
-        if not erase and self._sqlite_turns is not None:
-            await self._write_sqlite_turn(session, message, bodies, events, summary, now)
-            return
         async with self._writing(), self._engine.begin() as db:
             if erase:
                 await self._erase_transcript(db, session.conversation_id)
@@ -254,46 +237,22 @@ class SqlConversationStore:
                           bodies: Sequence[tuple[str, dict[str, Any]]],
                           events: Sequence[MatchEvent], summary: Mapping[str, Any] | None,
                           now: datetime) -> None:
-        """Write the turn in one statement; nothing when the session changed meanwhile.
+        """Write the turn on the turn path; nothing when the session changed meanwhile.
 
         Raises `ConcurrentUpdateError` then, as the transaction below would.
         """
-        pending = session.channel in self.push_channels
-        parameters = {
-            "session_channel": session.channel, "sender_id": session.sender_id,
-            "conversation_id": session.conversation_id, "expected_version": session.version,
-            "state": self._state(session), "now": now, "count": len(bodies),
-            "messages": [{"position": position, "direction": direction, "body": body,
-                          "delivery": "pending" if pending and direction == "out" else None}
-                         for position, (direction, body) in enumerate(bodies, start=1)],
-            "events": _event_rows(events), "channel": message.channel,
-            "message_id": message.message_id,
-            "summary": dict(summary) if summary is not None else None}
         assert self._turns is not None
-        saved = await self._turns.one(WRITE_TURN[session.is_new], parameters)
-        if saved is None:
-            raise ConcurrentUpdateError(session.conversation_id)
-        session.version += 1
-        session.is_new = False
-
-    async def _write_sqlite_turn(self, session: Session, message: InboundMessage,
-                                 bodies: Sequence[tuple[str, dict[str, Any]]],
-                                 events: Sequence[MatchEvent],
-                                 summary: Mapping[str, Any] | None, now: datetime) -> None:
-        """Write the turn in one hand-off to the SQLite turn thread; as `_write_turn` else."""
-        assert self._sqlite_turns is not None
         pending = session.channel in self.push_channels
-        parameters = {
-            "session_channel": session.channel, "sender_id": session.sender_id,
-            "conversation_id": session.conversation_id, "expected_version": session.version,
-            "state": self._state(session), "now": now, "count": len(bodies)}
-        messages = [(direction, body, "pending" if pending and direction == "out" else None)
-                    for direction, body in bodies]
-        receipt = ((message.channel, message.message_id, dict(summary) if summary is not None
-                    else None) if message.message_id else None)
+        turn = TurnWrite(
+            conversation_id=session.conversation_id, session_channel=session.channel,
+            sender_id=session.sender_id, new=session.is_new, expected_version=session.version,
+            state=self._state(session), now=now,
+            messages=[(direction, body, "pending" if pending and direction == "out" else None)
+                      for direction, body in bodies],
+            events=_event_rows(events), channel=message.channel, message_id=message.message_id,
+            summary=dict(summary) if summary is not None else None)
         async with self._writing():
-            last = await self._sqlite_turns.write_turn(session.is_new, parameters, messages,
-                                                       _event_rows(events), receipt)
+            last = await self._turns.write_turn(turn)
         if last is None:
             raise ConcurrentUpdateError(session.conversation_id)
         session.version += 1
@@ -541,3 +500,17 @@ def _event_rows(events: Sequence[MatchEvent]) -> list[dict[str, Any]]:
     return [{"kind": e.kind, "language": e.language, "query": mask(e.query)[:1000],
              "options": {"options": list(e.options)}, "chosen": e.chosen, "score": e.score}
             for e in events]
+
+
+def _turn_path(engine: AsyncEngine) -> TurnPath | None:
+    """Return the turn's fast path for the engine's database, or None (in-memory SQLite).
+
+    PostgreSQL: psycopg's own pool (bot.storage.pg_turns); a SQLite file: a connection and
+    thread of its own (bot.storage.sqlite_turns).
+    """
+    if engine.dialect.name == "postgresql":
+        return TurnConnections(engine.url)
+    database = engine.url.database or ""
+    if engine.dialect.name == "sqlite" and database not in ("", ":memory:"):
+        return SqliteTurns(database)
+    return None

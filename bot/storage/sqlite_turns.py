@@ -11,10 +11,12 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any, cast
+
+from bot.storage.turn_path import TurnWrite
 
 _OPEN_TURN = """
 SELECT c.id, c.state, c.version, c.updated_at, r.conversation_id AS answered_in,
@@ -80,16 +82,12 @@ class SqliteTurns:
         """Return the session row and the receipt of the message id (None where absent)."""
         return cast(dict[str, Any], await self._run(self._read, parameters))
 
-    async def write_turn(self, new: bool, parameters: Mapping[str, Any],
-                         messages: Sequence[tuple[str, dict[str, Any], str | None]],
-                         events: Sequence[Mapping[str, Any]],
-                         receipt: tuple[str, str, Any] | None) -> int | None:
-        """Write a turn in one transaction; return the last seq, or None if the session changed.
+    async def write_turn(self, turn: TurnWrite) -> int | None:
+        """Write a turn in one transaction; return the last seq, or None if the session changed."""
+        return cast(int | None, await self._run(self._write, turn))
 
-        `receipt` is the channel, the message id and the summary of the redelivery receipt.
-        """
-        return cast(int | None,
-                    await self._run(self._write, new, parameters, messages, events, receipt))
+    async def ping(self) -> None:
+        """Nothing to check: the file is the engine's, which readiness pings."""
 
     async def close(self) -> None:
         """Close the connection and let the thread go."""
@@ -120,32 +118,31 @@ class SqliteTurns:
         row["updated_at"] = read_time(row["updated_at"])
         return row
 
-    def _write(self, new: bool, parameters: Mapping[str, Any],
-               messages: Sequence[tuple[str, dict[str, Any], str | None]],
-               events: Sequence[Mapping[str, Any]],
-               receipt: tuple[str, str, Any] | None) -> int | None:
+    def _write(self, turn: TurnWrite) -> int | None:
         db = self._connection()
-        now = stored_time(parameters["now"])
-        values = {**parameters, "now": now, "state": json.dumps(parameters["state"])}
+        now = stored_time(turn.now)
+        values = {"conversation_id": turn.conversation_id,
+                  "session_channel": turn.session_channel, "sender_id": turn.sender_id,
+                  "expected_version": turn.expected_version, "state": json.dumps(turn.state),
+                  "now": now, "count": len(turn.messages)}
         db.execute("BEGIN IMMEDIATE")
         try:
-            saved = db.execute(_SAVE_NEW if new else _SAVE_EXISTING, values).fetchone()
+            saved = db.execute(_SAVE_NEW if turn.new else _SAVE_EXISTING, values).fetchone()
             if saved is None:
                 db.execute("ROLLBACK")
                 return None
             last = int(saved[0])
-            first = last - len(messages) + 1
-            cid = parameters["conversation_id"]
+            first = last - len(turn.messages) + 1
+            cid = turn.conversation_id
             db.executemany(_LOG_MESSAGE, [
                 (cid, first + offset, direction, json.dumps(body), now, delivery)
-                for offset, (direction, body, delivery) in enumerate(messages)])
+                for offset, (direction, body, delivery) in enumerate(turn.messages)])
             db.executemany(_LOG_EVENT, [
                 (e["kind"], e["language"], e["query"], json.dumps(e["options"]), e["chosen"],
-                 e["score"], now) for e in events])
-            if receipt is not None:
-                channel, message_id, summary = receipt
-                db.execute(_RECEIVED, (channel, message_id, cid, first, last, now,
-                                       json.dumps(summary)))
+                 e["score"], now) for e in turn.events])
+            if turn.message_id is not None:
+                db.execute(_RECEIVED, (turn.channel, turn.message_id, cid, first, last, now,
+                                       json.dumps(turn.summary)))
             db.execute("COMMIT")
         except BaseException:
             if db.in_transaction:

@@ -118,31 +118,22 @@ class Statements:
         event.listen(engine, "before_cursor_execute", lambda *a: self.sql.append(a[2]))
         event.listen(engine, "begin", lambda *_: self._began())
         turns = store._turns
-        if turns is not None:
-            run = turns.one
-
-            async def counted(sql: str, parameters: Any) -> Any:
-                self.sql.append(sql.strip())
-                self._began()
-                return await run(sql, parameters)
-
-            turns.one = counted  # type: ignore[method-assign]
-        sqlite_turns = store._sqlite_turns
-        if sqlite_turns is not None:  # a hand-off each: the read, and the write's transaction
-            read, write = sqlite_turns.open_turn, sqlite_turns.write_turn
+        if turns is not None:  # the turn's read and write, each one statement or hand-off
+            read, write = turns.open_turn, turns.write_turn
+            written = "WITH" if store._engine.dialect.name == "postgresql" else "WRITE"
 
             async def reading(parameters: Any) -> Any:
                 self.sql.append("SELECT (the turn's read)")
                 self._began()
                 return await read(parameters)
 
-            async def writing(*args: Any) -> Any:
-                self.sql.append("WRITE (one transaction)")
+            async def writing(turn: Any) -> Any:
+                self.sql.append(f"{written} (the turn's write)")
                 self._began()
-                return await write(*args)
+                return await write(turn)
 
-            sqlite_turns.open_turn = reading  # type: ignore[method-assign]
-            sqlite_turns.write_turn = writing  # type: ignore[method-assign]
+            turns.open_turn = reading  # type: ignore[method-assign]
+            turns.write_turn = writing  # type: ignore[method-assign]
 
     def _began(self) -> None:
         self.transactions += 1
