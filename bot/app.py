@@ -52,7 +52,7 @@ from bot.knowledge.live import LiveKnowledge
 from bot.knowledge.watch import watch_knowledge
 from bot.nlu.model_store import ModelStore
 from bot.notify.events import EventConsumer
-from bot.notify.pushes import Pusher, logged
+from bot.notify.pushes import Pusher, log_pushed
 from bot.notify.reports import ReportFiler
 from bot.storage import schema
 from bot.storage.engine import create_engine, ping
@@ -137,10 +137,9 @@ class Runtime:
 
     async def push(self, conversation_id: str, replies: Sequence[Reply]) -> list[int]:
         """Deliver messages that are not an answer (agent replies, payment results)."""
-        now = utcnow()
-        seqs = await self.store.append_outbound(conversation_id, replies, now=now)
-        await self.after_push(conversation_id, logged(seqs, replies, now))
-        return seqs
+        pushed = await log_pushed(self.store, conversation_id, replies)
+        await self.after_push(conversation_id, pushed)
+        return [message.seq for message in pushed]
 
     async def after_push(self, conversation_id: str,
                          messages: Sequence[LoggedMessage] = ()) -> None:

@@ -42,11 +42,10 @@ import bench_turns as turns
 
 from bot.core.messages import TextReply
 from bot.core.presence import Announcer
-from bot.notify.pushes import logged
+from bot.notify.pushes import log_pushed
 from bot.storage.sealing import Sealer
 from bot.storage.signals import RedisSignal
 from bot.storage.sql import SqlConversationStore
-from common.timezone import utcnow
 
 
 def _async_url(url: str) -> str:
@@ -162,10 +161,9 @@ async def run(pages: int, rounds: int, idle_seconds: float,
                 cid = f"webchat:{senders[token]}"
                 body = f"push {round_} {token[:12]}"
                 async with gate:  # as Runtime.push: the announcement carries the message
-                    replies, now = [TextReply(body)], utcnow()
-                    seqs = await store.append_outbound(cid, replies, now=now)
+                    pushed = await log_pushed(store, cid, [TextReply(body)])
                     published[body] = time.perf_counter()  # the announcement leaves now
-                    await redis_signal.publish(cid, announcer.note(logged(seqs, replies, now)))
+                    await redis_signal.publish(cid, announcer.note(pushed))
 
             async def paced(i: int, token: str, began: float = time.perf_counter()) -> None:
                 if rate > 0:  # spread over time as real pushes are; 0 sends them all at once

@@ -330,13 +330,11 @@ def create_webchat_router(
                         if (name := typing_name(note)) is not None:
                             await websocket.send_json({"signal": "typing", "name": name})
                         elif (carried := announcer.carried(note)) is not None:
-                            fresh = [m for m in carried if m.seq > last]
-                            if fresh and fresh[0].seq == last + 1:  # what follows: no read
-                                for message in fresh:
-                                    await websocket.send_json(page_message(message))
-                                last = fresh[-1].seq
-                            elif fresh or not carried:
-                                missed = True  # a gap, or a note we cannot read: read
+                            following = _following(carried, last)
+                            missed = missed or following is None
+                            for message in following or ():  # no read for these
+                                await websocket.send_json(page_message(message))
+                                last = message.seq
                     # a passing state or carried messages need no database read; news, a gap
                     # or a recheck do
                     timed_out = waiter in done and not waiter.result()
@@ -345,6 +343,18 @@ def create_webchat_router(
             return
 
     return router
+
+
+def _following(carried: list[LoggedMessage], last: int) -> list[LoggedMessage] | None:
+    """Return the carried messages that follow `last`; None when the page must read instead.
+
+    A gap (an announcement missed, or two arriving out of order) or a note that could not be
+    trusted ([]) means a read; messages the page already has are nothing to send.
+    """
+    fresh = [m for m in carried if m.seq > last]
+    if fresh and fresh[0].seq == last + 1:
+        return fresh
+    return None if fresh or not carried else []
 
 
 def _optional_str(value: object) -> str | None:

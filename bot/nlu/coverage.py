@@ -222,9 +222,13 @@ class Coverage:
             found = self._weights[word] = self._weight(word)
         return found
 
+    def _weightless(self, word: str) -> bool:
+        """Return True for words that never name a service: grammar, numbers, places."""
+        return (word in POSSESSIVES or word in NUMBER_WORDS or word in self._grammar
+                or self.is_place(word))
+
     def _weight(self, word: str) -> float:
-        if (word in POSSESSIVES or word in NUMBER_WORDS or word in self._grammar
-                or self.is_place(word)):
+        if self._weightless(word):
             return 0.0
         variants = forms(word)
         users = max(self._users.get(f, 0) for f in variants)
@@ -301,9 +305,7 @@ class Coverage:
             before = words[i - 1] if i > 0 else ""
             after = words[i + 2] if i + 2 < len(words) and words[i + 1] in _OF else ""
             for kind in (before, after):
-                if (kind and kind not in DOCUMENTS and kind not in self._grammar
-                        and not self.is_place(kind)
-                        and kind not in POSSESSIVES and kind not in NUMBER_WORDS
+                if (kind and kind not in DOCUMENTS and not self._weightless(kind)
                         and _SWAHILI_VERB.match(kind) is None
                         and max(zipf_english(kind), self._swahili.get(kind, 0.0))
                         < self.settings.everyday_zipf):

@@ -29,6 +29,14 @@ def logged(seqs: Sequence[int], replies: Sequence[Reply], now: datetime) -> list
             for seq, reply in zip(seqs, replies, strict=True)]
 
 
+async def log_pushed(store: ConversationStore, conversation_id: str, replies: Sequence[Reply],
+                     *, once_key: str | None = None) -> list[LoggedMessage]:
+    """Log pushed replies; return them as logged, or [] when `once_key` was pushed before."""
+    now = utcnow()
+    seqs = await store.append_outbound(conversation_id, replies, once_key=once_key, now=now)
+    return logged(seqs, replies, now) if seqs else []
+
+
 class Pusher:
     """Renders replies in the conversation's language and pushes them at most once.
 
@@ -69,16 +77,15 @@ class Pusher:
                 preferred=preferred or profile_language(session), now=utcnow(),
                 silence=self._silence)
             replies = render(push_turn(session, self._translations))
-            now = utcnow()
-            seqs = await self._store.append_outbound(conversation_id, replies,
-                                                     once_key=once_key, now=now) if replies else []
-            if not seqs:
+            pushed = await log_pushed(self._store, conversation_id, replies,
+                                      once_key=once_key) if replies else []
+            if not pushed:
                 return False  # nothing was said: the conversation's language stays as it was
             offered = [r for r in replies if isinstance(r, ChoicesReply)]
             if offered:  # a typed number then picks from what was pushed (a rating, a retry)
                 session.choices = list(offered[-1].choices)
             await self._store.save_session(session)
-        await self._after_push(conversation_id, logged(seqs, replies, now))
+        await self._after_push(conversation_id, pushed)
         return True
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +42,15 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
 
 def message(text: str = "hi", message_id: str | None = None, sender: str = "s1") -> InboundMessage:
     return InboundMessage("test", sender, text, message_id=message_id)
+
+
+async def answer(store: SqlConversationStore, sent: InboundMessage, replies: list[Any],
+                 events: Sequence[MatchEvent] = (),
+                 summary: dict[str, Any] | None = None) -> None:
+    """Open and commit one turn, as the conversation core does."""
+    session = await store.open_turn(sent)
+    assert isinstance(session, Session)
+    await store.commit_turn(session, sent, replies, events, summary)
 
 
 async def test_store_new_conversation_round_trip(store: SqlConversationStore) -> None:
@@ -141,9 +150,7 @@ class Statements:
 
 async def test_a_turn_is_one_read_and_one_write(store: SqlConversationStore) -> None:
     first = message("hello", "m1")
-    opened = await store.open_turn(first)
-    assert isinstance(opened, Session)
-    await store.commit_turn(opened, first, [TextReply("one"), TextReply("two")])
+    await answer(store, first, [TextReply("one"), TextReply("two")])
     counted = Statements(store)
     second = message("again", "m2")
     session = await store.open_turn(second)
@@ -176,9 +183,7 @@ async def test_a_turn_behind_a_changed_session_writes_nothing(
     store: SqlConversationStore,
 ) -> None:
     first = message("hello", "m1")
-    session = await store.open_turn(first)
-    assert isinstance(session, Session)
-    await store.commit_turn(session, first, [TextReply("one")])
+    await answer(store, first, [TextReply("one")])
     stale = await store.open_turn(message("a", "m2"))
     fresh = await store.open_turn(message("b", "m3"))
     assert isinstance(stale, Session) and isinstance(fresh, Session)
@@ -197,9 +202,7 @@ async def test_a_redelivered_message_is_answered_from_the_same_read(
     store: SqlConversationStore,
 ) -> None:
     first = message("hello", "m1")
-    session = await store.open_turn(first)
-    assert isinstance(session, Session)
-    await store.commit_turn(session, first, [TextReply("answer")], summary={"locale": "sw"})
+    await answer(store, first, [TextReply("answer")], summary={"locale": "sw"})
     counted = Statements(store)
     again = await store.open_turn(first)
     assert isinstance(again, TurnResult) and again.duplicate
@@ -246,9 +249,7 @@ async def test_a_message_id_another_chat_used_never_replays_that_chats_replies(
 ) -> None:
     # a page picks its own message ids: one chat must not read another's answers with them
     mine = message("my ID number is 12345678", "client-1", sender="victim")
-    opened = await store.open_turn(mine)
-    assert isinstance(opened, Session)
-    await store.commit_turn(opened, mine, [TextReply("Your application PP-1 is ready.")])
+    await answer(store, mine, [TextReply("Your application PP-1 is ready.")])
     theirs = message("anything", "client-1", sender="stranger")
     session = await store.open_turn(theirs)
     assert isinstance(session, Session) and session.is_new  # not the victim's replay
@@ -262,10 +263,7 @@ async def test_a_message_id_another_chat_used_never_replays_that_chats_replies(
 
 async def test_a_nul_in_a_message_does_not_fail_its_turn(store: SqlConversationStore) -> None:
     sent = message("pass\x00port", "n1")
-    opened = await store.open_turn(sent)
-    assert isinstance(opened, Session)
-    await store.commit_turn(opened, sent, [TextReply("ok")], [MatchEvent("answered", sent.text,
-                                                                           "en")])
+    await answer(store, sent, [TextReply("ok")], [MatchEvent("answered", sent.text, "en")])
     assert [m.body["text"] for m in await store.messages_after("test:s1", 0)] == ["passport",
                                                                                   "ok"]
 
@@ -275,9 +273,7 @@ async def test_a_tickets_transcript_is_the_logs_last_lines(store: SqlConversatio
     assert isinstance(session, Session)
     await store.commit_turn(session, message("hello"), [TextReply("Hi! How can I help?")])
     tap = InboundMessage("test", "s1", "", choice="faq")  # a tap without words is no line
-    session = await store.open_turn(tap)
-    assert isinstance(session, Session)
-    await store.commit_turn(session, tap, [TextReply("Common questions")])
+    await answer(store, tap, [TextReply("Common questions")])
     await store.append_outbound("test:s1", [TextReply("Your payment was received.")])
     lines = await store.recent_lines("test:s1")
     assert [(line["role"], line["text"]) for line in lines] == [
@@ -301,9 +297,7 @@ async def test_the_sqlite_turn_connection_keeps_the_file_in_wal_mode(tmp_path: P
     engine = create_engine(url)
     store = SqlConversationStore(engine)
     first = message("hello", "w1")
-    opened = await store.open_turn(first)  # the turn thread opens the file first
-    assert isinstance(opened, Session)
-    await store.commit_turn(opened, first, [TextReply("Hi!")])
+    await answer(store, first, [TextReply("Hi!")])  # the turn thread opens the file first
     await store.close()
     await engine.dispose()
     with sqlite3.connect(tmp_path / "first.db") as db:
