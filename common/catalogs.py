@@ -7,9 +7,6 @@ import io
 import logging
 from pathlib import Path
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-
 logger = logging.getLogger(__name__)
 
 DOMAIN = "messages"
@@ -28,6 +25,10 @@ def load_catalog(locales_dir: Path, language: str) -> gettext.NullTranslations:
             return gettext.GNUTranslations(handle)
     if po.exists():
         logger.warning("Catalog %s is not compiled; compiling it in memory", po)
+        # babel.messages (and difflib under it) costs 60 ms of every start: only here
+        from babel.messages.mofile import write_mo
+        from babel.messages.pofile import read_po
+
         with po.open("rb") as handle:
             catalog = read_po(handle, locale=language)
         buffer = io.BytesIO()

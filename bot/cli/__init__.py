@@ -12,6 +12,8 @@ from typing import Any
 
 import click
 
+from common.heap import built_for_life
+
 # command name -> "module:attribute" of the click command
 COMMANDS = {
     "serve": "bot.cli.serve:serve_command",
@@ -30,6 +32,8 @@ COMMANDS = {
     "agents": "escalation.cli:agents_group",
     "tickets": "escalation.cli:tickets_group",
 }
+# Commands whose process runs for days: their imports are kept for life (common.heap).
+LONG_LIVED = frozenset({"serve", "worker"})
 
 
 class LazyGroup(click.Group):
@@ -47,7 +51,11 @@ class LazyGroup(click.Group):
         """Import the command's module the first time the command is asked for."""
         if cmd_name not in self.commands and cmd_name in self._lazy:
             module, _, attribute = self._lazy[cmd_name].partition(":")
-            command = getattr(importlib.import_module(module), attribute)
+            if cmd_name in LONG_LIVED:
+                with built_for_life():
+                    command = getattr(importlib.import_module(module), attribute)
+            else:
+                command = getattr(importlib.import_module(module), attribute)
             self.add_command(command, cmd_name)
         return super().get_command(ctx, cmd_name)
 

@@ -25,6 +25,7 @@ from bot.combined import (
 from bot.config import BotSettings
 from bot.logs import configure_logging
 from bot.web.metrics import MULTIPROC_ENV
+from common.heap import built_for_life
 
 FACTORY = "bot.web.asgi:create_app"
 logger = logging.getLogger(__name__)
@@ -50,7 +51,8 @@ def serve_command(host: str | None, port: int | None, workers: int) -> None:
         _serve_workers(settings, workers)
         return
     try:
-        app, _ = create_combined_app(settings)
+        with built_for_life():
+            app, _ = create_combined_app(settings)
     except ProductionRefused as refused:
         raise click.ClickException(str(refused)) from None
     _banner(settings, "this process")

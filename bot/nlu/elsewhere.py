@@ -104,8 +104,11 @@ class ElsewhereIndex:
                 *(w for term, variants in article.synonyms for w in (term, *variants))])
         for intent in knowledge.intents:
             texts.setdefault(intent.intent, []).extend(intent.examples)
-        self._texts = {label: tuple(self._text(t) for t in found)
-                       for label, found in texts.items()}
+        # A label's texts in matching form are built when a question first asks about the
+        # label: most labels never meet a term, and building all of them was 0.1 s of start-up.
+        self._phrasings = {label: tuple(_WORD.findall(normalise(t)) for t in found)
+                           for label, found in texts.items()}
+        self._texts: dict[str, tuple[_Text, ...]] = {}
         # Which term words each form belongs to, and the long ones (spellings): a question
         # rules out every term one of whose words it cannot name, before any term is tried
         self._words_of = {term: words for _, term, words in self._terms}  # for covers()
@@ -116,8 +119,8 @@ class ElsewhereIndex:
                 self._by_form.setdefault(form, set()).add(word)
         self._long_words = [w for w in term_words if len(w) >= MIN_FUZZY_LENGTH]
         # Every word of a label, to skip its texts at once when one of a term's words is absent
-        self._words = {label: _text(sorted({w for t in found for w in t.words}))
-                       for label, found in self._texts.items()}
+        self._words = {label: _text(sorted({w for words in found for w in words}))
+                       for label, found in self._phrasings.items()}
 
     def content_words(self, term: str) -> tuple[str, ...]:
         """Return the words of `term` a question must name (normalised, everyday ones out)."""
@@ -164,13 +167,20 @@ class ElsewhereIndex:
 
     def covers(self, label: str, term: str) -> bool:
         """Return True when one of `label`'s own texts names every word of `term` together."""
-        if label in NEVER_COVERS or label not in self._texts:
+        if label in NEVER_COVERS or label not in self._phrasings:
             return False
         words = self._words_of.get(term) or self.content_words(term)
         vocabulary = self._words[label]
         if any(not _positions(w, vocabulary)[0] for w in words):
             return False
-        return any(_named(words, text) is not None for text in self._texts[label])
+        return any(_named(words, text) is not None for text in self._label_texts(label))
+
+    def _label_texts(self, label: str) -> tuple[_Text, ...]:
+        """Return the label's texts in matching form, built on first use (a benign race)."""
+        found = self._texts.get(label)
+        if found is None:
+            found = self._texts[label] = tuple(_text(w) for w in self._phrasings[label])
+        return found
 
 
 def _positions(word: str, text: _Text) -> tuple[list[int], bool]:
