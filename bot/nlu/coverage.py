@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, Self
 
 from rapidfuzz import fuzz, process
 
@@ -160,6 +161,9 @@ def swahili_zipf() -> Mapping[str, float]:
     return {w: math.log10(n / total * 1e9) for w, n in counts.items()}
 
 
+_REBUILT = frozenset({"_normalise", "_swahili", "_weights"})  # not kept: rebuilt or shared
+
+
 class Coverage:
     """Per-article vocabularies and the weight of words, built once per knowledge version."""
 
@@ -197,6 +201,20 @@ class Coverage:
         self._places = words.folded("places")
         self._choices = {label: tuple(sorted(v)) for label, v in self._words.items()}
         self._weights: dict[str, float] = {}  # per word: the same words come back all day
+
+    def state(self) -> dict[str, Any]:
+        """Return what was derived from the knowledge, to be kept beside its fitted model."""
+        return {k: v for k, v in vars(self).items() if k not in _REBUILT}
+
+    @classmethod
+    def restored(cls, state: dict[str, Any], normalise: Callable[[str], str]) -> Self:
+        """Return the coverage a `state` was taken from, with this process's normaliser."""
+        coverage = cls.__new__(cls)
+        vars(coverage).update(state)
+        coverage._normalise = normalise
+        coverage._swahili = swahili_zipf()
+        coverage._weights = {}
+        return coverage
 
     def _vocabulary(self, texts: Iterable[str]) -> frozenset[str]:
         """Return the stemmed words and the plain words of `texts`, after normalisation."""

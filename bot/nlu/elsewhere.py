@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice, product
+from typing import Any, Self
 
 from rapidfuzz import fuzz, process
 
@@ -121,6 +122,19 @@ class ElsewhereIndex:
         # Every word of a label, to skip its texts at once when one of a term's words is absent
         self._words = {label: _text(sorted({w for words in found for w in words}))
                        for label, found in self._phrasings.items()}
+
+    def state(self) -> dict[str, Any]:
+        """Return what was derived from the knowledge, to be kept beside its fitted model."""
+        return {k: v for k, v in vars(self).items() if k not in ("_normalise", "_texts")}
+
+    @classmethod
+    def restored(cls, state: dict[str, Any], normalise: Callable[[str], str]) -> Self:
+        """Return the index a `state` was taken from, with this process's normaliser."""
+        index = cls.__new__(cls)
+        vars(index).update(state)
+        index._normalise = normalise
+        index._texts = {}
+        return index
 
     def content_words(self, term: str) -> tuple[str, ...]:
         """Return the words of `term` a question must name (normalised, everyday ones out)."""

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.core.language import detect_language
 from bot.core.ports import IntentScore, ParseResult
 from bot.knowledge.loader import Knowledge
-from bot.nlu.coverage import Coverage
+from bot.nlu.coverage import Coverage, swahili_zipf
 from bot.nlu.elsewhere import ElsewhereIndex
+from bot.nlu.english_frequency import zipf_english
 from bot.nlu.entities import extract_entities
 from bot.nlu.model import IntentModel
 from bot.nlu.model_store import ModelStore
@@ -70,6 +72,12 @@ def _default_model(normalise: Callable[[str], str]) -> IntentModel:
     return IntentModel(normalise)
 
 
+def _derived_name(source: str, model: IntentModel, exclude: Iterable[str]) -> str:
+    """Return the name of the state derived from the files `source` names, for this model."""
+    shaped = f"{source}\x00{sorted(exclude)!r}\x00{model.settings()!r}".encode()
+    return hashlib.sha256(shaped).hexdigest()[:32]
+
+
 class KnowledgeMatcher:
     """Ranks FAQ articles and built-in intents for a message, across English and Swahili."""
 
@@ -84,21 +92,62 @@ class KnowledgeMatcher:
         previous: IntentModel | None = None,
         stop: Callable[[], bool] | None = None,
         models: ModelStore | None = None,
+        source: str | None = None,
     ) -> None:
+        """Build the matcher; with `models` and the files' `source` fingerprint, keep or reuse.
+
+        What is derived from one version of the files (the fitted model, the coverage check's
+        vocabularies, the index of services handled elsewhere) is kept in the model folder
+        under their fingerprint, so a worker that starts on files seen before loads it all.
+        """
         self.knowledge = knowledge
         self.normalise = build_normalizer(knowledge)
+        self._suggest = suggest_threshold
+        self._size = ranking_size
+        self.restored = False
         data = training_set(knowledge, exclude=exclude)
         # The live model makes the fit quick (hot reload): its calibration maps label-agnostic
         # evidence to P(right), so it still holds after an article changed, and on a large
         # knowledge base the weights of unchanged articles are kept.
         model = model_factory(self.normalise)
+        kept = (_derived_name(source, model, exclude)
+                if models is not None and source is not None and previous is None else None)
+        if models is not None and kept is not None and self._restore(models, kept, model,
+                                                                     data.labels):
+            return
         self.model = (models.fitted(model, data.texts, data.labels, previous=previous, stop=stop)
                       if models is not None
                       else model.fit(data.texts, data.labels, previous=previous, stop=stop))
-        self._suggest = suggest_threshold
-        self._size = ranking_size
         self.coverage = Coverage(knowledge, self.normalise)
         self.elsewhere = ElsewhereIndex(knowledge, self.normalise)
+        if models is not None and kept is not None:
+            models.keep_derived(kept, {"model": models.name(self.model, data.texts, data.labels),
+                                       "coverage": self.coverage.state(),
+                                       "elsewhere": self.elsewhere.state()})
+
+    def _restore(self, models: ModelStore, name: str, model: IntentModel,
+                 labels: Sequence[str]) -> bool:
+        """Take on the derived state kept under `name`; False when there is none (or no model)."""
+        saved = models.derived(name)
+        if saved is None:
+            return False
+        try:
+            fitted = models.named(saved["model"], model, labels)
+            if fitted is None:  # its model was pruned meanwhile: build again
+                return False
+            coverage = Coverage.restored(saved["coverage"], self.normalise)
+            elsewhere = ElsewhereIndex.restored(saved["elsewhere"], self.normalise)
+        except (KeyError, TypeError):  # kept by an older release: build again
+            return False
+        self.model, self.coverage, self.elsewhere = fitted, coverage, elsewhere
+        self.restored = True
+        return True
+
+    @staticmethod
+    def warm() -> None:
+        """Load the word frequency tables a restored matcher reads at its first question."""
+        zipf_english("the")
+        swahili_zipf()
 
     def parse(self, text: str, language: str | None = None) -> ParseResult:
         """Rank every article and intent for `text`; detect its language and entities.

@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from bot.nlu.model import IntentModel
 
@@ -36,6 +37,7 @@ _KEEP = 3  # versions kept: the live one, and two an older worker may still ask 
 _CODE = Path(__file__).parent  # every module of bot/nlu: the stemmer shapes the vocabulary
 _ABANDONED = 3600.0  # seconds after which a half-written file is a dead worker's
 _LIBRARIES = ("scikit-learn", "numpy", "scipy", "rapidfuzz", "PyStemmer")
+_DERIVED = ".derived"  # state derived from a knowledge version: coverage, services elsewhere
 
 
 class ModelStore:
@@ -85,11 +87,35 @@ class ModelStore:
             digest.update(f"{label}\x1f{model.normalised(text)}\x1e".encode())
         return digest.hexdigest()[:32]
 
-    def _load(self, path: Path, name: str, model: IntentModel,
-              expected: list[str]) -> IntentModel | None:
+    def name(self, model: IntentModel, texts: Sequence[str], labels: Sequence[str]) -> str:
+        """Return the name `fitted` stores the model under for these examples."""
+        return self._digest(model, texts, labels)
+
+    def named(self, name: str, model: IntentModel, labels: Sequence[str]) -> IntentModel | None:
+        """Return `model` with the stored fit called `name`, or None when there is none."""
+        return self._load(self._folder / f"{name}.model", name, model, sorted(set(labels)))
+
+    def derived(self, name: str) -> dict[str, Any] | None:
+        """Return the state derived from a knowledge version kept under `name`, if any."""
+        state = self._read(self._folder / f"{name}{_DERIVED}", name)
+        return state if isinstance(state, dict) else None
+
+    def keep_derived(self, name: str, state: dict[str, Any]) -> None:
+        """Keep state derived from a knowledge version (best effort: start-ups only go faster)."""
+        path = self._folder / f"{name}{_DERIVED}"
+        try:
+            self._folder.mkdir(parents=True, exist_ok=True)
+            self._write(path, name, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
+            self._prune(keep=path)
+        except OSError as exc:
+            logger.warning("Model folder %s unusable (%s): derived state not kept",
+                           self._folder, type(exc).__name__)
+
+    def _read(self, path: Path, name: str) -> Any:
+        """Return the unpickled body of a file this installation signed, else None."""
         try:
             blob = path.read_bytes()
-        except OSError:  # not there yet, or not readable: fit instead
+        except OSError:  # not there yet, or not readable: build instead
             return None
         mac, body = blob[:_MAC], blob[_MAC:]
         # the name is signed too: an older signed file copied over this name is refused
@@ -97,9 +123,15 @@ class ModelStore:
             logger.warning("Ignoring model file %s: not signed by this installation", path.name)
             return None
         try:
-            state = pickle.loads(body)  # noqa: S301 - signed by this installation's key
+            return pickle.loads(body)  # noqa: S301 - signed by this installation's key
         except Exception:  # written by another library version: fit again
             logger.warning("Ignoring model file %s: unreadable", path.name)
+            return None
+
+    def _load(self, path: Path, name: str, model: IntentModel,
+              expected: list[str]) -> IntentModel | None:
+        state = self._read(path, name)
+        if not isinstance(state, dict):
             return None
         restored = model.restored(state)
         if list(restored.labels) != expected:
@@ -109,7 +141,9 @@ class ModelStore:
         return restored
 
     def _save(self, path: Path, name: str, model: IntentModel) -> None:
-        body = pickle.dumps(model.state(), protocol=pickle.HIGHEST_PROTOCOL)
+        self._write(path, name, pickle.dumps(model.state(), protocol=pickle.HIGHEST_PROTOCOL))
+
+    def _write(self, path: Path, name: str, body: bytes) -> None:
         # a fresh, exclusively created temporary file: never a planted symlink, never shared
         handle, partial = tempfile.mkstemp(dir=self._folder, prefix=f"{name}.", suffix=".part")
         try:
@@ -122,7 +156,7 @@ class ModelStore:
             Path(partial).unlink(missing_ok=True)
 
     def _prune(self, keep: Path) -> None:
-        stored = sorted(self._folder.glob("*.model"), key=_modified)
+        stored = sorted(self._folder.glob(f"*{keep.suffix}"), key=_modified)
         for old in [p for p in stored if p != keep][: max(0, len(stored) - _KEEP)]:
             old.unlink(missing_ok=True)
         for left in self._folder.glob("*.part"):  # a worker that died while writing
