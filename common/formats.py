@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
@@ -42,6 +43,7 @@ def format_moment(when: datetime, language: str) -> str:
     return format_datetime(when, pattern, tzinfo=NAIROBI, locale=babel_locale(language))
 
 
+@lru_cache(maxsize=4096)  # every FAQ answer names its review date: a few hundred days in all
 def format_day(day: date, language: str) -> str:
     """Write a calendar date: 5 March 2026 / 5 Machi 2026."""
     pattern = DAY_PATTERNS.get(language, DAY_PATTERNS["en"])
