@@ -173,6 +173,9 @@ class Runtime:
         self._stop = asyncio.Event()
         loops = [*self.local, *(self.background if self.settings.run_background else [])]
         self._tasks = [asyncio.create_task(loop(self._stop)) for loop in loops]
+        if self.knowledge.matcher.restored:  # its first question would load them (0.1 s)
+            self._tasks.append(asyncio.create_task(asyncio.to_thread(
+                self.knowledge.matcher.warm)))
         if self.settings.run_background:
             logger.info("Background work runs in this process (%d loops)", len(self.background))
 

@@ -47,8 +47,6 @@ class LiveKnowledge:
         if matcher is None:
             raise KnowledgeLoadError(self.last_problems)
         self._matcher = matcher
-        if matcher.restored:  # its first question would load the frequency tables (0.1 s)
-            threading.Thread(target=matcher.warm, name="warm-tables", daemon=True).start()
 
     @property
     def current(self) -> Knowledge:
