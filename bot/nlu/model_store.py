@@ -104,8 +104,13 @@ class ModelStore:
         """Keep state derived from a knowledge version (best effort: start-ups only go faster)."""
         path = self._folder / f"{name}{_DERIVED}"
         try:
+            body = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, TypeError, AttributeError) as exc:  # a bug, not an outage
+            logger.error("Derived state not kept: it cannot be pickled (%s)", exc)
+            return
+        try:
             self._folder.mkdir(parents=True, exist_ok=True)
-            self._write(path, name, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
+            self._write(path, name, body)
             self._prune(keep=path)
         except OSError as exc:
             logger.warning("Model folder %s unusable (%s): derived state not kept",

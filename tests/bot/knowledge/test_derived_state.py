@@ -103,3 +103,19 @@ def test_the_fingerprint_follows_every_file_but_the_held_out_questions(knowledge
     (knowledge / "glossary.yaml").write_text("terms: {}\n")
     assert knowledge_fingerprint(knowledge) != before
     assert knowledge_fingerprint(knowledge / "missing") is not None  # nothing there to read
+
+
+def test_state_that_cannot_be_kept_costs_only_the_saving(knowledge: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(matcher_module.Coverage, "state",
+                        lambda self: {"unpicklable": lambda: None})
+    live = LiveKnowledge(knowledge, models=ModelStore(tmp_path / "models", KEY))
+    assert live.matcher.parse("how much is a passport").ranking
+    assert not list((tmp_path / "models").glob("*.derived"))
+
+
+def test_an_unusable_model_folder_still_starts(knowledge: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "models"
+    folder.write_text("a file where the folder should be")  # unusable even for root
+    live = LiveKnowledge(knowledge, models=ModelStore(folder, KEY))
+    assert not live.matcher.restored and live.matcher.parse("lipa na mpesa").ranking
