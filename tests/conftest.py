@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -17,6 +18,19 @@ from tests.helpers.services import REDIS_URL, private_schema, require
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def _collector_as_found() -> Iterator[None]:
+    """Undo a start-up's paused and frozen collector (common.heap) after a test that ran one.
+
+    `msaidizi serve` run in process freezes the heap: in a test session that would keep every
+    earlier test's garbage for good.
+    """
+    yield
+    if gc.get_freeze_count():
+        gc.unfreeze()
+    gc.enable()
 
 
 @pytest.fixture(scope="session")

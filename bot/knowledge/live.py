@@ -9,7 +9,6 @@ from dataclasses import replace
 from pathlib import Path
 
 from bot.core.ports import Article, IntentScore, ParseResult
-from bot.knowledge.fingerprint import knowledge_fingerprint
 from bot.knowledge.loader import Knowledge, Problem, load_knowledge
 from bot.nlu.matcher import KnowledgeMatcher
 from bot.nlu.model import FitCancelled, IntentModel
@@ -102,11 +101,7 @@ class LiveKnowledge:
 
     def _build(self, previous: IntentModel | None = None) -> KnowledgeMatcher | None:
         """Load and fit; keep per-file errors but refuse a version with no articles at all."""
-        full = previous is None and self._models is not None
-        source = knowledge_fingerprint(self.root) if full else None
         knowledge = self._keep_last_good(load_knowledge(self.root))
-        if source is not None and (knowledge.errors or knowledge_fingerprint(self.root) != source):
-            source = None  # edited while loading, or patched with last good versions: not kept
         self.last_problems = list(knowledge.problems)
         for problem in knowledge.errors:
             logger.error("Knowledge problem: %s", problem)
@@ -114,7 +109,7 @@ class LiveKnowledge:
             return None
         return KnowledgeMatcher(knowledge, suggest_threshold=self._suggest, previous=previous,
                                 stop=None if previous is not None else self._closing.is_set,
-                                models=self._models, source=source)
+                                models=self._models)
 
     def _keep_last_good(self, fresh: Knowledge) -> Knowledge:
         """Keep the previous version of any article or elsewhere service now broken."""

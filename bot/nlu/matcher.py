@@ -9,8 +9,10 @@ from functools import lru_cache
 
 from bot.core.language import detect_language
 from bot.core.ports import IntentScore, ParseResult
+from bot.core.vocabulary import vocabulary
+from bot.knowledge.fingerprint import knowledge_digest
 from bot.knowledge.loader import Knowledge
-from bot.nlu.coverage import Coverage, swahili_zipf
+from bot.nlu.coverage import Coverage
 from bot.nlu.elsewhere import ElsewhereIndex
 from bot.nlu.english_frequency import zipf_english
 from bot.nlu.entities import extract_entities
@@ -72,8 +74,12 @@ def _default_model(normalise: Callable[[str], str]) -> IntentModel:
     return IntentModel(normalise)
 
 
-def _derived_name(source: str, model: IntentModel, exclude: Iterable[str]) -> str:
-    """Return the name of the state derived from the files `source` names, for this model."""
+def _derived_name(knowledge: Knowledge, model: IntentModel, exclude: Iterable[str]) -> str | None:
+    """Return the name of the state derived from `knowledge` for this model (None: not kept)."""
+    # the vocabulary Coverage reads: the folder's own, else the one in use
+    source = knowledge_digest(knowledge, knowledge.usable_vocabulary() or vocabulary())
+    if source is None:
+        return None
     shaped = f"{source}\x00{sorted(exclude)!r}\x00{model.settings()!r}".encode()
     return hashlib.sha256(shaped).hexdigest()[:32]
 
@@ -92,13 +98,12 @@ class KnowledgeMatcher:
         previous: IntentModel | None = None,
         stop: Callable[[], bool] | None = None,
         models: ModelStore | None = None,
-        source: str | None = None,
     ) -> None:
-        """Build the matcher; with `models` and the files' `source` fingerprint, keep or reuse.
+        """Build the matcher; with `models`, keep what it derives there, or reuse it.
 
-        What is derived from one version of the files (the fitted model, the coverage check's
-        vocabularies, the index of services handled elsewhere) is kept in the model folder
-        under their fingerprint, so a worker that starts on files seen before loads it all.
+        What is derived from one version of the knowledge (the fitted model, the coverage
+        check's vocabularies, the index of services handled elsewhere) is kept in the model
+        folder under a digest of it, so a worker starting on a version seen before loads it all.
         """
         self.knowledge = knowledge
         self.normalise = build_normalizer(knowledge)
@@ -110,8 +115,8 @@ class KnowledgeMatcher:
         # evidence to P(right), so it still holds after an article changed, and on a large
         # knowledge base the weights of unchanged articles are kept.
         model = model_factory(self.normalise)
-        kept = (_derived_name(source, model, exclude)
-                if models is not None and source is not None and previous is None else None)
+        kept = (_derived_name(knowledge, model, exclude)
+                if models is not None and previous is None else None)
         if models is not None and kept is not None and self._restore(models, kept, model,
                                                                      data.labels):
             return
@@ -145,9 +150,8 @@ class KnowledgeMatcher:
 
     @staticmethod
     def warm() -> None:
-        """Load the word frequency tables a restored matcher reads at its first question."""
+        """Load the English frequency table a restored matcher reads at its first question."""
         zipf_english("the")
-        swahili_zipf()
 
     def parse(self, text: str, language: str | None = None) -> ParseResult:
         """Rank every article and intent for `text`; detect its language and entities.

@@ -20,6 +20,7 @@ import importlib.metadata
 import logging
 import os
 import pickle
+import stat
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -37,6 +38,7 @@ _KEEP = 3  # versions kept: the live one, and two an older worker may still ask 
 _CODE = Path(__file__).parent  # every module of bot/nlu: the stemmer shapes the vocabulary
 _ABANDONED = 3600.0  # seconds after which a half-written file is a dead worker's
 _LIBRARIES = ("scikit-learn", "numpy", "scipy", "rapidfuzz", "PyStemmer")
+MAX_STORED_BYTES = 4 << 30  # the model of 10,000 articles is a few hundred MB
 _DERIVED = ".derived"  # state derived from a knowledge version: coverage, services elsewhere
 
 
@@ -62,15 +64,15 @@ class ModelStore:
         path = self._folder / f"{name}.model"
         expected = sorted(set(labels))
         # files appear whole (os.replace): workers load without queueing for the lock
-        if (loaded := self._load(path, name, model, expected)) is not None:
+        if (loaded := self._load(path, model, expected)) is not None:
             return loaded
         try:
             self._folder.mkdir(parents=True, exist_ok=True)
             with _exclusive(self._folder / ".lock"):
-                if (loaded := self._load(path, name, model, expected)) is not None:
+                if (loaded := self._load(path, model, expected)) is not None:
                     return loaded  # fitted by another worker while this one waited
                 model.fit(texts, labels, stop=stop)
-                self._save(path, name, model)
+                self._save(path, model)
                 self._prune(keep=path)
         except OSError as exc:
             logger.warning("Model folder %s unusable (%s): fitting in this worker only",
@@ -93,11 +95,11 @@ class ModelStore:
 
     def named(self, name: str, model: IntentModel, labels: Sequence[str]) -> IntentModel | None:
         """Return `model` with the stored fit called `name`, or None when there is none."""
-        return self._load(self._folder / f"{name}.model", name, model, sorted(set(labels)))
+        return self._load(self._folder / f"{name}.model", model, sorted(set(labels)))
 
     def derived(self, name: str) -> dict[str, Any] | None:
         """Return the state derived from a knowledge version kept under `name`, if any."""
-        state = self._read(self._folder / f"{name}{_DERIVED}", name)
+        state = self._read(self._folder / f"{name}{_DERIVED}")
         return state if isinstance(state, dict) else None
 
     def keep_derived(self, name: str, state: dict[str, Any]) -> None:
@@ -110,21 +112,22 @@ class ModelStore:
             return
         try:
             self._folder.mkdir(parents=True, exist_ok=True)
-            self._write(path, name, body)
+            self._write(path, body)
             self._prune(keep=path)
         except OSError as exc:
             logger.warning("Model folder %s unusable (%s): derived state not kept",
                            self._folder, type(exc).__name__)
 
-    def _read(self, path: Path, name: str) -> Any:
+    def _read(self, path: Path) -> Any:
         """Return the unpickled body of a file this installation signed, else None."""
         try:
-            blob = path.read_bytes()
-        except OSError:  # not there yet, or not readable: build instead
+            blob = _regular_file_bytes(path)
+        except OSError:  # not there yet, not readable, or no regular file: build instead
             return None
         mac, body = blob[:_MAC], blob[_MAC:]
-        # the name is signed too: an older signed file copied over this name is refused
-        if not hmac.compare_digest(mac, self._sign(name, body)):
+        # the name (and kind) is signed too: an older signed file copied over this name, or a
+        # model file renamed to a derived one, is refused
+        if not hmac.compare_digest(mac, self._sign(path.name, body)):
             logger.warning("Ignoring model file %s: not signed by this installation", path.name)
             return None
         try:
@@ -133,9 +136,9 @@ class ModelStore:
             logger.warning("Ignoring model file %s: unreadable", path.name)
             return None
 
-    def _load(self, path: Path, name: str, model: IntentModel,
+    def _load(self, path: Path, model: IntentModel,
               expected: list[str]) -> IntentModel | None:
-        state = self._read(path, name)
+        state = self._read(path)
         if not isinstance(state, dict):
             return None
         restored = model.restored(state)
@@ -145,15 +148,16 @@ class ModelStore:
         logger.info("Intent model loaded from %s", path.name)
         return restored
 
-    def _save(self, path: Path, name: str, model: IntentModel) -> None:
-        self._write(path, name, pickle.dumps(model.state(), protocol=pickle.HIGHEST_PROTOCOL))
+    def _save(self, path: Path, model: IntentModel) -> None:
+        self._write(path, pickle.dumps(model.state(), protocol=pickle.HIGHEST_PROTOCOL))
 
-    def _write(self, path: Path, name: str, body: bytes) -> None:
+    def _write(self, path: Path, body: bytes) -> None:
         # a fresh, exclusively created temporary file: never a planted symlink, never shared
-        handle, partial = tempfile.mkstemp(dir=self._folder, prefix=f"{name}.", suffix=".part")
+        handle, partial = tempfile.mkstemp(dir=self._folder, prefix=f"{path.stem}.",
+                                           suffix=".part")
         try:
             with os.fdopen(handle, "wb") as out:
-                out.write(self._sign(name, body) + body)
+                out.write(self._sign(path.name, body) + body)
                 out.flush()
                 os.fsync(out.fileno())
             os.replace(partial, path)  # readers see the whole file or none of it
@@ -172,6 +176,20 @@ class ModelStore:
         signer = hmac.new(self._key, name.encode() + b"\x00", hashlib.sha256)
         signer.update(body)
         return signer.digest()
+
+
+def _regular_file_bytes(path: Path) -> bytes:
+    """Return a regular file's bytes; a FIFO, device, symlink or oversized file raises OSError.
+
+    Anyone who can write to the folder could otherwise plant a FIFO (every start hangs) or a
+    huge sparse file (memory runs out) under a stored name, before any signature is checked.
+    """
+    handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+    with os.fdopen(handle, "rb") as stored:
+        found = os.fstat(stored.fileno())
+        if not stat.S_ISREG(found.st_mode) or found.st_size > MAX_STORED_BYTES:
+            raise OSError(f"{path.name}: not a regular file of at most {MAX_STORED_BYTES} bytes")
+        return stored.read()
 
 
 def _modified(path: Path) -> float:
