@@ -36,9 +36,27 @@ _POSSESSIVE = "|".join(c + s for c in ("w", "y", "z", "l", "ch", "vy", "k", "p",
                        for s in ("angu", "ako", "ake", "etu", "enu", "ao"))
 _OF = frozenset(("ya", "za", "la", "cha", "vya", "wa"))
 _POSSESSIVE_WORD = re.compile(rf" (?:{_POSSESSIVE})(?= )")
+# Chat Swahili drops the vowel of a verb's subject prefix ("nmepoteza", "nlifanya",
+# "nkiresend", "nfanyeje", "kmepotea") and writes "si" as "c" ("cjapata", "cpati", "cna"):
+# the full prefix comes back, so every tense of every verb is read as its standard spelling.
+# Swahili starts no word with these letters (n before m, l, k, f, s, p or w; k, z, v or l
+# before "me"; c before a consonant and a vowel); "nt" is the coast's future ("ntapata").
+_DROPPED_VOWEL = re.compile(r"^(?:n(?=[mlkfspw][aeiou])|([kzvl])(?=me[a-z]{2})"
+                            r"|c(?=[jpkwnmt][aeiou]))")
 _NON_WORD = re.compile(r"[^\w\s]|_")
 _REPEATS = re.compile(r"([^\W\d_])\1{2,}")  # letters only: 222222 stays a number
 _SPACES = re.compile(r"\s+")
+
+
+def restore_vowels(word: str) -> str:
+    """Return a chat-spelled Swahili verb with its subject prefix whole ("nmelipa": "nimelipa")."""
+    return _DROPPED_VOWEL.sub(_restored, word, count=1)
+
+
+def _restored(match: re.Match[str]) -> str:
+    if match.group(0) == "c":
+        return "si"
+    return (match.group(1) or "n") + "i"
 
 
 def strip_accents(text: str) -> str:
@@ -81,8 +99,9 @@ class Normalizer:
         for pattern, token in _PLACEHOLDERS:
             text = pattern.sub(token, text)
         text = self._basic(_SHENG_PREFIX.sub("", text))
-        if self._spellings:
-            text = " ".join(self._spellings.get(w, w) for w in text.split())
+        words = [self._spellings.get(w) or self._spellings.get(r, r)
+                 for w in text.split() for r in (restore_vowels(w),)]
+        text = " ".join(words)
         if self._phrase_re is not None:
             text = self._phrase_re.sub(self._canonical_phrase, text)
         if self._words:

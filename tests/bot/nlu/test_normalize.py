@@ -56,3 +56,25 @@ def test_normalizer_finds_a_phrase_across_a_swahili_possessive() -> None:
     n = Normalizer({}, [["password", "neno la siri"]])
     assert n("nimesahau neno langu la siri") == "nimesahau password"
     assert n("malipo yangu ya mwisho") == "malipo yangu ya mwisho"  # no phrase: kept
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("nmepoteza", "nimepoteza"), ("nlifanya", "nilifanya"), ("nkiresend", "nikiresend"),
+    ("nfanyeje", "nifanyeje"), ("nsaidie", "nisaidie"), ("nko", "niko"),
+    ("kmepotea", "kimepotea"), ("zmeisha", "zimeisha"),
+    ("cjapata", "sijapata"), ("cpati", "sipati"), ("ckuona", "sikuona"), ("cna", "sina"),
+])
+def test_normalizer_restores_a_subject_prefix_chat_dropped_the_vowel_of(typed: str,
+                                                                        expected: str) -> None:
+    assert Normalizer()(typed) == expected
+
+
+@pytest.mark.parametrize("word", ["ngapi", "nje", "ndio", "nyumba", "nssf", "nhif", "ntapata",
+                                  "crb", "kme", "nchi", "nzuri"])
+def test_normalizer_keeps_words_that_really_start_with_those_letters(word: str) -> None:
+    assert Normalizer()(word) == word
+
+
+def test_normalizer_restored_prefix_still_meets_the_lexicon() -> None:
+    n = Normalizer({"nimesahau": "forgot"})
+    assert n("nmesahau") == "forgot"
