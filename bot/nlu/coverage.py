@@ -56,6 +56,9 @@ _SWAHILI_VERB = re.compile(r"^(?:(?:ha|si)?(?:ni|u|a|tu|m|wa|i|li|ya|ki|vi|zi|ku
                            r"|^(?:si|ha(?:i|yu|ya|wa|li|ki|vi|zi|tu|m))(?:po|ko|mo)$"
                            r"|^(?:ni|u|a|tu|wa|i|li|ki|vi|zi)[a-z]{3,}e$"
                            r"|^[a-z]{3,}[ie]wa$")
+# The one-syllable verbs "-ja" (come) and "-na" (have) in the negative ("haiji", "hana",
+# "hatuna"): too short for the pattern above, and some are English names ("Hana").
+_SHORT_NEGATIVE = re.compile(r"^(?:si|ha(?:i|u|ya|wa|li|ki|vi|tu|m)?)(?:ji|na)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +112,14 @@ _PASSIVES = ("iwa", "ewa")
 _RELATIVES = ("vyo", "cho", "yo", "ye", "lo", "po", "ko", "mo", "zo")  # "niliyolipa": I paid
 _PEOPLE = ("wa", "mw", "m")  # a person or people of a place: "Mkenya", "Wamarekani"
 _SUBJECTS = ("a", "u", "i")  # "apate" (that he gets): the subjunctive of "pata"
+
+
+_VOWELS = re.compile(r"[aeiou]+")
+
+
+def skeleton(word: str) -> str:
+    """Return the consonants of `word` in order ("lakini", "lkn" and "lakin": "lkn")."""
+    return _VOWELS.sub("", word)
 
 
 @lru_cache(maxsize=65536)
@@ -195,6 +206,14 @@ class Coverage:
         # Where the citizen is or travels ("nikiwa Dubai", "hapa Likoni") never names the
         # service asked about, nor do the people of a place ("Mjerumani", "Waingereza").
         self._places = words.folded("places")
+        # Nor do the people it is about ("mathe", "mwajiri wangu"), nor when it happened
+        # ("juzi", "yesterday": the single words of vocabulary.yaml's `when` group).
+        self._people = words.folded("people") | frozenset(
+            w.folded for meaning in ("today", "yesterday", "day_before_yesterday")
+            for w in words.words(meaning) if " " not in w.folded)
+        # Chat drops or swaps the vowels of grammar words ("lkn", "hbr", "tngu", "jameni"):
+        # a word with the consonants of one, that our knowledge does not use, is that word.
+        self._skeletons = frozenset(k for k in map(skeleton, self._grammar) if len(k) >= 3)
         self._choices = {label: tuple(sorted(v)) for label, v in self._words.items()}
         self._weights: dict[str, float] = {}  # per word: the same words come back all day
 
@@ -223,9 +242,14 @@ class Coverage:
         return found
 
     def _weightless(self, word: str) -> bool:
-        """Return True for words that never name a service: grammar, numbers, places."""
+        """Return True for words that never name a service: grammar, numbers, places, people."""
         return (word in POSSESSIVES or word in NUMBER_WORDS or word in self._grammar
-                or self.is_place(word))
+                or word in self._people or self.is_place(word) or self._chat_grammar(word))
+
+    def _chat_grammar(self, word: str) -> bool:
+        """Return True for a grammar word typed without (or with other) vowels ("lkn")."""
+        return (skeleton(word) in self._skeletons and word not in self._users
+                and not any(self._users.get(f, 0) for f in forms(word)))
 
     def _weight(self, word: str) -> float:
         if self._weightless(word):
@@ -238,7 +262,8 @@ class Coverage:
         english = max(zipf_english(word), zipf_contraction(word))  # "isnt" is "isn't"
         # An inflected English word ("enrolling", "slipped") or a Swahili verb form is rarely
         # the name of the service asked for; the nouns that are ("firearm", "liquor") are bare.
-        verb = inflected(word) if english > 0 else _SWAHILI_VERB.match(word) is not None
+        verb = (_SHORT_NEGATIVE.match(word) is not None
+                or (inflected(word) if english > 0 else _SWAHILI_VERB.match(word) is not None))
         scale = INFLECTED if verb else 1.0
         # A keyword or title word of some article is a domain term, unless everyday English
         # or Swahili uses it: "ana" (has) of "ana kwa ana", "ndani" (inside) of a ministry's name.
