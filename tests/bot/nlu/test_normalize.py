@@ -78,3 +78,27 @@ def test_normalizer_keeps_words_that_really_start_with_those_letters(word: str) 
 def test_normalizer_restored_prefix_still_meets_the_lexicon() -> None:
     n = Normalizer({"nimesahau": "forgot"})
     assert n("nmesahau") == "forgot"
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("malipo hayaonyeshi", "malipo not reflected"),  # entry written for "haionyeshi"
+    ("vyeti vimeharibika", "vyeti damaged"),  # entry written for "imeharibika"
+    ("ombi limefika wapi", "ombi where is it"),  # phrase entry written for "imefika wapi"
+])
+def test_normalizer_reads_an_entry_for_a_verb_in_every_class_of_things(typed: str,
+                                                                       expected: str) -> None:
+    n = Normalizer({}, [["not reflected", "haionyeshi"], ["damaged", "imeharibika"],
+                        ["where is it", "imefika wapi"]])
+    assert n(typed) == expected
+
+
+@pytest.mark.parametrize("word", ["amesahau", "kitambulisho", "ulinzi", "hali", "yako"])
+def test_normalizer_agreement_leaves_people_and_nouns_alone(word: str) -> None:
+    n = Normalizer({}, [["forgot", "nimesahau"], ["id", "vitambulisho"], ["security", "ulinzi"],
+                        ["status", "hali"], ["yours", "iko"]])
+    assert n(word) == {"ulinzi": "security", "hali": "status"}.get(word, word)
+
+
+def test_normalizer_agreement_never_overrides_an_entry() -> None:
+    n = Normalizer({}, [["damaged", "imeharibika"], ["broken", "kimeharibika"]])
+    assert n("kimeharibika") == "broken" and n("vimeharibika") == "damaged"
