@@ -102,3 +102,15 @@ def test_normalizer_agreement_leaves_people_and_nouns_alone(word: str) -> None:
 def test_normalizer_agreement_never_overrides_an_entry() -> None:
     n = Normalizer({}, [["damaged", "imeharibika"], ["broken", "kimeharibika"]])
     assert n("kimeharibika") == "broken" and n("vimeharibika") == "damaged"
+
+
+@pytest.mark.parametrize("text", ["pasipoti inachukua wiki ngapi",
+                                  "pasipoti inachukua miezi mingapi",
+                                  "pasipoti inachukua mda gani", "passport takes how many weeks"])
+def test_lexicon_reads_a_duration_asked_with_any_unit_as_how_long(real_knowledge,
+                                                                  text: str) -> None:
+    assert "how long" in real_knowledge.matcher.normalise(text)
+
+
+def test_lexicon_leaves_what_time_alone(real_knowledge) -> None:
+    assert "how long" not in real_knowledge.matcher.normalise("ofisi hufunguliwa saa ngapi")
