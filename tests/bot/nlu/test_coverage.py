@@ -229,3 +229,9 @@ def test_one_syllable_verbs_in_the_negative_weigh_too_little_to_withhold(
         coverage: Coverage, word: str) -> None:
     # "reset link haiji" (does not come), "akiwa hana computer" (when she has none)
     assert coverage.weight(word) < coverage.settings.min_weight
+
+
+@pytest.mark.parametrize("word", ["ila", "bali", "ingawa", "wala"])
+def test_swahili_conjunctions_weigh_nothing(coverage: Coverage, word: str) -> None:
+    # "naweka hati kwa mfumo ila inakataa": "but" names no service
+    assert coverage.weight(word) == 0.0
