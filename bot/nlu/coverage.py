@@ -73,6 +73,8 @@ class CoverageSettings:
     min_weight: float = 2.5  # an uncovered word must weigh at least this much...
     min_share: float = 0.35  # ...and uncovered words this share of the question's salience
     kind_weight: float = 3.0  # the word naming the kind of licence or permit ("gun licence")
+    own_weight: float = 3.0  # a word naming what the article itself is about ("birth")...
+    own_shared_by: int = 5  # ...that at most this many articles' titles and keywords name
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,9 +196,14 @@ class Coverage:
         labels = list(vocabularies.values())
         self._users = Counter(word for vocabulary in labels for word in vocabulary)
         # Terms as written (no stems): "processing time" makes no domain term of "process".
-        self._terms = Counter(w for named in terms.values()
-                              for w in {w for t in named for w in _WORD.findall(
-                                  self._normalise(t) + " " + t.lower())})
+        own = {label: frozenset(w for t in named for w in _WORD.findall(
+            self._normalise(t) + " " + t.lower())) for label, named in terms.items()}
+        self._terms = Counter(w for words in own.values() for w in words)
+        # What the article is about, when few articles are ("birth", "logbook", "kra"): the
+        # question naming it is evidence for the article, however many questions use the word.
+        self._own = {label: frozenset(w for w in words
+                                      if self._terms[w] <= self.settings.own_shared_by)
+                     for label, words in own.items()}
         self._labels = len(labels)
         self._swahili = swahili_zipf()
         # The words that tell a message's language (vocabulary.yaml, language_evidence) are
@@ -306,10 +313,14 @@ class Coverage:
         total, missing = 0.0, []
         words = _WORD.findall(self._normalise(text))
         kinds = self._kinds(words)
+        own = self._own.get(label, frozenset())
         for word in dict.fromkeys(words):
             weight = 0.0 if word.startswith(_PLACEHOLDER) else self.weight(word)
             if word in kinds:
                 weight = max(weight, self.settings.kind_weight)
+            if word in own and not self._weightless(word):
+                # a story word ("kinyozi", "hosi") is then not all the question says
+                weight = max(weight, self.settings.own_weight)
             total += weight
             if weight > 0 and not self._covers(label, word):
                 missing.append((word, weight))

@@ -235,3 +235,19 @@ def test_one_syllable_verbs_in_the_negative_weigh_too_little_to_withhold(
 def test_swahili_conjunctions_weigh_nothing(coverage: Coverage, word: str) -> None:
     # "naweka hati kwa mfumo ila inakataa": "but" names no service
     assert coverage.weight(word) == 0.0
+
+
+@pytest.mark.parametrize(("text", "article"), [
+    ("register a business name for my barbershop", "business-name-registration"),
+    ("business name ya duka la kinyozi", "business-name-registration"),
+])
+def test_a_story_word_beside_what_the_article_is_about_does_not_withhold_it(
+        coverage: Coverage, text: str, article: str) -> None:
+    # "business", "name", "certificate" are in too many labels to weigh by rarity, yet they
+    # say what the question is about: one story word is then not all of its salience
+    assert coverage.uncovered(text, article) == ()
+
+
+def test_the_articles_own_terms_do_not_cover_another_kind_of_licence(coverage: Coverage) -> None:
+    assert "nyuki" in coverage.uncovered("leseni ya kufuga nyuki", "driving-licence-renewal")
+    assert "mining" in coverage.uncovered("mining licence", "driving-licence-renewal")
