@@ -99,6 +99,16 @@ NUMBER_WORDS = frozenset((
     "themanini", "tisini", "mia", "elfu", "milioni",
     # the coast's spellings, nearer the Arabic ("thalathini": thirty)
     "thalathini", "arbaini", "arubaini", "khamsini"))
+# A number agrees with its noun's class ("miaka kumi na minane", "watoto wawili", "vitu
+# vitatu"): the class prefix, and "-wili" for "mbili", make it the number word.
+_NUMBER_CLASSES = ("mi", "wa", "vi", "ma", "ki", "m")
+_NUMBER_ROOTS = frozenset(("moja", "wili", "tatu", "nne", "tano", "nane"))
+
+
+def is_number(word: str) -> bool:
+    """Return True for a number word, bare or agreeing with a class ("minane", "wawili")."""
+    return word in NUMBER_WORDS or any(
+        word.startswith(c) and word[len(c):] in _NUMBER_ROOTS for c in _NUMBER_CLASSES)
 DOCUMENTS = frozenset(("licence", "licences", "permit", "permits", "leseni", "kibali",
                        "vibali"))
 _OF = frozenset(("ya", "za", "cha", "vya", "la"))
@@ -250,7 +260,7 @@ class Coverage:
 
     def _weightless(self, word: str) -> bool:
         """Return True for words that never name a service: grammar, numbers, places, people."""
-        return (word in POSSESSIVES or word in NUMBER_WORDS or word in self._grammar
+        return (word in POSSESSIVES or is_number(word) or word in self._grammar
                 or word in self._people or self.is_place(word) or self._chat_grammar(word))
 
     def _chat_grammar(self, word: str) -> bool:

@@ -251,3 +251,9 @@ def test_a_story_word_beside_what_the_article_is_about_does_not_withhold_it(
 def test_the_articles_own_terms_do_not_cover_another_kind_of_licence(coverage: Coverage) -> None:
     assert "nyuki" in coverage.uncovered("leseni ya kufuga nyuki", "driving-licence-renewal")
     assert "mining" in coverage.uncovered("mining licence", "driving-licence-renewal")
+
+
+@pytest.mark.parametrize("word", ["minane", "wawili", "mitatu", "vitatu", "mmoja", "wanne"])
+def test_numbers_agreeing_with_a_class_weigh_nothing(coverage: Coverage, word: str) -> None:
+    # "mwanangu amefikisha miaka kumi na minane": the age names no service
+    assert coverage.weight(word) == 0.0
