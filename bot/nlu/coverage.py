@@ -57,6 +57,9 @@ _SWAHILI_VERB = re.compile(r"^(?:(?:ha|si)?(?:ni|u|a|tu|m|wa|i|li|ya|ki|vi|zi|ku
                            r"|^(?:si|ha(?:i|yu|ya|wa|li|ki|vi|zi|tu|m))(?:po|ko|mo)$"
                            r"|^(?:ni|u|a|tu|wa|i|li|ki|vi|zi)[a-z]{3,}e$"
                            r"|^[a-z]{3,}[ie]wa$")
+# The one-syllable verbs "-ja" (come) and "-na" (have) in the negative ("haiji", "hana",
+# "hatuna"): too short for the pattern above, and some are English names ("Hana").
+_SHORT_NEGATIVE = re.compile(r"^(?:si|ha(?:i|u|ya|wa|li|ki|vi|tu|m)?)(?:ji|na)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +74,8 @@ class CoverageSettings:
     min_weight: float = 2.5  # an uncovered word must weigh at least this much...
     min_share: float = 0.35  # ...and uncovered words this share of the question's salience
     kind_weight: float = 3.0  # the word naming the kind of licence or permit ("gun licence")
+    own_weight: float = 3.0  # a word naming what the article itself is about ("birth")...
+    own_shared_by: int = 5  # ...that at most this many articles' titles and keywords name
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +100,16 @@ NUMBER_WORDS = frozenset((
     "themanini", "tisini", "mia", "elfu", "milioni",
     # the coast's spellings, nearer the Arabic ("thalathini": thirty)
     "thalathini", "arbaini", "arubaini", "khamsini"))
+# A number agrees with its noun's class ("miaka kumi na minane", "watoto wawili", "vitu
+# vitatu"): the class prefix, and "-wili" for "mbili", make it the number word.
+_NUMBER_CLASSES = ("mi", "wa", "vi", "ma", "ki", "m")
+_NUMBER_ROOTS = frozenset(("moja", "wili", "tatu", "nne", "tano", "nane"))
+
+
+def is_number(word: str) -> bool:
+    """Return True for a number word, bare or agreeing with a class ("minane", "wawili")."""
+    return word in NUMBER_WORDS or any(
+        word.startswith(c) and word[len(c):] in _NUMBER_ROOTS for c in _NUMBER_CLASSES)
 DOCUMENTS = frozenset(("licence", "licences", "permit", "permits", "leseni", "kibali",
                        "vibali"))
 _OF = frozenset(("ya", "za", "cha", "vya", "la"))
@@ -110,6 +125,14 @@ _PASSIVES = ("iwa", "ewa")
 _RELATIVES = ("vyo", "cho", "yo", "ye", "lo", "po", "ko", "mo", "zo")  # "niliyolipa": I paid
 _PEOPLE = ("wa", "mw", "m")  # a person or people of a place: "Mkenya", "Wamarekani"
 _SUBJECTS = ("a", "u", "i")  # "apate" (that he gets): the subjunctive of "pata"
+
+
+_VOWELS = re.compile(r"[aeiou]+")
+
+
+def skeleton(word: str) -> str:
+    """Return the consonants of `word` in order ("lakini", "lkn" and "lakin": "lkn")."""
+    return _VOWELS.sub("", word)
 
 
 @lru_cache(maxsize=65536)
@@ -187,9 +210,14 @@ class Coverage:
         labels = list(vocabularies.values())
         self._users = Counter(word for vocabulary in labels for word in vocabulary)
         # Terms as written (no stems): "processing time" makes no domain term of "process".
-        self._terms = Counter(w for named in terms.values()
-                              for w in {w for t in named for w in _WORD.findall(
-                                  self._normalise(t) + " " + t.lower())})
+        own = {label: frozenset(w for t in named for w in _WORD.findall(
+            self._normalise(t) + " " + t.lower())) for label, named in terms.items()}
+        self._terms = Counter(w for words in own.values() for w in words)
+        # What the article is about, when few articles are ("birth", "logbook", "kra"): the
+        # question naming it is evidence for the article, however many questions use the word.
+        self._own = {label: frozenset(w for w in words
+                                      if self._terms[w] <= self.settings.own_shared_by)
+                     for label, words in own.items()}
         self._labels = len(labels)
         self._swahili = swahili_zipf()
         # The words that tell a message's language (vocabulary.yaml, language_evidence) are
@@ -199,6 +227,14 @@ class Coverage:
         # Where the citizen is or travels ("nikiwa Dubai", "hapa Likoni") never names the
         # service asked about, nor do the people of a place ("Mjerumani", "Waingereza").
         self._places = words.folded("places")
+        # Nor do the people it is about ("mathe", "mwajiri wangu"), nor when it happened
+        # ("juzi", "yesterday": the single words of vocabulary.yaml's `when` group).
+        self._people = words.folded("people") | frozenset(
+            w.folded for meaning in ("today", "yesterday", "day_before_yesterday")
+            for w in words.words(meaning) if " " not in w.folded)
+        # Chat drops or swaps the vowels of grammar words ("lkn", "hbr", "tngu", "jameni"):
+        # a word with the consonants of one, that our knowledge does not use, is that word.
+        self._skeletons = frozenset(k for k in map(skeleton, self._grammar) if len(k) >= 3)
         self._choices = {label: tuple(sorted(v)) for label, v in self._words.items()}
         self._weights: dict[str, float] = {}  # per word: the same words come back all day
 
@@ -241,9 +277,14 @@ class Coverage:
         return found
 
     def _weightless(self, word: str) -> bool:
-        """Return True for words that never name a service: grammar, numbers, places."""
-        return (word in POSSESSIVES or word in NUMBER_WORDS or word in self._grammar
-                or self.is_place(word))
+        """Return True for words that never name a service: grammar, numbers, places, people."""
+        return (word in POSSESSIVES or is_number(word) or word in self._grammar
+                or word in self._people or self.is_place(word) or self._chat_grammar(word))
+
+    def _chat_grammar(self, word: str) -> bool:
+        """Return True for a grammar word typed without (or with other) vowels ("lkn")."""
+        return (skeleton(word) in self._skeletons and word not in self._users
+                and not any(self._users.get(f, 0) for f in forms(word)))
 
     def _weight(self, word: str) -> float:
         if self._weightless(word):
@@ -256,7 +297,8 @@ class Coverage:
         english = max(zipf_english(word), zipf_contraction(word))  # "isnt" is "isn't"
         # An inflected English word ("enrolling", "slipped") or a Swahili verb form is rarely
         # the name of the service asked for; the nouns that are ("firearm", "liquor") are bare.
-        verb = inflected(word) if english > 0 else _SWAHILI_VERB.match(word) is not None
+        verb = (_SHORT_NEGATIVE.match(word) is not None
+                or (inflected(word) if english > 0 else _SWAHILI_VERB.match(word) is not None))
         scale = INFLECTED if verb else 1.0
         # A keyword or title word of some article is a domain term, unless everyday English
         # or Swahili uses it: "ana" (has) of "ana kwa ana", "ndani" (inside) of a ministry's name.
@@ -299,10 +341,14 @@ class Coverage:
         total, missing = 0.0, []
         words = _WORD.findall(self._normalise(text))
         kinds = self._kinds(words)
+        own = self._own.get(label, frozenset())
         for word in dict.fromkeys(words):
             weight = 0.0 if word.startswith(_PLACEHOLDER) else self.weight(word)
             if word in kinds:
                 weight = max(weight, self.settings.kind_weight)
+            if word in own and not self._weightless(word):
+                # a story word ("kinyozi", "hosi") is then not all the question says
+                weight = max(weight, self.settings.own_weight)
             total += weight
             if weight > 0 and not self._covers(label, word):
                 missing.append((word, weight))

@@ -36,9 +36,27 @@ _POSSESSIVE = "|".join(c + s for c in ("w", "y", "z", "l", "ch", "vy", "k", "p",
                        for s in ("angu", "ako", "ake", "etu", "enu", "ao"))
 _OF = frozenset(("ya", "za", "la", "cha", "vya", "wa"))
 _POSSESSIVE_WORD = re.compile(rf" (?:{_POSSESSIVE})(?= )")
+# Chat Swahili drops the vowel of a verb's subject prefix ("nmepoteza", "nlifanya",
+# "nkiresend", "nfanyeje", "kmepotea") and writes "si" as "c" ("cjapata", "cpati", "cna"):
+# the full prefix comes back, so every tense of every verb is read as its standard spelling.
+# Swahili starts no word with these letters (n before m, l, k, f, s, p or w; k, z, v or l
+# before "me"; c before a consonant and a vowel); "nt" is the coast's future ("ntapata").
+_DROPPED_VOWEL = re.compile(r"^(?:n(?=[mlkfspw][aeiou])|([kzvl])(?=me[a-z]{2})"
+                            r"|c(?=[jpkwnmt][aeiou]))")
 _NON_WORD = re.compile(r"[^\w\s]|_")
 _REPEATS = re.compile(r"([^\W\d_])\1{2,}")  # letters only: 222222 stays a number
 _SPACES = re.compile(r"\s+")
+
+
+def restore_vowels(word: str) -> str:
+    """Return a chat-spelled Swahili verb with its subject prefix whole ("nmelipa": "nimelipa")."""
+    return _DROPPED_VOWEL.sub(_restored, word, count=1)
+
+
+def _restored(match: re.Match[str]) -> str:
+    if match.group(0) == "c":
+        return "si"
+    return (match.group(1) or "n") + "i"
 
 
 def strip_accents(text: str) -> str:
@@ -61,6 +79,7 @@ class Normalizer:
         canonical = _canonical_forms(
             [[self._basic(w) for w in group if self._basic(w)] for group in synonym_groups]
         )
+        canonical = _with_agreement(canonical)
         self._phrases = {k: v for k, v in canonical.items() if " " in k}
         self._words = {k: v for k, v in canonical.items() if " " not in k}
         self._phrase_re = (
@@ -83,8 +102,9 @@ class Normalizer:
         for pattern, token in _PLACEHOLDERS:
             text = pattern.sub(token, text)
         text = self._basic(_SHENG_PREFIX.sub("", text))
-        if self._spellings:
-            text = " ".join(self._spellings.get(w, w) for w in text.split())
+        words = [self._spellings.get(w) or self._spellings.get(r, r)
+                 for w in text.split() for r in (restore_vowels(w),)]
+        text = " ".join(words)
         if self._phrase_re is not None:
             text = self._phrase_re.sub(self._canonical_phrase, text)
         if self._words:
@@ -94,6 +114,42 @@ class Normalizer:
     def _canonical_phrase(self, match: re.Match[str]) -> str:
         """Return the canonical form of a matched phrase, also when a possessive split it."""
         return self._phrases[_POSSESSIVE_WORD.sub("", match.group(1))]
+
+
+# A Swahili verb agrees with its noun's class: "malipo hayaonyeshi", "pesa haionyeshi",
+# "cheti kimeharibika", "vyeti vimeharibika". A lexicon or synonym entry written for one class
+# stands for the verb in every class of things (i, u, ya, zi, li, ki, vi), so editors need
+# not list each: the negative ("haijalipwa", "hayajalipwa") and the perfect, present and past
+# ("imefika", "kimefika"). The persons (ni, a, tu, m, wa) are left alone:
+# "nimesahau" is not "amesahau".
+_CLASSES = ("i", "u", "ya", "zi", "li", "ki", "vi")
+# The tense must be followed by a stem of four letters or more, so that nouns of those
+# classes ("kitambulisho", "ulinzi", "kinara") are not taken for verbs.
+_AGREEING = re.compile(r"^(?:(ha)(i|u|ya|zi|li|ki|vi)((?:ja|ku|ta)?[a-z]{3,})"
+                       r"|()(i|u|ya|zi|li|ki|vi)((?:me|na|li)[a-z]{4,}))$")
+
+
+def agreeing(word: str) -> tuple[str, ...]:
+    """Return `word`, a verb agreeing with a class of things, agreeing with each other class."""
+    match = _AGREEING.match(word)
+    if match is None:
+        return ()
+    negative, own, rest = (match.group(1) or match.group(4) or "",
+                           match.group(2) or match.group(5), match.group(3) or match.group(6))
+    return tuple(negative + c + rest for c in _CLASSES if c != own)
+
+
+def _with_agreement(canonical: Mapping[str, str]) -> dict[str, str]:
+    """Add the other classes' agreement of every verb that starts an entry (never overriding)."""
+    found = dict(canonical)
+    targets = set(canonical.values())
+    for key, value in canonical.items():
+        first, _, rest = key.partition(" ")
+        for variant in agreeing(first):
+            other = f"{variant} {rest}" if rest else variant
+            if other not in targets:
+                found.setdefault(other, value)
+    return found
 
 
 def _phrase_pattern(phrase: str) -> str:

@@ -56,3 +56,61 @@ def test_normalizer_finds_a_phrase_across_a_swahili_possessive() -> None:
     n = Normalizer({}, [["password", "neno la siri"]])
     assert n("nimesahau neno langu la siri") == "nimesahau password"
     assert n("malipo yangu ya mwisho") == "malipo yangu ya mwisho"  # no phrase: kept
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("nmepoteza", "nimepoteza"), ("nlifanya", "nilifanya"), ("nkiresend", "nikiresend"),
+    ("nfanyeje", "nifanyeje"), ("nsaidie", "nisaidie"), ("nko", "niko"),
+    ("kmepotea", "kimepotea"), ("zmeisha", "zimeisha"),
+    ("cjapata", "sijapata"), ("cpati", "sipati"), ("ckuona", "sikuona"), ("cna", "sina"),
+])
+def test_normalizer_restores_a_subject_prefix_chat_dropped_the_vowel_of(typed: str,
+                                                                        expected: str) -> None:
+    assert Normalizer()(typed) == expected
+
+
+@pytest.mark.parametrize("word", ["ngapi", "nje", "ndio", "nyumba", "nssf", "nhif", "ntapata",
+                                  "crb", "kme", "nchi", "nzuri"])
+def test_normalizer_keeps_words_that_really_start_with_those_letters(word: str) -> None:
+    assert Normalizer()(word) == word
+
+
+def test_normalizer_restored_prefix_still_meets_the_lexicon() -> None:
+    n = Normalizer({"nimesahau": "forgot"})
+    assert n("nmesahau") == "forgot"
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("malipo hayaonyeshi", "malipo not reflected"),  # entry written for "haionyeshi"
+    ("vyeti vimeharibika", "vyeti damaged"),  # entry written for "imeharibika"
+    ("ombi limefika wapi", "ombi where is it"),  # phrase entry written for "imefika wapi"
+])
+def test_normalizer_reads_an_entry_for_a_verb_in_every_class_of_things(typed: str,
+                                                                       expected: str) -> None:
+    n = Normalizer({}, [["not reflected", "haionyeshi"], ["damaged", "imeharibika"],
+                        ["where is it", "imefika wapi"]])
+    assert n(typed) == expected
+
+
+@pytest.mark.parametrize("word", ["amesahau", "kitambulisho", "ulinzi", "hali", "yako"])
+def test_normalizer_agreement_leaves_people_and_nouns_alone(word: str) -> None:
+    n = Normalizer({}, [["forgot", "nimesahau"], ["id", "vitambulisho"], ["security", "ulinzi"],
+                        ["status", "hali"], ["yours", "iko"]])
+    assert n(word) == {"ulinzi": "security", "hali": "status"}.get(word, word)
+
+
+def test_normalizer_agreement_never_overrides_an_entry() -> None:
+    n = Normalizer({}, [["damaged", "imeharibika"], ["broken", "kimeharibika"]])
+    assert n("kimeharibika") == "broken" and n("vimeharibika") == "damaged"
+
+
+@pytest.mark.parametrize("text", ["pasipoti inachukua wiki ngapi",
+                                  "pasipoti inachukua miezi mingapi",
+                                  "pasipoti inachukua mda gani", "passport takes how many weeks"])
+def test_lexicon_reads_a_duration_asked_with_any_unit_as_how_long(real_knowledge,
+                                                                  text: str) -> None:
+    assert "how long" in real_knowledge.matcher.normalise(text)
+
+
+def test_lexicon_leaves_what_time_alone(real_knowledge) -> None:
+    assert "how long" not in real_knowledge.matcher.normalise("ofisi hufunguliwa saa ngapi")
