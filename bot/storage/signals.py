@@ -7,10 +7,11 @@ import logging
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
+from typing import TYPE_CHECKING
 
-from redis.asyncio import Redis
-from redis.asyncio.client import PubSub
-from redis.exceptions import RedisError
+if TYPE_CHECKING:  # redis is imported only where a deployment uses it: 60 ms of a start
+    from redis.asyncio import Redis
+    from redis.asyncio.client import PubSub
 
 logger = logging.getLogger(__name__)
 
@@ -153,11 +154,15 @@ class RedisSignal:
         """Unsubscribe when the conversation's last page in this process leaves."""
         async with self._changes:
             if self._pubsub is not None and self._local.listeners(conversation_id) == 1:
+                from redis.exceptions import RedisError
+
                 with suppress(RedisError, OSError):  # a dead connection forgets it anyway
                     await self._pubsub.unsubscribe(_CHANNEL + conversation_id)
 
     async def _read(self, pubsub: PubSub) -> None:
         """Hand each announcement to this process's listeners; survive lost connections."""
+        from redis.exceptions import RedisError
+
         while True:
             try:
                 message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=None)

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 import socketio
 
 from bot.app import Runtime, build_runtime
+from bot.channels.socketio_channel import SocketIOChannel, SocketIOSender
 from bot.channels.web import create_bot_app
 from bot.config import BotSettings
 from bot.core.messages import TextReply
+from bot.core.session import Session
 from bot.knowledge.live import LiveKnowledge
+from tests.conftest import REPO
 from tests.helpers.server import LiveServer
 
 
@@ -138,3 +145,27 @@ async def test_a_message_behind_a_held_lock_gets_a_reason_and_nothing_is_stored(
     stored = await reader.store.messages_after(f"socketio:{session_id}", 0)
     assert "bei ni ngapi" not in [m.body.get("text") for m in stored]  # nothing half-taken
     await reader.close()
+
+
+def test_a_start_imports_neither_python_socketio_nor_redis(tmp_path: Path) -> None:
+    """Most workers never see a widget: the server is built at first use (and Redis's client
+    only where a deployment uses Redis)."""
+    script = ("import sys; from bot.combined import create_combined_app, load_process_settings; "
+              "create_combined_app(load_process_settings()); "
+              "print(sorted(m for m in ('socketio', 'engineio', 'redis') if m in sys.modules))")
+    env = {**os.environ, "MSAIDIZI_DATA_DIR": str(tmp_path), "MSAIDIZI_LOG_LEVEL": "ERROR"}
+    env.pop("MSAIDIZI_REDIS_URL", None)
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                         text=True, check=True, timeout=300, cwd=REPO).stdout
+    assert out.strip().splitlines()[-1] == "[]"
+
+
+async def test_a_push_before_any_widget_connected_builds_the_server(
+        bot_settings: BotSettings, fixture_knowledge: LiveKnowledge) -> None:
+    runtime = build_runtime(bot_settings, migrate=False, knowledge=fixture_knowledge)
+    socket = SocketIOChannel(runtime)
+    session = Session(conversation_id="socketio:" + "a" * 32, channel="socketio",
+                      sender_id="a" * 32)
+    await SocketIOSender(socket).send(session, TextReply("Achieng (eCitizen support): hi"))
+    assert isinstance(socket.server, socketio.AsyncServer)  # built once, by the push
+    await runtime.close()
