@@ -304,6 +304,10 @@ class Router:
         score = scores.get(pick)
         if score is not None and score.uncovered:
             return Plan("not_covered", (pick,), terms=score.uncovered)
+        if score is None and ranking and ranking[0].uncovered:
+            # the pick is not even ranked: nothing says it covers what the best match leaves
+            # uncovered ("nssf statement" asked with "how"), so honesty comes first
+            return Plan("not_covered", (pick,), terms=ranking[0].uncovered)
         if (rule.prefer in (ANY_ARTICLE, ANY_ACTION)
                 and (score is None or score.confidence < self.bands.answer)):
             return Plan("suggest", (pick, top))  # a general cue, a weak match: offer both

@@ -163,13 +163,16 @@ class KnowledgeMatcher:
         ranked = self.model.rank(text, k=self._size)
         detected = detect_language(text).language or language or "en"
         found = self.elsewhere.find(text)
+        term = found.term if found else None
+        # The salient words are weighed for the best few; another agency's service named in
+        # the question is checked for every label, since the routing table may pick any.
         return ParseResult(
             text=text,
             language=detected,
             ranking=tuple(
                 IntentScore(r.label, round(r.confidence, 4),
-                            self._uncovered(text, r.label, found.term if found else None)
-                            if i < COVERAGE_CHECKED else ())
+                            self._uncovered(text, r.label, term) if i < COVERAGE_CHECKED
+                            else self._elsewhere_uncovered(r.label, term))
                 for i, r in enumerate(ranked)),
             entities=extract_entities(text),
             matched_example=ranked[0].example if ranked else None,
@@ -182,6 +185,12 @@ class KnowledgeMatcher:
         if term is not None and term not in words and not self.elsewhere.covers(label, term):
             return (*words, term)
         return words
+
+    def _elsewhere_uncovered(self, label: str, term: str | None) -> tuple[str, ...]:
+        """Return the other agency's service term when `label` does not cover it."""
+        if term is None or self.elsewhere.covers(label, term):
+            return ()
+        return (term,)
 
     def top_intent(self, result: ParseResult) -> IntentScore:
         """Return the top intent, or `out_of_scope` when the assistant would not answer.

@@ -97,6 +97,22 @@ def test_table_how_to_follow_an_application_without_a_reference_is_the_article(
     assert (plan.kind, plan.intents) == ("answer", ("application-tracking",))
 
 
+@pytest.mark.parametrize("text", ["naeza track application yangu aje",  # Sheng "how"
+                                  "where can i see how far my application has gone"])
+def test_table_how_to_cues_in_sheng_and_where_can_i(table: RouteTable, text: str) -> None:
+    plan = make_router(table).plan(turn(text, [IntentScore("check_status", 0.8)]))
+    assert (plan.kind, plan.intents) == ("answer", ("application-tracking",))
+
+
+def test_table_pick_not_ranked_at_all_is_not_asserted_past_uncovered_words(
+        table: RouteTable) -> None:
+    """Nothing says a pick outside the ranking covers what the best match leaves uncovered."""
+    ranking = [IntentScore("check_status", 0.5, ("nssf",))]
+    plan = make_router(table).plan(turn("how do i check my nssf statement", ranking))
+    assert (plan.kind, plan.intents, plan.terms) == (
+        "not_covered", ("application-tracking",), ("nssf",))
+
+
 def test_table_how_to_with_a_reference_is_still_the_status(table: RouteTable) -> None:
     ranking = [IntentScore("check_status", 0.8), IntentScore("application-tracking", 0.3)]
     plan = make_router(table).plan(turn("how do i see the status of PP-2025-000001", ranking,

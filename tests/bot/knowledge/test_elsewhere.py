@@ -94,3 +94,13 @@ def test_a_broken_service_keeps_its_last_good_version_live(tmp_path: Path) -> No
     assert any("is not an official site" in p.message for p in problems)
     kept = {s.id: s for s in live.current.elsewhere}
     assert kept["helb"].url == "https://www.helb.co.ke/"  # the citizen never sees the bad link
+
+
+def test_every_ranked_label_is_checked_for_the_service_named(real_knowledge: LiveKnowledge,
+                                                             ) -> None:
+    """The routing table may pick any ranked label: each says whether it covers the service."""
+    parsed = real_knowledge.matcher.parse("naeza check nssf statement yangu aje")
+    assert parsed.elsewhere is not None and parsed.elsewhere.term == "nssf"
+    assert len(parsed.ranking) > 3  # beyond the few whose salient words are weighed
+    assert all("nssf" in score.uncovered for score in parsed.ranking
+               if not real_knowledge.matcher.elsewhere.covers(score.name, "nssf"))
