@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
@@ -10,6 +11,8 @@ from sqlalchemy.engine.interfaces import DBAPIConnection, Dialect
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
+
+logger = logging.getLogger(__name__)
 
 # A pooled connection used less than this many seconds ago is not pinged again before use:
 # a busy worker would otherwise spend one database round trip of every checkout (two per
@@ -66,7 +69,24 @@ async def ping(engine: AsyncEngine) -> None:
 
 def _sqlite_pragmas(connection: DBAPIConnection, _: ConnectionPoolEntry) -> None:
     cursor: Any = connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    sqlite_pragmas(cursor)
     cursor.close()
+
+
+def sqlite_pragmas(cursor: Any) -> None:
+    """Set what every SQLite connection of ours needs: a busy timeout, WAL, NORMAL syncs.
+
+    The timeout comes first. WAL is kept by the file, so it is asked for only when the file is
+    not in WAL yet; switching needs the file to itself, and when another connection holds it
+    (one of ours, which switches it) SQLite refuses at once, without waiting: no failure.
+    """
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA journal_mode")
+    if str(cursor.fetchone()[0]).lower() != "wal":
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        except Exception as exc:  # sqlite3's or its adapter's OperationalError
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            logger.warning("SQLite file busy: WAL left to the connection holding it")
+    cursor.execute("PRAGMA synchronous=NORMAL")

@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any, cast
 
+from bot.storage.engine import sqlite_pragmas
 from bot.storage.turn_path import TurnWrite
 
 _OPEN_TURN = """
@@ -104,9 +105,7 @@ class SqliteTurns:
             self._db = sqlite3.connect(self._path, timeout=30, isolation_level=None,
                                        check_same_thread=False)
             # as bot.storage.engine sets every connection: this one may be the file's first
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA busy_timeout=30000")
-            self._db.execute("PRAGMA synchronous=NORMAL")
+            sqlite_pragmas(self._db.cursor())
         return self._db
 
     def _read(self, parameters: Mapping[str, Any]) -> dict[str, Any]:

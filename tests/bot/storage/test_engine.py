@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -10,7 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.storage import engine as engine_module
-from bot.storage.engine import create_engine
+from bot.storage.engine import create_engine, sqlite_pragmas
 
 pytestmark = pytest.mark.postgres
 
@@ -73,3 +75,26 @@ async def test_a_recently_used_connection_that_died_fails_once_then_the_pool_rec
         await _pid(engine)
     assert failed.value.connection_invalidated
     assert await _pid(engine) != victim
+
+
+def test_sqlite_pragmas_switch_a_free_file_to_wal(tmp_path: Path) -> None:
+    db = sqlite3.connect(tmp_path / "free.db", isolation_level=None)
+    sqlite_pragmas(db.cursor())
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA busy_timeout").fetchone()[0] == 30000
+    db.close()
+
+
+def test_sqlite_pragmas_on_a_file_another_connection_holds_do_not_fail(tmp_path: Path) -> None:
+    """Switching to WAL needs the file to itself, and SQLite refuses at once, without waiting."""
+    path = tmp_path / "held.db"
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("CREATE TABLE t (x)")
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("INSERT INTO t VALUES (1)")
+    newcomer = sqlite3.connect(path, isolation_level=None, timeout=0.1)
+    sqlite_pragmas(newcomer.cursor())  # "database is locked" before: a turn failed with it
+    holder.execute("COMMIT")
+    assert newcomer.execute("SELECT count(*) FROM t").fetchone()[0] == 1
+    holder.close()
+    newcomer.close()
