@@ -8,6 +8,7 @@ matcher it does not use.
 from __future__ import annotations
 
 import importlib
+from contextlib import nullcontext
 from typing import Any
 
 import click
@@ -51,10 +52,7 @@ class LazyGroup(click.Group):
         """Import the command's module the first time the command is asked for."""
         if cmd_name not in self.commands and cmd_name in self._lazy:
             module, _, attribute = self._lazy[cmd_name].partition(":")
-            if cmd_name in LONG_LIVED:
-                with built_for_life():
-                    command = getattr(importlib.import_module(module), attribute)
-            else:
+            with built_for_life() if cmd_name in LONG_LIVED else nullcontext():
                 command = getattr(importlib.import_module(module), attribute)
             self.add_command(command, cmd_name)
         return super().get_command(ctx, cmd_name)

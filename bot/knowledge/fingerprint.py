@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import importlib.metadata
 import logging
 import sys
 import unicodedata
@@ -23,6 +22,7 @@ from typing import Any
 
 from bot.core.vocabulary import Vocabulary
 from bot.knowledge.loader import Knowledge
+from bot.nlu.model_store import library_version
 
 logger = logging.getLogger(__name__)
 
@@ -105,9 +105,5 @@ def _code_fingerprint() -> bytes:
     # the regular expressions' idea of a word and NFKD come with Python's Unicode tables
     digest.update(f"{sys.version};{unicodedata.unidata_version};".encode())
     for name in _LIBRARIES:
-        try:
-            version = importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            version = "?"
-        digest.update(f"{name}={version};".encode())
+        digest.update(f"{name}={library_version(name)};".encode())
     return digest.digest()

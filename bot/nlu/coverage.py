@@ -33,6 +33,7 @@ from bot.core.vocabulary import vocabulary
 from bot.knowledge.loader import Knowledge
 from bot.nlu.english_frequency import zipf_contraction, zipf_english
 from bot.nlu.model import stemmed_words
+from bot.nlu.model_store import kept_state, restored_from
 
 SWAHILI_COUNTS = Path(__file__).resolve().parent / "data" / "swahili_counts.tsv"
 _WORD = re.compile(r"(?u)\b[^\W\d_]{3,}\b")  # numbers and placeholders are never salient
@@ -240,17 +241,13 @@ class Coverage:
 
     def state(self) -> dict[str, Any]:
         """Return what was derived from the knowledge, to be kept beside its fitted model."""
-        return {k: v for k, v in vars(self).items() if k not in _REBUILT}
+        return kept_state(self, _REBUILT)
 
     @classmethod
     def restored(cls, state: dict[str, Any], normalise: Callable[[str], str]) -> Self:
         """Return the coverage a `state` was taken from, with this process's normaliser."""
-        coverage = cls.__new__(cls)
-        vars(coverage).update(state)
-        coverage._normalise = normalise
-        coverage._swahili = swahili_zipf()
-        coverage._weights = {}
-        return coverage
+        return restored_from(cls, state, _normalise=normalise, _swahili=swahili_zipf(),
+                             _weights={})
 
     def _vocabulary(self, texts: Iterable[str]) -> frozenset[str]:
         """Return the stemmed words and the plain words of `texts`, after normalisation."""

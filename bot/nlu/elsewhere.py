@@ -28,6 +28,7 @@ from bot.knowledge.elsewhere import ElsewhereService
 from bot.knowledge.loader import Knowledge
 from bot.nlu.coverage import forms, swahili_zipf
 from bot.nlu.english_frequency import zipf_english
+from bot.nlu.model_store import kept_state, restored_from
 from bot.nlu.normalize import singular
 
 _WORD = re.compile(r"(?u)\b[^\W\d_]{2,}\b")
@@ -125,16 +126,12 @@ class ElsewhereIndex:
 
     def state(self) -> dict[str, Any]:
         """Return what was derived from the knowledge, to be kept beside its fitted model."""
-        return {k: v for k, v in vars(self).items() if k not in ("_normalise", "_texts")}
+        return kept_state(self, ("_normalise", "_texts"))
 
     @classmethod
     def restored(cls, state: dict[str, Any], normalise: Callable[[str], str]) -> Self:
         """Return the index a `state` was taken from, with this process's normaliser."""
-        index = cls.__new__(cls)
-        vars(index).update(state)
-        index._normalise = normalise
-        index._texts = {}
-        return index
+        return restored_from(cls, state, _normalise=normalise, _texts={})
 
     def content_words(self, term: str) -> tuple[str, ...]:
         """Return the words of `term` a question must name (normalised, everyday ones out)."""

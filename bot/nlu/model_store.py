@@ -23,10 +23,10 @@ import pickle
 import stat
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.nlu.model import IntentModel
 
@@ -39,6 +39,7 @@ _CODE = Path(__file__).parent  # every module of bot/nlu: the stemmer shapes the
 _ABANDONED = 3600.0  # seconds after which a half-written file is a dead worker's
 _LIBRARIES = ("scikit-learn", "numpy", "scipy", "rapidfuzz", "PyStemmer")
 MAX_STORED_BYTES = 4 << 30  # the model of 10,000 articles is a few hundred MB
+T = TypeVar("T")
 _DERIVED = ".derived"  # state derived from a knowledge version: coverage, services elsewhere
 
 
@@ -178,6 +179,19 @@ class ModelStore:
         return signer.digest()
 
 
+def kept_state(derived: object, rebuilt: Iterable[str]) -> dict[str, Any]:
+    """Return an object's attributes to keep beside its model, but those rebuilt on restoring."""
+    return {k: v for k, v in vars(derived).items() if k not in rebuilt}
+
+
+def restored_from(cls: type[T], state: dict[str, Any], **rebuilt: Any) -> T:
+    """Return an instance of `cls` with the kept `state` and the `rebuilt` attributes."""
+    derived = cls.__new__(cls)
+    vars(derived).update(state)
+    vars(derived).update(rebuilt)
+    return derived
+
+
 def _regular_file_bytes(path: Path) -> bytes:
     """Return a regular file's bytes; a FIFO, device, symlink or oversized file raises OSError.
 
@@ -205,11 +219,12 @@ def _code_fingerprint() -> bytes:
     for module in sorted(_CODE.glob("*.py")):
         digest.update(module.name.encode() + b"\x00" + module.read_bytes())
     for name in _LIBRARIES:
-        digest.update(f"{name}={_version(name)};".encode())
+        digest.update(f"{name}={library_version(name)};".encode())
     return digest.digest()
 
 
-def _version(name: str) -> str:
+def library_version(name: str) -> str:
+    """Return an installed distribution's version, or "?" when it is not installed."""
     try:
         return importlib.metadata.version(name)
     except importlib.metadata.PackageNotFoundError:
