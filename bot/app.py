@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.clients.escalation_http import HttpEscalationClient
 from bot.clients.offline import OfflineBackend, OfflineEscalation
 from bot.config import BotSettings
+from bot.core.admission import SeparateGate
 from bot.core.backend import BackendClient
 from bot.core.conversation import Conversation
 from bot.core.delivery import ChannelSender, Deliverer, TypingSender
@@ -34,6 +35,7 @@ from bot.core.ports import (
     TicketRoutes,
     Transcripts,
     Translations,
+    TurnGate,
     TurnObserver,
     WebSessions,
 )
@@ -58,6 +60,7 @@ from bot.storage.engine import create_engine, ping
 from bot.storage.locks import LocalLocks, RedisLocks
 from bot.storage.outbox import SqlReportOutbox, SqlSettings, SqlTicketRoutes
 from bot.storage.ratelimit import LimitsCounters
+from bot.storage.redis_scripts import RedisGateScripts, RedisQuotas
 from bot.storage.retention import RetentionPurger
 from bot.storage.sealing import Sealer, development_key
 from bot.storage.signals import LocalSignal, RedisSignal
@@ -317,7 +320,10 @@ def build_runtime(
     translations = Catalogs(settings.locales_dir)
     sealer = Sealer(sealing_keys(settings))
     store = SqlConversationStore(engine, sealer=sealer)
-    counters = LimitsCounters(redis)
+    counters: RateLimits = RedisQuotas(RedisGateScripts(redis)) if redis else LimitsCounters()
+    # Redis lets a turn in and out in one round trip each; one worker composes the ports
+    gate: TurnGate = (locks if isinstance(locks, RedisLocks)
+                      else SeparateGate(locks, counters, signal))
     clients = clients or build_clients(settings)
     client, escalation = clients.backend, clients.escalation
     reports = SqlReportOutbox(engine, sealer)
@@ -329,13 +335,11 @@ def build_runtime(
     limits = settings.limits
     conversation = Conversation(
         store=store,
-        locks=locks,
+        gate=gate,
         router=router,
         nlu=knowledge,
         translations=translations,
         default_locale=settings.default_locale,
-        signal=signal,
-        limits=counters,
         quotas=MessageQuotas(limits.messages_per_chat, limits.messages_per_address),
         observer=observer,
     )

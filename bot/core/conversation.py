@@ -20,16 +20,14 @@ from bot.core.language import (
 from bot.core.messages import ChoicesReply, InboundMessage, Reply, TextReply
 from bot.core.payloads import SEPARATOR, Payload, choice_number, title_key
 from bot.core.ports import (
-    ConversationLocks,
     ConversationStore,
     MatchEvent,
     MessageQuotas,
-    MessageSignal,
     Nlu,
     NoObserver,
     ParseResult,
-    RateLimits,
     Translations,
+    TurnGate,
     TurnObserver,
 )
 from bot.core.results import Result, TurnResult
@@ -67,26 +65,22 @@ class Conversation:
         self,
         *,
         store: ConversationStore,
-        locks: ConversationLocks,
+        gate: TurnGate,
         router: Router,
         nlu: Nlu,
         translations: Translations,
         default_locale: str = "en",
-        signal: MessageSignal | None = None,
-        limits: RateLimits | None = None,
         quotas: MessageQuotas | None = None,
         observer: TurnObserver | None = None,
     ) -> None:
         self._observer = observer or NoObserver()
-        self._limits = limits
         self._quotas = quotas or MessageQuotas()
         self._store = store
-        self._locks = locks
+        self._gate = gate
         self._router = router
         self._nlu = nlu
         self._translations = translations
         self._default_locale = default_locale
-        self._signal = signal
 
     @property
     def store(self) -> ConversationStore:
@@ -109,7 +103,8 @@ class Conversation:
 
     async def _handle(self, message: InboundMessage) -> tuple[str, TurnResult]:
         """Run one turn; return what kind of turn it was ("answered", "duplicate", "limited")."""
-        async with self._locks.hold(message.conversation_id):
+        hits = self._quotas.hits("messages", message.conversation_id, message.address)
+        async with self._gate.admit(message.conversation_id, hits) as admission:
             session = await self._store.open_turn(message)
             if isinstance(session, TurnResult):
                 logger.info(
@@ -117,18 +112,16 @@ class Conversation:
                     extra={"channel": message.channel, "conversation_id": message.conversation_id},
                 )
                 return "duplicate", session
-            wait = await self._over_quota(message)
-            if wait is not None:  # nothing stored: a flood must not grow the database
+            if admission.wait is not None:  # nothing stored: a flood must not grow the database
                 return "limited", self._summarise(
-                    session, Result((self._slow_down(session, wait),)))
+                    session, Result((self._slow_down(session, admission.wait),)))
             pushed = (tuple(await self._store.pushed_since_last_turn(message.conversation_id))
                       if message.catch_up else ())
             result, matches, stored, transitions = await self._run_turn(session, message)
             outcome = self._summarise(session, result, pushed, transitions)
             await self._store.commit_turn(session, stored, result.replies, matches,
                                           outcome.summary())
-        if self._signal is not None:
-            await self._signal.publish(message.conversation_id)  # other open tabs or devices
+            admission.announce()  # to other open tabs or devices, once the lock is released
         return "answered", outcome
 
     @staticmethod
@@ -138,18 +131,6 @@ class Conversation:
         return TurnResult(result.replies, result.events, locale=session.locale,
                           linked=current_auth(session) is not None, flow=session.flow,
                           pushed=pushed, transitions=transitions)
-
-    async def _over_quota(self, message: InboundMessage) -> int | None:
-        """Return how long the sender must wait when they send too much, else None."""
-        if self._limits is None:
-            return None
-        waits = [await self._limits.hit(self._quotas.per_chat, "messages",
-                                        message.conversation_id)]
-        if message.address:
-            waits.append(await self._limits.hit(self._quotas.per_address, "messages-address",
-                                                message.address))
-        found = [w for w in waits if w is not None]
-        return max(found) if found else None
 
     def _slow_down(self, session: Session, wait: int) -> Reply:
         logger.warning("Message quota exceeded", extra={"conversation_id": session.conversation_id})

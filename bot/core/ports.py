@@ -187,16 +187,40 @@ class Translations(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class QuotaHit:
+    """One hit to count: a limit in `limits` notation ("30/minute;300/hour"), what and whose."""
+
+    limit: str
+    name: str
+    key: str
+
+
 class RateLimits(Protocol):
     """Counters that say when someone asks too often (memory, or Redis across workers)."""
 
-    async def hit(self, limit: str, name: str, key: str) -> int | None:
-        """Count one hit against `limit` ("30/minute;300/hour"); return seconds to wait, or None."""
+    async def hit(self, hits: Sequence[QuotaHit]) -> int | None:
+        """Count every hit if all have room; else count none and return seconds to wait."""
         ...
 
 
 @dataclass(frozen=True, slots=True)
-class MessageQuotas:
+class _Quotas:
+    """How often one chat, and one network address, may do something."""
+
+    per_chat: str
+    per_address: str
+
+    def hits(self, name: str, conversation_id: str, address: str | None) -> tuple[QuotaHit, ...]:
+        """Return the hits one request counts: its chat's, and its address's when known."""
+        chat = QuotaHit(self.per_chat, name, conversation_id)
+        if not address:
+            return (chat,)
+        return chat, QuotaHit(self.per_address, f"{name}-address", address)
+
+
+@dataclass(frozen=True, slots=True)
+class MessageQuotas(_Quotas):
     """How many messages one chat, and one network address, may send."""
 
     per_chat: str = "30/minute;300/hour"
@@ -204,7 +228,7 @@ class MessageQuotas:
 
 
 @dataclass(frozen=True, slots=True)
-class CodeQuotas:
+class CodeQuotas(_Quotas):
     """How many one-time codes one chat, and one network address, may ask for."""
 
     per_chat: str = "6/hour"
@@ -342,6 +366,30 @@ class ConversationLocks(Protocol):
 
     def hold(self, conversation_id: str) -> AbstractAsyncContextManager[None]:
         """Hold the conversation's lock for the duration of a turn."""
+        ...
+
+
+@dataclass(slots=True)
+class Admission:
+    """A turn let in: its lock is held; `wait` says how long an over-quota sender must wait."""
+
+    wait: int | None = None
+    announced: bool = False
+
+    def announce(self) -> None:
+        """Tell the conversation's other pages and devices about the turn once it is released."""
+        self.announced = True
+
+
+class TurnGate(Protocol):
+    """Lets one turn of a conversation in: its lock and its sender's quotas, then announces it.
+
+    Redis does all of it in two round trips (in, out) where separate ports took six.
+    """
+
+    def admit(self, conversation_id: str,
+              hits: Sequence[QuotaHit]) -> AbstractAsyncContextManager[Admission]:
+        """Hold the conversation's lock and count `hits` (raises `ConversationBusy`)."""
         ...
 
 

@@ -186,13 +186,8 @@ class LinkAccountFlow(Form):
         """Count a code request for this chat and its network address; return any wait."""
         if self._limits is None:
             return None
-        waits = [await self._limits.hit(self._quotas.per_chat, "code-requests",
-                                        turn.session.conversation_id)]
-        if turn.message.address:
-            waits.append(await self._limits.hit(self._quotas.per_address,
-                                                "code-requests-address", turn.message.address))
-        found = [w for w in waits if w is not None]
-        return max(found) if found else None
+        return await self._limits.hit(self._quotas.hits(
+            "code-requests", turn.session.conversation_id, turn.message.address))
 
     def _ask_code(self, turn: Turn) -> list[Reply]:
         return [TextReply(turn._("Please type the 6-digit code from the SMS, or write "

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import math
+import secrets
 import weakref
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import TYPE_CHECKING
 
-from bot.core.ports import ConversationBusy
+from bot.core.ports import Admission, ConversationBusy, QuotaHit
+from bot.storage.redis_scripts import RedisGateScripts, seconds
+from bot.storage.signals import MESSAGES, conversation_channel
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -69,19 +71,30 @@ class RedisLocks:
     Redis lock one after another, woken at once, instead of polling Redis together. Only
     turns in different workers poll, every `poll` seconds (redis-py's default of 0.1 s made
     a message sent twice wait up to 100 ms more than its turn took).
+
+    A turn's lock and quotas are taken in one round trip, and its release and announcement
+    made in another (bot/storage/redis_scripts.py).
     """
 
     def __init__(self, redis: Redis, *, timeout: float = 60.0, wait: float = 30.0,
                  poll: float = 0.01, max_waiting: int = MAX_WAITING) -> None:
         self._redis = redis
-        self._timeout = timeout  # a crashed worker's lock expires instead of blocking forever
+        self._scripts = RedisGateScripts(redis)
+        self._lifetime_ms = int(timeout * 1000)  # a crashed worker's lock expires
         self._wait = wait
         self._poll = poll
         self._local = LocalLocks(max_waiting)
 
     @asynccontextmanager
     async def hold(self, conversation_id: str) -> AsyncIterator[None]:
-        """Hold the conversation's lock for one turn, across workers.
+        """Hold the conversation's lock for one turn, across workers."""
+        async with self.admit(conversation_id, ()):
+            yield
+
+    @asynccontextmanager
+    async def admit(self, conversation_id: str,
+                    hits: Sequence[QuotaHit]) -> AsyncIterator[Admission]:
+        """Hold the conversation's lock and count `hits` once it is held.
 
         One deadline (`wait`) covers the queue in this worker and the Redis lock: a turn
         queued behind many others, or behind a dead worker's lock, gives up as before.
@@ -89,23 +102,39 @@ class RedisLocks:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self._wait
         key = f"msaidizi:lock:{conversation_id}"
+        token = secrets.token_hex(16)
         async with AsyncExitStack() as held:
             try:
                 await held.enter_async_context(self._local.hold(conversation_id, deadline))
             except ConversationBusy:
                 raise
             except TimeoutError:  # only the wait: a turn's own errors pass through untouched
-                raise ConversationBusy(await self._expires_in(key)) from None
-            lock = self._redis.lock(key, timeout=self._timeout, sleep=self._poll,
-                                    blocking_timeout=max(deadline - loop.time(), 0.0))
-            if not await lock.acquire():
-                raise ConversationBusy(await self._expires_in(key))
+                raise ConversationBusy(await self._left(key)) from None
+            admission = await self._take(key, token, hits, deadline)
             try:
-                yield
+                yield admission
             finally:
-                await lock.release()
+                await self._scripts.release(key, token, *(
+                    (conversation_channel(conversation_id), MESSAGES) if admission.announced
+                    else ()))
 
-    async def _expires_in(self, key: str) -> int:
+    async def _take(self, key: str, token: str, hits: Sequence[QuotaHit],
+                    deadline: float) -> Admission:
+        """Take the Redis lock by `deadline`, counting `hits` with it; raise ConversationBusy."""
+        loop = asyncio.get_running_loop()
+        try:
+            while True:
+                taken, left, wait = await self._scripts.admit(key, token, self._lifetime_ms, hits)
+                if taken:
+                    return Admission(wait)
+                if loop.time() >= deadline:
+                    raise ConversationBusy(seconds(left) if left > 0 else 1)
+                await asyncio.sleep(min(self._poll, max(deadline - loop.time(), 0.0)))
+        except asyncio.CancelledError:  # the lock may be ours though its answer never came
+            await asyncio.shield(self._scripts.release(key, token))
+            raise
+
+    async def _left(self, key: str) -> int:
         """Return whole seconds until the lock expires: when to try again, at the latest."""
         left_ms = await self._redis.pttl(key)
-        return math.ceil(left_ms / 1000) if left_ms > 0 else 1
+        return seconds(left_ms) if left_ms > 0 else 1

@@ -19,8 +19,13 @@ _CHANNEL = "msaidizi:conversation:"
 _KEEPALIVE = "msaidizi:signal"  # always subscribed, so the reader always has a connection
 
 
-_MESSAGES = "1"  # the payload of a plain "new messages" announcement
+MESSAGES = "1"  # the payload of a plain "new messages" announcement
 _MAX_NOTES = 8  # a page that stopped reading keeps only the latest passing states
+
+
+def conversation_channel(conversation_id: str) -> str:
+    """Return the Redis channel that announces one conversation's news to every worker."""
+    return _CHANNEL + conversation_id
 
 
 class _LocalSubscription:
@@ -118,7 +123,7 @@ class RedisSignal:
 
     async def publish(self, conversation_id: str, note: str | None = None) -> None:
         """Publish to every worker listening on the conversation."""
-        await self._redis.publish(_CHANNEL + conversation_id, note or _MESSAGES)
+        await self._redis.publish(conversation_channel(conversation_id), note or MESSAGES)
 
     @asynccontextmanager
     async def subscribe(self, conversation_id: str) -> AsyncIterator[_LocalSubscription]:
@@ -148,7 +153,7 @@ class RedisSignal:
                 await self._pubsub.subscribe(_KEEPALIVE)  # the connection exists from now on
                 self._reader = asyncio.create_task(self._read(self._pubsub))
             if self._local.listeners(conversation_id) == 1:
-                await self._pubsub.subscribe(_CHANNEL + conversation_id)
+                await self._pubsub.subscribe(conversation_channel(conversation_id))
 
     async def _unfollow(self, conversation_id: str) -> None:
         """Unsubscribe when the conversation's last page in this process leaves."""
@@ -157,7 +162,7 @@ class RedisSignal:
                 from redis.exceptions import RedisError
 
                 with suppress(RedisError, OSError):  # a dead connection forgets it anyway
-                    await self._pubsub.unsubscribe(_CHANNEL + conversation_id)
+                    await self._pubsub.unsubscribe(conversation_channel(conversation_id))
 
     async def _read(self, pubsub: PubSub) -> None:
         """Hand each announcement to this process's listeners; survive lost connections."""
@@ -179,4 +184,4 @@ class RedisSignal:
                 data = message["data"]
                 # another publisher's bytes must not kill the reader (and every page's pushes)
                 note = data.decode(errors="replace") if isinstance(data, bytes) else str(data)
-                self._local.wake(name.removeprefix(_CHANNEL), None if note == _MESSAGES else note)
+                self._local.wake(name.removeprefix(_CHANNEL), None if note == MESSAGES else note)

@@ -252,3 +252,81 @@ async def test_a_turns_own_timeout_is_not_taken_for_a_busy_conversation(
             raise TimeoutError("the backend did not answer")
     assert not isinstance(raised.value, ConversationBusy)
     assert await redis_client.exists("msaidizi:lock:c1") == 0  # released all the same
+
+
+async def test_a_turn_is_let_in_and_out_in_one_round_trip_each(redis_client: object) -> None:
+    """The lock and the quotas in one script, the release and the announcement in another."""
+    from redis.asyncio import Redis
+
+    from bot.core.ports import QuotaHit
+
+    assert isinstance(redis_client, Redis)
+    locks, signal = RedisLocks(redis_client), RedisSignal(redis_client)
+    sent: list[str] = []
+    execute = redis_client.execute_command
+
+    async def counted(*args: object, **options: object) -> object:
+        sent.append(str(args[0]))
+        return await execute(*args, **options)
+
+    hits = (QuotaHit("2/minute", "messages", "c1"),)
+    async with signal.subscribe("c1") as listening:
+        redis_client.execute_command = counted  # type: ignore[method-assign]
+        async with locks.admit("c1", hits) as admission:
+            assert admission.wait is None
+            assert await execute("EXISTS", "msaidizi:lock:c1") == 1
+            admission.announce()
+        assert sent == ["EVALSHA", "EVALSHA"]
+        assert await listening.wait(2.0) and listening.take_news()
+    redis_client.execute_command = execute  # type: ignore[method-assign]
+    assert await redis_client.exists("msaidizi:lock:c1") == 0
+    async with locks.admit("c1", hits) as second:
+        assert second.wait is None
+    async with locks.admit("c1", hits) as third:
+        assert third.wait is not None  # let in (it is answered "slow down"), not counted
+    await signal.aclose()
+
+
+async def test_a_turn_waiting_for_another_worker_counts_its_quota_once(
+        redis_client: object) -> None:
+    from redis.asyncio import Redis
+
+    from bot.core.ports import QuotaHit
+
+    assert isinstance(redis_client, Redis)
+    await redis_client.set("msaidizi:lock:c1", "another worker", px=300)
+    async with RedisLocks(redis_client, poll=0.01).admit(
+            "c1", (QuotaHit("5/minute", "messages", "c1"),)) as admission:
+        assert admission.wait is None
+    [key] = await redis_client.keys("msaidizi:quota:*")
+    assert await redis_client.hget(key, "c") == b"1"  # about 30 polls, one hit
+
+
+async def test_a_lock_that_expired_meanwhile_is_not_taken_from_its_next_holder(
+        redis_client: object) -> None:
+    from redis.asyncio import Redis
+
+    assert isinstance(redis_client, Redis)
+    async with RedisLocks(redis_client).hold("c1"):
+        await redis_client.set("msaidizi:lock:c1", "the next holder")  # ours had expired
+    assert await redis_client.get("msaidizi:lock:c1") == b"the next holder"
+
+
+async def test_a_turn_cancelled_while_taking_the_lock_leaves_it_free(
+        redis_client: object) -> None:
+    from redis.asyncio import Redis
+
+    assert isinstance(redis_client, Redis)
+    locks = RedisLocks(redis_client)
+    scripts = locks._scripts
+    admit = scripts.admit
+
+    async def taken_then_cancelled(*args: object, **options: object) -> object:
+        await admit(*args, **options)  # type: ignore[arg-type]
+        raise asyncio.CancelledError  # the answer never came back
+
+    scripts.admit = taken_then_cancelled  # type: ignore[method-assign]
+    with pytest.raises(asyncio.CancelledError):
+        async with locks.hold("c1"):
+            pass
+    assert await redis_client.exists("msaidizi:lock:c1") == 0
