@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -44,8 +45,13 @@ SINGLE_WORDS = frozenset({"request", "swahili_words", "english_words", "shared_w
                           "places", "people"})
 
 
+@lru_cache(maxsize=256)
 def fold(text: str) -> str:
-    """Return `text` without accents, case-folded, with runs of spaces squeezed to one."""
+    """Return `text` without accents, case-folded, with runs of spaces squeezed to one.
+
+    Cached for the few turns in flight: a turn folds its message for every cue it is checked
+    against.
+    """
     if text.isascii():  # most messages: nothing to decompose (a turn folds dozens of times)
         return " ".join(text.casefold().split())
     decomposed = unicodedata.normalize("NFKD", text)

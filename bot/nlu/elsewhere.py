@@ -114,6 +114,10 @@ class ElsewhereIndex:
         # Which term words each form belongs to, and the long ones (spellings): a question
         # rules out every term one of whose words it cannot name, before any term is tried
         self._words_of = {term: words for _, term, words in self._terms}  # for covers()
+        # and the terms under their first word: a question tries only those it may start
+        self._terms_by_word: dict[str, list[int]] = {}
+        for number, (_, _, words) in enumerate(self._terms):
+            self._terms_by_word.setdefault(words[0], []).append(number)
         term_words = sorted({w for _, _, words in self._terms for w in words})
         self._by_form: dict[str, set[str]] = {}
         for word in term_words:
@@ -149,7 +153,8 @@ class ElsewhereIndex:
         question = self._text(text)
         named = self._nameable(question)
         best: Found | None = None
-        for service, term, words in self._terms:
+        for number in sorted({n for w in named for n in self._terms_by_word.get(w, ())}):
+            service, term, words = self._terms[number]  # in order: the first of equals wins
             if not named.issuperset(words):
                 continue
             exact = _named(words, question)

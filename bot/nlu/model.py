@@ -232,14 +232,18 @@ class _Scorer:
         feats = np.zeros((len(texts), m, 4))
         nearest: list[list[tuple[str, float]]] = []
         for i, text in enumerate(texts):
-            query = utils.default_process(text)
-            row = []
-            for r, label in enumerate(order[i]):
-                ratios = process.cdist([query], self.choices[label], scorer=fuzz.ratio,
-                                       processor=None, dtype=np.float32)[0]
-                best = int(np.argmax(ratios))
-                row.append((self.shown[label][best], float(ratios[best])))
-                feats[i, r, :2] = (decisions[i, label], ratios[best] / 100.0)
+            # one fuzzy pass over every candidate's examples, then each candidate's best
+            labels = [int(label) for label in order[i]]
+            examples = list(itertools.chain.from_iterable([self.choices[j] for j in labels]))
+            ratios = process.cdist([utils.default_process(text)], examples, scorer=fuzz.ratio,
+                                   processor=None, dtype=np.float32)[0]
+            row, start = [], 0
+            for r, label in enumerate(labels):
+                end = start + len(self.choices[label])
+                best = int(np.argmax(ratios[start:end]))
+                row.append((self.shown[label][best], float(ratios[start + best])))
+                feats[i, r, :2] = (decisions[i, label], ratios[start + best] / 100.0)
+                start = end
             nearest.append(row)
         top = feats[:, :1, :]
         feats[:, :, 2] = top[:, :, 0] - feats[:, :, 0]  # how far below the SVM's favourite
