@@ -330,3 +330,20 @@ async def test_a_turn_cancelled_while_taking_the_lock_leaves_it_free(
         async with locks.hold("c1"):
             pass
     assert await redis_client.exists("msaidizi:lock:c1") == 0
+
+
+async def test_turns_are_let_in_after_redis_forgot_the_scripts(redis_client: object) -> None:
+    """A Redis restart or failover loses loaded scripts: they are loaded again, not failed."""
+    from redis.asyncio import Redis
+
+    from bot.core.ports import QuotaHit
+
+    assert isinstance(redis_client, Redis)
+    locks = RedisLocks(redis_client)
+    async with locks.admit("c1", (QuotaHit("5/minute", "messages", "c1"),)):
+        pass
+    await redis_client.script_flush()
+    async with locks.admit("c1", (QuotaHit("5/minute", "messages", "c1"),)) as admission:
+        await redis_client.script_flush()  # and again before the release
+        admission.announce()
+    assert await redis_client.exists("msaidizi:lock:c1") == 0
