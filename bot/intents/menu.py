@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.core.messages import Choice, ChoicesReply
 from bot.core.payloads import payload, title_key
+from bot.core.ports import Translations
 from bot.core.results import Result
 from bot.core.routing import Match
 from bot.core.text import N_
@@ -43,6 +44,15 @@ class MenuIntent(Intent):
         return Result.of([main_menu(turn)])
 
 
+def menu_actions(translations: Translations) -> dict[str, str]:
+    """Return each menu label as typed text is compared, in every language, with its action."""
+    actions: dict[str, str] = {}
+    for msgid, action in MENU_ITEMS:
+        for locale in translations.locales:
+            actions.setdefault(title_key(translations.for_locale(locale).gettext(msgid)), action)
+    return actions
+
+
 class MenuLabelIntent(Intent):
     """Take a main-menu label typed as text, in either language, as a tap on that option.
 
@@ -51,18 +61,18 @@ class MenuLabelIntent(Intent):
 
     name = "menu_label"
     title_msgid = N_("Main menu")
+    _actions: tuple[Translations, dict[str, str]] | None = None
 
     def match(self, turn: Turn) -> Match | None:
         """Match a message that is a menu label ("Make a payment", "Fanya malipo")."""
         typed = title_key(turn.text)
         if not typed:
             return None
-        for msgid, action in MENU_ITEMS:
-            labels = (turn.translations.for_locale(locale).gettext(msgid)
-                      for locale in turn.translations.locales)
-            if any(title_key(label) == typed for label in labels):
-                return Match(100.0, action)
-        return None
+        if self._actions is None or self._actions[0] is not turn.translations:
+            # built once per set of catalogs: every typed message is checked against them all
+            self._actions = (turn.translations, menu_actions(turn.translations))
+        action = self._actions[1].get(typed)
+        return Match(100.0, action) if action is not None else None
 
     async def handle(self, turn: Turn, match: Match) -> Result:
         """Show the menu (only reached if the option's handler is missing)."""
