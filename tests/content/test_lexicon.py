@@ -33,6 +33,10 @@ NORMALISE = build_normalizer(load_knowledge(REPO / "knowledge"))
     ("jina la duka langu", "business name"),
     ("sijatumiwa msimbo wowote", "otp"),  # "msimbo wa muamala" stays the M-Pesa code
     ("msimbo wa muamala wa mpesa", "transaction code"),
+    ("nataka kujua mwenye kiwanja", "plot"),
+    ("kitambulisho changu kimechakaa", "damaged"),  # worn out
+    ("vyeti vimechakaa", "damaged"),  # the same verb agreeing with another class
+    ("my id got soaked", "damaged"),
 ])
 def test_chat_and_swahili_forms_reach_the_articles_words(text: str, word: str) -> None:
     assert f" {word} " in f" {NORMALISE(text)} "
