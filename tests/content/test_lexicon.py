@@ -37,6 +37,7 @@ NORMALISE = build_normalizer(load_knowledge(REPO / "knowledge"))
     ("kitambulisho changu kimechakaa", "damaged"),  # worn out
     ("vyeti vimechakaa", "damaged"),  # the same verb agreeing with another class
     ("my id got soaked", "damaged"),
+    ("mtoi alizaliwa hosi", "hospitali"),  # Sheng for the hospital
 ])
 def test_chat_and_swahili_forms_reach_the_articles_words(text: str, word: str) -> None:
     assert f" {word} " in f" {NORMALISE(text)} "
