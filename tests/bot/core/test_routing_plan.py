@@ -36,7 +36,7 @@ def turn(text: str, ranking: Sequence[IntentScore], *, reference: str | None = N
 
 def make_router(table: RouteTable | None = None) -> Router:
     names = [*sorted(ARTICLES), "check_status", "talk_to_human", "report_security_incident",
-             "my_data", "delete_my_data", "start_payment"]
+             "my_data", "delete_my_data", "start_payment", "link_account"]
     return Router([Simple(n) for n in names], Honest(),
                   Bands(answer=0.45, margin=0.2, suggest=0.2), table=table,
                   is_article=lambda intent: intent in ARTICLES)
@@ -154,6 +154,24 @@ def test_table_seeing_or_erasing_my_data_means_the_action(table: RouteTable, tex
                                                           action: str) -> None:
     plan = make_router(table).plan(turn(text, [IntentScore("data-protection", 0.8)]))
     assert plan.intents == (action,)
+
+
+@pytest.mark.parametrize("text", ["got an sms with a link asking me to log in",
+                                  "nimetumiwa kiungo cha kulipa ada",
+                                  "message inasema nibonyeze link ili akaunti isifungwe"])
+def test_table_a_link_someone_sent_is_the_fake_messages_article(table: RouteTable,
+                                                                 text: str) -> None:
+    ranking = [IntentScore("link_account", 0.9), IntentScore("phishing-messages", 0.05)]
+    plan = make_router(table).plan(turn(text, ranking))
+    assert (plan.kind, plan.intents) == ("answer", ("phishing-messages",))
+
+
+@pytest.mark.parametrize("text", ["link my ecitizen account to this chat",
+                                  "nataka ku-link account yangu"])
+def test_table_linking_the_account_stays_the_action(table: RouteTable, text: str) -> None:
+    ranking = [IntentScore("link_account", 0.9), IntentScore("phishing-messages", 0.05)]
+    plan = make_router(table).plan(turn(text, ranking))
+    assert (plan.kind, plan.intents) == ("answer", ("link_account",))
 
 
 def test_table_scam_call_offers_the_advice_and_the_report(table: RouteTable) -> None:
