@@ -28,6 +28,7 @@ NORMALISE = build_normalizer(load_knowledge(REPO / "knowledge"))
     ("watoto hawajasajiliwa tangu wazaliwe", "not registered"),  # someone else, not sign-up
     ("mwanangu hajasajiliwa", "not registered"),
     ("mfumo uko chini leo", "down"),
+    ("the website keeps timing out", "down"),
     ("malipo yangu hayajathibitishwa", "not reflected"),
     ("walimwibia pasipoti", "lost"),  # they stole from him: object infix
     ("jina la duka langu", "business name"),
