@@ -181,6 +181,20 @@ def test_table_scam_call_offers_the_advice_and_the_report(table: RouteTable) -> 
                                          ("phishing-messages", "report_security_incident"))
 
 
+@pytest.mark.parametrize("text", ["nimepigiwa simu na mtu anayedai ni afisa akiomba nenosiri",
+                                  "ujumbe unaodai ni wa ecitizen unaomba pin yangu"])
+def test_table_someone_claiming_to_be_ecitizen_in_swahili(table: RouteTable, text: str) -> None:
+    ranking = [IntentScore("report_security_incident", 0.9)]
+    plan = make_router(table).plan(turn(text, ranking))
+    assert plan.intents == ("phishing-messages", "report_security_incident")
+
+
+def test_table_demanding_a_bribe_is_no_claim_to_be_ecitizen(table: RouteTable) -> None:
+    ranking = [IntentScore("report_security_incident", 0.9)]
+    plan = make_router(table).plan(turn("nataka kuripoti afisa anayedai hongo", ranking))
+    assert plan.intents == ("report_security_incident",)
+
+
 def test_table_how_do_i_prefers_the_article_over_an_action(table: RouteTable) -> None:
     ranking = [IntentScore("start_payment", 0.7), IntentScore("payment-methods", 0.5)]
     plan = make_router(table).plan(turn("how do i pay with a card", ranking))
