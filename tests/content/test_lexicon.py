@@ -29,6 +29,8 @@ NORMALISE = build_normalizer(load_knowledge(REPO / "knowledge"))
     ("mwanangu hajasajiliwa", "not registered"),
     ("mfumo uko chini leo", "down"),
     ("the website keeps timing out", "down"),
+    ("hati zangu zinakataa kupakiwa", "upload"),  # the passive of "pakia"
+    ("nikipakia picha inakataa", "upload"),
     ("malipo yangu hayajathibitishwa", "not reflected"),
     ("walimwibia pasipoti", "lost"),  # they stole from him: object infix
     ("jina la duka langu", "business name"),
