@@ -207,6 +207,7 @@ def test_the_coasts_number_words_weigh_nothing(coverage: Coverage) -> None:
 
 
 @pytest.mark.parametrize("word", ["mathe", "beshte", "dem", "mwajiri", "employer", "cousin",
+                                  "maafisa", "chifu",
                                   "juzi", "yesterday"])
 def test_the_people_a_question_is_about_and_when_weigh_nothing(coverage: Coverage,
                                                                word: str) -> None:
