@@ -207,6 +207,14 @@ def test_table_how_do_i_with_a_weak_article_offers_both(table: RouteTable) -> No
     assert (plan.kind, plan.intents) == ("suggest", ("payment-methods", "start_payment"))
 
 
+@pytest.mark.parametrize("text", ["risiti ya malipo niliyofanya naipata wapi",
+                                  "risiti ya malipo inapatikana wapi"])
+def test_table_where_do_i_get_it_in_swahili_is_a_how_to(table: RouteTable, text: str) -> None:
+    ranking = [IntentScore("start_payment", 0.9), IntentScore("payment-methods", 0.3)]
+    plan = make_router(table).plan(turn(text, ranking))
+    assert plan.intents[0] == "payment-methods"
+
+
 def test_table_do_it_for_me_prefers_the_action(table: RouteTable) -> None:
     ranking = [IntentScore("payment-methods", 0.6), IntentScore("start_payment", 0.5)]
     plan = make_router(table).plan(turn("pay my bill for me", ranking))
