@@ -97,7 +97,8 @@ def test_table_how_to_follow_an_application_without_a_reference_is_the_article(
     assert (plan.kind, plan.intents) == ("answer", ("application-tracking",))
 
 
-@pytest.mark.parametrize("text", ["naeza track application yangu aje",  # Sheng "how"
+@pytest.mark.parametrize("text", ["nimetuma maombi wiki tatu zilizopita, naangalia wapi",
+                                  "naeza track application yangu aje",  # Sheng "how"
                                   "where can i see how far my application has gone"])
 def test_table_how_to_cues_in_sheng_and_where_can_i(table: RouteTable, text: str) -> None:
     plan = make_router(table).plan(turn(text, [IntentScore("check_status", 0.8)]))
