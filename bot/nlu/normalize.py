@@ -59,6 +59,20 @@ def _restored(match: re.Match[str]) -> str:
     return (match.group(1) or "n") + "i"
 
 
+# Swahili writes "how" as the enclitic "-je" on the verb ("nitafuatiliaje": how will I follow
+# up, "napataje", "tunahamishaje"). Apart, the verb meets the lexicon and the examples that
+# write it without "-je" ("kufuatilia", "nitafuatilia"): a subject (with or without a tense),
+# the chat present, the coast's future or the habitual before a stem of three letters or more.
+_HOW = re.compile(r"^((?:(?:ni|u|a|tu|m|wa|i|li|ya|ki|vi|zi)(?:na|li|me|ta|nge|ka)?|na|nta|hu)"
+                  r"[a-z]{3,})je$")
+
+
+def split_how(word: str) -> tuple[str, ...]:
+    """Return a verb and its enclitic "-je" (how) as two words ("napataje": "napata", "je")."""
+    match = _HOW.match(word)
+    return (word,) if match is None else (match.group(1), "je")
+
+
 def strip_accents(text: str) -> str:
     """Remove combining accents ("café" -> "cafe")."""
     if text.isascii():  # nearly every text: nothing to decompose
@@ -104,6 +118,7 @@ class Normalizer:
         text = self._basic(_SHENG_PREFIX.sub("", text))
         words = [self._spellings.get(w) or self._spellings.get(r, r)
                  for w in text.split() for r in (restore_vowels(w),)]
+        words = [part for w in words for part in split_how(w)]
         text = " ".join(words)
         if self._phrase_re is not None:
             text = self._phrase_re.sub(self._canonical_phrase, text)

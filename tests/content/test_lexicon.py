@@ -28,11 +28,19 @@ NORMALISE = build_normalizer(load_knowledge(REPO / "knowledge"))
     ("watoto hawajasajiliwa tangu wazaliwe", "not registered"),  # someone else, not sign-up
     ("mwanangu hajasajiliwa", "not registered"),
     ("mfumo uko chini leo", "down"),
+    ("the website keeps timing out", "down"),
+    ("hati zangu zinakataa kupakiwa", "upload"),  # the passive of "pakia"
+    ("nikipakia picha inakataa", "upload"),
     ("malipo yangu hayajathibitishwa", "not reflected"),
     ("walimwibia pasipoti", "lost"),  # they stole from him: object infix
     ("jina la duka langu", "business name"),
     ("sijatumiwa msimbo wowote", "otp"),  # "msimbo wa muamala" stays the M-Pesa code
     ("msimbo wa muamala wa mpesa", "transaction code"),
+    ("nataka kujua mwenye kiwanja", "plot"),
+    ("kitambulisho changu kimechakaa", "damaged"),  # worn out
+    ("vyeti vimechakaa", "damaged"),  # the same verb agreeing with another class
+    ("my id got soaked", "damaged"),
+    ("mtoi alizaliwa hosi", "hospitali"),  # Sheng for the hospital
 ])
 def test_chat_and_swahili_forms_reach_the_articles_words(text: str, word: str) -> None:
     assert f" {word} " in f" {NORMALISE(text)} "

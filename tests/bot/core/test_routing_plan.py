@@ -36,7 +36,7 @@ def turn(text: str, ranking: Sequence[IntentScore], *, reference: str | None = N
 
 def make_router(table: RouteTable | None = None) -> Router:
     names = [*sorted(ARTICLES), "check_status", "talk_to_human", "report_security_incident",
-             "my_data", "delete_my_data", "start_payment"]
+             "my_data", "delete_my_data", "start_payment", "link_account"]
     return Router([Simple(n) for n in names], Honest(),
                   Bands(answer=0.45, margin=0.2, suggest=0.2), table=table,
                   is_article=lambda intent: intent in ARTICLES)
@@ -97,7 +97,8 @@ def test_table_how_to_follow_an_application_without_a_reference_is_the_article(
     assert (plan.kind, plan.intents) == ("answer", ("application-tracking",))
 
 
-@pytest.mark.parametrize("text", ["naeza track application yangu aje",  # Sheng "how"
+@pytest.mark.parametrize("text", ["nimetuma maombi wiki tatu zilizopita, naangalia wapi",
+                                  "naeza track application yangu aje",  # Sheng "how"
                                   "where can i see how far my application has gone"])
 def test_table_how_to_cues_in_sheng_and_where_can_i(table: RouteTable, text: str) -> None:
     plan = make_router(table).plan(turn(text, [IntentScore("check_status", 0.8)]))
@@ -156,11 +157,43 @@ def test_table_seeing_or_erasing_my_data_means_the_action(table: RouteTable, tex
     assert plan.intents == (action,)
 
 
+@pytest.mark.parametrize("text", ["got an sms with a link asking me to log in",
+                                  "nimetumiwa kiungo cha kulipa ada",
+                                  "message inasema nibonyeze link ili akaunti isifungwe"])
+def test_table_a_link_someone_sent_is_the_fake_messages_article(table: RouteTable,
+                                                                 text: str) -> None:
+    ranking = [IntentScore("link_account", 0.9), IntentScore("phishing-messages", 0.05)]
+    plan = make_router(table).plan(turn(text, ranking))
+    assert (plan.kind, plan.intents) == ("answer", ("phishing-messages",))
+
+
+@pytest.mark.parametrize("text", ["link my ecitizen account to this chat",
+                                  "nataka ku-link account yangu"])
+def test_table_linking_the_account_stays_the_action(table: RouteTable, text: str) -> None:
+    ranking = [IntentScore("link_account", 0.9), IntentScore("phishing-messages", 0.05)]
+    plan = make_router(table).plan(turn(text, ranking))
+    assert (plan.kind, plan.intents) == ("answer", ("link_account",))
+
+
 def test_table_scam_call_offers_the_advice_and_the_report(table: RouteTable) -> None:
     ranking = [IntentScore("report_security_incident", 0.9)]
     plan = make_router(table).plan(turn("a man called me and asked for my password", ranking))
     assert (plan.kind, plan.intents) == ("suggest",
                                          ("phishing-messages", "report_security_incident"))
+
+
+@pytest.mark.parametrize("text", ["nimepigiwa simu na mtu anayedai ni afisa akiomba nenosiri",
+                                  "ujumbe unaodai ni wa ecitizen unaomba pin yangu"])
+def test_table_someone_claiming_to_be_ecitizen_in_swahili(table: RouteTable, text: str) -> None:
+    ranking = [IntentScore("report_security_incident", 0.9)]
+    plan = make_router(table).plan(turn(text, ranking))
+    assert plan.intents == ("phishing-messages", "report_security_incident")
+
+
+def test_table_demanding_a_bribe_is_no_claim_to_be_ecitizen(table: RouteTable) -> None:
+    ranking = [IntentScore("report_security_incident", 0.9)]
+    plan = make_router(table).plan(turn("nataka kuripoti afisa anayedai hongo", ranking))
+    assert plan.intents == ("report_security_incident",)
 
 
 def test_table_how_do_i_prefers_the_article_over_an_action(table: RouteTable) -> None:
@@ -173,6 +206,14 @@ def test_table_how_do_i_with_a_weak_article_offers_both(table: RouteTable) -> No
     ranking = [IntentScore("start_payment", 0.7), IntentScore("payment-methods", 0.25)]
     plan = make_router(table).plan(turn("how do i pay with a card", ranking))
     assert (plan.kind, plan.intents) == ("suggest", ("payment-methods", "start_payment"))
+
+
+@pytest.mark.parametrize("text", ["risiti ya malipo niliyofanya naipata wapi",
+                                  "risiti ya malipo inapatikana wapi"])
+def test_table_where_do_i_get_it_in_swahili_is_a_how_to(table: RouteTable, text: str) -> None:
+    ranking = [IntentScore("start_payment", 0.9), IntentScore("payment-methods", 0.3)]
+    plan = make_router(table).plan(turn(text, ranking))
+    assert plan.intents[0] == "payment-methods"
 
 
 def test_table_do_it_for_me_prefers_the_action(table: RouteTable) -> None:

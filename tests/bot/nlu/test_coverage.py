@@ -150,6 +150,7 @@ def test_chat_subjunctive_and_passive_verb_forms_weigh_too_little_to_withhold(
     ("nililipa service wrong naeza refundiwa", "refund"),
     ("ofisi za huduma ziko wapi likoni au changamwe", "huduma-centres"),  # places
     ("pasipoti yangu iliibiwa nikiwa dubai", "passport-lost"),
+    ("kitambulisho changu kilipotea kwa mat", "national-id"),  # Sheng: on a matatu
 ])
 def test_verb_forms_and_places_do_not_withhold_the_article(coverage: Coverage, text: str,
                                                            article: str) -> None:
@@ -194,7 +195,8 @@ def test_nouns_that_begin_like_a_negative_still_name_the_kind_of_licence(
     assert "silaha" in coverage.uncovered("leseni ya silaha", "driving-licence-renewal")
 
 
-@pytest.mark.parametrize("word", ["changamwe", "dubai", "mjerumani", "wamarekani", "mwingereza"])
+@pytest.mark.parametrize("word", ["changamwe", "dubai", "mjerumani", "wamarekani", "mwingereza",
+                                  "mat"])
 def test_places_and_their_people_weigh_nothing(coverage: Coverage, word: str) -> None:
     assert coverage.weight(word) == 0.0
 
@@ -205,6 +207,7 @@ def test_the_coasts_number_words_weigh_nothing(coverage: Coverage) -> None:
 
 
 @pytest.mark.parametrize("word", ["mathe", "beshte", "dem", "mwajiri", "employer", "cousin",
+                                  "maafisa", "chifu",
                                   "juzi", "yesterday"])
 def test_the_people_a_question_is_about_and_when_weigh_nothing(coverage: Coverage,
                                                                word: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.nlu.normalize import Normalizer, singular, strip_accents
+from bot.nlu.normalize import Normalizer, singular, split_how, strip_accents
 
 
 def test_normalizer_basic_clean_up() -> None:
@@ -60,7 +60,7 @@ def test_normalizer_finds_a_phrase_across_a_swahili_possessive() -> None:
 
 @pytest.mark.parametrize(("typed", "expected"), [
     ("nmepoteza", "nimepoteza"), ("nlifanya", "nilifanya"), ("nkiresend", "nikiresend"),
-    ("nfanyeje", "nifanyeje"), ("nsaidie", "nisaidie"), ("nko", "niko"),
+    ("nfanyeje", "nifanye je"), ("nsaidie", "nisaidie"), ("nko", "niko"),  # "-je" set apart
     ("kmepotea", "kimepotea"), ("zmeisha", "zimeisha"),
     ("cjapata", "sijapata"), ("cpati", "sipati"), ("ckuona", "sikuona"), ("cna", "sina"),
 ])
@@ -114,3 +114,22 @@ def test_lexicon_reads_a_duration_asked_with_any_unit_as_how_long(real_knowledge
 
 def test_lexicon_leaves_what_time_alone(real_knowledge) -> None:
     assert "how long" not in real_knowledge.matcher.normalise("ofisi hufunguliwa saa ngapi")
+
+
+@pytest.mark.parametrize(("typed", "verb"), [("nitafuatiliaje", "nitafuatilia"),
+                                             ("napataje", "napata"), ("nifanyeje", "nifanye"),
+                                             ("tunahamishaje", "tunahamisha"),
+                                             ("ntapataje", "ntapata"),  # the coast's future
+                                             ("hufanyikaje", "hufanyika")])
+def test_split_how_sets_the_enclitic_apart_from_its_verb(typed: str, verb: str) -> None:
+    assert split_how(typed) == (verb, "je")
+
+
+@pytest.mark.parametrize("word", ["nje", "tuje", "mbeje", "kipeje", "niaje"])
+def test_split_how_leaves_words_that_only_end_in_je(word: str) -> None:
+    assert split_how(word) == (word,)
+
+
+def test_normalizer_verb_asked_with_je_meets_the_lexicon() -> None:
+    normalise = Normalizer(synonym_groups=[["track", "nitafuatilia"]])
+    assert normalise("nitafuatiliaje ombi langu") == "track je ombi langu"
