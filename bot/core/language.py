@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.core.vocabulary import fold, vocabulary
+from bot.core.vocabulary import Vocabulary, fold, vocabulary
 
 # Words that weigh for one language, and names both use: knowledge/vocabulary.yaml
 # (group language_evidence). The grammar shapes below are structure, not vocabulary.
@@ -50,9 +50,23 @@ class Detection:
     en_grammar: float = 0.0
 
 
+# The last text's guess: a turn asks twice (settling the language, then matching) in a row.
+_last: tuple[Vocabulary, str, Detection] | None = None
+
+
 def detect_language(text: str) -> Detection:
     """Guess whether `text` is English or Swahili; None when there is no evidence either way."""
-    vocab = vocabulary()
+    global _last
+    vocab, last = vocabulary(), _last
+    if last is not None and last[0] is vocab and last[1] == text:
+        return last[2]
+    detection = _detect(vocab, text)
+    _last = (vocab, text, detection)
+    return detection
+
+
+def _detect(vocab: Vocabulary, text: str) -> Detection:
+    """Weigh the words of `text` that each language's vocabulary knows, and its verb shapes."""
     swahili, english = vocab.folded("swahili_words"), vocab.folded("english_words")
     shared = vocab.folded("shared_words") | vocab.folded("places")
     lowered = _HYPHENATED.sub(lambda m: m.group(1), text.lower())
