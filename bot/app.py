@@ -60,6 +60,7 @@ from bot.storage.engine import create_engine, ping
 from bot.storage.locks import LocalLocks, RedisLocks
 from bot.storage.outbox import SqlReportOutbox, SqlSettings, SqlTicketRoutes
 from bot.storage.ratelimit import LimitsCounters
+from bot.storage.redis_names import RedisNames
 from bot.storage.redis_scripts import RedisGateScripts, RedisQuotas
 from bot.storage.retention import RetentionPurger
 from bot.storage.sealing import Sealer, development_key
@@ -203,6 +204,11 @@ def sealing_keys(settings: BotSettings) -> list[str]:
     return [development_key(settings.data_dir)]
 
 
+def redis_names(settings: BotSettings) -> RedisNames:
+    """Return the names of Redis keys and channels, hashed with a key from the sealing key."""
+    return RedisNames(sealing_keys(settings)[0].encode())
+
+
 def model_store(settings: BotSettings) -> ModelStore:
     """Return the folder of fitted models, signed with a key derived from the sealing key."""
     key = hashlib.sha256(b"msaidizi intent models\x00" + sealing_keys(settings)[0].encode())
@@ -306,9 +312,10 @@ def build_runtime(
         schema.upgrade(settings.bot_database_url)
     engine = create_engine(settings.bot_database_url)
     redis = redis_client(settings)
-    locks: ConversationLocks = (RedisLocks(redis, wait=settings.conversation_wait) if redis
-                                else LocalLocks())
-    shared_signal = RedisSignal(redis) if redis else None
+    names = redis_names(settings)
+    locks: ConversationLocks = (RedisLocks(redis, names, wait=settings.conversation_wait)
+                                if redis else LocalLocks())
+    shared_signal = RedisSignal(redis, names) if redis else None
     signal: MessageSignal = shared_signal or LocalSignal()
     if knowledge is None:
         knowledge = LiveKnowledge(
@@ -320,7 +327,8 @@ def build_runtime(
     translations = Catalogs(settings.locales_dir)
     sealer = Sealer(sealing_keys(settings))
     store = SqlConversationStore(engine, sealer=sealer)
-    counters: RateLimits = RedisQuotas(RedisGateScripts(redis)) if redis else LimitsCounters()
+    counters: RateLimits = (RedisQuotas(RedisGateScripts(redis, names)) if redis
+                            else LimitsCounters())
     # Redis lets a turn in and out in one round trip each; one worker composes the ports
     gate: TurnGate = (locks if isinstance(locks, RedisLocks)
                       else SeparateGate(locks, counters, signal))

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -88,6 +88,19 @@ class LimitSettings(BaseModel):
     messages_per_address: str = "120/minute"
     codes_per_chat: str = "6/hour"
     codes_per_address: str = "20/hour"
+
+    @field_validator("*")
+    @classmethod
+    def _readable(cls, value: str) -> str:
+        """Refuse at start-up a limit no turn could read ("thirty/minute", "", "30/minute;;")."""
+        from limits import parse_many
+
+        try:
+            parse_many(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a rate limit such as '30/minute;300/hour' "
+                             "('0/hour' switches it off)") from None
+        return value
 
 
 class BackendLink(BaseModel):

@@ -43,6 +43,7 @@ import bench_turns as turns
 from bot.core.messages import TextReply
 from bot.core.presence import Announcer
 from bot.notify.pushes import log_pushed
+from bot.storage.redis_names import RedisNames
 from bot.storage.sealing import Sealer
 from bot.storage.signals import RedisSignal
 from bot.storage.sql import SqlConversationStore
@@ -149,7 +150,8 @@ async def run(pages: int, rounds: int, idle_seconds: float,
         engine = create_async_engine(_async_url(env["MSAIDIZI_DATABASE_URL"]), pool_size=20)
         store = SqlConversationStore(engine, sealer=Sealer([key]))
         announcer = Announcer.from_secret(key)  # as the workers sign announcements
-        redis_signal = RedisSignal(Redis.from_url(env["MSAIDIZI_REDIS_URL"]))
+        redis_signal = RedisSignal(Redis.from_url(env["MSAIDIZI_REDIS_URL"]),
+                                   RedisNames(key.encode()))  # as the workers name channels
         latencies: list[float] = []
         gate = asyncio.Semaphore(20)
         for round_ in range(rounds):

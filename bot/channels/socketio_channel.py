@@ -18,7 +18,7 @@ from bot.channels.webchat import MAX_MESSAGE
 from bot.core.messages import ChoicesReply, InboundMessage, LinkReply, Reply, conversation_id
 from bot.core.ports import ConversationBusy
 from bot.core.session import Session
-from bot.web.busy import BUSY_TEXT
+from bot.web.busy import busy_text
 
 if TYPE_CHECKING:
     import socketio
@@ -129,11 +129,11 @@ def _build_server(runtime: Runtime) -> tuple[socketio.AsyncServer, socketio.ASGI
         try:
             result = await runtime.handle(InboundMessage(
                 channel=CHANNEL, sender_id=session_id, text=text, address=_address(server, sid)))
-        except ConversationBusy:  # nothing was taken: the widget has no resend of its own
+        except ConversationBusy as busy:  # nothing was taken: the widget has no resend
             session = await runtime.store.load_by_id(conversation_id(CHANNEL, session_id))
             t = runtime.translations.for_locale(session.locale if session
                                                 else settings.default_locale)
-            await server.emit("bot_uttered", {"text": t.gettext(BUSY_TEXT)}, room=sid)
+            await server.emit("bot_uttered", {"text": t.gettext(busy_text(busy))}, room=sid)
             return
         for reply in result.replies:
             await server.emit("bot_uttered", socketio_output(reply), room=session_id)

@@ -353,9 +353,17 @@ class ConversationBusy(TimeoutError):
     sends it again; nothing was stored, so nothing is lost or doubled.
     """
 
+    reason = "busy"
+
     def __init__(self, retry_after: int) -> None:
-        super().__init__("conversation busy")
+        super().__init__(f"conversation {self.reason}")
         self.retry_after = max(1, retry_after)
+
+
+class SharedStateUnavailable(ConversationBusy):
+    """What the workers share (Redis) did not answer: the message was not taken either."""
+
+    reason = "unavailable"
 
 
 class ConversationLocks(Protocol):

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import secrets
 import weakref
 from collections import Counter
 from collections.abc import AsyncIterator, Sequence
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from typing import TYPE_CHECKING
 
-from bot.core.ports import Admission, ConversationBusy, QuotaHit
+from bot.core.ports import Admission, ConversationBusy, QuotaHit, SharedStateUnavailable
+from bot.storage.redis_names import RedisNames
 from bot.storage.redis_scripts import RedisGateScripts, seconds
-from bot.storage.signals import MESSAGES, conversation_channel
+from bot.storage.signals import MESSAGES
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
+
+logger = logging.getLogger(__name__)
 
 # Turns of one conversation that may wait in a worker behind the running one. A citizen's
 # page sends one message at a time and Telegram a few; more is a flood (or a forged REST
@@ -76,14 +80,20 @@ class RedisLocks:
     made in another (bot/storage/redis_scripts.py).
     """
 
-    def __init__(self, redis: Redis, *, timeout: float = 60.0, wait: float = 30.0,
-                 poll: float = 0.01, max_waiting: int = MAX_WAITING) -> None:
+    def __init__(self, redis: Redis, names: RedisNames, *, timeout: float = 60.0,
+                 wait: float = 30.0, poll: float = 0.01, max_waiting: int = MAX_WAITING,
+                 unavailable_retry: int = 5) -> None:
+        from redis.exceptions import RedisError  # imported only where a deployment uses Redis
+
         self._redis = redis
-        self._scripts = RedisGateScripts(redis)
+        self._names = names
+        self._scripts = RedisGateScripts(redis, names)
         self._lifetime_ms = int(timeout * 1000)  # a crashed worker's lock expires
         self._wait = wait
         self._poll = poll
         self._local = LocalLocks(max_waiting)
+        self._down = (RedisError, OSError)
+        self._unavailable_retry = unavailable_retry
 
     @asynccontextmanager
     async def hold(self, conversation_id: str) -> AsyncIterator[None]:
@@ -97,11 +107,12 @@ class RedisLocks:
         """Hold the conversation's lock and count `hits` once it is held.
 
         One deadline (`wait`) covers the queue in this worker and the Redis lock: a turn
-        queued behind many others, or behind a dead worker's lock, gives up as before.
+        queued behind many others, or behind a dead worker's lock, gives up as before. When
+        Redis does not answer, the message is refused (`SharedStateUnavailable`), not lost.
         """
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self._wait
-        key = f"msaidizi:lock:{conversation_id}"
+        key = self._names.lock(conversation_id)
         token = secrets.token_hex(16)
         async with AsyncExitStack() as held:
             try:
@@ -110,13 +121,18 @@ class RedisLocks:
                 raise
             except TimeoutError:  # only the wait: a turn's own errors pass through untouched
                 raise ConversationBusy(await self._left(key)) from None
-            admission = await self._take(key, token, hits, deadline)
+            try:
+                admission = await self._take(key, token, hits, deadline)
+            except ConversationBusy:  # a TimeoutError, so an OSError too: not Redis down
+                raise
+            except self._down as exc:
+                logger.warning("Redis did not answer; the message was refused (%s)",
+                               type(exc).__name__)
+                raise SharedStateUnavailable(self._unavailable_retry) from exc
             try:
                 yield admission
             finally:
-                await self._scripts.release(key, token, *(
-                    (conversation_channel(conversation_id), MESSAGES) if admission.announced
-                    else ()))
+                await self._release(conversation_id, key, token, admission.announced)
 
     async def _take(self, key: str, token: str, hits: Sequence[QuotaHit],
                     deadline: float) -> Admission:
@@ -131,10 +147,28 @@ class RedisLocks:
                     raise ConversationBusy(seconds(left) if left > 0 else 1)
                 await asyncio.sleep(min(self._poll, max(deadline - loop.time(), 0.0)))
         except asyncio.CancelledError:  # the lock may be ours though its answer never came
-            await asyncio.shield(self._scripts.release(key, token))
+            with suppress(*self._down):
+                await asyncio.shield(self._scripts.release(key, token))
             raise
+
+    async def _release(self, conversation_id: str, key: str, token: str,
+                       announced: bool) -> None:
+        """Free the lock and announce the turn; a turn that was answered is never failed here."""
+        channel = (self._names.channel(conversation_id), MESSAGES) if announced else ()
+        try:
+            ours = await self._scripts.release(key, token, *channel)
+        except self._down as exc:  # the lock expires on its own; pages re-read when they can
+            logger.warning("Redis did not answer the end of a turn (%s)", type(exc).__name__,
+                           extra={"conversation_id": conversation_id})
+            return
+        if not ours:
+            logger.warning("A turn outlived its conversation lock: another may have run beside it",
+                           extra={"conversation_id": conversation_id})
 
     async def _left(self, key: str) -> int:
         """Return whole seconds until the lock expires: when to try again, at the latest."""
-        left_ms = await self._redis.pttl(key)
+        try:
+            left_ms = await self._redis.pttl(key)
+        except self._down:
+            return 1
         return seconds(left_ms) if left_ms > 0 else 1

@@ -6,13 +6,13 @@ the chat, one of the address, the lock, its release, the announcement), a sixth 
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from bot.core.ports import QuotaHit
 from bot.storage.ratelimit import quota_items
+from bot.storage.redis_names import RedisNames
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -37,7 +37,9 @@ for i = 2, #KEYS do
   local held = redis.call('HMGET', KEYS[i], 'w', 'c', 'p')
   local w, c, p = tonumber(held[1]), tonumber(held[2]) or 0, tonumber(held[3]) or 0
   if w == number - 1 then p, c = c, 0 elseif w ~= number then p, c = 0, 0 end
-  if math.floor(p * (start + size - now) / size) + c + 1 > limit then
+  if limit < 1 then  -- "0/hour": an operator switched it off; wait a whole window
+    wait = math.max(wait, size)
+  elseif math.floor(p * (start + size - now) / size) + c + 1 > limit then
     local free  -- when the weighted count leaves room for one more, if nobody asks meanwhile
     if c < limit then
       free = start + size * (1 - (limit - c) / p)
@@ -59,29 +61,13 @@ return {1, 0, wait}
 """
 
 # KEYS[1]: the lock; ARGV: its token, then a channel ('' for none) and the note to publish.
+# Returns 1 when the lock was still ours, 0 when it had expired (another turn may have run).
 _RELEASE = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+local ours = redis.call('GET', KEYS[1]) == ARGV[1]
+if ours then redis.call('DEL', KEYS[1]) end
 if ARGV[2] ~= '' then redis.call('PUBLISH', ARGV[2], ARGV[3]) end
-return 1
+return ours and 1 or 0
 """
-
-
-def quota_key(hit: QuotaHit, amount: int, seconds: int) -> str:
-    """Return the Redis key of one quota window; whose it is (a phone, an address) is hashed."""
-    whose = hashlib.blake2b(hit.key.encode(), digest_size=12).hexdigest()
-    return f"msaidizi:quota:{hit.name}:{amount}/{seconds}:{whose}"
-
-
-def _windows(hits: Sequence[QuotaHit]) -> tuple[list[str], list[int]]:
-    """Return the keys of every window of `hits` and their limits and lengths, in pairs."""
-    keys: list[str] = []
-    args: list[int] = []
-    for hit in hits:
-        for item in quota_items(hit.limit):
-            seconds = item.get_expiry()
-            keys.append(quota_key(hit, item.amount, seconds))
-            args += [item.amount, seconds * 1000]
-    return keys, args
 
 
 def seconds(milliseconds: int) -> int:
@@ -92,9 +78,21 @@ def seconds(milliseconds: int) -> int:
 class RedisGateScripts:
     """The two scripts, registered once per client (redis-py loads them again after a flush)."""
 
-    def __init__(self, redis: Redis) -> None:
+    def __init__(self, redis: Redis, names: RedisNames) -> None:
         self._admit = redis.register_script(_ADMIT)
         self._release = redis.register_script(_RELEASE)
+        self._names = names
+
+    def _windows(self, hits: Sequence[QuotaHit]) -> tuple[list[str], list[int]]:
+        """Return the keys of every window of `hits` and their limits and lengths, in pairs."""
+        keys: list[str] = []
+        args: list[int] = []
+        for hit in hits:
+            for item in quota_items(hit.limit):
+                seconds = item.get_expiry()
+                keys.append(self._names.quota(hit.name, hit.key, item.amount, seconds))
+                args += [item.amount, seconds * 1000]
+        return keys, args
 
     async def admit(self, lock: str | None, token: str, lifetime_ms: int,
                     hits: Sequence[QuotaHit]) -> tuple[bool, int, int | None]:
@@ -103,15 +101,15 @@ class RedisGateScripts:
         Returns whether it was taken, the lock's milliseconds left when not, and the
         seconds an over-quota sender must wait (None when every hit was counted).
         """
-        keys, args = _windows(hits)
+        keys, args = self._windows(hits)
         taken, left, wait = await self._admit(
             keys=[lock or "msaidizi:nolock", *keys],
             args=[token if lock else "", lifetime_ms, *args])
         return bool(taken), int(left), seconds(int(wait)) if wait else None
 
-    async def release(self, lock: str, token: str, channel: str = "", note: str = "") -> None:
-        """Free the lock if it is still ours, and publish `note` on `channel` if given."""
-        await self._release(keys=[lock], args=[token, channel, note])
+    async def release(self, lock: str, token: str, channel: str = "", note: str = "") -> bool:
+        """Free the lock if it is still ours (return whether it was); publish `note` if given."""
+        return bool(await self._release(keys=[lock], args=[token, channel, note]))
 
 
 class RedisQuotas:

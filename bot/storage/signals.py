@@ -13,19 +13,15 @@ if TYPE_CHECKING:  # redis is imported only where a deployment uses it: 60 ms of
     from redis.asyncio import Redis
     from redis.asyncio.client import PubSub
 
+    from bot.storage.redis_names import RedisNames
+
 logger = logging.getLogger(__name__)
 
-_CHANNEL = "msaidizi:conversation:"
 _KEEPALIVE = "msaidizi:signal"  # always subscribed, so the reader always has a connection
 
 
 MESSAGES = "1"  # the payload of a plain "new messages" announcement
 _MAX_NOTES = 8  # a page that stopped reading keeps only the latest passing states
-
-
-def conversation_channel(conversation_id: str) -> str:
-    """Return the Redis channel that announces one conversation's news to every worker."""
-    return _CHANNEL + conversation_id
 
 
 class _LocalSubscription:
@@ -113,8 +109,10 @@ class RedisSignal:
 
     recheck_seconds: float | None = None  # every announcement reaches every process
 
-    def __init__(self, redis: Redis, *, retry_seconds: float = 1.0) -> None:
+    def __init__(self, redis: Redis, names: RedisNames, *, retry_seconds: float = 1.0) -> None:
         self._redis = redis
+        self._names = names
+        self._following: dict[str, str] = {}  # channel -> conversation (names are hashes)
         self._local = LocalSignal()
         self._pubsub: PubSub | None = None
         self._reader: asyncio.Task[None] | None = None
@@ -123,7 +121,7 @@ class RedisSignal:
 
     async def publish(self, conversation_id: str, note: str | None = None) -> None:
         """Publish to every worker listening on the conversation."""
-        await self._redis.publish(conversation_channel(conversation_id), note or MESSAGES)
+        await self._redis.publish(self._names.channel(conversation_id), note or MESSAGES)
 
     @asynccontextmanager
     async def subscribe(self, conversation_id: str) -> AsyncIterator[_LocalSubscription]:
@@ -153,7 +151,9 @@ class RedisSignal:
                 await self._pubsub.subscribe(_KEEPALIVE)  # the connection exists from now on
                 self._reader = asyncio.create_task(self._read(self._pubsub))
             if self._local.listeners(conversation_id) == 1:
-                await self._pubsub.subscribe(conversation_channel(conversation_id))
+                channel = self._names.channel(conversation_id)
+                self._following[channel] = conversation_id
+                await self._pubsub.subscribe(channel)
 
     async def _unfollow(self, conversation_id: str) -> None:
         """Unsubscribe when the conversation's last page in this process leaves."""
@@ -161,8 +161,10 @@ class RedisSignal:
             if self._pubsub is not None and self._local.listeners(conversation_id) == 1:
                 from redis.exceptions import RedisError
 
+                channel = self._names.channel(conversation_id)
+                self._following.pop(channel, None)
                 with suppress(RedisError, OSError):  # a dead connection forgets it anyway
-                    await self._pubsub.unsubscribe(conversation_channel(conversation_id))
+                    await self._pubsub.unsubscribe(channel)
 
     async def _read(self, pubsub: PubSub) -> None:
         """Hand each announcement to this process's listeners; survive lost connections."""
@@ -180,8 +182,9 @@ class RedisSignal:
                 continue
             channel = message["channel"]
             name = channel.decode() if isinstance(channel, bytes) else str(channel)
-            if name.startswith(_CHANNEL):
+            conversation_id = self._following.get(name)
+            if conversation_id is not None:
                 data = message["data"]
                 # another publisher's bytes must not kill the reader (and every page's pushes)
                 note = data.decode(errors="replace") if isinstance(data, bytes) else str(data)
-                self._local.wake(name.removeprefix(_CHANNEL), None if note == MESSAGES else note)
+                self._local.wake(conversation_id, None if note == MESSAGES else note)

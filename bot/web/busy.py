@@ -7,12 +7,20 @@ from collections.abc import Sequence
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from bot.core.ports import ConversationBusy, Translations
+from bot.core.ports import ConversationBusy, SharedStateUnavailable, Translations
 from bot.core.text import N_
 
 BUSY_TYPE = "https://msaidizi.example/problems/conversation-busy"
 BUSY_TEXT = N_("Your previous message is still being handled. "
                "Please send this one again in a moment.")
+UNAVAILABLE_TYPE = "https://msaidizi.example/problems/service-unavailable"
+UNAVAILABLE_TEXT = N_("The service is briefly unavailable. "
+                      "Please send your message again in a minute.")
+
+
+def busy_text(busy: ConversationBusy) -> str:
+    """Return the message id that tells the sender why the message was not taken."""
+    return UNAVAILABLE_TEXT if isinstance(busy, SharedStateUnavailable) else BUSY_TEXT
 
 
 def preferred_locale(accept_language: str | None, locales: Sequence[str]) -> str:
@@ -36,16 +44,20 @@ def busy_response(busy: ConversationBusy, translations: Translations,
                   accept_language: str | None) -> JSONResponse:
     """Return the translated 503 problem that asks the sender to send the message again."""
     t = translations.for_locale(preferred_locale(accept_language, translations.locales))
+    unavailable = isinstance(busy, SharedStateUnavailable)
     return JSONResponse(
-        {"type": BUSY_TYPE, "status": 503,
-         "title": t.gettext(BUSY_TEXT),
+        {"type": UNAVAILABLE_TYPE if unavailable else BUSY_TYPE, "status": 503,
+         "title": t.gettext(busy_text(busy)),
          "retry_after_seconds": busy.retry_after},
         status_code=503, media_type="application/problem+json",
         headers={"Retry-After": str(busy.retry_after)})
 
 
 def install_busy_handler(app: FastAPI, translations: Translations) -> None:
-    """Answer every route's `ConversationBusy` (web chat, REST, Telegram, WhatsApp) alike."""
+    """Answer every route's `ConversationBusy` (web chat, REST, Telegram, WhatsApp) alike.
+
+    `SharedStateUnavailable` (Redis did not answer) is one too: the sender sends again.
+    """
 
     async def on_busy(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, ConversationBusy)

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import socketio
 
-from bot.app import Runtime, build_runtime
+from bot.app import Runtime, build_runtime, redis_names
 from bot.channels.socketio_channel import SocketIOChannel, SocketIOSender
 from bot.channels.web import create_bot_app
 from bot.config import BotSettings
@@ -130,8 +130,8 @@ async def test_a_message_behind_a_held_lock_gets_a_reason_and_nothing_is_stored(
         await widget.open(live.url, session_id)
         await widget.client.emit("user_uttered", {"message": "habari, nataka pasipoti"})
         await widget.next()  # the chat is in Swahili now
-        await redis_client.set(f"msaidizi:lock:socketio:{session_id}", "dead worker",
-                               px=10_000)
+        await redis_client.set(redis_names(settings).lock(f"socketio:{session_id}"),
+                               "dead worker", px=10_000)
         await widget.client.emit("user_uttered", {"message": "bei ni ngapi"})
         busy = runtime.translations.for_locale("sw").gettext(
             "Your previous message is still being handled. Please send this one again in a "

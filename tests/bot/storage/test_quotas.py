@@ -19,11 +19,12 @@ async def quotas(request: pytest.FixtureRequest) -> AsyncIterator[RateLimits]:
         return
     from redis.asyncio import Redis
 
+    from bot.storage.redis_names import RedisNames
     from bot.storage.redis_scripts import RedisGateScripts, RedisQuotas
 
     redis = Redis.from_url(request.getfixturevalue("redis_url"))
     await redis.flushdb()
-    yield RedisQuotas(RedisGateScripts(redis))
+    yield RedisQuotas(RedisGateScripts(redis, RedisNames(b"a test secret")))
     await redis.flushdb()
     await redis.aclose()
 
@@ -69,13 +70,20 @@ async def test_the_window_slides_on(quotas: RateLimits) -> None:
 async def test_redis_keeps_no_phone_or_address_in_its_keys(redis_client: object) -> None:
     from redis.asyncio import Redis
 
+    from bot.storage.redis_names import RedisNames
     from bot.storage.redis_scripts import RedisGateScripts, RedisQuotas
 
     assert isinstance(redis_client, Redis)
-    quotas = RedisQuotas(RedisGateScripts(redis_client))
+    quotas = RedisQuotas(RedisGateScripts(redis_client, RedisNames(b"a test secret")))
     await quotas.hit((QuotaHit("3/minute", "messages", "whatsapp:254712345678"),
                       QuotaHit("3/minute", "messages-address", "203.0.113.9")))
     keys = [k.decode() for k in await redis_client.keys("*")]
     assert len(keys) == 2 and all(k.startswith("msaidizi:quota:messages") for k in keys)
     assert not any("254712345678" in k or "203.0.113.9" in k for k in keys)
     assert all(0 < left <= 120_000 for left in [await redis_client.pttl(k) for k in keys])
+
+
+async def test_zero_switches_a_quota_off(quotas: RateLimits) -> None:
+    hit = (QuotaHit("0/hour", "code-requests", "c1"),)
+    waits = [await quotas.hit(hit) for _ in range(3)]
+    assert all(w is not None and w >= 1 for w in waits)

@@ -8,9 +8,12 @@ import pytest
 
 from bot.core.ports import ConversationBusy
 from bot.storage.locks import LocalLocks, RedisLocks
+from bot.storage.redis_names import RedisNames
 from bot.storage.signals import LocalSignal, RedisSignal
 
 pytestmark = pytest.mark.redis
+
+NAMES = RedisNames(b"a test secret")
 
 
 async def _exclusive(locks: LocalLocks | RedisLocks) -> list[str]:
@@ -38,7 +41,7 @@ async def test_redis_locks_serialise_turns_across_clients(redis_client: object) 
     from redis.asyncio import Redis
 
     assert isinstance(redis_client, Redis)
-    assert _never_overlap(await _exclusive(RedisLocks(redis_client)))
+    assert _never_overlap(await _exclusive(RedisLocks(redis_client, NAMES)))
 
 
 async def test_redis_locks_of_two_workers_serialise_a_conversation_across_them(
@@ -46,7 +49,7 @@ async def test_redis_locks_of_two_workers_serialise_a_conversation_across_them(
     from redis.asyncio import Redis
 
     assert isinstance(redis_client, Redis)
-    one, two = RedisLocks(redis_client), RedisLocks(redis_client)  # a worker each
+    one, two = RedisLocks(redis_client, NAMES), RedisLocks(redis_client, NAMES)  # a worker each
     events: list[str] = []
 
     async def turn(locks: RedisLocks, name: str) -> None:
@@ -68,7 +71,7 @@ async def test_turns_queued_in_one_worker_wait_no_longer_than_the_turns_before_t
     from redis.asyncio import Redis
 
     assert isinstance(redis_client, Redis)
-    locks = RedisLocks(redis_client, poll=1.0)  # a slow poll would show in the total
+    locks = RedisLocks(redis_client, NAMES, poll=1.0)  # a slow poll would show in the total
 
     async def turn() -> None:
         async with locks.hold("c1"):
@@ -86,8 +89,8 @@ async def test_one_deadline_covers_the_queue_and_the_redis_lock(redis_client: ob
     from redis.asyncio import Redis
 
     assert isinstance(redis_client, Redis)
-    await redis_client.set("msaidizi:lock:c1", "a dead worker", px=10_000)
-    locks = RedisLocks(redis_client, wait=0.3)
+    await redis_client.set(NAMES.lock("c1"), "a dead worker", px=10_000)
+    locks = RedisLocks(redis_client, NAMES, wait=0.3)
 
     async def turn() -> float:
         started = time.perf_counter()
@@ -99,7 +102,7 @@ async def test_one_deadline_covers_the_queue_and_the_redis_lock(redis_client: ob
 
     waited = await asyncio.gather(*(turn() for _ in range(5)))
     assert max(waited) < 0.6, waited
-    await redis_client.delete("msaidizi:lock:c1")
+    await redis_client.delete(NAMES.lock("c1"))
     async with locks.hold("c1"):  # the local lock was released by every turn that gave up
         pass
 
@@ -141,7 +144,7 @@ async def test_redis_signal_wakes_subscriber(redis_client: object) -> None:
     from redis.asyncio import Redis
 
     assert isinstance(redis_client, Redis)
-    await _wakes(RedisSignal(redis_client))
+    await _wakes(RedisSignal(redis_client, NAMES))
 
 
 async def test_a_thousand_listeners_share_one_redis_connection(redis_client: object) -> None:
@@ -150,7 +153,7 @@ async def test_a_thousand_listeners_share_one_redis_connection(redis_client: obj
     from redis.asyncio import Redis
 
     assert isinstance(redis_client, Redis)
-    signal, publisher = RedisSignal(redis_client), RedisSignal(redis_client)
+    signal, publisher = RedisSignal(redis_client, NAMES), RedisSignal(redis_client, NAMES)
     before = await _clients(redis_client)
     try:
         async with AsyncExitStack() as pages:
@@ -162,10 +165,10 @@ async def test_a_thousand_listeners_share_one_redis_connection(redis_client: obj
             assert not await subscriptions[8].wait(0.1)
         # the last page of a conversation leaves: unsubscribed (Redis applies it in its turn)
         for _ in range(40):
-            if not await redis_client.pubsub_channels("msaidizi:conversation:page-*"):
+            if not await redis_client.pubsub_channels("msaidizi:conversation:*"):
                 break
             await asyncio.sleep(0.05)
-        assert await redis_client.pubsub_channels("msaidizi:conversation:page-*") == []
+        assert await redis_client.pubsub_channels("msaidizi:conversation:*") == []
     finally:
         await signal.aclose()
         await publisher.aclose()
@@ -177,18 +180,18 @@ async def test_a_lost_redis_connection_wakes_listeners_and_resubscribes(
     from redis.asyncio import Redis
 
     assert isinstance(redis_client, Redis)
-    signal = RedisSignal(redis_client, retry_seconds=0.05)
+    signal = RedisSignal(redis_client, NAMES, retry_seconds=0.05)
     try:
         async with signal.subscribe("c1") as subscription:
             for client in await redis_client.client_list(_type="pubsub"):
                 await redis_client.client_kill_filter(_id=client["id"])
             assert await subscription.wait(2.0)  # woken to re-read what it may have missed
             for _ in range(40):  # resubscribed once the reader reconnects
-                if await redis_client.pubsub_numsub("msaidizi:conversation:c1") == [
-                        (b"msaidizi:conversation:c1", 1)]:
+                if await redis_client.pubsub_numsub(NAMES.channel("c1")) == [
+                        (NAMES.channel("c1").encode(), 1)]:
                     break
                 await asyncio.sleep(0.05)
-            await RedisSignal(redis_client).publish("c1")
+            await RedisSignal(redis_client, NAMES).publish("c1")
             assert await subscription.wait(2.0)
     finally:
         await signal.aclose()
@@ -237,7 +240,7 @@ async def test_a_flood_on_one_conversation_is_refused_beyond_the_redis_queue(
     from redis.asyncio import Redis
 
     assert isinstance(redis_client, Redis)
-    await _flood(RedisLocks(redis_client, max_waiting=3))
+    await _flood(RedisLocks(redis_client, NAMES, max_waiting=3))
 
 
 async def test_a_turns_own_timeout_is_not_taken_for_a_busy_conversation(
@@ -246,12 +249,12 @@ async def test_a_turns_own_timeout_is_not_taken_for_a_busy_conversation(
     from redis.asyncio import Redis
 
     assert isinstance(redis_client, Redis)
-    locks = RedisLocks(redis_client)
+    locks = RedisLocks(redis_client, NAMES)
     with pytest.raises(TimeoutError) as raised:
         async with locks.hold("c1"):
             raise TimeoutError("the backend did not answer")
     assert not isinstance(raised.value, ConversationBusy)
-    assert await redis_client.exists("msaidizi:lock:c1") == 0  # released all the same
+    assert await redis_client.exists(NAMES.lock("c1")) == 0  # released all the same
 
 
 async def test_a_turn_is_let_in_and_out_in_one_round_trip_each(redis_client: object) -> None:
@@ -261,7 +264,7 @@ async def test_a_turn_is_let_in_and_out_in_one_round_trip_each(redis_client: obj
     from bot.core.ports import QuotaHit
 
     assert isinstance(redis_client, Redis)
-    locks, signal = RedisLocks(redis_client), RedisSignal(redis_client)
+    locks, signal = RedisLocks(redis_client, NAMES), RedisSignal(redis_client, NAMES)
     sent: list[str] = []
     execute = redis_client.execute_command
 
@@ -274,12 +277,12 @@ async def test_a_turn_is_let_in_and_out_in_one_round_trip_each(redis_client: obj
         redis_client.execute_command = counted  # type: ignore[method-assign]
         async with locks.admit("c1", hits) as admission:
             assert admission.wait is None
-            assert await execute("EXISTS", "msaidizi:lock:c1") == 1
+            assert await execute("EXISTS", NAMES.lock("c1")) == 1
             admission.announce()
         assert sent == ["EVALSHA", "EVALSHA"]
         assert await listening.wait(2.0) and listening.take_news()
     redis_client.execute_command = execute  # type: ignore[method-assign]
-    assert await redis_client.exists("msaidizi:lock:c1") == 0
+    assert await redis_client.exists(NAMES.lock("c1")) == 0
     async with locks.admit("c1", hits) as second:
         assert second.wait is None
     async with locks.admit("c1", hits) as third:
@@ -294,8 +297,8 @@ async def test_a_turn_waiting_for_another_worker_counts_its_quota_once(
     from bot.core.ports import QuotaHit
 
     assert isinstance(redis_client, Redis)
-    await redis_client.set("msaidizi:lock:c1", "another worker", px=300)
-    async with RedisLocks(redis_client, poll=0.01).admit(
+    await redis_client.set(NAMES.lock("c1"), "another worker", px=300)
+    async with RedisLocks(redis_client, NAMES, poll=0.01).admit(
             "c1", (QuotaHit("5/minute", "messages", "c1"),)) as admission:
         assert admission.wait is None
     [key] = await redis_client.keys("msaidizi:quota:*")
@@ -307,9 +310,9 @@ async def test_a_lock_that_expired_meanwhile_is_not_taken_from_its_next_holder(
     from redis.asyncio import Redis
 
     assert isinstance(redis_client, Redis)
-    async with RedisLocks(redis_client).hold("c1"):
-        await redis_client.set("msaidizi:lock:c1", "the next holder")  # ours had expired
-    assert await redis_client.get("msaidizi:lock:c1") == b"the next holder"
+    async with RedisLocks(redis_client, NAMES).hold("c1"):
+        await redis_client.set(NAMES.lock("c1"), "the next holder")  # ours had expired
+    assert await redis_client.get(NAMES.lock("c1")) == b"the next holder"
 
 
 async def test_a_turn_cancelled_while_taking_the_lock_leaves_it_free(
@@ -317,7 +320,7 @@ async def test_a_turn_cancelled_while_taking_the_lock_leaves_it_free(
     from redis.asyncio import Redis
 
     assert isinstance(redis_client, Redis)
-    locks = RedisLocks(redis_client)
+    locks = RedisLocks(redis_client, NAMES)
     scripts = locks._scripts
     admit = scripts.admit
 
@@ -329,7 +332,7 @@ async def test_a_turn_cancelled_while_taking_the_lock_leaves_it_free(
     with pytest.raises(asyncio.CancelledError):
         async with locks.hold("c1"):
             pass
-    assert await redis_client.exists("msaidizi:lock:c1") == 0
+    assert await redis_client.exists(NAMES.lock("c1")) == 0
 
 
 async def test_turns_are_let_in_after_redis_forgot_the_scripts(redis_client: object) -> None:
@@ -339,11 +342,59 @@ async def test_turns_are_let_in_after_redis_forgot_the_scripts(redis_client: obj
     from bot.core.ports import QuotaHit
 
     assert isinstance(redis_client, Redis)
-    locks = RedisLocks(redis_client)
+    locks = RedisLocks(redis_client, NAMES)
     async with locks.admit("c1", (QuotaHit("5/minute", "messages", "c1"),)):
         pass
     await redis_client.script_flush()
     async with locks.admit("c1", (QuotaHit("5/minute", "messages", "c1"),)) as admission:
         await redis_client.script_flush()  # and again before the release
         admission.announce()
-    assert await redis_client.exists("msaidizi:lock:c1") == 0
+    assert await redis_client.exists(NAMES.lock("c1")) == 0
+
+
+async def test_redis_names_no_phone_number_and_need_the_secret_to_be_found(
+        redis_client: object) -> None:
+    """Keys and channels show a keyed hash: MONITOR or PUBSUB CHANNELS cannot read a number."""
+    from redis.asyncio import Redis
+
+    from bot.core.ports import QuotaHit
+
+    assert isinstance(redis_client, Redis)
+    phone = "whatsapp:254712345678"
+    locks, signal = RedisLocks(redis_client, NAMES), RedisSignal(redis_client, NAMES)
+    hits = (QuotaHit("5/minute", "messages", phone),
+            QuotaHit("9/minute", "messages-address", "203.0.113.9"))
+    async with signal.subscribe(phone), locks.admit(phone, hits):
+        names = [k.decode() for k in await redis_client.keys("*")]
+        names += [c.decode() for c in await redis_client.pubsub_channels("msaidizi:*")]
+    await signal.aclose()
+    assert len(names) == 5 and not any("2547" in n or "203.0.113" in n for n in names)
+    assert NAMES.lock(phone) in names
+    assert RedisNames(b"another secret").lock(phone) not in names
+
+
+async def test_redis_down_refuses_the_message_with_a_clear_reason(redis_client: object) -> None:
+    """Nothing is taken, and the channels answer a translated 503 (bot/web/busy.py)."""
+    from redis.asyncio import Redis
+
+    from bot.core.ports import SharedStateUnavailable
+
+    assert isinstance(redis_client, Redis)
+    down = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.2)
+    with pytest.raises(SharedStateUnavailable) as refused:
+        async with RedisLocks(down, NAMES).hold("c1"):
+            pytest.fail("no turn may run without its lock")
+    assert refused.value.retry_after >= 1
+    await down.aclose()
+
+
+async def test_an_operator_can_switch_a_quota_off_with_zero(redis_client: object) -> None:
+    from redis.asyncio import Redis
+
+    from bot.core.ports import QuotaHit
+
+    assert isinstance(redis_client, Redis)
+    locks = RedisLocks(redis_client, NAMES)
+    for _ in range(3):
+        async with locks.admit("c1", (QuotaHit("0/hour", "code-requests", "c1"),)) as admission:
+            assert admission.wait is not None and admission.wait >= 3600 - 1

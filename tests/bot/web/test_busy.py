@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from bot.app import Runtime, build_runtime
+from bot.app import Runtime, build_runtime, redis_names
 from bot.channels.web import create_bot_app
 from bot.config import BotSettings
 from bot.knowledge.live import LiveKnowledge
@@ -51,19 +51,21 @@ async def http(runtime: Runtime) -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
-async def _dead_worker_holds(redis_client: object, conversation_id: str) -> None:
+async def _dead_worker_holds(redis_client: object, runtime: Runtime,
+                             conversation_id: str) -> None:
     """Leave the conversation's lock as a SIGKILLed worker does: held until it expires."""
     from redis.asyncio import Redis
 
     assert isinstance(redis_client, Redis)
-    await redis_client.set(f"msaidizi:lock:{conversation_id}", "dead worker", px=12_000)
+    lock = redis_names(runtime.settings).lock(conversation_id)
+    await redis_client.set(lock, "dead worker", px=12_000)
 
 
 @pytest.mark.redis
 async def test_rest_message_behind_a_dead_workers_lock_is_refused_then_taken_on_retry(
     runtime: Runtime, http: httpx.AsyncClient, redis_client: object,
 ) -> None:
-    await _dead_worker_holds(redis_client, "rest:u-busy")
+    await _dead_worker_holds(redis_client, runtime, "rest:u-busy")
     message = {"sender": "u-busy", "message": "how much is a passport",
                "metadata": {"message_id": "m-busy-1"}}
     refused = await http.post("/webhooks/rest/webhook", json=message,
@@ -81,7 +83,7 @@ async def test_rest_message_behind_a_dead_workers_lock_is_refused_then_taken_on_
     from redis.asyncio import Redis
 
     assert isinstance(redis_client, Redis)
-    await redis_client.delete("msaidizi:lock:rest:u-busy")  # the lock expired
+    await redis_client.delete(redis_names(runtime.settings).lock("rest:u-busy"))  # expired
     taken = await http.post("/webhooks/rest/webhook", json=message)
     assert taken.status_code == 200 and "passport" in taken.json()[0]["text"].lower()
     log = await runtime.store.messages_after("rest:u-busy", 0)
@@ -95,9 +97,31 @@ async def test_page_message_behind_a_held_lock_gets_503_in_english_by_default(
     await http.post("/webchat/session")
     sender = await SqlWebSessions(runtime.engine).sender_for(http.cookies["msz_chat"])
     assert sender is not None
-    await _dead_worker_holds(redis_client, f"webchat:{sender}")
+    await _dead_worker_holds(redis_client, runtime, f"webchat:{sender}")
     body = {"text": "hello", "client_id": "c-busy-1", "after": 0}
     refused = await http.post("/webchat/send", json=body)
     assert refused.status_code == 503 and "Retry-After" in refused.headers
     assert refused.json()["title"].startswith("Your previous message is still being handled")
     assert await runtime.store.messages_after(f"webchat:{sender}", 0) == []
+
+
+async def test_redis_down_answers_a_translated_503_and_takes_nothing(
+    bot_settings: BotSettings, fixture_knowledge: LiveKnowledge,
+) -> None:
+    """A worker whose Redis does not answer refuses the message; the sender sends it again."""
+    from bot.web.busy import UNAVAILABLE_TYPE
+
+    settings = bot_settings.model_copy(update={"redis_url": "redis://127.0.0.1:1/0"})
+    runtime = build_runtime(settings, migrate=False, knowledge=fixture_knowledge)
+    transport = httpx.ASGITransport(app=create_bot_app(runtime))
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        refused = await http.post("/webhooks/rest/webhook", headers={"Accept-Language": "sw"},
+                                  json={"sender": "u-down", "message": "bei ya pasipoti"})
+    await runtime.close()
+    assert refused.status_code == 503 and int(refused.headers["Retry-After"]) >= 1
+    problem = refused.json()
+    assert problem["type"] == UNAVAILABLE_TYPE
+    assert problem["title"] == runtime.translations.for_locale("sw").gettext(
+        "The service is briefly unavailable. Please send your message again in a minute.")
+    assert not problem["title"].startswith("The service")  # Swahili, not the English msgid
+    assert await runtime.store.messages_after("rest:u-down", 0) == []
