@@ -306,13 +306,14 @@ async def test_a_turn_waiting_for_another_worker_counts_its_quota_once(
 
 
 async def test_a_lock_that_expired_meanwhile_is_not_taken_from_its_next_holder(
-        redis_client: object) -> None:
+        redis_client: object, caplog: pytest.LogCaptureFixture) -> None:
     from redis.asyncio import Redis
 
     assert isinstance(redis_client, Redis)
     async with RedisLocks(redis_client, NAMES).hold("c1"):
         await redis_client.set(NAMES.lock("c1"), "the next holder")  # ours had expired
     assert await redis_client.get(NAMES.lock("c1")) == b"the next holder"
+    assert "outlived its conversation lock" in caplog.text  # operators see it happened
 
 
 async def test_a_turn_cancelled_while_taking_the_lock_leaves_it_free(
