@@ -32,6 +32,7 @@ from bot.core.ports import (
     MessageSignal,
     RateLimits,
     ReportQueue,
+    SharedStateUnavailable,
     TicketRoutes,
     Transcripts,
     Translations,
@@ -166,6 +167,9 @@ class Runtime:
     async def _deliver(self, conversation_id: str) -> None:
         try:
             await self.deliverer.deliver(conversation_id)
+        except SharedStateUnavailable:  # Redis down: the sweep sends them when it is back
+            logger.warning("Immediate delivery skipped: Redis did not answer",
+                           extra={"conversation_id": conversation_id})
         except ConversationBusy:  # a burst: deliveries already queued send these too
             logger.debug("Immediate delivery skipped: the conversation's queue is full",
                          extra={"conversation_id": conversation_id})
