@@ -111,25 +111,29 @@ class _Features:
         # Same numbers as `transform(texts)`, without analysing every text a second time.
         return sp.hstack(parts, format="csr")
 
+    def row(self, text: str) -> tuple[NDArray[np.int64], FloatArray]:
+        """Return the columns and values of one text's row, in the matrix's order."""
+        indices, values = [], []
+        for analyze, vocabulary, idf, weight in self._blocks:
+            counts = Counter(j for g in analyze(text) if (j := vocabulary.get(g)) is not None)
+            if not counts:
+                continue
+            columns = np.fromiter(counts, dtype=np.int64, count=len(counts))
+            tfidf = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64,
+                                              count=len(counts)))) * idf[columns]
+            indices.append(columns)
+            values.append(weight * tfidf / np.sqrt(tfidf @ tfidf))
+        if not indices:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        return np.concatenate(indices), np.concatenate(values)
+
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Return the matrix of `texts`."""
-        indptr, indices, values = [0], [], []
-        filled = 0
-        for text in texts:
-            for analyze, vocabulary, idf, weight in self._blocks:
-                counts = Counter(j for g in analyze(text) if (j := vocabulary.get(g)) is not None)
-                if not counts:
-                    continue
-                columns = np.fromiter(counts, dtype=np.int64, count=len(counts))
-                tfidf = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64,
-                                                  count=len(counts)))) * idf[columns]
-                indices.append(columns)
-                values.append(weight * tfidf / np.sqrt(tfidf @ tfidf))
-                filled += len(columns)
-            indptr.append(filled)
-        data = np.concatenate(values) if values else np.zeros(0)
-        cols = np.concatenate(indices) if indices else np.zeros(0, dtype=np.int64)
-        return sp.csr_matrix((data, cols, np.array(indptr)), shape=(len(texts), self.size))
+        rows = [self.row(text) for text in texts]
+        indptr = np.cumsum([0, *(len(cols) for cols, _ in rows)])
+        data = np.concatenate([values for _, values in rows]) if rows else np.zeros(0)
+        cols = np.concatenate([c for c, _ in rows]) if rows else np.zeros(0, dtype=np.int64)
+        return sp.csr_matrix((data, cols, indptr), shape=(len(texts), self.size))
 
 
 _WHITE_SPACES = re.compile(r"\s\s+")
@@ -202,6 +206,7 @@ class _Scorer:
         # Fuzzy choices are processed once here rather than on every call.
         self.choices = [[utils.default_process(texts[int(j)]) for j in r] for r in self.rows]
         self.shown = [[(shown or texts)[int(j)] for j in r] for r in self.rows]
+        self.sizes = np.array([len(r) for r in self.rows], dtype=np.int64)
         self.candidates = params["candidates"]
 
     def decisions(self, matrix: sp.csr_matrix) -> FloatArray:
@@ -221,30 +226,52 @@ class _Scorer:
         out[:, self.classes] = scores
         return out
 
+    def row_decisions(self, texts: Sequence[str]) -> FloatArray:
+        """Return `decisions` of texts, with dense weights, without building a sparse matrix.
+
+        scipy's checks building a one-row matrix cost more than the product. The sum runs
+        over the row's values in order, as scipy's does, so the numbers are the same.
+        """
+        out = np.full((len(texts), self.n_labels), -np.inf)
+        scores = np.zeros((len(texts), self.coef.shape[1]))
+        for i, text in enumerate(texts):
+            cols, values = self.features.row(text)
+            if len(cols):
+                scores[i] = (values[:, None] * self.coef[cols]).sum(axis=0)
+        scores += self.intercept
+        if len(self.classes) == 2:
+            scores = np.column_stack([-scores[:, 0], scores[:, 0]])
+        out[:, self.classes] = scores
+        return out
+
     def evidence(self, texts: Sequence[str], matrix: sp.csr_matrix | None = None,
                  at_least: int = 0) -> tuple[FloatArray, NDArray[np.int64], Any]:
         """Return candidate features (n, m, f), candidate labels (n, m) and nearest examples."""
-        if matrix is None:
-            matrix = self.features.transform(texts)
-        decisions = self.decisions(matrix)
+        if matrix is None and not (self.sampled or self.single):
+            decisions = self.row_decisions(texts)
+        else:
+            decisions = self.decisions(matrix if matrix is not None
+                                       else self.features.transform(texts))
         m = min(max(self.candidates, at_least), int(np.isfinite(decisions[0]).sum()))
         order = _top(decisions, m)
         feats = np.zeros((len(texts), m, 4))
         nearest: list[list[tuple[str, float]]] = []
         for i, text in enumerate(texts):
-            # one fuzzy pass over every candidate's examples, then each candidate's best
-            labels = [int(label) for label in order[i]]
+            # one fuzzy pass over every candidate's examples, then each candidate's best (the
+            # first of equals, as argmax), found for all candidates at once
+            labels = order[i]
             examples = list(itertools.chain.from_iterable([self.choices[j] for j in labels]))
             ratios = process.cdist([utils.default_process(text)], examples, scorer=fuzz.ratio,
                                    processor=None, dtype=np.float32)[0]
-            row, start = [], 0
-            for r, label in enumerate(labels):
-                end = start + len(self.choices[label])
-                best = int(np.argmax(ratios[start:end]))
-                row.append((self.shown[label][best], float(ratios[start + best])))
-                feats[i, r, :2] = (decisions[i, label], ratios[start + best] / 100.0)
-                start = end
-            nearest.append(row)
+            sizes = self.sizes[labels]
+            starts = np.cumsum(sizes) - sizes
+            best = np.maximum.reduceat(ratios, starts)
+            equal = np.flatnonzero(ratios == np.repeat(best, sizes))
+            first = equal[np.searchsorted(equal, starts)] - starts
+            feats[i, :, 0] = decisions[i, labels]
+            feats[i, :, 1] = best / np.float32(100)  # float32, as the model was fitted
+            nearest.append([(self.shown[j][k], ratio) for j, k, ratio in zip(
+                labels.tolist(), first.tolist(), best.tolist(), strict=True)])
         top = feats[:, :1, :]
         feats[:, :, 2] = top[:, :, 0] - feats[:, :, 0]  # how far below the SVM's favourite
         feats[:, :, 3] = feats[:, :, 1] - feats[:, :, 1].max(axis=1, keepdims=True)
