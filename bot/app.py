@@ -62,7 +62,6 @@ from bot.storage.locks import LocalLocks, RedisLocks
 from bot.storage.outbox import SqlReportOutbox, SqlSettings, SqlTicketRoutes
 from bot.storage.ratelimit import LimitsCounters
 from bot.storage.redis_names import RedisNames
-from bot.storage.redis_scripts import RedisGateScripts, RedisQuotas
 from bot.storage.retention import RetentionPurger
 from bot.storage.sealing import Sealer, development_key
 from bot.storage.signals import LocalSignal, RedisSignal
@@ -317,8 +316,9 @@ def build_runtime(
     engine = create_engine(settings.bot_database_url)
     redis = redis_client(settings)
     names = redis_names(settings)
-    locks: ConversationLocks = (RedisLocks(redis, names, wait=settings.conversation_wait)
-                                if redis else LocalLocks())
+    shared_locks = (RedisLocks(redis, names, wait=settings.conversation_wait) if redis
+                    else None)
+    locks: ConversationLocks = shared_locks or LocalLocks()
     shared_signal = RedisSignal(redis, names) if redis else None
     signal: MessageSignal = shared_signal or LocalSignal()
     if knowledge is None:
@@ -331,11 +331,9 @@ def build_runtime(
     translations = Catalogs(settings.locales_dir)
     sealer = Sealer(sealing_keys(settings))
     store = SqlConversationStore(engine, sealer=sealer)
-    counters: RateLimits = (RedisQuotas(RedisGateScripts(redis, names)) if redis
-                            else LimitsCounters())
+    counters: RateLimits = shared_locks.quotas if shared_locks else LimitsCounters()
     # Redis lets a turn in and out in one round trip each; one worker composes the ports
-    gate: TurnGate = (locks if isinstance(locks, RedisLocks)
-                      else SeparateGate(locks, counters, signal))
+    gate: TurnGate = shared_locks or SeparateGate(locks, counters, signal)
     clients = clients or build_clients(settings)
     client, escalation = clients.backend, clients.escalation
     reports = SqlReportOutbox(engine, sealer)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from bot.core.ports import Admission, ConversationBusy, QuotaHit, SharedStateUnavailable
 from bot.storage.redis_names import RedisNames
-from bot.storage.redis_scripts import RedisGateScripts, seconds
+from bot.storage.redis_scripts import RedisGateScripts, RedisQuotas, seconds
 from bot.storage.signals import MESSAGES
 
 if TYPE_CHECKING:
@@ -95,6 +95,11 @@ class RedisLocks:
         self._down = (RedisError, OSError)
         self._unavailable_retry = unavailable_retry
 
+    @property
+    def quotas(self) -> RedisQuotas:
+        """Return the quota counters on the same scripts (code requests count there)."""
+        return RedisQuotas(self._scripts)
+
     @asynccontextmanager
     async def hold(self, conversation_id: str) -> AsyncIterator[None]:
         """Hold the conversation's lock for one turn, across workers."""
@@ -144,7 +149,7 @@ class RedisLocks:
                 if taken:
                     return Admission(wait)
                 if loop.time() >= deadline:
-                    raise ConversationBusy(seconds(left) if left > 0 else 1)
+                    raise ConversationBusy(seconds(left))  # at least 1
                 await asyncio.sleep(min(self._poll, max(deadline - loop.time(), 0.0)))
         except asyncio.CancelledError:  # the lock may be ours though its answer never came
             with suppress(*self._down):
@@ -168,7 +173,6 @@ class RedisLocks:
     async def _left(self, key: str) -> int:
         """Return whole seconds until the lock expires: when to try again, at the latest."""
         try:
-            left_ms = await self._redis.pttl(key)
+            return seconds(await self._redis.pttl(key))  # -2 (gone) or -1 also give 1
         except self._down:
             return 1
-        return seconds(left_ms) if left_ms > 0 else 1

@@ -18,9 +18,14 @@ UNAVAILABLE_TEXT = N_("The service is briefly unavailable. "
                       "Please send your message again in a minute.")
 
 
+# The problem type and message id for each reason a message was not taken
+_PROBLEMS = {ConversationBusy.reason: (BUSY_TYPE, BUSY_TEXT),
+             SharedStateUnavailable.reason: (UNAVAILABLE_TYPE, UNAVAILABLE_TEXT)}
+
+
 def busy_text(busy: ConversationBusy) -> str:
     """Return the message id that tells the sender why the message was not taken."""
-    return UNAVAILABLE_TEXT if isinstance(busy, SharedStateUnavailable) else BUSY_TEXT
+    return _PROBLEMS[busy.reason][1]
 
 
 def preferred_locale(accept_language: str | None, locales: Sequence[str]) -> str:
@@ -44,10 +49,10 @@ def busy_response(busy: ConversationBusy, translations: Translations,
                   accept_language: str | None) -> JSONResponse:
     """Return the translated 503 problem that asks the sender to send the message again."""
     t = translations.for_locale(preferred_locale(accept_language, translations.locales))
-    unavailable = isinstance(busy, SharedStateUnavailable)
+    problem, text = _PROBLEMS[busy.reason]
     return JSONResponse(
-        {"type": UNAVAILABLE_TYPE if unavailable else BUSY_TYPE, "status": 503,
-         "title": t.gettext(busy_text(busy)),
+        {"type": problem, "status": 503,
+         "title": t.gettext(text),
          "retry_after_seconds": busy.retry_after},
         status_code=503, media_type="application/problem+json",
         headers={"Retry-After": str(busy.retry_after)})
