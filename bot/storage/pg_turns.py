@@ -110,7 +110,9 @@ class TurnConnections:
             # prepared after five uses, as psycopg does by default; autocommit: each statement
             # is its own transaction, so a turn's read and write need no BEGIN and no COMMIT
             kwargs={"autocommit": True, "prepare_threshold": 5, "row_factory": dict_row},
-            check=self._check, reset=self._used)
+            # no `reset`: with one, the pool returns every connection through a task of its
+            # own worker (a hand-off per statement); `one` notes the last use itself
+            check=self._check)
         self._opening = asyncio.Lock()
         self._open = False
         self._last_used: weakref.WeakKeyDictionary[AsyncConnection[DictRow], float] = (
@@ -123,8 +125,11 @@ class TurnConnections:
         values = {name: Json(value) if name in _JSON_PARAMETERS and value is not None
                   else value for name, value in parameters.items()}
         async with self._pool.connection() as connection:
-            cursor = await connection.execute(sql, values)
-            return await cursor.fetchone()
+            try:
+                cursor = await connection.execute(sql, values)
+                return await cursor.fetchone()
+            finally:
+                self._last_used[connection] = time.monotonic()
 
     async def open_turn(self, parameters: Mapping[str, Any]) -> dict[str, Any]:
         """Return the session row and the receipt of the message id (None where absent)."""
@@ -166,10 +171,6 @@ class TurnConnections:
         """Ping a connection that sat idle; the pool replaces one that fails."""
         if time.monotonic() - self._last_used.get(connection, 0.0) > PING_AFTER_IDLE:
             await connection.execute("SELECT 1")
-        self._last_used[connection] = time.monotonic()
-
-    async def _used(self, connection: AsyncConnection[DictRow]) -> None:
-        """Note when a connection was last used (called as it returns to the pool)."""
         self._last_used[connection] = time.monotonic()
 
 
