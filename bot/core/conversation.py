@@ -53,6 +53,8 @@ def new_reference_id() -> str:
 
 def clean_text(text: str) -> str:
     """Drop control characters and collapse whitespace; keep every visible character."""
+    if text.isascii() and text.isprintable():  # most messages: nothing to normalise or drop
+        return " ".join(text.split())[:MAX_TEXT]
     text = unicodedata.normalize("NFC", text)
     kept = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
     return " ".join(kept.split())[:MAX_TEXT]

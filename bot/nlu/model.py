@@ -115,7 +115,8 @@ class _Features:
         """Return the columns and values of one text's row, in the matrix's order."""
         indices, values = [], []
         for analyze, vocabulary, idf, weight in self._blocks:
-            counts = Counter(j for g in analyze(text) if (j := vocabulary.get(g)) is not None)
+            counts = Counter(map(vocabulary.get, analyze(text)))  # C loops, not a generator
+            counts.pop(None, None)  # n-grams the model never saw
             if not counts:
                 continue
             columns = np.fromiter(counts, dtype=np.int64, count=len(counts))
