@@ -52,19 +52,27 @@ class Knowledge:
     problems: tuple[Problem, ...] = ()
     vocabulary: Vocabulary | None = None  # as read from vocabulary.yaml; None: no such file
     elsewhere: tuple[ElsewhereService, ...] = ()  # other agencies' services (elsewhere.yaml)
+    # Derived once: each article in its first language (the fallback), and the sorted ids.
+    # Handlers ask for names that are no article on every turn ("is this intent mine?"); a
+    # sort of every article per question grew with the knowledge base.
+    _fallback: Mapping[str, Article] = field(init=False, repr=False, compare=False)
+    _ids: tuple[str, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        fallback: dict[str, Article] = {}
+        for (article_id, _), article in sorted(self.articles.items(), key=lambda i: i[0]):
+            fallback.setdefault(article_id, article)
+        object.__setattr__(self, "_fallback", fallback)
+        object.__setattr__(self, "_ids", tuple(fallback))
 
     def article(self, article_id: str, language: str) -> Article | None:
         """Return the article in `language`, falling back to any other language."""
         found = self.articles.get((article_id, language))
-        if found is None:
-            found = next(
-                (a for (aid, _), a in sorted(self.articles.items()) if aid == article_id), None
-            )
-        return found
+        return found if found is not None else self._fallback.get(article_id)
 
     def article_ids(self) -> Sequence[str]:
         """Return the ids of every article, sorted."""
-        return sorted({aid for aid, _ in self.articles})
+        return list(self._ids)
 
     def usable_vocabulary(self) -> Vocabulary | None:
         """Return the folder's vocabulary when its file has no errors, else None."""
