@@ -74,15 +74,19 @@ class Counter:
         self.transactions += 1
 
 
-async def _private_schema(url: str) -> str:
-    """Create a schema for this run and return a URL whose connections use it."""
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
+async def _schema_statement(url: str, statement: str) -> None:
     engine = create_async_engine(url)
     async with engine.begin() as db:
-        await db.execute(text(f'CREATE SCHEMA "{schema}"'))
+        await db.execute(text(statement))
     await engine.dispose()
+
+
+async def _private_schema(url: str) -> tuple[str, str]:
+    """Create a schema for this run; return its name and a URL whose connections use it."""
+    schema = f"bench_{uuid.uuid4().hex[:8]}"
+    await _schema_statement(url, f'CREATE SCHEMA "{schema}"')
     joiner = "&" if "?" in url else "?"
-    return f"{url}{joiner}options=-csearch_path%3D{schema}"
+    return schema, f"{url}{joiner}options=-csearch_path%3D{schema}"
 
 
 async def _round(runtime: Any, counter: Counter, turns: int, concurrency: int) -> dict[str, float]:
@@ -120,8 +124,8 @@ async def main() -> None:
                         "Redis, as with several workers (default: in process)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        url = (await _private_schema(args.postgres) if args.postgres
-               else f"sqlite+aiosqlite:///{folder}/bot.db")
+        schema, url = (await _private_schema(args.postgres) if args.postgres
+                       else (None, f"sqlite+aiosqlite:///{folder}/bot.db"))
         # the limiter stays in the turn, with the shipped windows and quotas no benchmark reaches
         unlimited = LimitSettings(messages_per_chat="1000000/minute;10000000/hour",
                                   messages_per_address="1000000/minute")
@@ -133,10 +137,14 @@ async def main() -> None:
         turns = getattr(runtime.store, "_turns", None)  # the turn's own read and write
         if turns is not None:
             counter.attach_turns(turns, one_statement_writes=bool(args.postgres))
-        await _round(runtime, counter, 60, args.concurrency)  # warm-up: fit, caches, pool
-        rounds = [await _round(runtime, counter, args.turns, args.concurrency)
-                  for _ in range(args.rounds)]
-        await runtime.close()
+        try:
+            await _round(runtime, counter, 60, args.concurrency)  # warm-up: fit, caches, pool
+            rounds = [await _round(runtime, counter, args.turns, args.concurrency)
+                      for _ in range(args.rounds)]
+        finally:
+            await runtime.close()
+            if schema is not None:
+                await _schema_statement(args.postgres, f'DROP SCHEMA "{schema}" CASCADE')
     print(json.dumps({"database": "postgresql" if args.postgres else "sqlite",
                       "redis": bool(args.redis),
                       "concurrency": args.concurrency, "rounds": args.rounds,
