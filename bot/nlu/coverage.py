@@ -60,7 +60,9 @@ _SWAHILI_VERB = re.compile(r"^(?:(?:ha|si)?(?:ni|u|a|tu|m|wa|i|li|ya|ki|vi|zi|ku
                            r"|^[a-z]{3,}[ie]wa$")
 # The one-syllable verbs "-ja" (come) and "-na" (have) in the negative ("haiji", "hana",
 # "hatuna"): too short for the pattern above, and some are English names ("Hana").
-_SHORT_NEGATIVE = re.compile(r"^(?:si|ha(?:i|u|ya|wa|li|ki|vi|tu|m)?)(?:ji|na)$")
+# Their subjunctive too ("tuje": that we come, "nile", "tupe"): a person and the verb alone.
+_SHORT_NEGATIVE = re.compile(r"^(?:si|ha(?:i|u|ya|wa|li|ki|vi|tu|m)?)(?:ji|na)$"
+                             r"|^(?:ni|u|a|tu|m|wa)(?:je|le|pe|fe|nywe)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +117,12 @@ DOCUMENTS = frozenset(("licence", "licences", "permit", "permits", "leseni", "ki
                        "vibali"))
 _OF = frozenset(("ya", "za", "cha", "vya", "la"))
 _SUFFIXES = ("je", "ni")  # Swahili enclitics: "napataje" (how do I get), "nyumbani"
-_PREFIXES = ("nime", "nita", "nili", "tume", "tuta", "wame", "ume", "ame", "ime", "na", "ni",
+# A subject (a person or a class of things) with a tense: "inatransferiwa", "anaapply",
+# "wanaomba", "kimeharibika", "itachukua". Each pair, so no person or class is forgotten.
+_TENSED = tuple(subject + tense
+                for subject in ("ni", "u", "a", "tu", "m", "wa", "i", "li", "ya", "ki", "vi", "zi")
+                for tense in ("na", "li", "me", "ta", "ka"))
+_PREFIXES = (*_TENSED, "na", "ni",
              "ku", "tu", "ha", "si",  # Sheng verbs built on English stems: "naopen", "kuregister"
              # negatives and the coast's future: "sijapata", "haijaonekana", "ntapata"
              "sija", "siku", "haja", "haija", "hayaja", "hawaja", "hazija", "haku", "haiku", "nta")

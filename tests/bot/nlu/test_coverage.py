@@ -100,7 +100,8 @@ def test_a_contraction_does_not_withhold_the_article(coverage: Coverage) -> None
                               "account-verification-code") == ()
 
 
-@pytest.mark.parametrize("word", ["eti", "msee", "manze", "nime", "yakhe", "venye", "shikamoo"])
+@pytest.mark.parametrize("word", ["eti", "ati", "wallahi", "msee", "manze", "nime", "yakhe", "venye",
+                                  "shikamoo"])
 def test_words_that_tell_the_language_weigh_nothing(coverage: Coverage, word: str) -> None:
     # vocabulary.yaml's language evidence: Swahili grammar and chat, never a service's name
     assert coverage.weight(word) == 0.0
@@ -185,7 +186,10 @@ def test_negative_and_coastal_future_verb_forms_weigh_too_little_to_withhold(
 
 
 @pytest.mark.parametrize(("word", "stem"), [("sijapata", "pata"), ("ntapata", "pata"),
-                                            ("haijaonekana", "onekana")])
+                                            ("haijaonekana", "onekana"),
+                                            # any subject with any tense, on English stems too
+                                            ("anaapply", "apply"), ("inatransferiwa", "transfer"),
+                                            ("kimeharibika", "haribika"), ("zitachukua", "chukua")])
 def test_negative_and_future_forms_reach_the_stem(word: str, stem: str) -> None:
     assert stem in forms(word)
 
@@ -227,10 +231,12 @@ def test_service_names_are_not_taken_for_chat_spelled_grammar(coverage: Coverage
     assert coverage.weight(word) > 0.0
 
 
-@pytest.mark.parametrize("word", ["haiji", "hawaji", "hana", "hatuna", "hawana"])
+@pytest.mark.parametrize("word", ["haiji", "hawaji", "hana", "hatuna", "hawana",
+                                  "tuje", "nije", "tupe"])
 def test_one_syllable_verbs_in_the_negative_weigh_too_little_to_withhold(
         coverage: Coverage, word: str) -> None:
-    # "reset link haiji" (does not come), "akiwa hana computer" (when she has none)
+    # "reset link haiji" (does not come), "akiwa hana computer" (when she has none), and the
+    # subjunctive: "wakasema tuje huku" (they said we should come here)
     assert coverage.weight(word) < coverage.settings.min_weight
 
 
