@@ -5,6 +5,10 @@ SQLite (a fresh file) or PostgreSQL (a private schema), sends FAQ questions from
 conversations, and prints medians of repeated rounds as JSON. Loopback only, bounded.
 
     .venv/bin/python scripts/bench_turn_cost.py [--postgres URL] [--turns 600] [--rounds 5]
+
+With `--synthetic-articles N` the knowledge base is this repository's plus N generated English
+articles (bench_matcher_scale's: CLINC150 training questions naming a service), so that a turn
+is measured on a national-sized knowledge base: its cost must not grow with the articles.
 """
 
 from __future__ import annotations
@@ -33,6 +37,29 @@ from bot.core.messages import InboundMessage  # noqa: E402
 QUESTIONS = ["how much is a passport", "ninawezaje kupata cheti cha kuzaliwa",
              "how do I renew my driving licence", "nimesahau password yangu ya ecitizen",
              "where can I get a good conduct certificate", "how long does a passport take"]
+
+
+def synthetic_knowledge(folder: Path, articles: int) -> Path:
+    """Copy the knowledge folder to `folder` and add `articles` generated articles to it."""
+    import shutil
+
+    from scripts.bench_matcher_scale import knowledge as generated
+
+    target = folder / "knowledge"
+    shutil.copytree(REPO / "knowledge", target)
+    texts, labels, _ = generated(articles)
+    questions: dict[str, list[str]] = {}
+    for question, label in zip(texts, labels, strict=True):
+        questions.setdefault(label, []).append(question)
+    for label, asked in questions.items():
+        slug = f"synthetic-{label}".lower().replace("_", "-")
+        listed = "".join(f"  - {json.dumps(q)}\n" for q in asked)
+        (target / "faq" / f"{slug}.en.md").write_text(
+            f"---\nid: {slug}\ntitle: {json.dumps(label.replace('-', ' '))}\n"
+            f"questions:\n{listed}keywords: []\ntags: [synthetic]\nagency: eCitizen\n"
+            f"source: https://www.ecitizen.go.ke/\nreviewed: 2026-12-07\n---\n"
+            f"A generated article for the benchmark.\n")
+    return target
 
 
 class Counter:
@@ -122,6 +149,8 @@ async def main() -> None:
     parser.add_argument("--concurrency", type=int, default=10)
     parser.add_argument("--redis", help="Redis URL: locks, rate limits and announcements in "
                         "Redis, as with several workers (default: in process)")
+    parser.add_argument("--synthetic-articles", type=int, default=0,
+                        help="add this many generated articles to the knowledge base")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         schema, url = (await _private_schema(args.postgres) if args.postgres
@@ -129,8 +158,10 @@ async def main() -> None:
         # the limiter stays in the turn, with the shipped windows and quotas no benchmark reaches
         unlimited = LimitSettings(messages_per_chat="1000000/minute;10000000/hour",
                                   messages_per_address="1000000/minute")
+        extra = ({"knowledge_dir": synthetic_knowledge(Path(folder), args.synthetic_articles)}
+                 if args.synthetic_articles else {})
         settings = BotSettings(data_dir=Path(folder), database_url=url, watch_knowledge=False,
-                               limits=unlimited, redis_url=args.redis)
+                               limits=unlimited, redis_url=args.redis, **extra)
         runtime = build_runtime(settings, clients=Clients.offline())
         counter = Counter()
         counter.attach(runtime.engine.sync_engine)
