@@ -299,7 +299,7 @@ class Router:
         rule, picks = chosen
         scores = {s.name: s for s in ranking}
         if len(picks) > 1:
-            return Plan("suggest", picks)
+            return self._both(best, ranking, picks, scores)
         pick = picks[0]
         if pick == top:
             return None  # the table agrees with the bands and rules: let them decide
@@ -314,6 +314,21 @@ class Router:
                 and (score is None or score.confidence < self.bands.answer)):
             return Plan("suggest", (pick, top))  # a general cue, a weak match: offer both
         return Plan("answer", (pick,), Match(100.0, pick))
+
+    def _both(self, best: Match | None, ranking: Sequence[IntentScore], picks: tuple[str, ...],
+              scores: Mapping[str, IntentScore]) -> Plan | None:
+        """Offer both sides of a rule, as honestly as one: coverage first, a weak match not."""
+        if best is None and ranking and ranking[0].confidence < self.bands.suggest:
+            return None  # nothing fits well enough to offer: the bands say so
+        missing = next((scores[p].uncovered for p in picks
+                        if p in scores and scores[p].uncovered), ())
+        if missing:  # "how to apply for a bursary": the article does not cover what is asked
+            return Plan("not_covered", picks, terms=missing)
+        first = scores.get(picks[0])
+        if (best is None and first is not None and first is ranking[0]
+                and first.confidence >= self.bands.answer):
+            return None  # the first side is the confident best match: the bands answer it
+        return Plan("suggest", picks)
 
     async def _route(self, turn: Turn) -> Result:
         """Answer from rule matches, then from the matcher's ranking with confidence bands."""

@@ -38,7 +38,8 @@ MEANINGS: Mapping[str, tuple[str, ...]] = {
     "signals": ("frustration",),
     "language_evidence": ("swahili_words", "english_words", "shared_words", "places", "people"),
     "routing": ("status", "how_to", "do_it_for_me", "contact_details", "data_use", "see_my_data",
-                "erase_my_data", "scam_contact", "collection", "message_link"),
+                "erase_my_data", "scam_contact", "collection", "message_link",
+                "language_question", "bribery"),
 }
 # Meanings the code compares word by word: a phrase there would never match.
 SINGLE_WORDS = frozenset({"request", "swahili_words", "english_words", "shared_words",

@@ -17,7 +17,8 @@ from tests.bot.core.test_routing import Misses, Simple
 from tests.conftest import REPO
 
 ARTICLES = {"contact-support", "application-tracking", "document-collection", "phishing-messages", "data-protection",
-            "driving-licence-renewal", "payment-methods"}
+            "driving-licence-renewal", "payment-methods", "report-suspicious-activity",
+            "use-in-swahili"}
 
 
 class Honest(Misses):
@@ -36,7 +37,8 @@ def turn(text: str, ranking: Sequence[IntentScore], *, reference: str | None = N
 
 def make_router(table: RouteTable | None = None) -> Router:
     names = [*sorted(ARTICLES), "check_status", "talk_to_human", "report_security_incident",
-             "my_data", "delete_my_data", "start_payment", "link_account"]
+             "my_data", "delete_my_data", "start_payment", "link_account", "greet",
+             "change_language"]
     return Router([Simple(n) for n in names], Honest(),
                   Bands(answer=0.45, margin=0.2, suggest=0.2), table=table,
                   is_article=lambda intent: intent in ARTICLES)
@@ -193,7 +195,57 @@ def test_table_someone_claiming_to_be_ecitizen_in_swahili(table: RouteTable, tex
 def test_table_demanding_a_bribe_is_no_claim_to_be_ecitizen(table: RouteTable) -> None:
     ranking = [IntentScore("report_security_incident", 0.9)]
     plan = make_router(table).plan(turn("nataka kuripoti afisa anayedai hongo", ranking))
-    assert plan.intents == ("report_security_incident",)
+    assert "phishing-messages" not in plan.intents
+    # a bribe is reported as the reporting article says; the report is offered next to it
+    assert plan.intents == ("report-suspicious-activity", "report_security_incident")
+
+
+def test_table_asking_where_to_report_offers_the_article_then_the_report(
+        table: RouteTable) -> None:
+    ranking = [IntentScore("report_security_incident", 0.8)]
+    plan = make_router(table).plan(turn("akaunti yangu imedukuliwa, naripoti wapi", ranking))
+    assert (plan.kind, plan.intents) == ("suggest", ("report-suspicious-activity",
+                                                     "report_security_incident"))
+
+
+def test_table_a_confident_first_side_of_both_is_answered(table: RouteTable) -> None:
+    ranking = [IntentScore("report-suspicious-activity", 0.9),
+               IntentScore("report_security_incident", 0.3)]
+    plan = make_router(table).plan(turn("how do i report fraud on ecitizen", ranking))
+    assert (plan.kind, plan.intents) == ("answer", ("report-suspicious-activity",))
+
+
+def test_table_both_keeps_coverage(table: RouteTable) -> None:
+    ranking = [IntentScore("report-suspicious-activity", 0.5, ("bursary",))]
+    plan = make_router(table).plan(turn("how to apply for a government bursary", ranking))
+    assert plan.kind == "not_covered"
+    assert plan.terms == ("bursary",)
+
+
+def test_table_both_is_not_offered_for_a_weak_match(table: RouteTable) -> None:
+    ranking = [IntentScore("report-suspicious-activity", 0.1)]
+    plan = make_router(table).plan(turn("namna ya kuomba msaada wa chakula", ranking))
+    assert plan.kind == "miss"
+
+
+def test_table_what_you_have_about_me_is_my_data_not_a_greeting(table: RouteTable) -> None:
+    ranking = [IntentScore("greet", 0.6), IntentScore("my_data", 0.5)]
+    plan = make_router(table).plan(turn("mna habari gani kunihusu", ranking))
+    assert (plan.kind, plan.intents) == ("answer", ("my_data",))
+
+
+@pytest.mark.parametrize("text", ["can i chat with you in swahili", "unaelewa sheng?"])
+def test_table_asking_about_a_language_is_the_article_not_the_switch(table: RouteTable,
+                                                                      text: str) -> None:
+    ranking = [IntentScore("change_language", 0.9), IntentScore("use-in-swahili", 0.4)]
+    plan = make_router(table).plan(turn(text, ranking))
+    assert plan.intents == ("use-in-swahili",)
+
+
+def test_table_asking_for_the_switch_stays_the_switch(table: RouteTable) -> None:
+    ranking = [IntentScore("change_language", 0.9), IntentScore("use-in-swahili", 0.4)]
+    plan = make_router(table).plan(turn("reply to me in swahili from now on", ranking))
+    assert plan.intents == ("change_language",)
 
 
 def test_table_how_do_i_prefers_the_article_over_an_action(table: RouteTable) -> None:

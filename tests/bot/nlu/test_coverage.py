@@ -266,3 +266,41 @@ def test_the_articles_own_terms_do_not_cover_another_kind_of_licence(coverage: C
 def test_numbers_agreeing_with_a_class_weigh_nothing(coverage: Coverage, word: str) -> None:
     # "mwanangu amefikisha miaka kumi na minane": the age names no service
     assert coverage.weight(word) == 0.0
+
+
+@pytest.mark.parametrize(("text", "article"), [
+    ("tunahitaji death cert ya shosh ndio tupange mambo ya shamba", "death-certificate"),
+    ("nataka cheti cha polisi nipate job ya rider na glovo", "good-conduct-certificate"),
+    ("kampuni yetu inataka kuajiri mhandisi kutoka india, kibali cha kazi kinapatikana aje",
+     "work-permit"),
+])
+def test_a_question_naming_the_service_by_a_keyword_phrase_tells_the_rest_as_its_story(
+        coverage: Coverage, text: str, article: str) -> None:
+    assert coverage.uncovered(text, article) == ()
+
+
+def test_a_story_word_still_withholds_when_the_service_is_not_named(coverage: Coverage) -> None:
+    # "marehemu" is a keyword of the death-certificate article, but not the service asked for
+    assert coverage.uncovered("kugawa mali ya marehemu mahakamani", "death-certificate")
+
+
+def test_the_kind_named_in_a_phrase_still_withholds_a_named_service(coverage: Coverage) -> None:
+    # the police clearance is named, but the licence asked about is a firearm licence
+    assert "firearm" in coverage.uncovered("police clearance for my firearm licence",
+                                           "good-conduct-certificate")
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("napataje leseni ya kumiliki bunduki", "bunduki"),
+    ("napataje leseni ya kuendesha biashara kutoka kaunti", "biashara"),
+    ("leseni ya kuendesha duka la dawa inapatikana wapi", "duka"),
+])
+def test_what_a_licence_lets_one_do_names_its_kind(coverage: Coverage, text: str,
+                                                   kind: str) -> None:
+    # "leseni ya kuendesha" is the driving licence only with a vehicle it drives
+    assert kind in coverage.uncovered(text, "driving-licence-renewal")
+
+
+def test_a_licence_to_drive_a_car_is_the_driving_licence(coverage: Coverage) -> None:
+    assert coverage.uncovered("leseni yangu ya kuendesha gari imeisha muda wake",
+                              "driving-licence-renewal") == ()
