@@ -73,7 +73,7 @@ class MatchingSettings(BaseModel):
 
     Answering outright only from 0.75 with a 0.30 lead keeps a wrong answer from being
     asserted (1.8% of the dev half instead of 4.5% at 0.45/0.20); the price is a "did you
-    mean" for about 5% more questions. See docs/benchmarks.md.
+    mean" for about 5% more questions. See docs/understanding.md.
     """
 
     answer: float = 0.75

@@ -13,7 +13,7 @@ asserted, each word of the question is checked:
   spelling of it a few letters away.
 
 What is left (salient and uncovered) is returned; the router then answers honestly instead.
-Thresholds were chosen on the dev half of knowledge/held_out (see docs/benchmarks.md).
+Thresholds were chosen on the dev half of knowledge/held_out (see docs/understanding.md).
 """
 
 from __future__ import annotations
