@@ -361,7 +361,7 @@ class ConversationBusy(TimeoutError):
 
 
 class SharedStateUnavailable(ConversationBusy):
-    """What the workers share (Redis) did not answer: the message was not taken either."""
+    """What the workers share (Redis, the database) did not answer: the message was not taken."""
 
     reason = "unavailable"
 

@@ -8,23 +8,29 @@ queries keep using SQLAlchemy: only the hot path is written out here, once.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 import weakref
 from collections.abc import Mapping
 from datetime import UTC
 from typing import Any
 
-from psycopg import AsyncConnection
+from psycopg import AsyncConnection, OperationalError
 from psycopg.conninfo import make_conninfo
 from psycopg.rows import DictRow, dict_row
 from psycopg.types.json import Json
-from psycopg_pool import AsyncConnectionPool
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
 from sqlalchemy.engine import URL
+
+from bot.core.ports import SharedStateUnavailable
 
 # An idle connection is pinged before use, as for SQLAlchemy's pool: a database restart or a
 # dropped socket then costs a reconnect, not a failed turn.
 from bot.storage.engine import PING_AFTER_IDLE
 from bot.storage.turn_path import TurnWrite
+
+logger = logging.getLogger(__name__)
+UNAVAILABLE_RETRY = 5  # seconds a sender is asked to wait when the database did not answer
 
 OPEN_TURN = """
 SELECT c.id, c.state, c.version, c.updated_at, r.conversation_id AS answered_in,
@@ -118,12 +124,36 @@ class TurnConnections:
         self._last_used: weakref.WeakKeyDictionary[AsyncConnection[DictRow], float] = (
             weakref.WeakKeyDictionary())
 
-    async def one(self, sql: str, parameters: Mapping[str, Any]) -> DictRow | None:
-        """Run one statement in autocommit; return its first row, if any."""
+    async def one(self, sql: str, parameters: Mapping[str, Any], *,
+                  idempotent: bool = False) -> DictRow | None:
+        """Run one statement in autocommit; return its first row, if any.
+
+        A connection the database dropped (a restart, a failover) fails the statement it
+        carries; the pool's idle connections are then checked, so that the next turns do not
+        meet the others. An idempotent statement runs once more; otherwise, or when that fails
+        too, the message is refused with `SharedStateUnavailable` (a translated 503): the
+        sender sends it again, and a message id whose write had landed meets its receipt.
+        """
         if not self._open:
             await self._start()
         values = {name: Json(value) if name in _JSON_PARAMETERS and value is not None
                   else value for name, value in parameters.items()}
+        try:
+            return await self._run(sql, values)
+        except PoolTimeout as exc:  # no connection within the pool's wait: the database is away
+            raise _unavailable(exc) from exc
+        except OperationalError as exc:
+            await self._pool.check()
+            if not idempotent:
+                raise _unavailable(exc) from exc
+            logger.warning("A database connection was lost (%s); the read runs again",
+                           type(exc).__name__)
+        try:
+            return await self._run(sql, values)
+        except OperationalError as exc:  # PoolTimeout too
+            raise _unavailable(exc) from exc
+
+    async def _run(self, sql: str, values: Mapping[str, Any]) -> DictRow | None:
         async with self._pool.connection() as connection:
             try:
                 cursor = await connection.execute(sql, values)
@@ -133,7 +163,7 @@ class TurnConnections:
 
     async def open_turn(self, parameters: Mapping[str, Any]) -> dict[str, Any]:
         """Return the session row and the receipt of the message id (None where absent)."""
-        row = await self.one(OPEN_TURN, parameters)
+        row = await self.one(OPEN_TURN, parameters, idempotent=True)
         assert row is not None  # the anchor makes one row, found or not
         return {**row, "updated_at": aware(row["updated_at"])}
 
@@ -172,6 +202,12 @@ class TurnConnections:
         if time.monotonic() - self._last_used.get(connection, 0.0) > PING_AFTER_IDLE:
             await connection.execute("SELECT 1")
         self._last_used[connection] = time.monotonic()
+
+
+def _unavailable(exc: Exception) -> SharedStateUnavailable:
+    logger.warning("The database did not answer; the message was refused (%s)",
+                   type(exc).__name__)
+    return SharedStateUnavailable(UNAVAILABLE_RETRY)
 
 
 def aware(moment: Any) -> Any:

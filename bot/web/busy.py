@@ -61,7 +61,8 @@ def busy_response(busy: ConversationBusy, translations: Translations,
 def install_busy_handler(app: FastAPI, translations: Translations) -> None:
     """Answer every route's `ConversationBusy` (web chat, REST, Telegram, WhatsApp) alike.
 
-    `SharedStateUnavailable` (Redis did not answer) is one too: the sender sends again.
+    `SharedStateUnavailable` (Redis or the database did not answer) is one too: the sender
+    sends again.
     """
 
     async def on_busy(request: Request, exc: Exception) -> JSONResponse:

@@ -1,13 +1,15 @@
-"""The turn's own psycopg pool: pings idle connections only, and survives a lost one."""
+"""The turn's own psycopg pool: pings idle connections only, and survives lost ones."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
+from bot.core.ports import SharedStateUnavailable
 from bot.storage import pg_turns
 from bot.storage.pg_turns import TurnConnections, conninfo
 
@@ -92,10 +94,40 @@ async def test_an_idle_connection_that_died_is_replaced_before_use(
     assert await _pid(turns) != victim  # the ping failed, the pool connected afresh
 
 
-async def test_a_recently_used_connection_that_died_fails_once_then_the_pool_recovers(
+async def test_a_read_on_a_connection_that_died_a_moment_ago_runs_again_on_a_new_one(
+        turns: TurnConnections, postgres_url: str) -> None:
+    victim = await _pid(turns)
+    await _kill(victim, postgres_url)  # used a moment ago: not pinged before use
+    row = await turns.one(PID, {}, idempotent=True)
+    assert row is not None and row["pid"] != victim
+
+
+async def test_a_write_on_a_connection_that_died_refuses_the_message_then_the_pool_recovers(
         turns: TurnConnections, postgres_url: str) -> None:
     victim = await _pid(turns)
     await _kill(victim, postgres_url)
-    with pytest.raises(psycopg.OperationalError):
+    # it may or may not have landed: never run twice; the sender is asked to send again
+    with pytest.raises(SharedStateUnavailable) as refused:
         await _pid(turns)
+    assert refused.value.retry_after >= 1
     assert await _pid(turns) != victim
+
+
+async def test_every_pooled_connection_lost_at_once_the_reads_are_still_answered(
+        postgres_url: str) -> None:
+    pool = TurnConnections(make_url(postgres_url), size=4)
+    try:
+        held = await asyncio.gather(*(_pid_slowly(pool) for _ in range(4)))
+        for pid in set(held):
+            await _kill(pid, postgres_url)  # a restart or failover: every connection dies
+        answered = [await pool.one(PID, {}, idempotent=True) for _ in range(6)]
+        assert all(row is not None and row["pid"] not in held for row in answered)
+    finally:
+        await pool.close()
+
+
+async def _pid_slowly(pool: TurnConnections) -> int:
+    """Return the backend pid of a connection held for a moment (so that four are opened)."""
+    row = await pool.one("SELECT pg_backend_pid() AS pid, pg_sleep(0.2) IS NULL AS slept", {})
+    assert row is not None
+    return int(row["pid"])
