@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 logger = logging.getLogger(__name__)
@@ -39,6 +39,7 @@ TITLES: dict[str, str] = {
     "link-invalid": "This link is not valid or has expired",
     "invalid-transition": "That status change is not allowed",
     "internal-error": "Something went wrong on our side",
+    "database-unavailable": "The service is briefly unavailable; try again shortly",
     "body-too-large": "The request body is too large",
     "invalid-body": "The request body cannot be used",
     "forbidden": "Not allowed from here",
@@ -176,6 +177,22 @@ async def _on_data_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+DATABASE_RETRY_SECONDS = 5
+
+
+async def _on_database_away(request: Request, exc: Exception) -> JSONResponse:
+    # A restart or failover ended the connection mid-request, or the database did not answer:
+    # the caller tries again (the error's text may quote the statement's values: not logged).
+    logger.warning("Database unavailable on %s %s (%s)", request.method, request.url.path,
+                   type(getattr(exc, "orig", None) or exc).__name__)
+    return JSONResponse(
+        problem_body(503, "database-unavailable", None, request.url.path),
+        status_code=503,
+        media_type=PROBLEM_MEDIA_TYPE,
+        headers={"Retry-After": str(DATABASE_RETRY_SECONDS)},
+    )
+
+
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
     logger.exception("Unhandled error on %s %s", request.method, request.url.path)
     return JSONResponse(
@@ -191,4 +208,5 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http)
     app.add_exception_handler(DataError, _on_data_error)
+    app.add_exception_handler(OperationalError, _on_database_away)
     app.add_exception_handler(Exception, _on_unexpected)
