@@ -183,7 +183,7 @@ class TurnConnections:
 
     async def ping(self) -> None:
         """Raise unless the pool's database answers (the readiness check)."""
-        await self.one("SELECT 1 AS one", {})
+        await self.one("SELECT 1 AS one", {}, idempotent=True)
 
     async def close(self) -> None:
         """Close every connection of the pool."""
@@ -205,7 +205,7 @@ class TurnConnections:
 
 
 def _unavailable(exc: Exception) -> SharedStateUnavailable:
-    logger.warning("The database did not answer; the message was refused (%s)",
+    logger.warning("The database did not answer (%s): the sender is asked to send again",
                    type(exc).__name__)
     return SharedStateUnavailable(UNAVAILABLE_RETRY)
 
