@@ -4,7 +4,8 @@ Editors list services this assistant does not handle in knowledge/elsewhere.yaml
 terms in English and Swahili ("tax refund", "kurudishiwa kodi"). A term is found in a question
 when each of its words is there, near the others: after the lexicon's spellings and synonyms,
 by stem or Swahili affix (coverage.forms: "kuomba" finds "omba"), or a spelling a few letters
-away. Everyday words of a term ("get", "ya") are not required.
+away. Everyday words of a term ("my", "ya") are not required, except its first word ("get
+title deed": the act asked for).
 
 A label (an article, or an action) covers the term when one of its own texts (an example
 question, keyword, title, synonym or `tests:` phrasing; an action's examples) names all of the
@@ -138,9 +139,14 @@ class ElsewhereIndex:
         return restored_from(cls, state, _normalise=normalise, _texts={})
 
     def content_words(self, term: str) -> tuple[str, ...]:
-        """Return the words of `term` a question must name (normalised, everyday ones out)."""
+        """Return the words of `term` a question must name (normalised, everyday ones out).
+
+        The first word stays, everyday or not: a term that opens with one names the act
+        asked for ("get title deed", "new title deed"), which an article naming the document
+        for another act (verifying a title deed before buying land) does not cover.
+        """
         words = _WORD.findall(self._normalise(term))
-        kept = tuple(dict.fromkeys(w for w in words if not _everyday(w)))
+        kept = tuple(dict.fromkeys(w for i, w in enumerate(words) if i == 0 or not _everyday(w)))
         return kept or tuple(dict.fromkeys(words))
 
     def _text(self, text: str) -> _Text:
