@@ -143,6 +143,8 @@ class TurnConnections:
         except PoolTimeout as exc:  # no connection within the pool's wait: the database is away
             raise _unavailable(exc) from exc
         except OperationalError as exc:
+            if not _connection_lost(exc):  # a timeout or a deadlock: the sender tries again
+                raise _unavailable(exc) from exc
             await self._pool.check()
             if not idempotent:
                 raise _unavailable(exc) from exc
@@ -202,6 +204,15 @@ class TurnConnections:
         if time.monotonic() - self._last_used.get(connection, 0.0) > PING_AFTER_IDLE:
             await connection.execute("SELECT 1")
         self._last_used[connection] = time.monotonic()
+
+
+def _connection_lost(exc: OperationalError) -> bool:
+    """Return True when the connection itself ended (not a statement that failed on it).
+
+    A socket that failed has no SQLSTATE; the server ending a session sends class 57P
+    (administrator or crash shutdown) or 08 (connection exception).
+    """
+    return exc.sqlstate is None or exc.sqlstate.startswith(("57P", "08"))
 
 
 def _unavailable(exc: Exception) -> SharedStateUnavailable:

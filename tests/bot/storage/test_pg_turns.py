@@ -131,3 +131,20 @@ async def _pid_slowly(pool: TurnConnections) -> int:
     row = await pool.one("SELECT pg_backend_pid() AS pid, pg_sleep(0.2) IS NULL AS slept", {})
     assert row is not None
     return int(row["pid"])
+
+
+async def test_a_statement_that_timed_out_is_refused_and_not_run_again(
+        turns: TurnConnections) -> None:
+    # a slow database is not a lost connection: running the read again would double its load
+    ran: list[str] = []
+    original = turns._run
+
+    async def counted(sql: str, values: object) -> object:
+        ran.append(sql)
+        return await original(sql, values)  # type: ignore[arg-type]
+
+    await turns.one("SELECT set_config('statement_timeout', '50', false) AS set", {})
+    turns._run = counted  # type: ignore[method-assign]
+    with pytest.raises(SharedStateUnavailable):
+        await turns.one("SELECT pg_sleep(1) AS slept", {}, idempotent=True)
+    assert len(ran) == 1
