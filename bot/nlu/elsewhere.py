@@ -12,11 +12,6 @@ question, keyword, title, synonym or `tests:` phrasing; an action's examples) na
 term's words together: the KRA PIN article covers "kra pin", the eCitizen refund article does
 not cover "tax refund". A term no close label covers makes the answer honest, and the reply
 says where the service is handled.
-
-Paying is not the service itself: a question that pays the agency by its short name
-("kulipia bima ya afya ya SHA", "naomba kulipa mkopo wa HELB") is covered by a label that
-names paying that agency ("how do i pay SHA through ecitizen"), whatever else the term says
-(cover, a loan application), as getting a title deed is not checking one.
 """
 
 from __future__ import annotations
@@ -52,11 +47,6 @@ SPELLING = 88.0  # RapidFuzz ratio from which a word is a spelling of a term's w
 MIN_FUZZY_LENGTH = 5
 SLACK = 3  # words a term's words may stand apart by ("refund of the tax I overpaid")
 NEVER_COVERS = frozenset({"out_of_scope"})  # "I can't help with that" covers nothing
-# Paying asked for: "pay", "payment", and what the lexicon reads as "pay" ("kulipa", "kulipia",
-# "nilipie"). A past tense ("nililipa", "paid") tells a story and is left out. And the
-# one-word short name in brackets after an agency's name: "(SHA)", "(HELB)".
-PAY_WORDS = ("pay", "payment", "lipa", "lipia")
-_SHORT_NAME = re.compile(r"\(([^\W\d_]{2,})\)\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +57,6 @@ class Found:
     term: str
     words: int  # how many of the term's words the question names (more: more specific)
     exact: int  # how many of them were found without a spelling correction
-    paid: str | None = None  # the agency's short name, when the question pays it
 
 
 @lru_cache(maxsize=8192)
@@ -126,10 +115,6 @@ class ElsewhereIndex:
         # Which term words each form belongs to, and the long ones (spellings): a question
         # rules out every term one of whose words it cannot name, before any term is tried
         self._words_of = {term: words for _, term, words in self._terms}  # for covers()
-        pay = {form for w in PAY_WORDS for v in _WORD.findall(normalise(w)) for form in _forms(v)}
-        self._pay_forms = frozenset(pay)
-        self._short_names = {service.id: name for service in knowledge.elsewhere
-                             for name in _short_name(service.agency.get("en", ""), normalise)}
         # and the terms under their first word: a question tries only those it may start
         self._terms_by_word: dict[str, list[int]] = {}
         for number, (_, _, words) in enumerate(self._terms):
@@ -181,26 +166,10 @@ class ElsewhereIndex:
             exact = _named(words, question)
             if exact is None:
                 continue
-            found = Found(service, term, len(words), exact, self._paid(service, words, question))
+            found = Found(service, term, len(words), exact)
             if best is None or (found.words, found.exact) > (best.words, best.exact):
                 best = found
         return best
-
-    def _paid(self, service: ElsewhereService, words: Sequence[str],
-              question: _Text) -> str | None:
-        """Return the agency's short name when the question pays it and the term is no payment."""
-        name = self._short_names.get(service.id)
-        if name is None or name not in question.at or not self._pay_forms & question.at.keys():
-            return None
-        if any(_forms(w) & self._pay_forms for w in words):
-            return None
-        return name
-
-    def covers_found(self, label: str, found: Found) -> bool:
-        """Return True when `label` covers the term found, or paying the agency it names."""
-        if self.covers(label, found.term):
-            return True
-        return found.paid is not None and self.covers(label, f"pay {found.paid}")
 
     def _nameable(self, question: _Text) -> set[str]:
         """Return the term words the question may name: by a shared form or a close spelling.
@@ -234,13 +203,6 @@ class ElsewhereIndex:
         if found is None:
             found = self._texts[label] = tuple(_text(w) for w in self._phrasings[label])
         return found
-
-
-def _short_name(agency: str, normalise: Callable[[str], str]) -> tuple[str, ...]:
-    """Return the one-word short name in brackets after an agency's name, if it has one."""
-    match = _SHORT_NAME.search(agency)
-    words = _WORD.findall(normalise(match.group(1))) if match else []
-    return tuple(words) if len(words) == 1 else ()
 
 
 def _positions(word: str, text: _Text) -> tuple[list[int], bool]:

@@ -13,7 +13,7 @@ from bot.core.vocabulary import vocabulary
 from bot.knowledge.fingerprint import knowledge_digest
 from bot.knowledge.loader import Knowledge
 from bot.nlu.coverage import Coverage
-from bot.nlu.elsewhere import ElsewhereIndex, Found
+from bot.nlu.elsewhere import ElsewhereIndex
 from bot.nlu.english_frequency import zipf_english
 from bot.nlu.entities import extract_entities
 from bot.nlu.model import IntentModel
@@ -163,6 +163,7 @@ class KnowledgeMatcher:
         ranked = self.model.rank(text, k=self._size)
         detected = detect_language(text).language or language or "en"
         found = self.elsewhere.find(text)
+        term = found.term if found else None
         # The salient words are weighed for the best few; another agency's service named in
         # the question is checked for every label, since the routing table may pick any.
         return ParseResult(
@@ -170,29 +171,28 @@ class KnowledgeMatcher:
             language=detected,
             ranking=tuple(
                 IntentScore(r.label, round(r.confidence, 4),
-                            self._uncovered(text, r.label, found, r.confidence)
+                            self._uncovered(text, r.label, term, r.confidence)
                             if i < COVERAGE_CHECKED
-                            else self._elsewhere_uncovered(r.label, found))
+                            else self._elsewhere_uncovered(r.label, term))
                 for i, r in enumerate(ranked)),
             entities=extract_entities(text),
             matched_example=ranked[0].example if ranked else None,
             elsewhere=found.service.referral(found.term) if found else None,
         )
 
-    def _uncovered(self, text: str, label: str, found: Found | None,
+    def _uncovered(self, text: str, label: str, term: str | None,
                    confidence: float) -> tuple[str, ...]:
         """Return what of `text` the label leaves uncovered: salient words, another's service."""
         words = self.coverage.uncovered(text, label, confidence)
-        if (found is not None and found.term not in words
-                and not self.elsewhere.covers_found(label, found)):
-            return (*words, found.term)
+        if term is not None and term not in words and not self.elsewhere.covers(label, term):
+            return (*words, term)
         return words
 
-    def _elsewhere_uncovered(self, label: str, found: Found | None) -> tuple[str, ...]:
+    def _elsewhere_uncovered(self, label: str, term: str | None) -> tuple[str, ...]:
         """Return the other agency's service term when `label` does not cover it."""
-        if found is None or self.elsewhere.covers_found(label, found):
+        if term is None or self.elsewhere.covers(label, term):
             return ()
-        return (found.term,)
+        return (term,)
 
     def top_intent(self, result: ParseResult) -> IntentScore:
         """Return the top intent, or `out_of_scope` when the assistant would not answer.

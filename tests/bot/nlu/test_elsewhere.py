@@ -87,27 +87,3 @@ def test_getting_a_document_is_not_checking_one() -> None:
     assert not INDEX.covers("land-search", found.term)
     checking = INDEX.find("how do i verify a title deed before buying land")
     assert checking is None or INDEX.covers("land-search", checking.term)
-
-
-@pytest.mark.parametrize(("question", "service"), [
-    ("naweza kulipia bima ya afya ya SHA hapa", "sha"),  # paying the cover, not registering
-    ("naomba kulipa mkopo wa HELB", "helb"),  # "naomba" meets "kuomba mkopo wa helb"
-])
-def test_paying_an_agency_a_label_pays_for_is_covered_by_that_label(question: str,
-                                                                     service: str) -> None:
-    found = INDEX.find(question)
-    assert found is not None and found.service.id == service
-    assert found.paid == service
-    assert INDEX.covers_found("agency-payments", found)
-    assert not INDEX.covers_found("refund", found)
-
-
-@pytest.mark.parametrize("question", [
-    "nataka kujisajili sha",  # registering: no paying asked for
-    "nimelipa sha lakini kadi ya sha haijatoka",  # a past payment is the story, not the act
-    "how do i pay for my nhif card",  # NHIF is not the agency's short name (SHA)
-])
-def test_a_term_is_not_paying_unless_the_question_pays_the_agency_by_name(question: str) -> None:
-    found = INDEX.find(question)
-    assert found is not None and found.paid is None
-    assert not INDEX.covers_found("agency-payments", found)
