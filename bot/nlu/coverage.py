@@ -334,20 +334,12 @@ class Coverage:
         return (min(7.0 - zipf, rarity) if users else 7.0 - zipf) * scale
 
     def is_place(self, word: str) -> bool:
-        """Return True for a place name or the name of its people ("Mjerumani": Ujerumani).
-
-        English names its people by an ending: "Ugandan", "Nigerian" (-n), "Canadian"
-        (-ian for -a), "Sudanese" (-ese), "Somali" (the place's -a dropped).
-        """
+        """Return True for a place name or the name of its people ("Mjerumani": Ujerumani)."""
         rests = [word]
         for prefix in _PEOPLE:
             rest = word.removeprefix(prefix)
             if rest != word and len(rest) >= 4:
                 rests += [rest, "u" + rest]
-        if len(word) >= 5:
-            rests += [word[:-1] if word.endswith("n") else word + "a",
-                      *([word[:-3] + "a"] if word.endswith("ian") else []),
-                      *([word[:-3]] if word.endswith("ese") else [])]
         return any(rest in self._places for rest in rests)
 
     def _covers(self, label: str, word: str) -> bool:

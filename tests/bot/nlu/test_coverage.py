@@ -315,14 +315,3 @@ def test_a_sure_match_is_withheld_only_by_words_our_labels_use(coverage: Coverag
                                        confidence=0.98)
     assert "beekeeping" in coverage.uncovered("apply for a beekeeping licence",
                                               "driving-licence-renewal", confidence=0.95)
-
-
-@pytest.mark.parametrize("word", ["ugandan", "nigerian", "canadian", "sudanese", "somali"])
-def test_is_place_reads_the_english_name_of_a_places_people(coverage: Coverage,
-                                                            word: str) -> None:
-    assert coverage.is_place(word)
-    assert coverage.weight(word) == 0.0
-
-
-def test_is_place_leaves_other_words_alone(coverage: Coverage) -> None:
-    assert not any(coverage.is_place(w) for w in ("pension", "woman", "certification"))
