@@ -84,11 +84,6 @@ class CoverageSettings:
     # "kra pin") tells the rest as circumstances ("mjukuu", "glovo", "urithi"): they weigh this
     # share, unless they name the kind of a licence or permit.
     story_weight: float = 0.3
-    # A match this sure of its article (the model's calibrated P(right)) is withheld only by
-    # words that say something about our services: a word some label of ours uses (a domain
-    # term of another article: "tax" of a tax refund) or the kind of a licence. A word no
-    # label uses ("booklet", "probox", "trekta") is then the citizen's detail, not the service.
-    sure: float = 0.9
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,12 +346,10 @@ class Coverage:
             f, self._choices[label], scorer=fuzz.ratio, processor=None,
             score_cutoff=self.settings.spelling) is not None for f in variants)
 
-    def assess(self, text: str, label: str, *, sure: bool = False) -> Assessment:
+    def assess(self, text: str, label: str) -> Assessment:
         """Weigh the salient words of `text` and find those article `label` leaves uncovered.
 
-        Labels that are not articles (actions) are never checked. When the match is `sure`,
-        a word none of our labels uses, and which names no kind of licence, is not counted
-        as uncovered (it still weighs in the question's salience).
+        Labels that are not articles (actions) are never checked.
         """
         if label not in self._words:
             return Assessment()
@@ -377,17 +370,11 @@ class Coverage:
                 # the service is named: the rest is the story ("death cert ya shosh ... shamba")
                 weight *= self.settings.story_weight
             total += weight
-            if sure and word not in kinds and not self._used(word):
-                continue
             if weight > 0 and not self._covers(label, word):
                 missing.append((word, weight))
         lost = sum(w for _, w in missing)
         return Assessment(tuple(w for w, _ in missing), max((w for _, w in missing), default=0.0),
                           lost / total if total else 0.0)
-
-    def _used(self, word: str) -> bool:
-        """Return True when some label of ours uses `word` (in any of its forms)."""
-        return any(self._users.get(f, 0) for f in forms(word))
 
     def _named(self, words: list[str], label: str) -> frozenset[str]:
         """Return the words of the article's keyword phrases the question names whole, in order."""
@@ -424,13 +411,9 @@ class Coverage:
                 found.add(thing)
         return found
 
-    def uncovered(self, text: str, label: str, confidence: float = 0.0) -> tuple[str, ...]:
-        """Return the uncovered salient words when they are enough to withhold article `label`.
-
-        `confidence` is the model's for `label`: from `settings.sure`, only words our labels
-        use, or a kind of licence, can withhold it.
-        """
-        found = self.assess(text, label, sure=confidence >= self.settings.sure)
+    def uncovered(self, text: str, label: str) -> tuple[str, ...]:
+        """Return the uncovered salient words when they are enough to withhold article `label`."""
+        found = self.assess(text, label)
         s = self.settings
         return found.uncovered if found.strongest >= s.min_weight and found.share >= s.min_share \
             else ()

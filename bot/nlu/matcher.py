@@ -171,8 +171,7 @@ class KnowledgeMatcher:
             language=detected,
             ranking=tuple(
                 IntentScore(r.label, round(r.confidence, 4),
-                            self._uncovered(text, r.label, term, r.confidence)
-                            if i < COVERAGE_CHECKED
+                            self._uncovered(text, r.label, term) if i < COVERAGE_CHECKED
                             else self._elsewhere_uncovered(r.label, term))
                 for i, r in enumerate(ranked)),
             entities=extract_entities(text),
@@ -180,10 +179,9 @@ class KnowledgeMatcher:
             elsewhere=found.service.referral(found.term) if found else None,
         )
 
-    def _uncovered(self, text: str, label: str, term: str | None,
-                   confidence: float) -> tuple[str, ...]:
+    def _uncovered(self, text: str, label: str, term: str | None) -> tuple[str, ...]:
         """Return what of `text` the label leaves uncovered: salient words, another's service."""
-        words = self.coverage.uncovered(text, label, confidence)
+        words = self.coverage.uncovered(text, label)
         if term is not None and term not in words and not self.elsewhere.covers(label, term):
             return (*words, term)
         return words

@@ -304,14 +304,3 @@ def test_what_a_licence_lets_one_do_names_its_kind(coverage: Coverage, text: str
 def test_a_licence_to_drive_a_car_is_the_driving_licence(coverage: Coverage) -> None:
     assert coverage.uncovered("leseni yangu ya kuendesha gari imeisha muda wake",
                               "driving-licence-renewal") == ()
-
-
-def test_a_sure_match_is_withheld_only_by_words_our_labels_use(coverage: Coverage) -> None:
-    text = "nataka kuimport trekta kutoka nje, permit inapatikana aje"  # a tractor: a detail
-    assert "trekta" in coverage.uncovered(text, "import-export-permit")
-    assert coverage.uncovered(text, "import-export-permit", confidence=0.95) == ()
-    # a domain term of other articles, or the kind of a licence, still withholds it
-    assert "tax" in coverage.uncovered("how do i claim a tax refund from kra", "refund",
-                                       confidence=0.98)
-    assert "beekeeping" in coverage.uncovered("apply for a beekeeping licence",
-                                              "driving-licence-renewal", confidence=0.95)
