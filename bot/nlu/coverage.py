@@ -37,7 +37,6 @@ from bot.nlu.model_store import kept_state, restored_from
 
 SWAHILI_COUNTS = Path(__file__).resolve().parent / "data" / "swahili_counts.tsv"
 _WORD = re.compile(r"(?u)\b[^\W\d_]{3,}\b")  # numbers and placeholders are never salient
-_TOKEN = re.compile(r"(?u)\b[^\W\d_]+\b")  # every word, "ya" of "leseni ya uvuvi" too
 _PLACEHOLDER = "zz"
 INFLECTED = 0.3  # the weight left to an inflected English word or a Swahili verb
 MEMO_SIZE = 50_000  # words whose weight is remembered (bounded: citizens type anything)
@@ -80,10 +79,6 @@ class CoverageSettings:
     kind_weight: float = 3.0  # the word naming the kind of licence or permit ("gun licence")
     own_weight: float = 3.0  # a word naming what the article itself is about ("birth")...
     own_shared_by: int = 5  # ...that at most this many articles' titles and keywords name
-    # A question naming the article's service by one of its keyword phrases ("cheti cha kifo",
-    # "kra pin") tells the rest as circumstances ("mjukuu", "glovo", "urithi"): they weigh this
-    # share, unless they name the kind of a licence or permit.
-    story_weight: float = 0.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,12 +221,6 @@ class Coverage:
         own = {label: frozenset(w for t in named for w in _WORD.findall(
             self._normalise(t) + " " + t.lower())) for label, named in terms.items()}
         self._terms = Counter(w for words in own.values() for w in words)
-        # The keyword phrases of two words or more that name an article's service, normalised.
-        phrases: dict[str, set[tuple[str, ...]]] = {}
-        for (article_id, _), article in knowledge.articles.items():
-            found = (tuple(_WORD.findall(self._normalise(k))) for k in article.keywords)
-            phrases.setdefault(article_id, set()).update(p for p in found if len(p) >= 2)
-        self._phrases = {label: frozenset(p) for label, p in phrases.items()}
         # What the article is about, when few articles are ("birth", "logbook", "kra"): the
         # question naming it is evidence for the article, however many questions use the word.
         self._own = {label: frozenset(w for w in words
@@ -354,11 +343,9 @@ class Coverage:
         if label not in self._words:
             return Assessment()
         total, missing = 0.0, []
-        normalised = self._normalise(text)
-        words = _WORD.findall(normalised)
-        kinds = self._kinds(_TOKEN.findall(normalised))
+        words = _WORD.findall(self._normalise(text))
+        kinds = self._kinds(words)
         own = self._own.get(label, frozenset())
-        named = self._named(words, label)
         for word in dict.fromkeys(words):
             weight = 0.0 if word.startswith(_PLACEHOLDER) else self.weight(word)
             if word in kinds:
@@ -366,9 +353,6 @@ class Coverage:
             if word in own and not self._weightless(word):
                 # a story word ("kinyozi", "hosi") is then not all the question says
                 weight = max(weight, self.settings.own_weight)
-            elif named and word not in kinds and word not in named:
-                # the service is named: the rest is the story ("death cert ya shosh ... shamba")
-                weight *= self.settings.story_weight
             total += weight
             if weight > 0 and not self._covers(label, word):
                 missing.append((word, weight))
@@ -376,22 +360,11 @@ class Coverage:
         return Assessment(tuple(w for w, _ in missing), max((w for _, w in missing), default=0.0),
                           lost / total if total else 0.0)
 
-    def _named(self, words: list[str], label: str) -> frozenset[str]:
-        """Return the words of the article's keyword phrases the question names whole, in order."""
-        found: set[str] = set()
-        for phrase in self._phrases.get(label, ()):
-            size = len(phrase)
-            if any(tuple(words[i:i + size]) == phrase for i in range(len(words) - size + 1)):
-                found.update(phrase)
-        return frozenset(found)
-
     def _kinds(self, words: list[str]) -> set[str]:
         """Return the words that say which kind of licence or permit is asked for.
 
         The word before one ("gun licence") or after its "of" ("leseni ya uvuvi"), unless it
-        is grammar, a Swahili verb ("kibali cha kuingiza": what it is for) or everyday. After
-        an infinitive, its object is the kind, everyday or not ("leseni ya kumiliki bunduki",
-        "leseni ya kuendesha biashara"): the article must name what the licence lets one do.
+        is grammar, a Swahili verb ("kibali cha kuingiza": what it is for) or everyday.
         """
         found = set()
         for i, word in enumerate(words):
@@ -405,10 +378,6 @@ class Coverage:
                         and max(zipf_english(kind), self._swahili.get(kind, 0.0))
                         < self.settings.everyday_zipf):
                     found.add(kind)
-            thing = words[i + 3] if after.startswith("ku") and i + 3 < len(words) else ""
-            if (thing and _SWAHILI_VERB.match(after) is not None and thing not in DOCUMENTS
-                    and not self._weightless(thing) and _SWAHILI_VERB.match(thing) is None):
-                found.add(thing)
         return found
 
     def uncovered(self, text: str, label: str) -> tuple[str, ...]:
