@@ -180,11 +180,26 @@ async def _on_data_error(request: Request, exc: Exception) -> JSONResponse:
 DATABASE_RETRY_SECONDS = 5
 
 
+# Besides a lost connection: too many connections, a statement timeout, a serialization
+# failure, a deadlock. Any other OperationalError (a missing table, a full disk) is a fault.
+RETRYABLE_SQLSTATES = frozenset({"53300", "57014", "40001", "40P01"})
+
+
+def _retryable(exc: OperationalError) -> bool:
+    state = getattr(exc.orig, "sqlstate", None)
+    return exc.connection_invalidated or (
+        state is not None and (state in RETRYABLE_SQLSTATES or state.startswith(("08", "57P"))))
+
+
 async def _on_database_away(request: Request, exc: Exception) -> JSONResponse:
     # A restart or failover ended the connection mid-request, or the database did not answer:
     # the caller tries again (the error's text may quote the statement's values: not logged).
-    logger.warning("Database unavailable on %s %s (%s)", request.method, request.url.path,
-                   type(getattr(exc, "orig", None) or exc).__name__)
+    assert isinstance(exc, OperationalError)
+    if not _retryable(exc):
+        return await _on_unexpected(request, exc)
+    logger.warning("Database unavailable on %s %s (%s, SQLSTATE %s)", request.method,
+                   request.url.path, type(exc.orig or exc).__name__,
+                   getattr(exc.orig, "sqlstate", None))
     return JSONResponse(
         problem_body(503, "database-unavailable", None, request.url.path),
         status_code=503,

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from bot.app import Runtime
 from bot.channels.webchat import MAX_MESSAGE
 from bot.core.messages import ChoicesReply, InboundMessage, LinkReply, Reply, conversation_id
-from bot.core.ports import ConversationBusy
+from bot.core.ports import ConversationBusy, SharedStateUnavailable
 from bot.core.session import Session
 from bot.web.busy import busy_text
 
@@ -129,8 +129,10 @@ def _build_server(runtime: Runtime) -> tuple[socketio.AsyncServer, socketio.ASGI
         try:
             result = await runtime.handle(InboundMessage(
                 channel=CHANNEL, sender_id=session_id, text=text, address=_address(server, sid)))
-        except ConversationBusy as busy:  # nothing was taken: the widget has no resend
-            session = await runtime.store.load_by_id(conversation_id(CHANNEL, session_id))
+        except ConversationBusy as busy:  # not taken (or not confirmed): the widget has no resend
+            # the database may be what did not answer: then the default language
+            session = (None if isinstance(busy, SharedStateUnavailable) else
+                       await runtime.store.load_by_id(conversation_id(CHANNEL, session_id)))
             t = runtime.translations.for_locale(session.locale if session
                                                 else settings.default_locale)
             await server.emit("bot_uttered", {"text": t.gettext(busy_text(busy))}, room=sid)

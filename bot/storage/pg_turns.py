@@ -143,8 +143,10 @@ class TurnConnections:
         except PoolTimeout as exc:  # no connection within the pool's wait: the database is away
             raise _unavailable(exc) from exc
         except OperationalError as exc:
-            if not _connection_lost(exc):  # a timeout or a deadlock: the sender tries again
-                raise _unavailable(exc) from exc
+            if not _connection_lost(exc):
+                if exc.sqlstate in RETRYABLE:  # a timeout or a deadlock: the sender tries again
+                    raise _unavailable(exc) from exc
+                raise  # disk full, a broken statement: a fault to see, not to retry
             await self._pool.check()
             if not idempotent:
                 raise _unavailable(exc) from exc
@@ -206,6 +208,11 @@ class TurnConnections:
         self._last_used[connection] = time.monotonic()
 
 
+# Statement failures worth sending again: too many connections, a statement timeout, a
+# serialization failure, a deadlock.
+RETRYABLE = frozenset({"53300", "57014", "40001", "40P01"})
+
+
 def _connection_lost(exc: OperationalError) -> bool:
     """Return True when the connection itself ended (not a statement that failed on it).
 
@@ -216,8 +223,8 @@ def _connection_lost(exc: OperationalError) -> bool:
 
 
 def _unavailable(exc: Exception) -> SharedStateUnavailable:
-    logger.warning("The database did not answer (%s): the sender is asked to send again",
-                   type(exc).__name__)
+    logger.warning("The database did not answer (%s, SQLSTATE %s): the sender is asked to "
+                   "send again", type(exc).__name__, getattr(exc, "sqlstate", None))
     return SharedStateUnavailable(UNAVAILABLE_RETRY)
 
 

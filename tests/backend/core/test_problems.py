@@ -33,13 +33,20 @@ async def _get(app: FastAPI) -> httpx.Response:
 async def test_a_lost_database_connection_asks_the_caller_to_try_again(
         caplog: pytest.LogCaptureFixture) -> None:
     lost = OperationalError("SELECT * FROM citizens WHERE phone = %(p)s", {"p": "0712345678"},
-                            ConnectionError("terminating connection"))
+                            ConnectionError("terminating connection"),
+                            connection_invalidated=True)
     with caplog.at_level(logging.WARNING):
         response = await _get(_app(lost))
     assert_problem(response, 503, "database-unavailable")
     assert response.headers["Retry-After"] == "5"
     assert "0712345678" not in caplog.text  # the statement's values are never logged
     assert "ConnectionError" in caplog.text
+
+
+async def test_a_missing_table_is_a_fault_not_a_reason_to_try_again() -> None:
+    broken = OperationalError("SELECT * FROM citizens", {}, Exception("no such table: citizens"))
+    response = await _get(_app(broken))
+    assert_problem(response, 500, "internal-error")
 
 
 async def test_any_other_error_is_still_an_internal_error() -> None:
