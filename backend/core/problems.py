@@ -12,6 +12,8 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from common.db_errors import worth_retrying
+
 logger = logging.getLogger(__name__)
 
 PROBLEM_BASE = "https://msaidizi.example/problems/"
@@ -180,15 +182,9 @@ async def _on_data_error(request: Request, exc: Exception) -> JSONResponse:
 DATABASE_RETRY_SECONDS = 5
 
 
-# Besides a lost connection: too many connections, a statement timeout, a serialization
-# failure, a deadlock. Any other OperationalError (a missing table, a full disk) is a fault.
-RETRYABLE_SQLSTATES = frozenset({"53300", "57014", "40001", "40P01"})
-
-
 def _retryable(exc: OperationalError) -> bool:
-    state = getattr(exc.orig, "sqlstate", None)
-    return exc.connection_invalidated or (
-        state is not None and (state in RETRYABLE_SQLSTATES or state.startswith(("08", "57P"))))
+    state = getattr(exc.orig, "sqlstate", None)  # SQLite's errors have none: faults
+    return exc.connection_invalidated or (state is not None and worth_retrying(state))
 
 
 async def _on_database_away(request: Request, exc: Exception) -> JSONResponse:

@@ -52,18 +52,16 @@ class Knowledge:
     problems: tuple[Problem, ...] = ()
     vocabulary: Vocabulary | None = None  # as read from vocabulary.yaml; None: no such file
     elsewhere: tuple[ElsewhereService, ...] = ()  # other agencies' services (elsewhere.yaml)
-    # Derived once: each article in its first language (the fallback), and the sorted ids.
+    # Derived once: each article in its first language (the fallback), keyed in id order.
     # Handlers ask for names that are no article on every turn ("is this intent mine?"); a
     # sort of every article per question grew with the knowledge base.
     _fallback: Mapping[str, Article] = field(init=False, repr=False, compare=False)
-    _ids: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         fallback: dict[str, Article] = {}
         for (article_id, _), article in sorted(self.articles.items(), key=lambda i: i[0]):
             fallback.setdefault(article_id, article)
         object.__setattr__(self, "_fallback", fallback)
-        object.__setattr__(self, "_ids", tuple(fallback))
 
     def article(self, article_id: str, language: str) -> Article | None:
         """Return the article in `language`, falling back to any other language."""
@@ -72,7 +70,7 @@ class Knowledge:
 
     def article_ids(self) -> Sequence[str]:
         """Return the ids of every article, sorted."""
-        return list(self._ids)
+        return list(self._fallback)
 
     def usable_vocabulary(self) -> Vocabulary | None:
         """Return the folder's vocabulary when its file has no errors, else None."""

@@ -221,9 +221,14 @@ class _Scorer:
             trained = np.isfinite(self.intercept)
             out[:, trained] = scores[:, trained]
             return out
-        scores = np.asarray(matrix @ self.coef) + self.intercept
+        return self._dense(np.asarray(matrix @ self.coef))
+
+    def _dense(self, products: FloatArray) -> FloatArray:
+        """Return the decisions of the dense weights' products (one row per text)."""
+        scores = products + self.intercept
         if len(self.classes) == 2:
             scores = np.column_stack([-scores[:, 0], scores[:, 0]])
+        out = np.full((len(scores), self.n_labels), -np.inf)
         out[:, self.classes] = scores
         return out
 
@@ -233,17 +238,12 @@ class _Scorer:
         scipy's checks building a one-row matrix cost more than the product. The sum runs
         over the row's values in order, as scipy's does, so the numbers are the same.
         """
-        out = np.full((len(texts), self.n_labels), -np.inf)
-        scores = np.zeros((len(texts), self.coef.shape[1]))
+        products = np.zeros((len(texts), self.coef.shape[1]))
         for i, text in enumerate(texts):
             cols, values = self.features.row(text)
             if len(cols):
-                scores[i] = (values[:, None] * self.coef[cols]).sum(axis=0)
-        scores += self.intercept
-        if len(self.classes) == 2:
-            scores = np.column_stack([-scores[:, 0], scores[:, 0]])
-        out[:, self.classes] = scores
-        return out
+                products[i] = (values[:, None] * self.coef[cols]).sum(axis=0)
+        return self._dense(products)
 
     def evidence(self, texts: Sequence[str], matrix: sp.csr_matrix | None = None,
                  at_least: int = 0) -> tuple[FloatArray, NDArray[np.int64], Any]:

@@ -28,6 +28,7 @@ from bot.core.ports import SharedStateUnavailable
 # dropped socket then costs a reconnect, not a failed turn.
 from bot.storage.engine import PING_AFTER_IDLE
 from bot.storage.turn_path import TurnWrite
+from common.db_errors import connection_lost, worth_retrying
 
 logger = logging.getLogger(__name__)
 UNAVAILABLE_RETRY = 5  # seconds a sender is asked to wait when the database did not answer
@@ -143,8 +144,9 @@ class TurnConnections:
         except PoolTimeout as exc:  # no connection within the pool's wait: the database is away
             raise _unavailable(exc) from exc
         except OperationalError as exc:
-            if not _connection_lost(exc):
-                if exc.sqlstate in RETRYABLE:  # a timeout or a deadlock: the sender tries again
+            # a socket that failed has no SQLSTATE
+            if exc.sqlstate is not None and not connection_lost(exc.sqlstate):
+                if worth_retrying(exc.sqlstate):  # a timeout, a deadlock: the sender tries again
                     raise _unavailable(exc) from exc
                 raise  # disk full, a broken statement: a fault to see, not to retry
             await self._pool.check()
@@ -206,20 +208,6 @@ class TurnConnections:
         if time.monotonic() - self._last_used.get(connection, 0.0) > PING_AFTER_IDLE:
             await connection.execute("SELECT 1")
         self._last_used[connection] = time.monotonic()
-
-
-# Statement failures worth sending again: too many connections, a statement timeout, a
-# serialization failure, a deadlock.
-RETRYABLE = frozenset({"53300", "57014", "40001", "40P01"})
-
-
-def _connection_lost(exc: OperationalError) -> bool:
-    """Return True when the connection itself ended (not a statement that failed on it).
-
-    A socket that failed has no SQLSTATE; the server ending a session sends class 57P
-    (administrator or crash shutdown) or 08 (connection exception).
-    """
-    return exc.sqlstate is None or exc.sqlstate.startswith(("57P", "08"))
 
 
 def _unavailable(exc: Exception) -> SharedStateUnavailable:
