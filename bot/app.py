@@ -69,6 +69,7 @@ from bot.storage.sql import SqlConversationStore
 from bot.storage.stats import delivery_samples
 from bot.storage.web_sessions import SqlWebSessions
 from bot.web.metrics import GaugeSource, PrometheusObserver
+from common.network_waits import redis_connection_options
 from common.timezone import utcnow
 
 if TYPE_CHECKING:
@@ -281,7 +282,8 @@ def redis_client(settings: BotSettings) -> Redis | None:
     """Return the worker's Redis client over a blocking pool, or None without Redis.
 
     redis-py's default pool raises MaxConnectionsError at its cap (100): 200 concurrent turns
-    answered 500s. The blocking pool queues a command until a connection is free.
+    answered 500s. The blocking pool queues a command until a connection is free. Its
+    connections have our network bounds whatever redis-py's version defaults to.
     """
     if not settings.redis_url:
         return None
@@ -290,7 +292,8 @@ def redis_client(settings: BotSettings) -> Redis | None:
 
     pool = BlockingConnectionPool.from_url(settings.redis_url,
                                            max_connections=settings.redis_max_connections,
-                                           timeout=settings.redis_pool_wait)
+                                           timeout=settings.redis_pool_wait,
+                                           **redis_connection_options())
     return Redis.from_pool(pool)  # the client owns the pool: closing it closes the pool
 
 
@@ -330,7 +333,7 @@ def build_runtime(
         use_vocabulary(words)  # else the shipped knowledge/vocabulary.yaml
     translations = Catalogs(settings.locales_dir)
     sealer = Sealer(sealing_keys(settings))
-    store = SqlConversationStore(engine, sealer=sealer)
+    store = SqlConversationStore(engine, sealer=sealer, database_wait=settings.database_wait)
     counters: RateLimits = shared_locks.quotas if shared_locks else LimitsCounters()
     # Redis lets a turn in and out in one round trip each; one worker composes the ports
     gate: TurnGate = shared_locks or SeparateGate(locks, counters, signal)

@@ -11,6 +11,8 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.storage.turn_path import DATABASE_WAIT
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEV_SERVICE_KEY = "dev-service-key"
 MIN_SECRET_LENGTH = 16
@@ -164,6 +166,10 @@ class BotSettings(BaseSettings):
     # How long a turn waits for another turn of its conversation (in any worker) before the
     # message is refused with 503 and Retry-After, to be sent again; nothing is stored.
     conversation_wait: float = Field(default=30.0, gt=0)
+    # How long a turn's statement on PostgreSQL may take, a free connection included, before
+    # it is cancelled and the message refused with 503 and Retry-After (a database gone
+    # silent behind a partition); psycopg then takes up to 10 s more to end the connection.
+    database_wait: float = Field(default=DATABASE_WAIT, gt=0)
     knowledge_dir: Path = REPO_ROOT / "knowledge"
     locales_dir: Path = REPO_ROOT / "locales"
     default_locale: Literal["en", "sw"] = "en"

@@ -7,10 +7,13 @@ import time
 from typing import Any
 
 from sqlalchemy import event, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection, Dialect
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
+
+from common.network_waits import libpq_defaults
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +33,8 @@ def create_engine(url: str) -> AsyncEngine:
     # The pool keeps what it may open: connections opened beyond it and closed on return
     # were new PostgreSQL backends again and again under load. Ten, and ten more in the pool
     # of the turn's own statements (bot.storage.pg_turns): 20 a worker, as before that pool.
-    engine = create_async_engine(url, pool_size=10, max_overflow=0)
+    engine = create_async_engine(url, pool_size=10, max_overflow=0,
+                                 connect_args=libpq_defaults(make_url(url).query))
     _ping_when_idle(engine)
     return engine
 

@@ -8,6 +8,7 @@ queries keep using SQLAlchemy: only the hot path is written out here, once.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 import weakref
@@ -27,8 +28,9 @@ from bot.core.ports import SharedStateUnavailable
 # An idle connection is pinged before use, as for SQLAlchemy's pool: a database restart or a
 # dropped socket then costs a reconnect, not a failed turn.
 from bot.storage.engine import PING_AFTER_IDLE
-from bot.storage.turn_path import TurnWrite
+from bot.storage.turn_path import DATABASE_WAIT, TurnWrite
 from common.db_errors import connection_lost, worth_retrying
+from common.network_waits import libpq_defaults
 
 logger = logging.getLogger(__name__)
 UNAVAILABLE_RETRY = 5  # seconds a sender is asked to wait when the database did not answer
@@ -110,16 +112,19 @@ def conninfo(url: URL) -> str:
 class TurnConnections:
     """psycopg's pool for the turn's statements, opened on first use in the serving loop."""
 
-    def __init__(self, url: URL, *, size: int = 10) -> None:
+    def __init__(self, url: URL, *, size: int = 10, wait: float = DATABASE_WAIT) -> None:
         self._pool: AsyncConnectionPool[AsyncConnection[DictRow]] = AsyncConnectionPool(
-            conninfo(url), min_size=1, max_size=size, open=False, timeout=30.0,
+            conninfo(url), min_size=1, max_size=size, open=False, timeout=wait,
             connection_class=AsyncConnection[DictRow],
             # prepared after five uses, as psycopg does by default; autocommit: each statement
             # is its own transaction, so a turn's read and write need no BEGIN and no COMMIT
-            kwargs={"autocommit": True, "prepare_threshold": 5, "row_factory": dict_row},
+            kwargs={"autocommit": True, "prepare_threshold": 5, "row_factory": dict_row,
+                    **libpq_defaults(url.query)},
             # no `reset`: with one, the pool returns every connection through a task of its
             # own worker (a hand-off per statement); `one` notes the last use itself
             check=self._check)
+        self._wait = wait
+        self._checking: asyncio.Task[None] | None = None
         self._opening = asyncio.Lock()
         self._open = False
         self._last_used: weakref.WeakKeyDictionary[AsyncConnection[DictRow], float] = (
@@ -134,6 +139,8 @@ class TurnConnections:
         meet the others. An idempotent statement runs once more; otherwise, or when that fails
         too, the message is refused with `SharedStateUnavailable` (a translated 503): the
         sender sends it again, and a message id whose write had landed meets its receipt.
+        A statement unanswered after `wait` seconds (a database gone silent behind a
+        partition) is cancelled and refused the same way, and is not run again.
         """
         if not self._open:
             await self._start()
@@ -143,29 +150,50 @@ class TurnConnections:
             return await self._run(sql, values)
         except PoolTimeout as exc:  # no connection within the pool's wait: the database is away
             raise _unavailable(exc) from exc
+        except TimeoutError as exc:  # the database went silent: running it again would wait too
+            self._start_check()  # its idle connections are likely behind the same silence
+            raise _unavailable(exc) from exc
         except OperationalError as exc:
             # a socket that failed has no SQLSTATE
             if exc.sqlstate is not None and not connection_lost(exc.sqlstate):
                 if worth_retrying(exc.sqlstate):  # a timeout, a deadlock: the sender tries again
                     raise _unavailable(exc) from exc
                 raise  # disk full, a broken statement: a fault to see, not to retry
-            await self._pool.check()
+            await self._check_pool()
             if not idempotent:
                 raise _unavailable(exc) from exc
             logger.warning("A database connection was lost (%s); the read runs again",
                            type(exc).__name__)
         try:
             return await self._run(sql, values)
-        except OperationalError as exc:  # PoolTimeout too
+        except (OperationalError, TimeoutError) as exc:  # PoolTimeout too
             raise _unavailable(exc) from exc
 
     async def _run(self, sql: str, values: Mapping[str, Any]) -> DictRow | None:
-        async with self._pool.connection() as connection:
+        # psycopg cancels a statement interrupted here on the server (up to 5 s more for the
+        # cancel to reach a silent one, then 5 s for its end before it closes the connection)
+        async with asyncio.timeout(self._wait), self._pool.connection() as connection:
             try:
                 cursor = await connection.execute(sql, values)
                 return await cursor.fetchone()
             finally:
                 self._last_used[connection] = time.monotonic()
+
+    async def _check_pool(self) -> None:
+        """Check the pool's idle connections, waiting for the check at most `wait` seconds."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(self._start_check()), self._wait)
+
+    def _start_check(self) -> asyncio.Task[None]:
+        """Start checking the pool's idle connections, unless a check is running.
+
+        The check pings them one after another; behind a partition each ping waits for the
+        kernel to end its connection, so the check runs as a task of its own that no turn
+        interrupts (an interrupted check would lose the connections it holds).
+        """
+        if self._checking is None or self._checking.done():
+            self._checking = asyncio.create_task(self._pool.check())
+        return self._checking
 
     async def open_turn(self, parameters: Mapping[str, Any]) -> dict[str, Any]:
         """Return the session row and the receipt of the message id (None where absent)."""
@@ -193,6 +221,8 @@ class TurnConnections:
 
     async def close(self) -> None:
         """Close every connection of the pool."""
+        if self._checking is not None:
+            self._checking.cancel()
         if self._open:
             await self._pool.close()
             self._open = False

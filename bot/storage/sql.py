@@ -46,7 +46,7 @@ from bot.storage.models import (
 )
 from bot.storage.sealing import Sealer
 from bot.storage.sqlite_turns import SqliteTurns
-from bot.storage.turn_path import TurnPath, TurnWrite
+from bot.storage.turn_path import DATABASE_WAIT, TurnPath, TurnWrite
 from common.timezone import utcnow
 from privacy import mask
 
@@ -83,14 +83,14 @@ class SqlConversationStore:
     """Keeps sessions, the ordered message log and handled message ids in one database."""
 
     def __init__(self, engine: AsyncEngine, push_channels: Iterable[str] = (),
-                 sealer: Sealer | None = None) -> None:
+                 sealer: Sealer | None = None, *, database_wait: float = DATABASE_WAIT) -> None:
         self._engine = engine
         # A turn's read is one statement: in autocommit it costs no BEGIN and no ROLLBACK
         # (two of a turn's round trips to the database).
         self._reader = engine.execution_options(isolation_level="AUTOCOMMIT")
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
         self._write_lock = asyncio.Lock() if engine.dialect.name == "sqlite" else None
-        self._turns = _turn_path(engine)
+        self._turns = _turn_path(engine, database_wait)
         self.push_channels = set(push_channels)
         self.pushes_only_channels: set[str] = set()
         self._sealer = sealer
@@ -501,7 +501,7 @@ def _event_rows(events: Sequence[MatchEvent]) -> list[dict[str, Any]]:
             for e in events]
 
 
-def _turn_path(engine: AsyncEngine) -> TurnPath | None:
+def _turn_path(engine: AsyncEngine, database_wait: float) -> TurnPath | None:
     """Return the turn's fast path for the engine's database, or None (in-memory SQLite).
 
     PostgreSQL: psycopg's own pool (bot.storage.pg_turns); a SQLite file: a connection and
@@ -511,7 +511,7 @@ def _turn_path(engine: AsyncEngine) -> TurnPath | None:
         # psycopg is imported only where it serves: 50 ms of every SQLite start-up
         from bot.storage.pg_turns import TurnConnections
 
-        return TurnConnections(engine.url)
+        return TurnConnections(engine.url, wait=database_wait)
     database = engine.url.database or ""
     if engine.dialect.name == "sqlite" and database not in ("", ":memory:"):
         return SqliteTurns(database)

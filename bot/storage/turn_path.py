@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+DATABASE_WAIT = 10.0  # seconds a turn's statement may take on PostgreSQL, a connection included
+
 
 @dataclass(frozen=True, slots=True)
 class TurnWrite:

@@ -98,3 +98,21 @@ def test_sqlite_pragmas_on_a_file_another_connection_holds_do_not_fail(tmp_path:
     assert newcomer.execute("SELECT count(*) FROM t").fetchone()[0] == 1
     holder.close()
     newcomer.close()
+
+
+async def test_connections_give_up_on_a_silent_database(engine: AsyncEngine,
+                                                        postgres_url: str) -> None:
+    # a partition would otherwise hold a statement ~15 minutes (bot/storage/pg_turns has the
+    # turn's own pool tried behind a stalled network)
+    from backend.core.db import make_engine
+
+    async with engine.connect() as connection:
+        raw = await connection.get_raw_connection()
+        dsn = raw.driver_connection.info.dsn  # type: ignore[union-attr]
+    backend = make_engine(postgres_url)
+    with backend.connect() as connection:
+        backend_dsn = connection.connection.dbapi_connection.info.dsn  # type: ignore[union-attr]
+    backend.dispose()
+    for made in (dsn, backend_dsn):
+        assert "tcp_user_timeout=15000" in made and "connect_timeout=5" in made
+        assert "keepalives=1" in made

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import time
 from collections.abc import AsyncIterator
 
 import psycopg
@@ -12,6 +14,7 @@ from sqlalchemy.engine import make_url
 from bot.core.ports import SharedStateUnavailable
 from bot.storage import pg_turns
 from bot.storage.pg_turns import TurnConnections, conninfo
+from tests.helpers.stalling_proxy import StallingProxy
 
 pytestmark = pytest.mark.postgres
 
@@ -148,3 +151,29 @@ async def test_a_statement_that_timed_out_is_refused_and_not_run_again(
     with pytest.raises(SharedStateUnavailable):
         await turns.one("SELECT pg_sleep(1) AS slept", {}, idempotent=True)
     assert len(ran) == 1
+
+
+async def test_a_database_gone_silent_is_refused_in_bounded_time_then_the_pool_recovers(
+        postgres_url: str) -> None:
+    # a partition, not a refusal: the statement's bytes go nowhere and no error comes back.
+    # Without the wait, the turn (and its connection and conversation lock) hung ~15 minutes.
+    url = make_url(postgres_url)
+    async with StallingProxy(url.host or "127.0.0.1", url.port or 5432).running() as proxy:
+        pool = TurnConnections(url.set(host="127.0.0.1", port=proxy.port), size=1, wait=0.5)
+        try:
+            assert await pool.one("SELECT 1 AS one", {}) == {"one": 1}
+            proxy.stall()
+            started = time.monotonic()
+            with pytest.raises(SharedStateUnavailable):
+                await pool.one("SELECT 2 AS two", {}, idempotent=True)
+            # the wait, then psycopg's own 5 s for the cancelled statement to end
+            assert time.monotonic() - started < 0.5 + 5 + 1.5
+            proxy.heal()
+            answered = None
+            for _ in range(20):  # connections opened after the partition answer again
+                with contextlib.suppress(SharedStateUnavailable):
+                    answered = await pool.one("SELECT 3 AS three", {}, idempotent=True)
+                    break
+            assert answered == {"three": 3}
+        finally:
+            await pool.close()

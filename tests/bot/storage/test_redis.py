@@ -389,6 +389,37 @@ async def test_redis_down_refuses_the_message_with_a_clear_reason(redis_client: 
     await down.aclose()
 
 
+async def test_redis_gone_silent_refuses_the_message_within_the_command_timeout(
+        redis_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A partition, not a refusal: the worker's client gives up instead of holding the turn."""
+    import time
+    from urllib.parse import urlsplit
+
+    from bot.app import redis_client
+    from bot.config import BotSettings
+    from bot.core.ports import SharedStateUnavailable
+    from common import network_waits
+    from tests.helpers.stalling_proxy import StallingProxy
+
+    monkeypatch.setattr(network_waits, "REDIS_COMMAND_TIMEOUT", 0.5)
+    parts = urlsplit(redis_url)
+    async with StallingProxy(parts.hostname or "127.0.0.1", parts.port or 6379).running() as proxy:
+        settings = BotSettings(_env_file=None,  # type: ignore[call-arg]
+                               redis_url=f"redis://127.0.0.1:{proxy.port}{parts.path}")
+        client = redis_client(settings)
+        assert client is not None
+        locks = RedisLocks(client, NAMES)
+        async with locks.hold("c1"):
+            pass
+        proxy.stall()
+        started = time.monotonic()
+        with pytest.raises(SharedStateUnavailable):
+            async with locks.hold("c1"):
+                pytest.fail("no turn may run without its lock")
+        assert time.monotonic() - started < 3  # redis-py's retries reconnect, refused at once
+        await client.aclose()
+
+
 async def test_an_operator_can_switch_a_quota_off_with_zero(redis_client: object) -> None:
     from redis.asyncio import Redis
 
