@@ -43,6 +43,10 @@ _POSSESSIVE_WORD = re.compile(rf" (?:{_POSSESSIVE})(?= )")
 # before "me"; c before a consonant and a vowel); "nt" is the coast's future ("ntapata").
 _DROPPED_VOWEL = re.compile(r"^(?:n(?=[mlkfspw][aeiou])|([kzvl])(?=me[a-z]{2})"
                             r"|c(?=[jpkwnmt][aeiou]))")
+# Swahili writes its velar nasal "ng'" with an apostrophe ("ng'ambo": abroad, "ng'ombe",
+# "Murang'a"): it is one letter, so the word stays whole ("muranga", as the places list spells
+# it) rather than splitting into "murang" and "a". English "ng's" ("nothing's") is left alone.
+_NG = re.compile(r"(?<=ng)['\u2018\u2019`](?=[aeiou])", re.IGNORECASE)
 _NON_WORD = re.compile(r"[^\w\s]|_")
 _REPEATS = re.compile(r"([^\W\d_])\1{2,}")  # letters only: 222222 stays a number
 _SPACES = re.compile(r"\s+")
@@ -106,7 +110,7 @@ class Normalizer:
     @staticmethod
     def _basic(text: str) -> str:
         """Lower-case, drop accents and punctuation, squeeze letters repeated 3+ times."""
-        text = strip_accents(text).lower()
+        text = _NG.sub("", strip_accents(text).lower())
         text = _NON_WORD.sub(" ", text)
         text = _REPEATS.sub(r"\1\1", text)
         return _SPACES.sub(" ", text).strip()

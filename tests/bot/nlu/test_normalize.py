@@ -133,3 +133,22 @@ def test_split_how_leaves_words_that_only_end_in_je(word: str) -> None:
 def test_normalizer_verb_asked_with_je_meets_the_lexicon() -> None:
     normalise = Normalizer(synonym_groups=[["track", "nitafuatilia"]])
     assert normalise("nitafuatiliaje ombi langu") == "track je ombi langu"
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("mzee kutoka Murang'a", "mzee kutoka muranga"),
+    ("niko ng\u2019ambo", "niko ngambo"),
+    ("NG'OMBE wangu", "ngombe wangu"),
+])
+def test_normalizer_keeps_a_word_with_the_swahili_ng_apostrophe_whole(typed: str,
+                                                                     expected: str) -> None:
+    assert Normalizer()(typed) == expected
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("nothing's working", "nothing s working"),
+    ("my daughter's id", "my daughter s id"),
+    ("ng'", "ng"),
+])
+def test_normalizer_splits_other_apostrophes_as_before(typed: str, expected: str) -> None:
+    assert Normalizer()(typed) == expected
