@@ -30,6 +30,7 @@ def babel_locale(language: str) -> Locale:
     return Locale.parse(BABEL_LOCALES.get(language, BABEL_LOCALES["en"]))
 
 
+@lru_cache(maxsize=4096)  # the fees of the catalogue, in every FAQ answer that states one
 def format_money(amount: int | Decimal, language: str) -> str:
     """Write whole shillings the language's one way: KES 1,050 or KSh 1,050."""
     pattern = MONEY_PATTERNS.get(language, MONEY_PATTERNS["en"])
