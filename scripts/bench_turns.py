@@ -3,15 +3,19 @@
 Starts `msaidizi serve [--workers N]` (SQLite under a temporary folder, or PostgreSQL in
 private schemas for the assistant and its backend, with Redis)
 and `scripts/bench_bare.py` under uvicorn with the same number of workers, then drives each
-with wrk (Debian's `wrk`) on loopback: FAQ questions to `POST /webhooks/rest/webhook`, each
-from a sender drawn from `--senders` citizens per connection (10 by default: two turns of one
-conversation rarely meet, as among real citizens; 1 makes them collide, the worst case of one
-citizen sending many messages at once). Server CPU is read from /proc for the
+with wrk (Debian's `wrk`) on loopback: FAQ questions to `POST /webhooks/rest/webhook`. By
+default each connection speaks for citizens who wait for their answer before they write
+again, as people do: a message goes out under a citizen whose last answer has come back (the
+reply names its recipient), so no two turns of one conversation are ever in flight at once.
+`--senders N` instead draws each message's sender at random from N citizens per connection:
+turns of one conversation then meet (with N=10 at 50 connections, about one message in ten
+waits for its conversation's turn before it), and 1 makes them collide most, the worst case
+of citizens sending many messages at once. Server CPU is read from /proc for the
 server process and its workers. Runs alternate (bare, assistant) and repeat; medians are
 reported with the ratio of the two.
 
 Usage: python scripts/bench_turns.py [--db sqlite|postgres] [--workers 1] [--concurrency 10,50]
-                                     [--duration 15] [--repeats 3] [--senders 10]
+                                     [--duration 15] [--repeats 3] [--senders N]
                                      [--json out.json]
 """
 
@@ -44,7 +48,8 @@ QUESTIONS = [  # citizen-style FAQ questions, answered from the knowledge base
     "how do I renew my driving licence", "jinsi ya kupata cheti cha polisi",
     "how long does a passport take", "can I pay with card", "ecitizen haifunguki",
 ]
-LUA = """
+# Draws each sender at random from `senders` citizens (`--senders`).
+LUA_DRAWN = """
 local questions = {%s}
 local senders = %d
 local run = "%s"
@@ -53,6 +58,33 @@ request = function()
   local s = run .. "-" .. math.random(senders)
   local body = '{"sender": "' .. s .. '", "message": "' .. q .. '"}'
   return wrk.format("POST", "/webhooks/rest/webhook", {["Content-Type"]="application/json"}, body)
+end
+"""
+# Citizens who wait for their answer: a message goes out under a citizen whose reply came
+# back (its recipient_id), or under a new one; each wrk thread names its own citizens.
+LUA_WAITING = """
+local questions = {%s}
+local run = "%s"
+local threads = 0
+setup = function(thread)
+  threads = threads + 1
+  thread:set("thread_id", threads)
+end
+local free = {}
+local made = 0
+request = function()
+  local s = table.remove(free)
+  if s == nil then
+    made = made + 1
+    s = run .. "-t" .. thread_id .. "-" .. made
+  end
+  local q = questions[math.random(#questions)]
+  local body = '{"sender": "' .. s .. '", "message": "' .. q .. '"}'
+  return wrk.format("POST", "/webhooks/rest/webhook", {["Content-Type"]="application/json"}, body)
+end
+response = function(status, headers, body)
+  local s = string.match(body, '"recipient_id":%%s*"([^"]+)"')
+  if s then table.insert(free, s) end
 end
 """
 
@@ -208,10 +240,10 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=15)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--json", type=Path)
-    parser.add_argument("--senders", type=int, default=10,
-                        help="citizens per connection (1: every connection's sender is one of "
-                             "as many as there are connections, so turns of one conversation "
-                             "often collide; 10: collisions are rare, as among real citizens)")
+    parser.add_argument("--senders", type=int, default=None,
+                        help="draw each sender at random from this many citizens per "
+                             "connection, so that turns of one conversation meet (1: most "
+                             "often); by default a citizen writes again only once answered")
     args = parser.parse_args()
     levels = [int(c) for c in args.concurrency.split(",")]
     python = sys.executable
@@ -236,8 +268,9 @@ def main() -> None:
                 for level in levels:
                     lua = folder / f"post-{level}.lua"
                     questions = ", ".join(json.dumps(q) for q in QUESTIONS)
-                    lua.write_text(LUA % (questions, level * args.senders,
-                                          f"r{attempt}c{level}"))
+                    run = f"r{attempt}c{level}"
+                    lua.write_text(LUA_WAITING % (questions, run) if args.senders is None
+                                   else LUA_DRAWN % (questions, level * args.senders, run))
                     for target, url, process in (("bare", bare_url, floor),
                                                  ("assistant", bot_url, assistant)):
                         before = _cpu_seconds(process.pid)
