@@ -32,12 +32,15 @@ from rapidfuzz import fuzz, process
 from bot.core.vocabulary import vocabulary
 from bot.knowledge.loader import Knowledge
 from bot.nlu.english_frequency import zipf_contraction, zipf_english
+from bot.nlu.issuers import issuers
 from bot.nlu.model import stemmed_words
 from bot.nlu.model_store import kept_state, restored_from
 
 SWAHILI_COUNTS = Path(__file__).resolve().parent / "data" / "swahili_counts.tsv"
 _WORD = re.compile(r"(?u)\b[^\W\d_]{3,}\b")  # numbers and placeholders are never salient
 _PLACEHOLDER = "zz"
+_ALL_WORDS = re.compile(r"(?u)\b[^\W\d_]+\b")
+_CLAUSES = re.compile(r"[,.;:!?()\n]+")
 INFLECTED = 0.3  # the weight left to an inflected English word or a Swahili verb
 MEMO_SIZE = 50_000  # words whose weight is remembered (bounded: citizens type anything)
 KNOWN_BASE = 3.0  # Zipf frequency from which the word left without an ending is a real one
@@ -77,6 +80,7 @@ class CoverageSettings:
     min_weight: float = 2.5  # an uncovered word must weigh at least this much...
     min_share: float = 0.35  # ...and uncovered words this share of the question's salience
     kind_weight: float = 3.0  # the word naming the kind of licence or permit ("gun licence")
+    issuer_weight: float = 3.0  # a place that issues the document ("pasipoti ya Uganda")
     own_weight: float = 3.0  # a word naming what the article itself is about ("birth")...
     own_shared_by: int = 5  # ...that at most this many articles' titles and keywords name
 
@@ -88,6 +92,7 @@ class Assessment:
     uncovered: tuple[str, ...] = ()
     strongest: float = 0.0  # the weight of the heaviest uncovered word
     share: float = 0.0  # uncovered weight / all salient weight
+    foreign: bool = False  # an uncovered place issues the document: withheld whatever the share
 
 
 # Swahili possessives ("wangu", "zenu", "chake"): grammar, never the name of a service.
@@ -136,6 +141,16 @@ _SUBJECTS = ("a", "u", "i")  # "apate" (that he gets): the subjunctive of "pata"
 
 
 _VOWELS = re.compile(r"[aeiou]+")
+
+
+def _named_in(word: str, places: frozenset[str]) -> bool:
+    """Return True when `word` is one of `places`, or the name of its people ("Wamarekani")."""
+    rests = [word]
+    for prefix in _PEOPLE:
+        rest = word.removeprefix(prefix)
+        if rest != word and len(rest) >= 4:
+            rests += [rest, "u" + rest]
+    return any(rest in places for rest in rests)
 
 
 def skeleton(word: str) -> str:
@@ -234,7 +249,8 @@ class Coverage:
         self._grammar = words.folded("swahili_words") | words.folded("english_words")
         # Where the citizen is or travels ("nikiwa Dubai", "hapa Likoni") never names the
         # service asked about, nor do the people of a place ("Mjerumani", "Waingereza").
-        self._places = words.folded("places")
+        self._abroad = words.folded("abroad")
+        self._places = words.folded("places") | self._abroad
         # Nor do the people it is about ("mathe", "mwajiri wangu"), nor when it happened
         # ("juzi", "yesterday": the single words of vocabulary.yaml's `when` group).
         self._people = words.folded("people") | frozenset(
@@ -319,12 +335,11 @@ class Coverage:
 
     def is_place(self, word: str) -> bool:
         """Return True for a place name or the name of its people ("Mjerumani": Ujerumani)."""
-        rests = [word]
-        for prefix in _PEOPLE:
-            rest = word.removeprefix(prefix)
-            if rest != word and len(rest) >= 4:
-                rests += [rest, "u" + rest]
-        return any(rest in self._places for rest in rests)
+        return _named_in(word, self._places)
+
+    def is_abroad(self, word: str) -> bool:
+        """Return True for a place outside Kenya or its people ("Mganda": Uganda)."""
+        return _named_in(word, self._abroad)
 
     def _covers(self, label: str, word: str) -> bool:
         variants = forms(word)
@@ -345,11 +360,14 @@ class Coverage:
         total, missing = 0.0, []
         words = _WORD.findall(self._normalise(text))
         kinds = self._kinds(words)
+        issuing = self._issuers(text)
         own = self._own.get(label, frozenset())
         for word in dict.fromkeys(words):
             weight = 0.0 if word.startswith(_PLACEHOLDER) else self.weight(word)
             if word in kinds:
                 weight = max(weight, self.settings.kind_weight)
+            if word in issuing:
+                weight = max(weight, self.settings.issuer_weight)
             if word in own and not self._weightless(word):
                 # a story word ("kinyozi", "hosi") is then not all the question says
                 weight = max(weight, self.settings.own_weight)
@@ -358,7 +376,20 @@ class Coverage:
                 missing.append((word, weight))
         lost = sum(w for _, w in missing)
         return Assessment(tuple(w for w, _ in missing), max((w for _, w in missing), default=0.0),
-                          lost / total if total else 0.0)
+                          lost / total if total else 0.0,
+                          any(w in issuing for w, _ in missing))
+
+    def _issuers(self, text: str) -> set[str]:
+        """Return the places that issue the document asked about, clause by clause.
+
+        A comma ends the clause: "kazi Nairobi, kibali cha kazi" has Nairobi as the place of
+        the work, not the maker of the permit. Every word counts here ("ya", "id").
+        """
+        found: set[str] = set()
+        for clause in _CLAUSES.split(text):
+            if clause.strip():
+                found |= issuers(_ALL_WORDS.findall(self._normalise(clause)), self.is_abroad)
+        return found
 
     def _kinds(self, words: list[str]) -> set[str]:
         """Return the words that say which kind of licence or permit is asked for.
@@ -384,5 +415,7 @@ class Coverage:
         """Return the uncovered salient words when they are enough to withhold article `label`."""
         found = self.assess(text, label)
         s = self.settings
-        return found.uncovered if found.strongest >= s.min_weight and found.share >= s.min_share \
-            else ()
+        # Another country's document is not ours however much else the question says about it.
+        if found.foreign or (found.strongest >= s.min_weight and found.share >= s.min_share):
+            return found.uncovered
+        return ()

@@ -266,3 +266,32 @@ def test_the_articles_own_terms_do_not_cover_another_kind_of_licence(coverage: C
 def test_numbers_agreeing_with_a_class_weigh_nothing(coverage: Coverage, word: str) -> None:
     # "mwanangu amefikisha miaka kumi na minane": the age names no service
     assert coverage.weight(word) == 0.0
+
+
+@pytest.mark.parametrize(("text", "article", "place"), [
+    ("cheti cha kuzaliwa cha tanzania nakipataje nikiwa kenya", "birth-certificate", "tanzania"),
+    ("pasipoti ya uganda inapatikana aje nikiwa hapa kenya", "passport-apply", "uganda"),
+    ("bro leseni ya kuendesha ya tanzania naeza renew kwa ecitizen?", "driving-licence-renewal",
+     "tanzania"),
+    ("how do i get a congo passport", "passport-apply", "congo"),
+])
+def test_another_countrys_document_is_withheld_however_much_else_is_covered(
+        coverage: Coverage, text: str, article: str, place: str) -> None:
+    # the place weighs little against the rest of the question, but it changes whose document
+    assert place in coverage.uncovered(text, article)
+
+
+@pytest.mark.parametrize(("text", "article"), [
+    ("i live in uganda, how do i renew my kenyan passport", "passport-apply"),
+    ("nataka pasipoti ya kusafiri kwenda tanzania", "passport-apply"),
+    ("mke wangu anataka kufanya kazi Nairobi, kibali cha kazi anapataje", "work-permit"),
+    ("nimepoteza pasipoti nikiwa uganda, nifanyeje", "passport-lost"),
+])
+def test_a_place_where_the_story_happens_does_not_withhold_our_document(
+        coverage: Coverage, text: str, article: str) -> None:
+    assert coverage.uncovered(text, article) == ()
+
+
+def test_kenyan_places_are_no_issuers(coverage: Coverage) -> None:
+    assert coverage.is_place("kisumu") and not coverage.is_abroad("kisumu")
+    assert coverage.is_abroad("uganda") and coverage.is_abroad("mganda")
