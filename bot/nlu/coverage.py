@@ -359,7 +359,7 @@ class Coverage:
             return Assessment()
         total, missing = 0.0, []
         words = _WORD.findall(self._normalise(text))
-        kinds = self._kinds(words)
+        kinds = self._kinds(_ALL_WORDS.findall(self._normalise(text)))
         issuing = self._issuers(text)
         own = self._own.get(label, frozenset())
         for word in dict.fromkeys(words):
@@ -396,6 +396,8 @@ class Coverage:
 
         The word before one ("gun licence") or after its "of" ("leseni ya uvuvi"), unless it
         is grammar, a Swahili verb ("kibali cha kuingiza": what it is for) or everyday.
+        `words` are all of the question's, the short connectives ("ya", "la") too; an English
+        word is never taken for a Swahili verb ("hunting" is no habitual "hu-" form).
         """
         found = set()
         for i, word in enumerate(words):
@@ -405,7 +407,7 @@ class Coverage:
             after = words[i + 2] if i + 2 < len(words) and words[i + 1] in _OF else ""
             for kind in (before, after):
                 if (kind and kind not in DOCUMENTS and not self._weightless(kind)
-                        and _SWAHILI_VERB.match(kind) is None
+                        and (zipf_english(kind) > 0 or _SWAHILI_VERB.match(kind) is None)
                         and max(zipf_english(kind), self._swahili.get(kind, 0.0))
                         < self.settings.everyday_zipf):
                     found.add(kind)

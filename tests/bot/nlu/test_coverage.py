@@ -295,3 +295,13 @@ def test_a_place_where_the_story_happens_does_not_withhold_our_document(
 def test_kenyan_places_are_no_issuers(coverage: Coverage) -> None:
     assert coverage.is_place("kisumu") and not coverage.is_abroad("kisumu")
     assert coverage.is_abroad("uganda") and coverage.is_abroad("mganda")
+
+
+@pytest.mark.parametrize(("text", "article", "kind"), [
+    ("hunting permit for game birds kenya", "work-permit", "hunting"),  # no habitual "hu-" verb
+    ("leseni ya uchimbaji inatolewa wapi", "driving-licence-renewal", "uchimbaji"),  # after "ya"
+])
+def test_the_kind_is_read_after_a_short_connective_and_an_english_kind_is_no_swahili_verb(
+        coverage: Coverage, text: str, article: str, kind: str) -> None:
+    assert kind in coverage._kinds(text.split())
+    assert kind in coverage.uncovered(text, article)
