@@ -121,6 +121,10 @@ def is_number(word: str) -> bool:
 DOCUMENTS = frozenset(("licence", "licences", "permit", "permits", "leseni", "kibali",
                        "vibali"))
 _OF = frozenset(("ya", "za", "cha", "vya", "la"))
+_PURPOSE = frozenset(("ya", "cha", "la", "to", "for"))  # "leseni ya kuchimba", "permit to hold"
+_INFINITIVE = re.compile(r"^ku[a-z]{3,}$")
+_DETERMINERS = frozenset(("a", "an", "the", "my", "our", "his", "her", "their"))
+_OBJECT_WORDS = 2  # "a public rally", "duka la dawa": the object's noun and one more word
 _SUFFIXES = ("je", "ni")  # Swahili enclitics: "napataje" (how do I get), "nyumbani"
 # A subject (a person or a class of things) with a tense: "inatransferiwa", "anaapply",
 # "wanaomba", "kimeharibika", "itachukua". Each pair, so no person or class is forgotten.
@@ -411,7 +415,28 @@ class Coverage:
                         and max(zipf_english(kind), self._swahili.get(kind, 0.0))
                         < self.settings.everyday_zipf):
                     found.add(kind)
+            found.update(self._purpose(words, i))
         return found
+
+    def _purpose(self, words: list[str], i: int) -> list[str]:
+        """Return what a licence is for, the object of its verb ("leseni ya kuchimba mchanga").
+
+        "A permit to hold a rally", "leseni ya kufungua duka la dawa": the verb says little,
+        its object names the kind. Grammar, places and people end the object.
+        """
+        j = i + 1
+        if j < len(words) and words[j] in _PURPOSE:
+            j += 1
+        if j >= len(words) or not (words[j - 1] == "to" or _INFINITIVE.match(words[j])):
+            return []
+        objects: list[str] = []
+        for word in words[j + 1:]:
+            if word in _DETERMINERS and not objects:
+                continue
+            if word in DOCUMENTS or self._weightless(word) or len(objects) == _OBJECT_WORDS:
+                break
+            objects.append(word)
+        return objects
 
     def uncovered(self, text: str, label: str) -> tuple[str, ...]:
         """Return the uncovered salient words when they are enough to withhold article `label`."""

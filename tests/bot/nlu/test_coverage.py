@@ -305,3 +305,18 @@ def test_the_kind_is_read_after_a_short_connective_and_an_english_kind_is_no_swa
         coverage: Coverage, text: str, article: str, kind: str) -> None:
     assert kind in coverage._kinds(text.split())
     assert kind in coverage.uncovered(text, article)
+
+
+@pytest.mark.parametrize(("text", "article", "kind"), [
+    ("how do i get a permit to hold a public rally", "work-permit", "rally"),
+    ("leseni ya kufungua karakana ya kuchomelea inatolewa na nani", "driving-licence-renewal",
+     "karakana"),
+])
+def test_what_a_licence_is_for_names_its_kind(coverage: Coverage, text: str, article: str,
+                                              kind: str) -> None:
+    # the verb says little ("hold", "kufungua"); its object names the kind
+    assert kind in coverage.uncovered(text, article)
+
+
+def test_a_purpose_the_article_covers_withholds_nothing(coverage: Coverage) -> None:
+    assert coverage.uncovered("kibali cha kuingiza bidhaa nchini", "import-export-permit") == ()
