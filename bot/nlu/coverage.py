@@ -32,7 +32,7 @@ from rapidfuzz import fuzz, process
 from bot.core.vocabulary import vocabulary
 from bot.knowledge.loader import Knowledge
 from bot.nlu.english_frequency import zipf_contraction, zipf_english
-from bot.nlu.issuers import issuers
+from bot.nlu.issuers import ANY, issuers
 from bot.nlu.model import stemmed_words
 from bot.nlu.model_store import kept_state, restored_from
 
@@ -145,6 +145,8 @@ _SUBJECTS = ("a", "u", "i")  # "apate" (that he gets): the subjunctive of "pata"
 
 
 _VOWELS = re.compile(r"[aeiou]+")
+# What the synonyms of articles for foreigners normalise to ("raia wa kigeni", "expat").
+FOREIGNER = "foreigner"
 
 
 def _named_in(word: str, places: frozenset[str]) -> bool:
@@ -242,6 +244,11 @@ class Coverage:
         self._terms = Counter(w for words in own.values() for w in words)
         # What the article is about, when few articles are ("birth", "logbook", "kra"): the
         # question naming it is evidence for the article, however many questions use the word.
+        # The documents an article is about ("id" of "National ID", "visa" of "visitor visa"):
+        # a country abroad that issues one of them asks for another country's document.
+        self._documents = {label: frozenset(w.removesuffix("s") for t in named
+                                            for w in _ALL_WORDS.findall(self._normalise(t)))
+                           for label, named in terms.items()}
         self._own = {label: frozenset(w for w in words
                                       if self._terms[w] <= self.settings.own_shared_by)
                      for label, words in own.items()}
@@ -254,6 +261,7 @@ class Coverage:
         # Where the citizen is or travels ("nikiwa Dubai", "hapa Likoni") never names the
         # service asked about, nor do the people of a place ("Mjerumani", "Waingereza").
         self._abroad = words.folded("abroad")
+        self._nationalities = words.folded("nationalities")
         self._places = words.folded("places") | self._abroad
         # Nor do the people it is about ("mathe", "mwajiri wangu"), nor when it happened
         # ("juzi", "yesterday": the single words of vocabulary.yaml's `when` group).
@@ -339,11 +347,20 @@ class Coverage:
 
     def is_place(self, word: str) -> bool:
         """Return True for a place name or the name of its people ("Mjerumani": Ujerumani)."""
-        return _named_in(word, self._places)
+        return _named_in(word, self._places) or word in self._nationalities
 
     def is_abroad(self, word: str) -> bool:
         """Return True for a place outside Kenya or its people ("Mganda": Uganda)."""
-        return _named_in(word, self._abroad)
+        return _named_in(word, self._abroad) or word in self._nationalities
+
+    def is_nationality(self, word: str) -> bool:
+        """Return True for the people of a place abroad ("ugandan", "Mganda", "Watanzania")."""
+        return word in self._nationalities or (word not in self._abroad
+                                               and _named_in(word, self._abroad))
+
+    def _for_foreigners(self, label: str) -> bool:
+        """Return True when the article speaks of foreigners (its synonyms make "foreigner")."""
+        return FOREIGNER in self._words.get(label, frozenset())
 
     def _covers(self, label: str, word: str) -> bool:
         variants = forms(word)
@@ -364,13 +381,18 @@ class Coverage:
         total, missing = 0.0, []
         words = _WORD.findall(self._normalise(text))
         kinds = self._kinds(_ALL_WORDS.findall(self._normalise(text)))
-        issuing = self._issuers(text)
+        documents = self._documents.get(label, frozenset())
+        issuing = {place for place, document in self._issuers(text).items()
+                   if document == ANY or document in documents}
         own = self._own.get(label, frozenset())
         for word in dict.fromkeys(words):
             weight = 0.0 if word.startswith(_PLACEHOLDER) else self.weight(word)
             if word in kinds:
                 weight = max(weight, self.settings.kind_weight)
             if word in issuing:
+                weight = max(weight, self.settings.issuer_weight)
+            elif self.is_nationality(word) and not self._for_foreigners(label):
+                # a foreigner asking about a citizen's document asks about their own country's
                 weight = max(weight, self.settings.issuer_weight)
             if word in own and not self._weightless(word):
                 # a story word ("kinyozi", "hosi") is then not all the question says
@@ -383,13 +405,13 @@ class Coverage:
                           lost / total if total else 0.0,
                           any(w in issuing for w, _ in missing))
 
-    def _issuers(self, text: str) -> set[str]:
-        """Return the places that issue the document asked about, clause by clause.
+    def _issuers(self, text: str) -> dict[str, str]:
+        """Return the places abroad that issue a document, with its noun, clause by clause.
 
         A comma ends the clause: "kazi Nairobi, kibali cha kazi" has Nairobi as the place of
         the work, not the maker of the permit. Every word counts here ("ya", "id").
         """
-        found: set[str] = set()
+        found: dict[str, str] = {}
         for clause in _CLAUSES.split(text):
             if clause.strip():
                 found |= issuers(_ALL_WORDS.findall(self._normalise(clause)), self.is_abroad)

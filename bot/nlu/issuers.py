@@ -46,51 +46,66 @@ FROM = frozenset(("from",))
 CONNECTIVES = frozenset(("ya", "za", "cha", "vya", "la", "of"))
 # Documents that admit to a country, and the words that lead from one to that country.
 ADMITS = frozenset(("visa", "visas", "eta"))
+WORK_PERMIT = frozenset(("permit", "permits"))  # after "work"
 TOWARD = frozenset(("for", "to", "in", "into", "the", "ya", "kwa", "kwenda", "kuenda",
                     "kuingia", "enter", "visit", "kutembelea", "travel", "kusafiri", "go"))
+ANY = "*"  # a body abroad issues whichever document the question asks about
 TOWARD_SPAN = 5  # words that may lead from the document to its country ("visa to go to the usa")
 
 
-def issuers(words: Sequence[str], is_abroad: Callable[[str], bool]) -> set[str]:
-    """Return the places abroad in `words` (one clause) that issue the document it names."""
-    return {word for i, word in enumerate(words)
-            if is_abroad(word) and (_after_connective(words, i) or _before_name(words, i)
-                                    or _body_of(words, i) or _admits_to(words, i))}
+def issuers(words: Sequence[str], is_abroad: Callable[[str], bool]) -> dict[str, str]:
+    """Return the places abroad in `words` (one clause) that issue a document, with its noun.
+
+    The noun says which document: "i have a nigerian passport, do i need an eta" names
+    Nigeria as the passport's maker, which says nothing against the eTA article.
+    """
+    found = {}
+    for i, word in enumerate(words):
+        if is_abroad(word):
+            document = (_after_connective(words, i) or _before_name(words, i)
+                        or _body_of(words, i) or _admits_to(words, i))
+            if document:
+                found[word] = document if document == ANY else document.removesuffix("s")
+    return found
 
 
-def _after_connective(words: Sequence[str], i: int) -> bool:
-    """Return True for "<document> ya <place>" and "certificate cha ndoa cha <place>"."""
+def _after_connective(words: Sequence[str], i: int) -> str:
+    """Return the document of "<document> ya <place>" and "certificate cha ndoa cha <place>"."""
     if i < 2 or words[i - 1] not in CONNECTIVES:
-        return False
+        return ""
     if words[i - 2] in DOCUMENT_NOUNS:
-        return True
-    return (i >= 4 and words[i - 2] in NAME_WORDS and words[i - 3] in CONNECTIVES
-            and words[i - 4] in DOCUMENT_NOUNS)
+        return words[i - 2]
+    if (i >= 4 and words[i - 2] in NAME_WORDS and words[i - 3] in CONNECTIVES
+            and words[i - 4] in DOCUMENT_NOUNS):
+        return words[i - 4]
+    return ""
 
 
-def _before_name(words: Sequence[str], i: int) -> bool:
-    """Return True for "<place> [birth] certificate": the place names the document's maker."""
+def _before_name(words: Sequence[str], i: int) -> str:
+    """Return the document of "<place> [birth] certificate": the place names its maker."""
     for word in words[i + 1:]:
         if word in DOCUMENT_NOUNS:
-            return True
+            return word
         if word not in NAME_WORDS:
-            return False
-    return False
+            return ""
+    return ""
 
 
-def _body_of(words: Sequence[str], i: int) -> bool:
-    """Return True for "from [the] <place> police": the body a document comes from."""
+def _body_of(words: Sequence[str], i: int) -> str:
+    """Return ANY for "from [the] <place> police": the body makes the document asked about."""
     before = [w for w in words[max(0, i - 2):i] if w != "the"]
-    return (bool(before) and before[-1] in FROM and i + 1 < len(words)
-            and words[i + 1] in BODIES)
+    if before and before[-1] in FROM and i + 1 < len(words) and words[i + 1] in BODIES:
+        return ANY
+    return ""
 
 
-def _admits_to(words: Sequence[str], i: int) -> bool:
-    """Return True for "visa for <place>", "viza ya kwenda <place>", "work permit in <place>"."""
+def _admits_to(words: Sequence[str], i: int) -> str:
+    """Return the document of "visa for <place>", "viza ya kwenda <place>", "work permit in"."""
     for j in range(i - 1, max(-1, i - 1 - TOWARD_SPAN), -1):
         word = words[j]
-        if word in ADMITS or (word == "permit" and j > 0 and words[j - 1] == "work"):
-            return j < i - 1  # the document must lead to the place, not stand beside it
+        if word in ADMITS or (word in WORK_PERMIT and j > 0 and words[j - 1] == "work"):
+            # the document must lead to the place, not stand beside it
+            return word if j < i - 1 else ""
         if word not in TOWARD:
-            return False
-    return False
+            return ""
+    return ""

@@ -307,6 +307,27 @@ def test_the_kind_is_read_after_a_short_connective_and_an_english_kind_is_no_swa
     assert kind in coverage.uncovered(text, article)
 
 
+@pytest.mark.parametrize(("text", "article"), [
+    ("my ugandan fundi wants to work in kenya, which permit does he need", "work-permit"),
+    ("fundi wangu ni mtanzania anahitaji work permit ya kufanya kazi hapa", "work-permit"),
+    ("i have a nigerian passport, do i need an eta for kenya", "visa-eta"),  # the eTA's own
+])
+def test_a_foreigner_asking_about_an_article_for_foreigners_is_the_story(
+        coverage: Coverage, text: str, article: str) -> None:
+    assert coverage.uncovered(text, article) == ()
+
+
+@pytest.mark.parametrize(("text", "article", "who"), [
+    ("how do i apply for a tanzanian passport", "passport-apply", "tanzanian"),  # the issuer
+    ("my ethiopian neighbour lost his passport", "passport-lost", "ethiopian"),  # the holder
+    ("mtanzania amepoteza pasipoti yake", "passport-lost", "mtanzania"),
+])
+def test_a_foreigner_asking_about_a_citizens_document_asks_about_another_countrys(
+        coverage: Coverage, text: str, article: str, who: str) -> None:
+    assert coverage.is_nationality(who)
+    assert who in coverage.uncovered(text, article)
+
+
 @pytest.mark.parametrize(("text", "article", "kind"), [
     ("how do i get a permit to hold a public rally", "work-permit", "rally"),
     ("leseni ya kufungua karakana ya kuchomelea inatolewa na nani", "driving-licence-renewal",

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from bot.nlu.issuers import issuers
+from bot.nlu.issuers import ANY, issuers
 
 ABROAD = frozenset(("uganda", "tanzania", "dubai", "canada", "usa", "qatar", "kampala"))
 
 
 def found(text: str) -> set[str]:
-    return issuers(text.split(), ABROAD.__contains__)
+    return set(issuers(text.split(), ABROAD.__contains__))
 
 
 @pytest.mark.parametrize(("words", "place"), [
@@ -43,3 +43,14 @@ def test_issuers_a_place_abroad_that_makes_the_document(words: str, place: str) 
 ])
 def test_issuers_a_place_in_the_story_issues_nothing(words: str) -> None:
     assert found(words) == set()
+
+
+@pytest.mark.parametrize(("words", "document"), [
+    ("i have a uganda passport do i need an eta", "passport"),  # the passport's, not the eTA's
+    ("certificate cha ndoa cha tanzania", "certificate"),
+    ("visa ya kwenda dubai", "visa"),
+    ("work permits for qatar", "permit"),
+    ("good conduct from the uganda police", ANY),  # a body makes whichever document is asked
+])
+def test_issuers_names_the_document_the_place_issues(words: str, document: str) -> None:
+    assert list(issuers(words.split(), ABROAD.__contains__).values()) == [document]
