@@ -68,7 +68,7 @@ def detect_language(text: str) -> Detection:
 def _detect(vocab: Vocabulary, text: str) -> Detection:
     """Weigh the words of `text` that each language's vocabulary knows, and its verb shapes."""
     swahili, english = vocab.folded("swahili_words"), vocab.folded("english_words")
-    shared = vocab.folded("shared_words") | vocab.folded("places")
+    shared = vocab.folded("shared_words") | vocab.folded("places") | vocab.folded("abroad")
     lowered = _HYPHENATED.sub(lambda m: m.group(1), text.lower())
     words = [w for w in _WORD.findall(lowered) if w not in shared]
     sw = en = sw_grammar = en_grammar = 0.0

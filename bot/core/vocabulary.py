@@ -36,14 +36,15 @@ MEANINGS: Mapping[str, tuple[str, ...]] = {
     "when": ("today", "yesterday", "day_before_yesterday", "last_week", "last_month",
              "unknown"),
     "signals": ("frustration",),
-    "language_evidence": ("swahili_words", "english_words", "shared_words", "places", "people"),
+    "language_evidence": ("swahili_words", "english_words", "shared_words", "places", "abroad",
+                          "nationalities", "people"),
     "routing": ("status", "how_to", "do_it_for_me", "contact_details", "data_use", "see_my_data",
                 "erase_my_data", "scam_contact", "collection", "message_link",
                 "language_question", "bribery"),
 }
 # Meanings the code compares word by word: a phrase there would never match.
 SINGLE_WORDS = frozenset({"request", "swahili_words", "english_words", "shared_words",
-                          "places", "people"})
+                          "places", "abroad", "nationalities", "people"})
 
 
 @lru_cache(maxsize=256)

@@ -32,12 +32,15 @@ from rapidfuzz import fuzz, process
 from bot.core.vocabulary import vocabulary
 from bot.knowledge.loader import Knowledge
 from bot.nlu.english_frequency import zipf_contraction, zipf_english
+from bot.nlu.issuers import ANY, issuers
 from bot.nlu.model import stemmed_words
 from bot.nlu.model_store import kept_state, restored_from
 
 SWAHILI_COUNTS = Path(__file__).resolve().parent / "data" / "swahili_counts.tsv"
 _WORD = re.compile(r"(?u)\b[^\W\d_]{3,}\b")  # numbers and placeholders are never salient
 _PLACEHOLDER = "zz"
+_ALL_WORDS = re.compile(r"(?u)\b[^\W\d_]+\b")
+_CLAUSES = re.compile(r"[,.;:!?()\n]+")
 INFLECTED = 0.3  # the weight left to an inflected English word or a Swahili verb
 MEMO_SIZE = 50_000  # words whose weight is remembered (bounded: citizens type anything)
 KNOWN_BASE = 3.0  # Zipf frequency from which the word left without an ending is a real one
@@ -77,6 +80,7 @@ class CoverageSettings:
     min_weight: float = 2.5  # an uncovered word must weigh at least this much...
     min_share: float = 0.35  # ...and uncovered words this share of the question's salience
     kind_weight: float = 3.0  # the word naming the kind of licence or permit ("gun licence")
+    issuer_weight: float = 3.0  # a place that issues the document ("pasipoti ya Uganda")
     own_weight: float = 3.0  # a word naming what the article itself is about ("birth")...
     own_shared_by: int = 5  # ...that at most this many articles' titles and keywords name
 
@@ -88,6 +92,7 @@ class Assessment:
     uncovered: tuple[str, ...] = ()
     strongest: float = 0.0  # the weight of the heaviest uncovered word
     share: float = 0.0  # uncovered weight / all salient weight
+    foreign: bool = False  # an uncovered place issues the document: withheld whatever the share
 
 
 # Swahili possessives ("wangu", "zenu", "chake"): grammar, never the name of a service.
@@ -116,6 +121,10 @@ def is_number(word: str) -> bool:
 DOCUMENTS = frozenset(("licence", "licences", "permit", "permits", "leseni", "kibali",
                        "vibali"))
 _OF = frozenset(("ya", "za", "cha", "vya", "la"))
+_PURPOSE = frozenset(("ya", "cha", "la", "to", "for"))  # "leseni ya kuchimba", "permit to hold"
+_INFINITIVE = re.compile(r"^ku[a-z]{3,}$")
+_DETERMINERS = frozenset(("a", "an", "the", "my", "our", "his", "her", "their"))
+_OBJECT_WORDS = 2  # "a public rally", "duka la dawa": the object's noun and one more word
 _SUFFIXES = ("je", "ni")  # Swahili enclitics: "napataje" (how do I get), "nyumbani"
 # A subject (a person or a class of things) with a tense: "inatransferiwa", "anaapply",
 # "wanaomba", "kimeharibika", "itachukua". Each pair, so no person or class is forgotten.
@@ -136,6 +145,18 @@ _SUBJECTS = ("a", "u", "i")  # "apate" (that he gets): the subjunctive of "pata"
 
 
 _VOWELS = re.compile(r"[aeiou]+")
+# What the synonyms of articles for foreigners normalise to ("raia wa kigeni", "expat").
+FOREIGNER = "foreigner"
+
+
+def _named_in(word: str, places: frozenset[str]) -> bool:
+    """Return True when `word` is one of `places`, or the name of its people ("Wamarekani")."""
+    rests = [word]
+    for prefix in _PEOPLE:
+        rest = word.removeprefix(prefix)
+        if rest != word and len(rest) >= 4:
+            rests += [rest, "u" + rest]
+    return any(rest in places for rest in rests)
 
 
 def skeleton(word: str) -> str:
@@ -223,6 +244,11 @@ class Coverage:
         self._terms = Counter(w for words in own.values() for w in words)
         # What the article is about, when few articles are ("birth", "logbook", "kra"): the
         # question naming it is evidence for the article, however many questions use the word.
+        # The documents an article is about ("id" of "National ID", "visa" of "visitor visa"):
+        # a country abroad that issues one of them asks for another country's document.
+        self._documents = {label: frozenset(w.removesuffix("s") for t in named
+                                            for w in _ALL_WORDS.findall(self._normalise(t)))
+                           for label, named in terms.items()}
         self._own = {label: frozenset(w for w in words
                                       if self._terms[w] <= self.settings.own_shared_by)
                      for label, words in own.items()}
@@ -234,7 +260,9 @@ class Coverage:
         self._grammar = words.folded("swahili_words") | words.folded("english_words")
         # Where the citizen is or travels ("nikiwa Dubai", "hapa Likoni") never names the
         # service asked about, nor do the people of a place ("Mjerumani", "Waingereza").
-        self._places = words.folded("places")
+        self._abroad = words.folded("abroad")
+        self._nationalities = words.folded("nationalities")
+        self._places = words.folded("places") | self._abroad
         # Nor do the people it is about ("mathe", "mwajiri wangu"), nor when it happened
         # ("juzi", "yesterday": the single words of vocabulary.yaml's `when` group).
         self._people = words.folded("people") | frozenset(
@@ -319,12 +347,20 @@ class Coverage:
 
     def is_place(self, word: str) -> bool:
         """Return True for a place name or the name of its people ("Mjerumani": Ujerumani)."""
-        rests = [word]
-        for prefix in _PEOPLE:
-            rest = word.removeprefix(prefix)
-            if rest != word and len(rest) >= 4:
-                rests += [rest, "u" + rest]
-        return any(rest in self._places for rest in rests)
+        return _named_in(word, self._places) or word in self._nationalities
+
+    def is_abroad(self, word: str) -> bool:
+        """Return True for a place outside Kenya or its people ("Mganda": Uganda)."""
+        return _named_in(word, self._abroad) or word in self._nationalities
+
+    def is_nationality(self, word: str) -> bool:
+        """Return True for the people of a place abroad ("ugandan", "Mganda", "Watanzania")."""
+        return word in self._nationalities or (word not in self._abroad
+                                               and _named_in(word, self._abroad))
+
+    def _for_foreigners(self, label: str) -> bool:
+        """Return True when the article speaks of foreigners (its synonyms make "foreigner")."""
+        return FOREIGNER in self._words.get(label, frozenset())
 
     def _covers(self, label: str, word: str) -> bool:
         variants = forms(word)
@@ -344,12 +380,20 @@ class Coverage:
             return Assessment()
         total, missing = 0.0, []
         words = _WORD.findall(self._normalise(text))
-        kinds = self._kinds(words)
+        kinds = self._kinds(_ALL_WORDS.findall(self._normalise(text)))
+        documents = self._documents.get(label, frozenset())
+        issuing = {place for place, document in self._issuers(text).items()
+                   if document == ANY or document in documents}
         own = self._own.get(label, frozenset())
         for word in dict.fromkeys(words):
             weight = 0.0 if word.startswith(_PLACEHOLDER) else self.weight(word)
             if word in kinds:
                 weight = max(weight, self.settings.kind_weight)
+            if word in issuing:
+                weight = max(weight, self.settings.issuer_weight)
+            elif self.is_nationality(word) and not self._for_foreigners(label):
+                # a foreigner asking about a citizen's document asks about their own country's
+                weight = max(weight, self.settings.issuer_weight)
             if word in own and not self._weightless(word):
                 # a story word ("kinyozi", "hosi") is then not all the question says
                 weight = max(weight, self.settings.own_weight)
@@ -358,13 +402,28 @@ class Coverage:
                 missing.append((word, weight))
         lost = sum(w for _, w in missing)
         return Assessment(tuple(w for w, _ in missing), max((w for _, w in missing), default=0.0),
-                          lost / total if total else 0.0)
+                          lost / total if total else 0.0,
+                          any(w in issuing for w, _ in missing))
+
+    def _issuers(self, text: str) -> dict[str, str]:
+        """Return the places abroad that issue a document, with its noun, clause by clause.
+
+        A comma ends the clause: "kazi Nairobi, kibali cha kazi" has Nairobi as the place of
+        the work, not the maker of the permit. Every word counts here ("ya", "id").
+        """
+        found: dict[str, str] = {}
+        for clause in _CLAUSES.split(text):
+            if clause.strip():
+                found |= issuers(_ALL_WORDS.findall(self._normalise(clause)), self.is_abroad)
+        return found
 
     def _kinds(self, words: list[str]) -> set[str]:
         """Return the words that say which kind of licence or permit is asked for.
 
         The word before one ("gun licence") or after its "of" ("leseni ya uvuvi"), unless it
         is grammar, a Swahili verb ("kibali cha kuingiza": what it is for) or everyday.
+        `words` are all of the question's, the short connectives ("ya", "la") too; an English
+        word is never taken for a Swahili verb ("hunting" is no habitual "hu-" form).
         """
         found = set()
         for i, word in enumerate(words):
@@ -374,15 +433,38 @@ class Coverage:
             after = words[i + 2] if i + 2 < len(words) and words[i + 1] in _OF else ""
             for kind in (before, after):
                 if (kind and kind not in DOCUMENTS and not self._weightless(kind)
-                        and _SWAHILI_VERB.match(kind) is None
+                        and (zipf_english(kind) > 0 or _SWAHILI_VERB.match(kind) is None)
                         and max(zipf_english(kind), self._swahili.get(kind, 0.0))
                         < self.settings.everyday_zipf):
                     found.add(kind)
+            found.update(self._purpose(words, i))
         return found
+
+    def _purpose(self, words: list[str], i: int) -> list[str]:
+        """Return what a licence is for, the object of its verb ("leseni ya kuchimba mchanga").
+
+        "A permit to hold a rally", "leseni ya kufungua duka la dawa": the verb says little,
+        its object names the kind. Grammar, places and people end the object.
+        """
+        j = i + 1
+        if j < len(words) and words[j] in _PURPOSE:
+            j += 1
+        if j >= len(words) or not (words[j - 1] == "to" or _INFINITIVE.match(words[j])):
+            return []
+        objects: list[str] = []
+        for word in words[j + 1:]:
+            if word in _DETERMINERS and not objects:
+                continue
+            if word in DOCUMENTS or self._weightless(word) or len(objects) == _OBJECT_WORDS:
+                break
+            objects.append(word)
+        return objects
 
     def uncovered(self, text: str, label: str) -> tuple[str, ...]:
         """Return the uncovered salient words when they are enough to withhold article `label`."""
         found = self.assess(text, label)
         s = self.settings
-        return found.uncovered if found.strongest >= s.min_weight and found.share >= s.min_share \
-            else ()
+        # Another country's document is not ours however much else the question says about it.
+        if found.foreign or (found.strongest >= s.min_weight and found.share >= s.min_share):
+            return found.uncovered
+        return ()

@@ -266,3 +266,78 @@ def test_the_articles_own_terms_do_not_cover_another_kind_of_licence(coverage: C
 def test_numbers_agreeing_with_a_class_weigh_nothing(coverage: Coverage, word: str) -> None:
     # "mwanangu amefikisha miaka kumi na minane": the age names no service
     assert coverage.weight(word) == 0.0
+
+
+@pytest.mark.parametrize(("text", "article", "place"), [
+    ("cheti cha kuzaliwa cha tanzania nakipataje nikiwa kenya", "birth-certificate", "tanzania"),
+    ("pasipoti ya uganda inapatikana aje nikiwa hapa kenya", "passport-apply", "uganda"),
+    ("bro leseni ya kuendesha ya tanzania naeza renew kwa ecitizen?", "driving-licence-renewal",
+     "tanzania"),
+    ("how do i get a congo passport", "passport-apply", "congo"),
+])
+def test_another_countrys_document_is_withheld_however_much_else_is_covered(
+        coverage: Coverage, text: str, article: str, place: str) -> None:
+    # the place weighs little against the rest of the question, but it changes whose document
+    assert place in coverage.uncovered(text, article)
+
+
+@pytest.mark.parametrize(("text", "article"), [
+    ("i live in uganda, how do i renew my kenyan passport", "passport-apply"),
+    ("nataka pasipoti ya kusafiri kwenda tanzania", "passport-apply"),
+    ("mke wangu anataka kufanya kazi Nairobi, kibali cha kazi anapataje", "work-permit"),
+    ("nimepoteza pasipoti nikiwa uganda, nifanyeje", "passport-lost"),
+])
+def test_a_place_where_the_story_happens_does_not_withhold_our_document(
+        coverage: Coverage, text: str, article: str) -> None:
+    assert coverage.uncovered(text, article) == ()
+
+
+def test_kenyan_places_are_no_issuers(coverage: Coverage) -> None:
+    assert coverage.is_place("kisumu") and not coverage.is_abroad("kisumu")
+    assert coverage.is_abroad("uganda") and coverage.is_abroad("mganda")
+
+
+@pytest.mark.parametrize(("text", "article", "kind"), [
+    ("hunting permit for game birds kenya", "work-permit", "hunting"),  # no habitual "hu-" verb
+    ("leseni ya uchimbaji inatolewa wapi", "driving-licence-renewal", "uchimbaji"),  # after "ya"
+])
+def test_the_kind_is_read_after_a_short_connective_and_an_english_kind_is_no_swahili_verb(
+        coverage: Coverage, text: str, article: str, kind: str) -> None:
+    assert kind in coverage._kinds(text.split())
+    assert kind in coverage.uncovered(text, article)
+
+
+@pytest.mark.parametrize(("text", "article"), [
+    ("my ugandan fundi wants to work in kenya, which permit does he need", "work-permit"),
+    ("fundi wangu ni mtanzania anahitaji work permit ya kufanya kazi hapa", "work-permit"),
+    ("i have a nigerian passport, do i need an eta for kenya", "visa-eta"),  # the eTA's own
+])
+def test_a_foreigner_asking_about_an_article_for_foreigners_is_the_story(
+        coverage: Coverage, text: str, article: str) -> None:
+    assert coverage.uncovered(text, article) == ()
+
+
+@pytest.mark.parametrize(("text", "article", "who"), [
+    ("how do i apply for a tanzanian passport", "passport-apply", "tanzanian"),  # the issuer
+    ("my ethiopian neighbour lost his passport", "passport-lost", "ethiopian"),  # the holder
+    ("mtanzania amepoteza pasipoti yake", "passport-lost", "mtanzania"),
+])
+def test_a_foreigner_asking_about_a_citizens_document_asks_about_another_countrys(
+        coverage: Coverage, text: str, article: str, who: str) -> None:
+    assert coverage.is_nationality(who)
+    assert who in coverage.uncovered(text, article)
+
+
+@pytest.mark.parametrize(("text", "article", "kind"), [
+    ("how do i get a permit to hold a public rally", "work-permit", "rally"),
+    ("leseni ya kufungua karakana ya kuchomelea inatolewa na nani", "driving-licence-renewal",
+     "karakana"),
+])
+def test_what_a_licence_is_for_names_its_kind(coverage: Coverage, text: str, article: str,
+                                              kind: str) -> None:
+    # the verb says little ("hold", "kufungua"); its object names the kind
+    assert kind in coverage.uncovered(text, article)
+
+
+def test_a_purpose_the_article_covers_withholds_nothing(coverage: Coverage) -> None:
+    assert coverage.uncovered("kibali cha kuingiza bidhaa nchini", "import-export-permit") == ()
