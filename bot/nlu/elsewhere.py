@@ -3,7 +3,7 @@
 Editors list services this assistant does not handle in knowledge/elsewhere.yaml, each with
 terms in English and Swahili ("tax refund", "kurudishiwa kodi"). A term is found in a question
 when each of its words is there, near the others: after the lexicon's spellings and synonyms,
-by stem or Swahili affix (coverage.forms: "kuomba" finds "omba"), or a spelling a few letters
+by stem or Swahili affix (word_forms.forms: "kuomba" finds "omba"), or a spelling a few letters
 away. Everyday words of a term ("my", "ya") are not required, except its first word ("get
 title deed": the act asked for).
 
@@ -27,10 +27,10 @@ from rapidfuzz import fuzz, process
 
 from bot.knowledge.elsewhere import ElsewhereService
 from bot.knowledge.loader import Knowledge
-from bot.nlu.coverage import forms, swahili_zipf
 from bot.nlu.english_frequency import zipf_english
 from bot.nlu.model_store import kept_state, restored_from
 from bot.nlu.normalize import singular
+from bot.nlu.word_forms import forms, swahili_zipf
 
 _WORD = re.compile(r"(?u)\b[^\W\d_]{2,}\b")
 # Function words a term does not need to be found: "get", "my", "for" (English Zipf) and

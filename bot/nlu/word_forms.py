@@ -1,0 +1,153 @@
+"""Word forms of English, Swahili and Sheng: stems, affixes, verbs, numbers, possessives.
+
+What a word is, whatever the knowledge says: used by the coverage check (bot.nlu.coverage)
+and the index of services handled elsewhere (bot.nlu.elsewhere) to find a word's dictionary
+form and to tell grammar and story words from the names of services.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
+
+from bot.nlu.english_frequency import zipf_english
+from bot.nlu.model import stemmed_words
+
+SWAHILI_COUNTS = Path(__file__).resolve().parent / "data" / "swahili_counts.tsv"
+
+KNOWN_BASE = 3.0  # Zipf frequency from which the word left without an ending is a real one
+
+# A Swahili verb form: a tense, habitual, infinitive or negative prefix ("inagharimu",
+# "huwekwa", "kumiliki"); the chat present without a subject ("naanzia", "naulizwa"); a
+# subject with the subjunctive's -e ("nibofye", "nirekebishe"); a passive ending, also on an
+# English stem in Sheng ("kupakiwa", "refundiwa"); the negatives, where "si" (I) and "ha" with
+# a class prefix are the subject ("sijapata", "haikuja", "hayajathibitishwa") and the present
+# ends in -i ("sipati", "haiendi", "haikubaliki"), or is a place ("haipo": it is not there);
+# the coast's future "nta-" ("ntakipata").
+# Like English inflected words, verbs rarely name the service.
+_NEGATIVE = r"(?:si|hu|ha(?:i|u|ya|wa|li|ki|vi|zi|tu|m)?)"
+SWAHILI_VERB = re.compile(r"^(?:(?:ha|si)?(?:ni|u|a|tu|m|wa|i|li|ya|ki|vi|zi|ku)"
+                           r"(?:na|li|me|ta|ka|sha|nge|ngali|ki|ja)|ku|hu|haja|hatu|hawa|na|nta"
+                           rf"|{_NEGATIVE}(?:ja|ku|ta))"
+                           r"[a-z]{3,}$"
+                           r"|^(?:si|hu|ha(?:i|u|ya|wa|li|ki|vi|zi|tu|m))[a-z]{2,}i$"
+                           r"|^(?:si|ha(?:i|yu|ya|wa|li|ki|vi|zi|tu|m))(?:po|ko|mo)$"
+                           r"|^(?:ni|u|a|tu|wa|i|li|ki|vi|zi)[a-z]{3,}e$"
+                           r"|^[a-z]{3,}[ie]wa$")
+# The one-syllable verbs "-ja" (come) and "-na" (have) in the negative ("haiji", "hana",
+# "hatuna"): too short for the pattern above, and some are English names ("Hana").
+# Their subjunctive too ("tuje": that we come, "nile", "tupe"): a person and the verb alone.
+SHORT_NEGATIVE = re.compile(r"^(?:si|ha(?:i|u|ya|wa|li|ki|vi|tu|m)?)(?:ji|na)$"
+                             r"|^(?:ni|u|a|tu|m|wa)(?:je|le|pe|fe|nywe)$")
+
+
+# Swahili possessives ("wangu", "zenu", "chake"): grammar, never the name of a service.
+POSSESSIVES = frozenset(c + s for c in ("w", "y", "z", "l", "ch", "vy", "k", "p", "m", "kw")
+                        for s in ("angu", "ako", "ake", "etu", "enu", "ao"))
+# Numbers written as words ("eighteen", "kumi na nane") are details, never a service's name.
+NUMBER_WORDS = frozenset((
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+    "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+    "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred",
+    "thousand", "million", "moja", "mbili", "tatu", "nne", "tano", "sita", "saba", "nane",
+    "tisa", "kumi", "ishirini", "thelathini", "arobaini", "hamsini", "sitini", "sabini",
+    "themanini", "tisini", "mia", "elfu", "milioni",
+    # the coast's spellings, nearer the Arabic ("thalathini": thirty)
+    "thalathini", "arbaini", "arubaini", "khamsini"))
+# A number agrees with its noun's class ("miaka kumi na minane", "watoto wawili", "vitu
+# vitatu"): the class prefix, and "-wili" for "mbili", make it the number word.
+_NUMBER_CLASSES = ("mi", "wa", "vi", "ma", "ki", "m")
+_NUMBER_ROOTS = frozenset(("moja", "wili", "tatu", "nne", "tano", "nane"))
+
+
+def is_number(word: str) -> bool:
+    """Return True for a number word, bare or agreeing with a class ("minane", "wawili")."""
+    return word in NUMBER_WORDS or any(
+        word.startswith(c) and word[len(c):] in _NUMBER_ROOTS for c in _NUMBER_CLASSES)
+
+_SUFFIXES = ("je", "ni")  # Swahili enclitics: "napataje" (how do I get), "nyumbani"
+# A subject (a person or a class of things) with a tense: "inatransferiwa", "anaapply",
+# "wanaomba", "kimeharibika", "itachukua". Each pair, so no person or class is forgotten.
+_TENSED = tuple(subject + tense
+                for subject in ("ni", "u", "a", "tu", "m", "wa", "i", "li", "ya", "ki", "vi", "zi")
+                for tense in ("na", "li", "me", "ta", "ka"))
+_PREFIXES = (*_TENSED, "na", "ni",
+             "ku", "tu", "ha", "si",  # Sheng verbs built on English stems: "naopen", "kuregister"
+             # negatives and the coast's future: "sijapata", "haijaonekana", "ntapata"
+             "sija", "siku", "haja", "haija", "hayaja", "hawaja", "hazija", "haku", "haiku", "nta")
+# Passive endings: "kupakiwa" is "pakia" made passive, "refundiwa" is Sheng for "refunded".
+_PASSIVES = ("iwa", "ewa")
+
+
+_RELATIVES = ("vyo", "cho", "yo", "ye", "lo", "po", "ko", "mo", "zo")  # "niliyolipa": I paid
+_PEOPLE = ("wa", "mw", "m")  # a person or people of a place: "Mkenya", "Wamarekani"
+_SUBJECTS = ("a", "u", "i")  # "apate" (that he gets): the subjunctive of "pata"
+
+
+_VOWELS = re.compile(r"[aeiou]+")
+
+def named_in(word: str, places: frozenset[str]) -> bool:
+    """Return True when `word` is one of `places`, or the name of its people ("Wamarekani")."""
+    rests = [word]
+    for prefix in _PEOPLE:
+        rest = word.removeprefix(prefix)
+        if rest != word and len(rest) >= 4:
+            rests += [rest, "u" + rest]
+    return any(rest in places for rest in rests)
+
+
+def skeleton(word: str) -> str:
+    """Return the consonants of `word` in order ("lakini", "lkn" and "lakin": "lkn")."""
+    return _VOWELS.sub("", word)
+
+
+@lru_cache(maxsize=65536)
+def forms(word: str) -> tuple[str, ...]:
+    """Return `word` with its stem, and without Swahili affixes, for lookups."""
+    found = [word, *stemmed_words(word)]
+    bare = next((word[: -len(x)] for x in _SUFFIXES if word.endswith(x) and len(word) > 5), word)
+    found += [bare, *stemmed_words(bare)]
+    rests = [bare[len(x):] for x in _PREFIXES if bare.startswith(x) and len(bare) - len(x) >= 4]
+    rests += [r[len(x):] for r in rests for x in _RELATIVES
+              if r.startswith(x) and len(r) - len(x) >= 3]
+    for ending in _PASSIVES:
+        if bare.endswith(ending) and len(bare) - len(ending) >= 4:
+            active = (bare[: -len(ending)], bare[:-2] + "a")  # "refund", "pakia"
+            rests += [*active, *(a[len(x):] for a in active for x in _PREFIXES
+                                 if a.startswith(x) and len(a) - len(x) >= 4)]
+    # The subjunctive and the negative end in -e and -i where the dictionary form ends in -a.
+    if bare[-1:] in ("e", "i") and len(bare) >= 5:
+        changed = bare[:-1] + "a"
+        rests += [changed, *(changed[len(x):] for x in (*_PREFIXES, *_SUBJECTS)
+                             if changed.startswith(x) and len(changed) - len(x) >= 4)]
+    return tuple(dict.fromkeys([*found, *rests]))
+
+
+def inflected(word: str) -> bool:
+    """Return True when `word` is an English word with an ending over a known base word."""
+    for ending in ("ing", "ed", "es", "s"):
+        base = word.removesuffix(ending)
+        if base == word or len(base) < 3:
+            continue
+        bases = {base, base + "e", base[:-1] if base[-1:] == base[-2:-1] else base}
+        if any(zipf_english(b) >= KNOWN_BASE for b in bases):
+            return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def swahili_zipf() -> Mapping[str, float]:
+    """Return the Zipf frequency of each word of the Swahili counts file."""
+    counts: dict[str, int] = {}
+    total = 0
+    for line in SWAHILI_COUNTS.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# total\t"):
+            total = int(line.split("\t")[1])
+        elif line and not line.startswith("#"):
+            word, count = line.split("\t")
+            counts[word] = int(count)
+    total = total or sum(counts.values()) or 1
+    return {w: math.log10(n / total * 1e9) for w, n in counts.items()}

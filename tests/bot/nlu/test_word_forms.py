@@ -1,0 +1,50 @@
+"""Word forms: Swahili and Sheng affixes reach the dictionary form; English endings a base."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.nlu.word_forms import forms, inflected, is_number, skeleton, swahili_zipf
+
+
+def test_swahili_forms_reach_the_dictionary_form() -> None:
+    assert "lipa" in forms("niliyolipa")
+    assert "pata" in forms("apate")
+    assert "pokea" in forms("sipokei")
+
+
+@pytest.mark.parametrize(("word", "active"), [
+    ("kupakiwa", "pakia"),  # Swahili passive
+    ("refundiwa", "refund"),  # Sheng passive on an English stem
+    ("imeblockiwa", "block"),
+])
+def test_passives_reach_the_active_form(word: str, active: str) -> None:
+    assert active in forms(word)
+
+
+def test_english_inflection_needs_a_known_base_word() -> None:
+    assert inflected("received") and inflected("slipped")
+    assert not inflected("beekeeping") and not inflected("licence")
+
+
+def test_swahili_counts_are_loaded() -> None:
+    zipf = swahili_zipf()
+    assert zipf["ya"] > zipf.get("nyuki", 0.0)
+
+
+@pytest.mark.parametrize(("word", "stem"), [("sijapata", "pata"), ("ntapata", "pata"),
+                                            ("haijaonekana", "onekana"),
+                                            # any subject with any tense, on English stems too
+                                            ("anaapply", "apply"), ("inatransferiwa", "transfer"),
+                                            ("kimeharibika", "haribika"), ("zitachukua", "chukua")])
+def test_negative_and_future_forms_reach_the_stem(word: str, stem: str) -> None:
+    assert stem in forms(word)
+
+
+def test_numbers_written_as_words_agree_with_their_class() -> None:
+    assert is_number("minane") and is_number("wawili") and is_number("eighteen")
+    assert not is_number("mtoto")
+
+
+def test_the_skeleton_of_a_word_is_its_consonants() -> None:
+    assert skeleton("lakini") == skeleton("lakin") == "lkn"
