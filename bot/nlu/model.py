@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import zlib
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -293,6 +294,30 @@ def _rows_by_label(labels: NDArray[np.int64], n_labels: int) -> list[NDArray[np.
     return [order[bounds[i]:bounds[i + 1]] for i in range(n_labels)]
 
 
+def _hash(text: str) -> int:
+    """Return a hash of `text` that is the same in every process (unlike `hash`)."""
+    return zlib.crc32(text.encode())
+
+
+def stable_folds(texts: Sequence[str], labels: NDArray[np.int64], names: Sequence[str],
+                 folds: int) -> NDArray[np.int64]:
+    """Return each example's calibration fold, drawn from its text, not from its position.
+
+    Each label's examples, in the order of their texts' hashes, are dealt to the folds in
+    turn from a place its name's hash picks: every label is spread over the folds (as a
+    stratified split), and an example added or taken out moves only examples of its own
+    label, not every fold of the knowledge base. With a shuffled split, one new example
+    redrew all the folds and moved the calibrated confidences of unrelated questions.
+    """
+    out = np.zeros(len(texts), dtype=np.int64)
+    for label, rows in enumerate(_rows_by_label(labels, len(names))):
+        ordered = sorted(rows.tolist(), key=lambda i: (_hash(texts[i]), i))
+        start = _hash(names[label]) % folds
+        for rank, i in enumerate(ordered):
+            out[i] = (start + rank) % folds
+    return out
+
+
 def _top(decisions: FloatArray, m: int) -> NDArray[np.int64]:
     """Return the `m` best labels of each row, best first."""
     if decisions.shape[1] <= 4 * m + 256:
@@ -511,6 +536,7 @@ class IntentModel:
         """
         n_labels = len(self._labels)
         sampled = self._scorer.sampled
+        names = list(self._labels)
         if sampled and n_labels > self._params["calibration_labels"]:
             # the calibrator learns label-independent evidence: a sample of labels teaches it
             # as well as all of them, at a fixed cost however large the knowledge base grows
@@ -521,22 +547,24 @@ class IntentModel:
             local[picked] = np.arange(len(picked))
             keep = np.flatnonzero(local[y] >= 0)
             matrix, texts, y = matrix[keep], [texts[i] for i in keep], local[y[keep]]
+            names = [names[i] for i in picked]
             n_labels = len(picked)
         if n_labels < 2 or len(texts) < 2 * self._folds:
             return None
-        stratify = int(np.bincount(y).min()) >= self._folds
         from sklearn.linear_model import LogisticRegression
-        from sklearn.model_selection import KFold, StratifiedKFold
         from sklearn.preprocessing import StandardScaler
 
-        splitter = (StratifiedKFold if stratify else KFold)(
-            n_splits=self._folds, shuffle=True, random_state=self._seed)
-        shuffled = np.random.default_rng(self._seed).permutation(n_labels)
+        folds = stable_folds(texts, y, names, self._folds)
+        # labels hidden in turn, in the order of their names' hashes (see stable_folds)
+        shuffled = np.argsort([_hash(name) for name in names], kind="stable")
         hide = round(self._hidden_share * n_labels) if n_labels >= 3 else 0
         feats, hits = [], []
-        for fold, (train, held) in enumerate(splitter.split(texts, y)):
+        for fold in range(self._folds):
             if stop():
                 raise FitCancelled
+            held, train = np.flatnonzero(folds == fold), np.flatnonzero(folds != fold)
+            if not len(held):
+                continue
             hidden = np.roll(shuffled, -fold * hide)[:hide]
             train = train[~np.isin(y[train], hidden)]
             # The vocabulary and IDF come from all texts: no labels leak through them.

@@ -206,3 +206,17 @@ def test_a_fit_asked_to_stop_gives_up(exact_labels):
     with pytest.raises(model_module.FitCancelled):
         IntentModel(exact_labels=exact_labels, neighbours=2, negatives=8).fit(
             TEXTS, LABELS, stop=lambda: True)
+
+
+def test_calibration_folds_spread_each_label_and_stay_put_when_an_example_is_added() -> None:
+    from bot.nlu.model import stable_folds
+
+    texts = [f"question {i} about {label}" for label in ("a", "b", "c") for i in range(7)]
+    labels = np.repeat(np.arange(3), 7)
+    names = ["a", "b", "c"]
+    folds = stable_folds(texts, labels, names, 3)
+    for label in range(3):  # stratified: each label in every fold, 2 or 3 examples each
+        assert sorted(np.bincount(folds[labels == label], minlength=3)) == [2, 2, 3]
+    grown = stable_folds([*texts, "one more question about c"], np.append(labels, 2), names, 3)
+    # a shuffled split redrew every fold; only label c's examples may move now
+    assert (grown[:14] == folds[:14]).all()
