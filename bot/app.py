@@ -293,7 +293,7 @@ def redis_client(settings: BotSettings) -> Redis | None:
     pool = BlockingConnectionPool.from_url(settings.redis_url,
                                            max_connections=settings.redis_max_connections,
                                            timeout=settings.redis_pool_wait,
-                                           **redis_connection_options())
+                                           **redis_connection_options(settings.redis_url))
     return Redis.from_pool(pool)  # the client owns the pool: closing it closes the pool
 
 

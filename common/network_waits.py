@@ -11,6 +11,7 @@ is asked to send again (a translated 503), as when the database refuses outright
 
 from __future__ import annotations
 
+import os
 import socket
 from collections.abc import Mapping
 from typing import Any
@@ -26,7 +27,14 @@ REDIS_COMMAND_TIMEOUT = 5.0  # seconds for a Redis reply (a turn's commands take
 
 
 def libpq_defaults(given: Mapping[str, Any]) -> dict[str, str]:
-    """Return libpq's network bounds that `given` (the URL's query) does not set itself."""
+    """Return libpq's network bounds that the operator did not set.
+
+    Not in `given` (the URL's query), not in libpq's environment (`PGCONNECT_TIMEOUT`), and
+    none with a service file (`service` in the URL or `PGSERVICE`), whose entries libpq reads
+    only where none is passed.
+    """
+    if "service" in given or os.environ.get("PGSERVICE"):
+        return {}
     defaults = {
         "connect_timeout": str(CONNECT_TIMEOUT),
         "keepalives": "1",
@@ -35,11 +43,18 @@ def libpq_defaults(given: Mapping[str, Any]) -> dict[str, str]:
         "keepalives_count": str(KEEPALIVE_COUNT),
         "tcp_user_timeout": str(UNACKNOWLEDGED_MS),
     }
+    if os.environ.get("PGCONNECT_TIMEOUT"):
+        del defaults["connect_timeout"]
     return {name: value for name, value in defaults.items() if name not in given}
 
 
-def redis_connection_options() -> dict[str, Any]:
-    """Return redis-py's options for the same bounds (a URL's own query still wins)."""
+def redis_connection_options(url: str) -> dict[str, Any]:
+    """Return redis-py's options for the same bounds (a URL's own query still wins).
+
+    A Unix socket (`unix://`) has no TCP keepalive, and redis-py refuses the option there.
+    """
+    if url.startswith("unix:"):
+        return {"socket_connect_timeout": CONNECT_TIMEOUT, "socket_timeout": REDIS_COMMAND_TIMEOUT}
     keepalive = {socket.TCP_KEEPIDLE: KEEPALIVE_IDLE, socket.TCP_KEEPINTVL: KEEPALIVE_INTERVAL,
                  socket.TCP_KEEPCNT: KEEPALIVE_COUNT}
     if hasattr(socket, "TCP_USER_TIMEOUT"):  # Linux: where the workers run

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
@@ -361,9 +362,16 @@ class ConversationBusy(TimeoutError):
 
 
 class SharedStateUnavailable(ConversationBusy):
-    """What the workers share (Redis, the database) did not answer: the message was not taken."""
+    """What the workers share (Redis, the database) did not answer: the message was not taken.
+
+    The wait asked of the sender is spread over `retry_after` to twice that, at random: after
+    a database blip every open page would otherwise send its message again at the same second.
+    """
 
     reason = "unavailable"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(max(1, retry_after) + secrets.randbelow(max(1, retry_after) + 1))
 
 
 class ConversationLocks(Protocol):

@@ -221,8 +221,10 @@ class TurnConnections:
 
     async def close(self) -> None:
         """Close every connection of the pool."""
-        if self._checking is not None:
+        if self._checking is not None:  # no task of ours outlives the pool
             self._checking.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._checking
         if self._open:
             await self._pool.close()
             self._open = False

@@ -125,3 +125,10 @@ async def test_redis_down_answers_a_translated_503_and_takes_nothing(
         "The service is briefly unavailable. Please send your message again in a minute.")
     assert not problem["title"].startswith("The service")  # Swahili, not the English msgid
     assert await runtime.store.messages_after("rest:u-down", 0) == []
+
+
+def test_senders_asked_to_come_back_after_a_blip_do_not_all_come_back_at_once() -> None:
+    from bot.core.ports import SharedStateUnavailable
+
+    waits = {SharedStateUnavailable(5).retry_after for _ in range(200)}
+    assert waits <= set(range(5, 11)) and len(waits) > 3
