@@ -13,11 +13,14 @@ from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from pathlib import Path
 
+import yaml
+
 from bot.core.placeholders import Fee
 from bot.core.ports import Article
-from bot.knowledge.loader import LANGUAGES, Knowledge, Problem
+from bot.knowledge.loader import LANGUAGES, Knowledge, Problem, split_front_matter
 from bot.knowledge.sources import is_home_page, is_official
 from bot.nlu.normalize import Normalizer
+from common import yaml_read
 from tools.faq.catalogue_lint import fee_problems
 from tools.faq.elsewhere_lint import answered_terms, elsewhere_problems
 from tools.faq.glossary_lint import Glossary, glossary_problems
@@ -98,6 +101,7 @@ def _articles(knowledge: Knowledge, today: date) -> Iterable[Problem]:
                           "remove this source line: the assistant adds the official source "
                           "from 'source:' under every answer", "warning")
         yield from _home_page(article)
+        yield from _repeated_fields(article)
         only_in_title = set(_NUMBER.findall(article.title)) - set(_NUMBER.findall(article.body))
         for number in sorted(only_in_title):
             # a title is shown above the answer: a number only it gives is a fact left unsourced
@@ -113,6 +117,24 @@ def _articles(knowledge: Knowledge, today: date) -> Iterable[Problem]:
             yield Problem(where, find_line(where, "reviewed:"),
                           f"last reviewed {article.reviewed}, more than 12 months ago: check "
                           "the answer against its source and update the date", "warning")
+
+
+def _repeated_fields(article: Article) -> Iterable[Problem]:
+    """Report a field written twice in the front matter: the second silently replaces the first."""
+    try:
+        front, _, _ = split_front_matter(Path(article.path).read_text(encoding="utf-8"))
+        root = yaml_read.compose(front)
+    except (OSError, ValueError, yaml.YAMLError):
+        return  # the loader has reported the file already
+    if not isinstance(root, yaml.MappingNode):
+        return
+    seen: set[str] = set()
+    for key, _ in root.value:
+        if key.value in seen:
+            yield Problem(article.path, key.start_mark.line + 2,  # after the opening '---'
+                          f"'{key.value}:' is written twice: the second replaces the first, "
+                          "and what the first said is lost; merge them into one")
+        seen.add(key.value)
 
 
 def _home_page(article: Article) -> Iterable[Problem]:

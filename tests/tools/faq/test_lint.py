@@ -107,6 +107,17 @@ def test_lint_warns_on_a_number_only_the_title_gives(knowledge_copy: Path) -> No
                      "it there or take it out of the title"]
 
 
+def test_lint_refuses_a_field_written_twice_on_the_second_ones_line(
+        knowledge_copy: Path) -> None:
+    # YAML keeps the last of two equal keys: the first list of notes vanished without a word
+    path = knowledge_copy / "faq" / "password-reset.en.md"
+    edit(path, "reviewed: 2026-09-01", "notes:\n  - an editor's second note\nreviewed: 2026-09-01")
+    found = [m for m in messages(knowledge_copy) if "written twice" in m]
+    assert found == [f"{path}:{lines_of(path, 'an editor') - 1}: error: 'notes:' is written "
+                     "twice: the second replaces the first, and what the first said is lost; "
+                     "merge them into one"]
+
+
 def test_lint_refuses_an_unofficial_link_in_the_answer_on_its_line(knowledge_copy: Path) -> None:
     path = knowledge_copy / "faq" / "password-reset.en.md"
     with path.open("a", encoding="utf-8") as handle:
