@@ -97,7 +97,8 @@ def test_issuers_the_citizens_place_or_another_thing_issues_nothing(words: str) 
 
 
 def test_issuers_a_card_after_a_document_is_that_document() -> None:
-    assert issuers("the id card of uganda".split(), ABROAD.__contains__) == {"uganda": "id"}
+    words = ["the", "id", "card", "of", "uganda"]
+    assert issuers(words, ABROAD.__contains__) == {"uganda": "id"}
 
 
 def test_issuers_kenya_and_its_people_and_manner_are_kenyan() -> None:
