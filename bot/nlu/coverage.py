@@ -30,10 +30,11 @@ from rapidfuzz import fuzz, process
 from bot.core.vocabulary import vocabulary
 from bot.knowledge.loader import Knowledge
 from bot.nlu.english_frequency import zipf_contraction, zipf_english
-from bot.nlu.issuers import ANY, issuers
+from bot.nlu.issuers import ANY, bystanders, is_kenyan, issuers
 from bot.nlu.model import stemmed_words
 from bot.nlu.model_store import kept_state, restored_from
 from bot.nlu.word_forms import (
+    OF_A_PLACE,
     POSSESSIVES,
     SHORT_NEGATIVE,
     SWAHILI_VERB,
@@ -89,8 +90,6 @@ _DETERMINERS = frozenset(("a", "an", "the", "my", "our", "his", "her", "their"))
 _OBJECT_WORDS = 2  # "a public rally", "duka la dawa": the object's noun and one more word
 # What the synonyms of articles for foreigners normalise to ("raia wa kigeni", "expat").
 FOREIGNER = "foreigner"
-
-
 _REBUILT = frozenset({"_normalise", "_swahili", "_weights"})  # not kept: rebuilt or shared
 
 
@@ -228,8 +227,8 @@ class Coverage:
         return named_in(word, self._places) or word in self._nationalities
 
     def is_abroad(self, word: str) -> bool:
-        """Return True for a place outside Kenya or its people ("Mganda": Uganda)."""
-        return named_in(word, self._abroad) or word in self._nationalities
+        """Return True for a place outside Kenya, its people or manner ("Mganda", "kiganda")."""
+        return named_in(word, self._abroad, OF_A_PLACE) or word in self._nationalities
 
     def is_nationality(self, word: str) -> bool:
         """Return True for the people of a place abroad ("ugandan", "Mganda", "Watanzania")."""
@@ -257,19 +256,23 @@ class Coverage:
         if label not in self._words:
             return Assessment()
         total, missing = 0.0, []
-        words = _WORD.findall(self._normalise(text))
-        kinds = self._kinds(_ALL_WORDS.findall(self._normalise(text)))
         documents = self._documents.get(label, frozenset())
         issuing = {place for place, document in self._issuers(text).items()
                    if document == ANY or document in documents}
+        # a short name that issues the document ("tz", "uk") is salient however short
+        words = [*_WORD.findall(self._normalise(text)), *sorted(issuing)]
+        kinds = self._kinds(_ALL_WORDS.findall(self._normalise(text)), label)
         own = self._own.get(label, frozenset())
+        story = bystanders([_ALL_WORDS.findall(self._normalise(c)) for c in _CLAUSES.split(text)],
+                           self.is_nationality, self._people)
         for word in dict.fromkeys(words):
             weight = 0.0 if word.startswith(_PLACEHOLDER) else self.weight(word)
             if word in kinds:
                 weight = max(weight, self.settings.kind_weight)
             if word in issuing:
                 weight = max(weight, self.settings.issuer_weight)
-            elif self.is_nationality(word) and not self._for_foreigners(label):
+            elif (self.is_nationality(word) and word not in story
+                  and not self._for_foreigners(label)):
                 # a foreigner asking about a citizen's document asks about their own country's
                 weight = max(weight, self.settings.issuer_weight)
             if word in own and not self._weightless(word):
@@ -287,21 +290,29 @@ class Coverage:
         """Return the places abroad that issue a document, with its noun, clause by clause.
 
         A comma ends the clause: "kazi Nairobi, kibali cha kazi" has Nairobi as the place of
-        the work, not the maker of the permit. Every word counts here ("ya", "id").
+        the work, not the maker of the permit. Every word counts here ("ya", "id"). A document
+        called Kenyan anywhere in the question silences the places that issue the same one.
         """
         found: dict[str, str] = {}
+        ours: set[str] = set()  # the documents called Kenyan ("my kenyan passport")
         for clause in _CLAUSES.split(text):
             if clause.strip():
-                found |= issuers(_ALL_WORDS.findall(self._normalise(clause)), self.is_abroad)
-        return found
+                words = _ALL_WORDS.findall(self._normalise(clause))
+                found |= issuers(words, self.is_abroad, self._people)
+                ours.update(issuers(words, is_kenyan, self._people).values())
+        # A document called Kenyan is ours whatever else issued something: "a police abstract
+        # from the Uganda police, how do I replace my lost Kenyan passport".
+        return {place: document for place, document in found.items()
+                if not ours or (ANY not in ours and document != ANY and document not in ours)}
 
-    def _kinds(self, words: list[str]) -> set[str]:
+    def _kinds(self, words: list[str], label: str = "") -> set[str]:
         """Return the words that say which kind of licence or permit is asked for.
 
         The word before one ("gun licence") or after its "of" ("leseni ya uvuvi"), unless it
         is grammar, a Swahili verb ("kibali cha kuingiza": what it is for) or everyday.
         `words` are all of the question's, the short connectives ("ya", "la") too; an English
-        word is never taken for a Swahili verb ("hunting" is no habitual "hu-" form).
+        word is never taken for a Swahili verb ("hunting" is no habitual "hu-" form). What a
+        licence is for counts unless article `label` is about that very verb (`_purpose`).
         """
         found = set()
         for i, word in enumerate(words):
@@ -315,19 +326,23 @@ class Coverage:
                         and max(zipf_english(kind), self._swahili.get(kind, 0.0))
                         < self.settings.everyday_zipf):
                     found.add(kind)
-            found.update(self._purpose(words, i))
+            found.update(self._purpose(words, i, label))
         return found
 
-    def _purpose(self, words: list[str], i: int) -> list[str]:
+    def _purpose(self, words: list[str], i: int, label: str = "") -> list[str]:
         """Return what a licence is for, the object of its verb ("leseni ya kuchimba mchanga").
 
         "A permit to hold a rally", "leseni ya kufungua duka la dawa": the verb says little,
-        its object names the kind. Grammar, places and people end the object.
+        its object names the kind. Grammar, places and people end the object. When the
+        article is about the verb itself ("a licence to drive a car": the driving licence),
+        the object is only what is driven, never another kind.
         """
         j = i + 1
         if j < len(words) and words[j] in _PURPOSE:
             j += 1
         if j >= len(words) or not (words[j - 1] == "to" or _INFINITIVE.match(words[j])):
+            return []
+        if label and self._about_verb(label, words[j]):
             return []
         objects: list[str] = []
         for word in words[j + 1:]:
@@ -337,6 +352,11 @@ class Coverage:
                 break
             objects.append(word)
         return objects
+
+    def _about_verb(self, label: str, verb: str) -> bool:
+        """Return True when article `label`'s own terms name `verb` ("driving": "drive")."""
+        stems = set(forms(verb))
+        return any(stems.intersection((w, *stemmed_words(w))) for w in self._own.get(label, ()))
 
     def uncovered(self, text: str, label: str) -> tuple[str, ...]:
         """Return the uncovered salient words when they are enough to withhold article `label`."""

@@ -84,15 +84,20 @@ _PASSIVES = ("iwa", "ewa")
 
 _RELATIVES = ("vyo", "cho", "yo", "ye", "lo", "po", "ko", "mo", "zo")  # "niliyolipa": I paid
 _PEOPLE = ("wa", "mw", "m")  # a person or people of a place: "Mkenya", "Wamarekani"
+# ...and the manner or language of a place too: "kitanzania", "kiganda", "kikenya".
+OF_A_PLACE = (*_PEOPLE, "ki")
 _SUBJECTS = ("a", "u", "i")  # "apate" (that he gets): the subjunctive of "pata"
 
 
 _VOWELS = re.compile(r"[aeiou]+")
 
-def named_in(word: str, places: frozenset[str]) -> bool:
-    """Return True when `word` is one of `places`, or the name of its people ("Wamarekani")."""
+def named_in(word: str, places: frozenset[str], prefixes: tuple[str, ...] = _PEOPLE) -> bool:
+    """Return True when `word` is one of `places`, or the name of its people ("Wamarekani").
+
+    `prefixes` may add the manner of a place (`OF_A_PLACE`: "pasipoti ya kiganda").
+    """
     rests = [word]
-    for prefix in _PEOPLE:
+    for prefix in prefixes:
         rest = word.removeprefix(prefix)
         if rest != word and len(rest) >= 4:
             rests += [rest, "u" + rest]

@@ -307,3 +307,53 @@ def test_what_a_licence_is_for_names_its_kind(coverage: Coverage, text: str, art
 
 def test_a_purpose_the_article_covers_withholds_nothing(coverage: Coverage) -> None:
     assert coverage.uncovered("kibali cha kuingiza bidhaa nchini", "import-export-permit") == ()
+
+
+@pytest.mark.parametrize(("text", "article", "place"), [
+    ("pasipoti yangu ya tanzania imepotea", "passport-lost", "tanzania"),
+    ("leseni ya udereva ya mke wangu ya uganda", "driving-licence-renewal", "uganda"),
+    ("nahitaji cheti cha kuzaliwa kutoka tanzania", "birth-certificate", "tanzania"),
+    ("driving licence issued in uganda has expired", "driving-licence-renewal", "uganda"),
+    ("kitambulisho cha kitanzania kimepotea", "national-id", "kitanzania"),
+    ("tz birth certificate lost", "birth-certificate", "tz"),  # a short name still issues
+])
+def test_another_countrys_document_as_citizens_write_it_is_withheld(
+        coverage: Coverage, text: str, article: str, place: str) -> None:
+    assert place in coverage.uncovered(text, article)
+
+
+@pytest.mark.parametrize(("text", "article"), [
+    ("nikiwa uingereza kitambulisho kimepotea", "national-id"),  # where the citizen is
+    ("cheti cha tabia njema cha kazi ya qatar", "good-conduct-certificate"),  # for a job there
+    ("how do i renew my passport from saudi arabia", "passport-apply"),
+    ("I got a police abstract from the Uganda police, how do I replace my lost Kenyan passport",
+     "passport-lost"),  # a document called Kenyan is ours whoever else issued something
+    ("kitambulisho cha Asia kimepotea", "national-id"),  # a name, not a continent
+    ("can I pay with a UK card on ecitizen", "payment-methods"),  # a bank card
+])
+def test_a_kenyan_document_asked_from_abroad_is_ours(coverage: Coverage, text: str,
+                                                     article: str) -> None:
+    assert coverage.uncovered(text, article) == ()
+
+
+@pytest.mark.parametrize(("text", "article"), [
+    ("my indian-kenyan father needs to renew his passport", "passport-apply"),
+    ("I am a Kenyan of Somali origin, how do I get a national ID", "national-id"),
+    ("how do i get a marriage certificate, my wife is ugandan", "marriage-certificate"),
+])
+def test_a_nationality_that_says_who_someone_is_does_not_withhold(
+        coverage: Coverage, text: str, article: str) -> None:
+    assert coverage.uncovered(text, article) == ()
+
+
+def test_the_holders_nationality_still_withholds(coverage: Coverage) -> None:
+    assert "ugandan" in coverage.uncovered("my wife is ugandan, how does she renew her passport",
+                                           "passport-apply")
+
+
+def test_what_is_driven_is_no_kind_of_the_driving_licence(coverage: Coverage) -> None:
+    assert coverage.uncovered("a licence to drive a car, how do i renew it",
+                              "driving-licence-renewal") == ()
+    # another verb still names another licence
+    assert "sacco" in coverage.uncovered("licence to operate a matatu sacco",
+                                         "driving-licence-renewal")
