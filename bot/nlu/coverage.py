@@ -79,6 +79,7 @@ class Assessment:
     strongest: float = 0.0  # the weight of the heaviest uncovered word
     share: float = 0.0  # uncovered weight / all salient weight
     foreign: bool = False  # an uncovered place issues the document: withheld whatever the share
+    undriven: bool = False  # a driving licence "for" no vehicle ("ya kuendesha boti"): likewise
 
 
 DOCUMENTS = frozenset(("licence", "licences", "permit", "permits", "leseni", "kibali",
@@ -87,6 +88,7 @@ _OF = frozenset(("ya", "za", "cha", "vya", "la"))
 _PURPOSE = frozenset(("ya", "cha", "la", "to", "for"))  # "leseni ya kuchimba", "permit to hold"
 _INFINITIVE = re.compile(r"^ku[a-z]{3,}$")
 _DETERMINERS = frozenset(("a", "an", "the", "my", "our", "his", "her", "their"))
+_DRIVING = "driving"  # what the normaliser makes of "ya kuendesha" before a licence
 _OBJECT_WORDS = 2  # "a public rally", "duka la dawa": the object's noun and one more word
 # What the synonyms of articles for foreigners normalise to ("raia wa kigeni", "expat").
 FOREIGNER = "foreigner"
@@ -142,6 +144,11 @@ class Coverage:
         self._places = words.folded("places") | self._abroad
         # Nor do the people it is about ("mathe", "mwajiri wangu"), nor when it happened
         # ("juzi", "yesterday": the single words of vocabulary.yaml's `when` group).
+        # The vehicles a driving licence covers ("boda", "lorry"): any of them is covered by
+        # an article whose own terms name driving or a vehicle.
+        self._vehicles = words.folded("vehicles")
+        self._vehicular = frozenset(label for label, named in own.items()
+                                    if named & self._vehicles or self._about_verb(label, "drive"))
         self._people = words.folded("people") | frozenset(
             w.folded for meaning in ("today", "yesterday", "day_before_yesterday")
             for w in words.words(meaning) if " " not in w.folded)
@@ -239,11 +246,17 @@ class Coverage:
         """Return True when the article speaks of foreigners (its synonyms make "foreigner")."""
         return FOREIGNER in self._words.get(label, frozenset())
 
+    def is_vehicle(self, word: str) -> bool:
+        """Return True for a vehicle a driving licence covers ("boda", "lorries", "probox")."""
+        return any(f in self._vehicles for f in forms(word))
+
     def _covers(self, label: str, word: str) -> bool:
         variants = forms(word)
         vocabulary = self._words[label]
         if any(f in vocabulary for f in variants):
             return True
+        if label in self._vehicular and self.is_vehicle(word):
+            return True  # "leseni ya boda": the driving licence covers every vehicle class
         return any(len(f) >= self.settings.min_fuzzy_length and process.extractOne(
             f, self._choices[label], scorer=fuzz.ratio, processor=None,
             score_cutoff=self.settings.spelling) is not None for f in variants)
@@ -261,13 +274,15 @@ class Coverage:
                    if document == ANY or document in documents}
         # a short name that issues the document ("tz", "uk") is salient however short
         words = [*_WORD.findall(self._normalise(text)), *sorted(issuing)]
-        kinds = self._kinds(_ALL_WORDS.findall(self._normalise(text)), label)
+        all_words = _ALL_WORDS.findall(self._normalise(text))
+        kinds = self._kinds(all_words, label)
+        undriven = set(self._undriven(all_words)) if label in self._vehicular else set()
         own = self._own.get(label, frozenset())
         story = bystanders([_ALL_WORDS.findall(self._normalise(c)) for c in _CLAUSES.split(text)],
                            self.is_nationality, self._people)
         for word in dict.fromkeys(words):
             weight = 0.0 if word.startswith(_PLACEHOLDER) else self.weight(word)
-            if word in kinds:
+            if word in kinds or word in undriven:
                 weight = max(weight, self.settings.kind_weight)
             if word in issuing:
                 weight = max(weight, self.settings.issuer_weight)
@@ -284,7 +299,8 @@ class Coverage:
         lost = sum(w for _, w in missing)
         return Assessment(tuple(w for w, _ in missing), max((w for _, w in missing), default=0.0),
                           lost / total if total else 0.0,
-                          any(w in issuing for w, _ in missing))
+                          any(w in issuing for w, _ in missing),
+                          any(w in undriven for w, _ in missing))
 
     def _issuers(self, text: str) -> dict[str, str]:
         """Return the places abroad that issue a document, with its noun, clause by clause.
@@ -314,20 +330,33 @@ class Coverage:
         word is never taken for a Swahili verb ("hunting" is no habitual "hu-" form). What a
         licence is for counts unless article `label` is about that very verb (`_purpose`).
         """
-        found = set()
+        found: set[str] = set()
         for i, word in enumerate(words):
             if word not in DOCUMENTS:
                 continue
             before = words[i - 1] if i > 0 else ""
             after = words[i + 2] if i + 2 < len(words) and words[i + 1] in _OF else ""
-            for kind in (before, after):
-                if (kind and kind not in DOCUMENTS and not self._weightless(kind)
-                        and (zipf_english(kind) > 0 or SWAHILI_VERB.match(kind) is None)
-                        and max(zipf_english(kind), self._swahili.get(kind, 0.0))
-                        < self.settings.everyday_zipf):
-                    found.add(kind)
+            found.update(kind for kind in (before, after) if self._names_kind(kind))
             found.update(self._purpose(words, i, label))
         return found
+
+    def _undriven(self, words: list[str]) -> list[str]:
+        """Return what a driving licence is asked for when it is no vehicle ("... boti").
+
+        The normaliser makes "leseni ya kuendesha <object>" a "driving licence <object>": a
+        licence to run a shop or steer a boat is another licence, however common its noun.
+        """
+        return [after for before, document, after in zip(words, words[1:], words[2:], strict=False)
+                if before == _DRIVING and document in DOCUMENTS and not self._weightless(after)
+                and after not in DOCUMENTS and not self.is_vehicle(after)
+                and (zipf_english(after) > 0 or SWAHILI_VERB.match(after) is None)]
+
+    def _names_kind(self, word: str) -> bool:
+        """Return True when `word` beside a licence may name its kind: no grammar, verb, place."""
+        return bool(word and word not in DOCUMENTS and not self._weightless(word)
+                    and (zipf_english(word) > 0 or SWAHILI_VERB.match(word) is None)
+                    and max(zipf_english(word), self._swahili.get(word, 0.0))
+                    < self.settings.everyday_zipf)
 
     def _purpose(self, words: list[str], i: int, label: str = "") -> list[str]:
         """Return what a licence is for, the object of its verb ("leseni ya kuchimba mchanga").
@@ -342,10 +371,17 @@ class Coverage:
             j += 1
         if j >= len(words) or not (words[j - 1] == "to" or _INFINITIVE.match(words[j])):
             return []
+        objects = self._objects(words[j + 1:])
         if label and self._about_verb(label, words[j]):
-            return []
+            # what is driven: a vehicle is the article's; anything else ("boti", "duka la
+            # dawa") is another licence's kind
+            return [] if not objects or self.is_vehicle(objects[0]) else objects[:1]
+        return objects
+
+    def _objects(self, words: list[str]) -> list[str]:
+        """Return the object of a licence's verb: its noun and one more word, after a/the."""
         objects: list[str] = []
-        for word in words[j + 1:]:
+        for word in words:
             if word in _DETERMINERS and not objects:
                 continue
             if word in DOCUMENTS or self._weightless(word) or len(objects) == _OBJECT_WORDS:
@@ -362,7 +398,9 @@ class Coverage:
         """Return the uncovered salient words when they are enough to withhold article `label`."""
         found = self.assess(text, label)
         s = self.settings
-        # Another country's document is not ours however much else the question says about it.
-        if found.foreign or (found.strongest >= s.min_weight and found.share >= s.min_share):
+        # Another country's document, or a driving licence for no vehicle, is not ours however
+        # much else the question says about it.
+        if found.foreign or found.undriven or (found.strongest >= s.min_weight
+                                               and found.share >= s.min_share):
             return found.uncovered
         return ()

@@ -357,3 +357,33 @@ def test_what_is_driven_is_no_kind_of_the_driving_licence(coverage: Coverage) ->
     # another verb still names another licence
     assert "sacco" in coverage.uncovered("licence to operate a matatu sacco",
                                          "driving-licence-renewal")
+
+
+@pytest.mark.parametrize(("text", "article"), [
+    ("leseni ya boda imeisha nataka kui-renew", "driving-licence-renewal"),
+    ("how do i get a licence to drive a lorry", "driving-licence-renewal"),
+    ("leseni ya kuendesha pikipiki inapatikana aje", "driving-licence-renewal"),
+    ("how do i renew my licence for a motorbike", "driving-licence-renewal"),
+    ("nmenunua probox ya second hand, logbook inatransferiwa aje", "vehicle-logbook-transfer"),
+])
+def test_a_vehicle_a_driving_licence_covers_is_the_vehicle_articles(coverage: Coverage,
+                                                                     text: str,
+                                                                     article: str) -> None:
+    assert coverage.uncovered(text, article) == ()
+
+
+@pytest.mark.parametrize(("text", "article", "kind"), [
+    ("leseni ya kuendesha duka la dawa inapatikana wapi", "driving-licence-renewal", "duka"),
+    ("leseni ya kuendesha boti", "driving-licence-renewal", "boti"),
+    ("a ugandan driving licence for a lorry", "driving-licence-renewal", "ugandan"),
+])
+def test_a_driving_licence_for_no_vehicle_is_another_licence(coverage: Coverage, text: str,
+                                                             article: str, kind: str) -> None:
+    # "kuendesha" is to run as well as to drive: a shop or a boat is not what the article covers
+    assert kind in coverage.uncovered(text, article)
+
+
+def test_a_vehicle_is_no_cover_for_an_article_about_no_vehicle(coverage: Coverage) -> None:
+    assert not coverage.is_vehicle("duka")
+    assert "kra-pin" not in coverage._vehicular
+    assert "driving-licence-renewal" in coverage._vehicular
