@@ -387,3 +387,15 @@ def test_a_vehicle_is_no_cover_for_an_article_about_no_vehicle(coverage: Coverag
     assert not coverage.is_vehicle("duka")
     assert "kra-pin" not in coverage._vehicular
     assert "driving-licence-renewal" in coverage._vehicular
+
+
+@pytest.mark.parametrize(("text", "article"), [
+    ("kitambulisho cha Ng'ang'a kimepotea", "national-id"),
+    ("nimepoteza kitambulisho changu nikiwa Kapng'etuny", "national-id"),
+    ("huduma centre ya Kang'undo iko wapi", "huduma-centres"),
+    ("dl yangu ime-expire na makarao wananisumbua stage, nairenew aje",
+     "driving-licence-renewal"),
+])
+def test_kenyan_names_places_and_officers_name_no_service(coverage: Coverage, text: str,
+                                                          article: str) -> None:
+    assert coverage.uncovered(text, article) == ()
