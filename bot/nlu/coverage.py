@@ -88,6 +88,7 @@ _OF = frozenset(("ya", "za", "cha", "vya", "la"))
 _PURPOSE = frozenset(("ya", "cha", "la", "to", "for"))  # "leseni ya kuchimba", "permit to hold"
 _INFINITIVE = re.compile(r"^ku[a-z]{3,}$")
 _DETERMINERS = frozenset(("a", "an", "the", "my", "our", "his", "her", "their"))
+_JOURNEY = frozenset(("travel", "travelling", "traveling", "fly", "flying"))
 _DRIVING = "driving"  # what the normaliser makes of "ya kuendesha" before a licence
 _OBJECT_WORDS = 2  # "a public rally", "duka la dawa": the object's noun and one more word
 # What the synonyms of articles for foreigners normalise to ("raia wa kigeni", "expat").
@@ -277,11 +278,13 @@ class Coverage:
         all_words = _ALL_WORDS.findall(self._normalise(text))
         kinds = self._kinds(all_words, label)
         undriven = set(self._undriven(all_words)) if label in self._vehicular else set()
+        journeys = self._journeys(all_words)
         own = self._own.get(label, frozenset())
         story = bystanders([_ALL_WORDS.findall(self._normalise(c)) for c in _CLAUSES.split(text)],
                            self.is_nationality, self._people)
         for word in dict.fromkeys(words):
-            weight = 0.0 if word.startswith(_PLACEHOLDER) else self.weight(word)
+            weight = (0.0 if word.startswith(_PLACEHOLDER) or word in journeys
+                      else self.weight(word))
             if word in kinds or word in undriven:
                 weight = max(weight, self.settings.kind_weight)
             if word in issuing:
@@ -339,6 +342,14 @@ class Coverage:
             found.update(kind for kind in (before, after) if self._names_kind(kind))
             found.update(self._purpose(words, i, label))
         return found
+
+    def _journeys(self, words: list[str]) -> set[str]:
+        """Return the journey words of a trip to a place ("before we travel to Tanzania").
+
+        The trip is the story; a "travel document" or "travel permit" still names a service.
+        """
+        return {word for i, word in enumerate(words[:-2])
+                if word in _JOURNEY and words[i + 1] == "to" and self.is_place(words[i + 2])}
 
     def _undriven(self, words: list[str]) -> list[str]:
         """Return what a driving licence is asked for when it is no vehicle ("... boti").

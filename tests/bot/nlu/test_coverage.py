@@ -399,3 +399,13 @@ def test_a_vehicle_is_no_cover_for_an_article_about_no_vehicle(coverage: Coverag
 def test_kenyan_names_places_and_officers_name_no_service(coverage: Coverage, text: str,
                                                           article: str) -> None:
     assert coverage.uncovered(text, article) == ()
+
+
+def test_a_trip_to_a_place_is_the_story(coverage: Coverage) -> None:
+    text = "my son needs a kenyan birth certificate before we travel to tanzania"
+    assert coverage.uncovered(text, "birth-certificate") == ()
+
+
+def test_a_travel_document_still_names_a_service(coverage: Coverage) -> None:
+    assert "travel" in coverage.assess("travel permit to tanzania for a refugee",
+                                       "work-permit").uncovered
