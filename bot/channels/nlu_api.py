@@ -8,6 +8,7 @@ from typing import Any, Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from bot.core.language import explicit_language_request
 from bot.core.payloads import Payload
 from bot.core.ports import ParseResult
 from bot.knowledge.live import LiveKnowledge
@@ -40,9 +41,14 @@ def rasa_parse(result: ParseResult, knowledge: LiveKnowledge,
     if is_payload and (tapped := payload_parse(result.text, is_payload)) is not None:
         return tapped
     top = knowledge.top_intent(result)
+    intent = {"name": top.name, "confidence": top.confidence}
+    if explicit_language_request(result.text):
+        # "English please" switches the language in the conversation core whatever the
+        # classifier ranks first; Rasa's rules must reach the same handler
+        intent = {"name": "change_language", "confidence": 1.0}
     return {
         "text": result.text,
-        "intent": {"name": top.name, "confidence": top.confidence},
+        "intent": intent,
         "intent_ranking": [{"name": s.name, "confidence": s.confidence} for s in result.ranking],
         "entities": [
             {"entity": e.entity, "value": e.value, "start": e.start, "end": e.end,

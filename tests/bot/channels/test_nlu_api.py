@@ -47,3 +47,12 @@ async def test_parse_recognises_a_button_payload_sent_back_as_text(client: httpx
     assert body["entities"][0]["value"] == "start_payment:confirm"
     plain = (await client.post("/model/parse", json={"text": "nonsense_word:x"})).json()
     assert plain["intent"]["name"] != "nonsense_word"
+
+
+@pytest.mark.parametrize("text", ["English please", "Kiswahili tafadhali", "/lang sw"])
+async def test_an_explicit_language_request_is_change_language_whatever_ranks_first(
+        client: httpx.AsyncClient, text: str) -> None:
+    # the conversation core switches on these words before any classifier; Rasa's rules must
+    # reach the same handler, not an article the fixture's model happens to rank first
+    body = (await client.post("/model/parse", json={"text": text})).json()
+    assert body["intent"] == {"name": "change_language", "confidence": 1.0}
