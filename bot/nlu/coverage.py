@@ -270,18 +270,21 @@ class Coverage:
         if label not in self._words:
             return Assessment()
         total, missing = 0.0, []
+        normalised = self._normalise(text)
+        # a comma ends a clause: each is read alone for whose document it is, and for whom
+        clauses = [_ALL_WORDS.findall(self._normalise(c)) for c in _CLAUSES.split(text)
+                   if c.strip()]
         documents = self._documents.get(label, frozenset())
-        issuing = {place for place, document in self._issuers(text).items()
+        issuing = {place for place, document in self._issuers(clauses).items()
                    if document == ANY or document in documents}
         # a short name that issues the document ("tz", "uk") is salient however short
-        words = [*_WORD.findall(self._normalise(text)), *sorted(issuing)]
-        all_words = _ALL_WORDS.findall(self._normalise(text))
+        words = [*_WORD.findall(normalised), *sorted(issuing)]
+        all_words = _ALL_WORDS.findall(normalised)
         kinds = self._kinds(all_words, label)
         undriven = set(self._undriven(all_words)) if label in self._vehicular else set()
         journeys = self._journeys(all_words)
         own = self._own.get(label, frozenset())
-        story = bystanders([_ALL_WORDS.findall(self._normalise(c)) for c in _CLAUSES.split(text)],
-                           self.is_nationality, self._people)
+        story = bystanders(clauses, self.is_nationality, self._people)
         for word in dict.fromkeys(words):
             weight = (0.0 if word.startswith(_PLACEHOLDER) or word in journeys
                       else self.weight(word))
@@ -305,7 +308,7 @@ class Coverage:
                           any(w in issuing for w, _ in missing),
                           any(w in undriven for w, _ in missing))
 
-    def _issuers(self, text: str) -> dict[str, str]:
+    def _issuers(self, clauses: list[list[str]]) -> dict[str, str]:
         """Return the places abroad that issue a document, with its noun, clause by clause.
 
         A comma ends the clause: "kazi Nairobi, kibali cha kazi" has Nairobi as the place of
@@ -314,11 +317,9 @@ class Coverage:
         """
         found: dict[str, str] = {}
         ours: set[str] = set()  # the documents called Kenyan ("my kenyan passport")
-        for clause in _CLAUSES.split(text):
-            if clause.strip():
-                words = _ALL_WORDS.findall(self._normalise(clause))
-                found |= issuers(words, self.is_abroad, self._people)
-                ours.update(issuers(words, is_kenyan, self._people).values())
+        for words in clauses:
+            found |= issuers(words, self.is_abroad, self._people)
+            ours.update(issuers(words, is_kenyan, self._people).values())
         # A document called Kenyan is ours whatever else issued something: "a police abstract
         # from the Uganda police, how do I replace my lost Kenyan passport".
         return {place: document for place, document in found.items()

@@ -110,9 +110,10 @@ _OWNERS = frozenset(("my", "our"))
 _MARRIED = re.compile(r"^(?:married|marry|marrying"
                       r"|(?:ku|ni|a|tu|wa)(?:me|li|ta|na)?o(?:a|ana|lewa))$")
 _TO = frozenset(("to", "na"))
-_THIRD_PERSON_VERB = re.compile(r"^a(?:na|li|me|ta|ka)[a-z]{3,}$")
+_HIS_OR_HER_VERB = r"a(?:na|li|me|ta|ka)[a-z]{3,}"  # "anataka", "amepoteza"
+_THIRD_PERSON_VERB = re.compile(rf"^{_HIS_OR_HER_VERB}$")
 _THIRD_PERSON = re.compile(r"^(?:he|she|his|her|hers|him|they|their|them"
-                           r"|(?:y|w|z|l|ch|vy|kw|p|mw)ake|a(?:na|li|me|ta|ka)[a-z]{3,})$")
+                           rf"|(?:y|w|z|l|ch|vy|kw|p|mw)ake|{_HIS_OR_HER_VERB})$")
 
 
 def is_kenyan(word: str) -> bool:
