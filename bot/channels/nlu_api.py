@@ -40,12 +40,13 @@ def rasa_parse(result: ParseResult, knowledge: LiveKnowledge,
     """Shape a parse result as Rasa's HTTP API does."""
     if is_payload and (tapped := payload_parse(result.text, is_payload)) is not None:
         return tapped
-    top = knowledge.top_intent(result)
-    intent = {"name": top.name, "confidence": top.confidence}
     if explicit_language_request(result.text):
         # "English please" switches the language in the conversation core whatever the
         # classifier ranks first; Rasa's rules must reach the same handler
-        intent = {"name": "change_language", "confidence": 1.0}
+        intent: dict[str, Any] = {"name": "change_language", "confidence": 1.0}
+    else:
+        top = knowledge.top_intent(result)
+        intent = {"name": top.name, "confidence": top.confidence}
     return {
         "text": result.text,
         "intent": intent,

@@ -347,6 +347,9 @@ class Transcripts(Protocol):
         ...
 
 
+UNAVAILABLE_RETRY = 5  # seconds a sender is asked to wait when Redis or the database did not answer
+
+
 class ConversationBusy(TimeoutError):
     """A turn could not get its conversation's lock in time: its message was not taken.
 
@@ -370,8 +373,9 @@ class SharedStateUnavailable(ConversationBusy):
 
     reason = "unavailable"
 
-    def __init__(self, retry_after: int) -> None:
-        super().__init__(max(1, retry_after) + secrets.randbelow(max(1, retry_after) + 1))
+    def __init__(self, retry_after: int = UNAVAILABLE_RETRY) -> None:
+        base = max(1, retry_after)
+        super().__init__(base + secrets.randbelow(base + 1))
 
 
 class ConversationLocks(Protocol):

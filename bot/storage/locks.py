@@ -81,8 +81,7 @@ class RedisLocks:
     """
 
     def __init__(self, redis: Redis, names: RedisNames, *, timeout: float = 60.0,
-                 wait: float = 30.0, poll: float = 0.01, max_waiting: int = MAX_WAITING,
-                 unavailable_retry: int = 5) -> None:
+                 wait: float = 30.0, poll: float = 0.01, max_waiting: int = MAX_WAITING) -> None:
         from redis.exceptions import RedisError  # imported only where a deployment uses Redis
 
         self._redis = redis
@@ -93,7 +92,6 @@ class RedisLocks:
         self._poll = poll
         self._local = LocalLocks(max_waiting)
         self._down = (RedisError, OSError)
-        self._unavailable_retry = unavailable_retry
 
     @property
     def quotas(self) -> RedisQuotas:
@@ -133,7 +131,7 @@ class RedisLocks:
             except self._down as exc:
                 logger.warning("Redis did not answer; the message was refused (%s)",
                                type(exc).__name__)
-                raise SharedStateUnavailable(self._unavailable_retry) from exc
+                raise SharedStateUnavailable() from exc
             try:
                 yield admission
             finally:

@@ -33,7 +33,6 @@ from common.db_errors import connection_lost, worth_retrying
 from common.network_waits import libpq_defaults
 
 logger = logging.getLogger(__name__)
-UNAVAILABLE_RETRY = 5  # seconds a sender is asked to wait when the database did not answer
 
 OPEN_TURN = """
 SELECT c.id, c.state, c.version, c.updated_at, r.conversation_id AS answered_in,
@@ -245,7 +244,7 @@ class TurnConnections:
 def _unavailable(exc: Exception) -> SharedStateUnavailable:
     logger.warning("The database did not answer (%s, SQLSTATE %s): the sender is asked to "
                    "send again", type(exc).__name__, getattr(exc, "sqlstate", None))
-    return SharedStateUnavailable(UNAVAILABLE_RETRY)
+    return SharedStateUnavailable()
 
 
 def aware(moment: Any) -> Any:
