@@ -18,6 +18,7 @@ Thresholds were chosen on the dev half of knowledge/held_out (see docs/understan
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter
@@ -51,6 +52,7 @@ _PLACEHOLDER = "zz"
 _ALL_WORDS = re.compile(r"(?u)\b[^\W\d_]+\b")
 _CLAUSES = re.compile(r"[,.;:!?()\n]+")
 INFLECTED = 0.3  # the weight left to an inflected English word or a Swahili verb
+RARE_ZIPF = 2.0  # rarer in English than this: a name (wordfreq knows "pumwani" at 1.1)
 MEMO_SIZE = 50_000  # words whose weight is remembered (bounded: citizens type anything)
 
 
@@ -89,6 +91,8 @@ _PURPOSE = frozenset(("ya", "cha", "la", "to", "for"))  # "leseni ya kuchimba", 
 _INFINITIVE = re.compile(r"^ku[a-z]{3,}$")
 _DETERMINERS = frozenset(("a", "an", "the", "my", "our", "his", "her", "their"))
 _JOURNEY = frozenset(("travel", "travelling", "traveling", "fly", "flying"))
+# Where something happened or someone is: "born at Pumwani", "I live in Kitengela", "huko Ruai".
+_LOCATIVE = frozenset(("at", "in", "near", "huko", "kule"))
 _DRIVING = "driving"  # what the normaliser makes of "ya kuendesha" before a licence
 _OBJECT_WORDS = 2  # "a public rally", "duka la dawa": the object's noun and one more word
 # What the synonyms of articles for foreigners normalise to ("raia wa kigeni", "expat").
@@ -282,7 +286,7 @@ class Coverage:
         all_words = _ALL_WORDS.findall(normalised)
         kinds = self._kinds(all_words, label)
         undriven = set(self._undriven(all_words)) if label in self._vehicular else set()
-        journeys = self._journeys(all_words)
+        journeys = self._journeys(all_words) | self._located(all_words)
         own = self._own.get(label, frozenset())
         story = bystanders(clauses, self.is_nationality, self._people)
         for word in dict.fromkeys(words):
@@ -351,6 +355,22 @@ class Coverage:
         """
         return {word for i, word in enumerate(words[:-2])
                 if word in _JOURNEY and words[i + 1] == "to" and self.is_place(words[i + 2])}
+
+    def _located(self, words: list[str]) -> set[str]:
+        """Return the names of places after a locative ("born at Pumwani", "huko Ruai").
+
+        A word after "at" or "in" that English hardly uses and no Swahili list nor article
+        knows is the name of a place the lists lack (a hospital, an estate); an
+        agency's name is left alone, since it follows "from" or "by", not "at" or "in".
+        """
+        return {word for before, word in itertools.pairwise(words)
+                if before in _LOCATIVE and len(word) >= 4 and self._unknown(word)}
+
+    def _unknown(self, word: str) -> bool:
+        """Return True for a word English hardly uses, and no Swahili list nor label uses."""
+        return (max(zipf_english(word), zipf_contraction(word)) < RARE_ZIPF
+                and not any(self._swahili.get(f, 0.0) or self._users.get(f, 0)
+                            for f in forms(word)))
 
     def _undriven(self, words: list[str]) -> list[str]:
         """Return what a driving licence is asked for when it is no vehicle ("... boti").

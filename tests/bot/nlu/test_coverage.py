@@ -172,6 +172,27 @@ def test_places_and_their_people_weigh_nothing(coverage: Coverage, word: str) ->
 
 
 
+@pytest.mark.parametrize(("text", "article", "place"), [
+    ("my baby was born at pumwani, when do we get the birth certificate", "birth-certificate",
+     "pumwani"),
+    ("we live in ruai, which huduma centre is nearest", "huduma-centres", "ruai"),
+    ("nimezaliwa huko kapcherop na sina kitambulisho", "national-id", "kapcherop"),
+])
+def test_a_name_after_at_or_in_is_a_place_the_lists_lack(coverage: Coverage, text: str,
+                                                        article: str, place: str) -> None:
+    assert coverage.weight(place) > 0  # alone, a rare word that might name a service
+    assert coverage.uncovered(text, article) == ()
+
+
+@pytest.mark.parametrize(("text", "article", "word"), [
+    ("apply for a liquor licence in my bar", "driving-licence-renewal", "liquor"),  # English
+    ("how do i get a certificate from kebs", "birth-certificate", "kebs"),  # not after at/in
+])
+def test_a_known_word_or_a_name_after_from_still_counts(coverage: Coverage, text: str,
+                                                       article: str, word: str) -> None:
+    assert word in coverage.uncovered(text, article)
+
+
 def test_the_coasts_number_words_weigh_nothing(coverage: Coverage) -> None:
     assert coverage.weight("thalathini") == 0.0
 
