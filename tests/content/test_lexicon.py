@@ -34,6 +34,13 @@ NORMALISE = build_normalizer(load_knowledge(REPO / "knowledge"))
     ("malipo yangu hayajathibitishwa", "not reflected"),
     ("walimwibia pasipoti", "lost"),  # they stole from him: object infix
     ("jina la duka langu", "business name"),
+    ("jina la kibanda changu", "business name"),  # a stall, with the possessive between
+    ("tovuti hauwaki", "not loading"),  # "does not light up", agreeing with a u-class noun
+    ("nataka ulinzi wa hatua mbili", "2fa"),
+    ("habari zangu za kibinafsi", "personal data"),
+    ("can my wife pick my passport", "collect"),
+    ("naeza tuma mtu a-pick ID yangu", "collect"),  # Sheng: subject prefix on the verb
+    ("mtumie akichukue", "collect"),  # the subjunctive with an object: that he collect it
     ("sijatumiwa msimbo wowote", "otp"),  # "msimbo wa muamala" stays the M-Pesa code
     ("msimbo wa muamala wa mpesa", "transaction code"),
     ("nataka kujua mwenye kiwanja", "plot"),

@@ -134,6 +134,41 @@ def test_table_where_to_collect_is_the_collection_article(table: RouteTable, tex
     assert (plan.kind, plan.intents) == ("answer", ("document-collection",))
 
 
+@pytest.mark.parametrize("text", ["cheti kiko tayari, mama anaweza kwenda akichukue?",
+                                  "pasipoti iko tayari, naweza kumtuma kaka yangu?",
+                                  "leseni iko tayari, ndugu yangu anaweza kuichukua?",
+                                  "my id is ready, can my sister pick my card",
+                                  "id yangu iko ready, naeza tuma bro a-pick?"])
+def test_table_sending_someone_to_collect_is_the_collection_article(table: RouteTable,
+                                                                    text: str) -> None:
+    ranking = [IntentScore("check_status", 0.7), IntentScore("document-collection", 0.1)]
+    plan = make_router(table).plan(turn(text, ranking))
+    assert (plan.kind, plan.intents) == ("answer", ("document-collection",))
+
+
+def test_table_a_ready_document_without_collecting_stays_the_status(table: RouteTable) -> None:
+    ranking = [IntentScore("check_status", 0.7), IntentScore("document-collection", 0.1)]
+    plan = make_router(table).plan(turn("passport yangu iko tayari?", ranking))
+    assert (plan.kind, plan.intents) == ("answer", ("check_status",))
+
+
+@pytest.mark.parametrize("text", ["applications zangu zote naziona wapi kwa dashboard",
+                                  "ombi langu nitaliona kwenye akaunti yangu",
+                                  "which part of the dashboard lists what i applied for"])
+def test_table_where_in_the_portal_is_the_tracking_article(table: RouteTable,
+                                                           text: str) -> None:
+    ranking = [IntentScore("check_status", 0.6), IntentScore("application-tracking", 0.1)]
+    plan = make_router(table).plan(turn(text, ranking))
+    assert (plan.kind, plan.intents) == ("answer", ("application-tracking",))
+
+
+def test_table_a_reference_on_the_dashboard_stays_the_status(table: RouteTable) -> None:
+    ranking = [IntentScore("check_status", 0.8), IntentScore("application-tracking", 0.3)]
+    plan = make_router(table).plan(turn("status ya PP-2025-000001 kwa dashboard", ranking,
+                                        reference="PP-2025-000001"))
+    assert (plan.kind, plan.intents) == ("answer", ("check_status",))
+
+
 def test_table_contact_details_mean_the_contact_article(table: RouteTable) -> None:
     ranking = [IntentScore("talk_to_human", 0.7), IntentScore("contact-support", 0.2)]
     plan = make_router(table).plan(turn("what is your phone number", ranking))
@@ -144,7 +179,9 @@ def test_table_contact_details_mean_the_contact_article(table: RouteTable) -> No
                                   "what do you do with my personal information",
                                   "mnafanya nini na data zangu",  # not "show me my data"
                                   "mnazitumiaje taarifa zangu",  # object infix of "tumia"
-                                  "nani anaweza kuona data zangu"])
+                                  "nani anaweza kuona data zangu",
+                                  "mnahifadhi data yangu kwa muda gani",  # how long it is kept
+                                  "who else gets to look at my data"])
 def test_table_data_use_means_the_privacy_article(table: RouteTable, text: str) -> None:
     ranking = [IntentScore("my_data", 0.8)]
     plan = make_router(table).plan(turn(text, ranking))
@@ -204,6 +241,16 @@ def test_table_asking_where_to_report_offers_the_article_then_the_report(
         table: RouteTable) -> None:
     ranking = [IntentScore("report_security_incident", 0.8)]
     plan = make_router(table).plan(turn("akaunti yangu imedukuliwa, naripoti wapi", ranking))
+    assert (plan.kind, plan.intents) == ("suggest", ("report-suspicious-activity",
+                                                     "report_security_incident"))
+
+
+@pytest.mark.parametrize("text", ["mtu ameingia kwa account yangu, nireport wapi",
+                                  "akaunti imedukuliwa, niripoti wapi"])
+def test_table_sheng_where_to_report_offers_the_article_then_the_report(
+        table: RouteTable, text: str) -> None:
+    ranking = [IntentScore("report_security_incident", 0.9)]
+    plan = make_router(table).plan(turn(text, ranking))
     assert (plan.kind, plan.intents) == ("suggest", ("report-suspicious-activity",
                                                      "report_security_incident"))
 
