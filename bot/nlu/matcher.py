@@ -202,9 +202,8 @@ class KnowledgeMatcher:
 
         A term `label`'s own texts name counts for nothing; so does one named only as what a
         document of the label is wanted for (with the document's own name), when another
-        agency handles it. A purpose
-        naming the document's own agency's service is what is asked: it counts, and the
-        coverage check weighs the purpose too.
+        agency handles it. A purpose naming the document's own agency's service is what is
+        asked: it counts, and the coverage check weighs the purpose too.
         """
         if found is None or self.elsewhere.covers(label, found.term):
             return None, True
@@ -213,15 +212,15 @@ class KnowledgeMatcher:
         # certificate for kcpe registration" finds "kcpe certificate")
         if not story or not set(found.named) <= story | self.coverage.documents(label):
             return found.term, True
-        if self._agency(label) == found.service.agency.get("en"):
+        if self._same_agency(label, found):
             return found.term, False
         return None, True
 
-    def _agency(self, label: str) -> str | None:
-        """Return the agency an article names as its own (in English), None for an action."""
-        article = (self.knowledge.articles.get((label, "en"))
-                   or self.knowledge.articles.get((label, "sw")))
-        return article.agency if article is not None else None
+    def _same_agency(self, label: str, found: Found) -> bool:
+        """Return True when article `label`'s `agency:` handles the service found, in a language."""
+        return any(article.agency == found.service.agency.get(language)
+                   for language in ("en", "sw")
+                   if (article := self.knowledge.articles.get((label, language))) is not None)
 
     def top_intent(self, result: ParseResult) -> IntentScore:
         """Return the top intent, or `out_of_scope` when the assistant would not answer.

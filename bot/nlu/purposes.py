@@ -46,6 +46,7 @@ from bot.knowledge.loader import Knowledge
 from bot.nlu.english_frequency import zipf_english
 from bot.nlu.word_forms import POSSESSIVES, forms, inflected
 
+_WORDS = re.compile(r"(?u)\b[^\W\d_]+\b")
 SPAN = 8  # words a purpose may run to ("for my son s knec registration next year")
 SUBJECT = 3  # content words a subject wanting the document may have ("the hustler fund")
 _OWNED_BY = frozenset(("ya", "cha", "za", "la", "wa", "vya", "of"))  # "cheti cha mama"
@@ -79,9 +80,6 @@ STOPS = frozenset((
     "aje", "vipi", "wapi", "gani", "lini", "ngapi", "nini", "je", "lakini", "ila", "tena",
     "tafadhali", "pia", "ama", "au", "na", "i", "we", "nataka", "nahitaji", "tunahitaji",
     "tunataka", "naomba"))
-
-
-_WORDS = re.compile(r"(?u)\b[^\W\d_]+\b")
 
 
 @dataclass(frozen=True, slots=True)
