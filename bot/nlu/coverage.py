@@ -34,6 +34,7 @@ from bot.nlu.english_frequency import zipf_contraction, zipf_english
 from bot.nlu.issuers import ANY, bystanders, is_kenyan, issuers
 from bot.nlu.model import stemmed_words
 from bot.nlu.model_store import kept_state, restored_from
+from bot.nlu.purposes import Purposes
 from bot.nlu.word_forms import (
     OF_A_PLACE,
     POSSESSIVES,
@@ -162,6 +163,10 @@ class Coverage:
         self._skeletons = frozenset(k for k in map(skeleton, self._grammar) if len(k) >= 3)
         self._choices = {label: tuple(sorted(v)) for label, v in self._words.items()}
         self._weights: dict[str, float] = {}  # per word: the same words come back all day
+        # The documents each article covers (vocabulary.yaml, coverage/documents): what one
+        # is wanted for, or by whom, is the story ("good conduct for a tsc job application").
+        self._purposes = Purposes.of(knowledge, self._normalise, words.words("documents"),
+                                     terms, lambda w: self.weight(w) > 0)
 
     def state(self) -> dict[str, Any]:
         """Return what was derived from the knowledge, to be kept beside its fitted model."""
@@ -266,18 +271,39 @@ class Coverage:
             f, self._choices[label], scorer=fuzz.ratio, processor=None,
             score_cutoff=self.settings.spelling) is not None for f in variants)
 
-    def assess(self, text: str, label: str) -> Assessment:
+    def _clauses(self, text: str) -> list[list[str]]:
+        """Return the words of each clause of `text` (a comma ends one), after the normaliser."""
+        return [_ALL_WORDS.findall(self._normalise(c)) for c in _CLAUSES.split(text)
+                if c.strip()]
+
+    def story(self, text: str, label: str) -> frozenset[str]:
+        """Return the words telling what a document article `label` covers is wanted for.
+
+        "good conduct for a tsc job application": "tsc", "job", "application" (see
+        bot/nlu/purposes.py); none when the question names no document of the article.
+        """
+        return self._story(self._clauses(text), label)
+
+    def documents(self, label: str) -> frozenset[str]:
+        """Return the words of the listed documents article `label` covers ("good", "conduct")."""
+        return self._purposes.documents(label)
+
+    def _story(self, clauses: list[list[str]], label: str) -> frozenset[str]:
+        return self._purposes.story(clauses, label, self._people)
+
+    def assess(self, text: str, label: str, *, purposes: bool = True) -> Assessment:
         """Weigh the salient words of `text` and find those article `label` leaves uncovered.
 
-        Labels that are not articles (actions) are never checked.
+        Labels that are not articles (actions) are never checked. With `purposes`, what a
+        document the article covers is wanted for, or by whom, is the story and weighs
+        nothing, unless it names an issuer or a nationality.
         """
         if label not in self._words:
             return Assessment()
         total, missing = 0.0, []
         normalised = self._normalise(text)
         # a comma ends a clause: each is read alone for whose document it is, and for whom
-        clauses = [_ALL_WORDS.findall(self._normalise(c)) for c in _CLAUSES.split(text)
-                   if c.strip()]
+        clauses = self._clauses(text)
         documents = self._documents.get(label, frozenset())
         issuing = {place for place, document in self._issuers(clauses).items()
                    if document == ANY or document in documents}
@@ -289,7 +315,10 @@ class Coverage:
         journeys = self._journeys(all_words) | self._located(all_words)
         own = self._own.get(label, frozenset())
         story = bystanders(clauses, self.is_nationality, self._people)
+        told = self._story(clauses, label) if purposes else frozenset()
         for word in dict.fromkeys(words):
+            if word in told and word not in issuing and not self.is_nationality(word):
+                continue  # what the document is wanted for: "good conduct for a tsc job"
             weight = (0.0 if word.startswith(_PLACEHOLDER) or word in journeys
                       else self.weight(word))
             if word in kinds or word in undriven:
@@ -426,9 +455,13 @@ class Coverage:
         stems = set(forms(verb))
         return any(stems.intersection((w, *stemmed_words(w))) for w in self._own.get(label, ()))
 
-    def uncovered(self, text: str, label: str) -> tuple[str, ...]:
-        """Return the uncovered salient words when they are enough to withhold article `label`."""
-        found = self.assess(text, label)
+    def uncovered(self, text: str, label: str, *, purposes: bool = True) -> tuple[str, ...]:
+        """Return the uncovered salient words when they are enough to withhold article `label`.
+
+        `purposes=False` weighs what a document is wanted for too: the matcher asks so when
+        the purpose names a service of the document's own agency ("kra pin for vat").
+        """
+        found = self.assess(text, label, purposes=purposes)
         s = self.settings
         # Another country's document, or a driving licence for no vehicle, is not ours however
         # much else the question says about it.

@@ -57,6 +57,7 @@ class Found:
     term: str
     words: int  # how many of the term's words the question names (more: more specific)
     exact: int  # how many of them were found without a spelling correction
+    named: tuple[str, ...] = ()  # the question's words that name the term's words
 
 
 @lru_cache(maxsize=8192)
@@ -169,7 +170,14 @@ class ElsewhereIndex:
             found = Found(service, term, len(words), exact)
             if best is None or (found.words, found.exact) > (best.words, best.exact):
                 best = found
-        return best
+        if best is None:
+            return None
+        # the question's words that name the term ("kdf", "recruitment"), for the matcher to
+        # tell a service asked about from the purpose of a document ("good conduct for kdf
+        # recruitment")
+        said = tuple(dict.fromkeys(question.words[p] for w in self._words_of[best.term]
+                                   for p in _positions(w, question)[0]))
+        return Found(best.service, best.term, best.words, best.exact, said)
 
     def _nameable(self, question: _Text) -> set[str]:
         """Return the term words the question may name: by a shared form or a close spelling.

@@ -13,7 +13,7 @@ from bot.core.vocabulary import vocabulary
 from bot.knowledge.fingerprint import knowledge_digest
 from bot.knowledge.loader import Knowledge
 from bot.nlu.coverage import Coverage
-from bot.nlu.elsewhere import ElsewhereIndex
+from bot.nlu.elsewhere import ElsewhereIndex, Found
 from bot.nlu.english_frequency import zipf_english
 from bot.nlu.entities import extract_entities
 from bot.nlu.model import IntentModel
@@ -163,7 +163,6 @@ class KnowledgeMatcher:
         ranked = self.model.rank(text, k=self._size)
         detected = detect_language(text).language or language or "en"
         found = self.elsewhere.find(text)
-        term = found.term if found else None
         # The salient words are weighed for the best few; another agency's service named in
         # the question is checked for every label, since the routing table may pick any.
         return ParseResult(
@@ -171,26 +170,57 @@ class KnowledgeMatcher:
             language=detected,
             ranking=tuple(
                 IntentScore(r.label, round(r.confidence, 4),
-                            self._uncovered(text, r.label, term) if i < COVERAGE_CHECKED
-                            else self._elsewhere_uncovered(r.label, term))
+                            self._uncovered(text, r.label, found) if i < COVERAGE_CHECKED
+                            else self._elsewhere_uncovered(text, r.label, found))
                 for i, r in enumerate(ranked)),
             entities=extract_entities(text),
             matched_example=ranked[0].example if ranked else None,
             elsewhere=found.service.referral(found.term) if found else None,
         )
 
-    def _uncovered(self, text: str, label: str, term: str | None) -> tuple[str, ...]:
-        """Return what of `text` the label leaves uncovered: salient words, another's service."""
-        words = self.coverage.uncovered(text, label)
-        if term is not None and term not in words and not self.elsewhere.covers(label, term):
+    def _uncovered(self, text: str, label: str, found: Found | None) -> tuple[str, ...]:
+        """Return what of `text` the label leaves uncovered: salient words, another's service.
+
+        Both checks read the purpose of a document the label covers alike: the story
+        ("good conduct for a tsc job application"), unless it names a service of the
+        document's own agency, which is then what is asked ("kra pin for vat registration").
+        """
+        term, purposes = self._term(text, label, found)
+        words = self.coverage.uncovered(text, label, purposes=purposes)
+        if term is not None and term not in words:
             return (*words, term)
         return words
 
-    def _elsewhere_uncovered(self, label: str, term: str | None) -> tuple[str, ...]:
+    def _elsewhere_uncovered(self, text: str, label: str,
+                             found: Found | None) -> tuple[str, ...]:
         """Return the other agency's service term when `label` does not cover it."""
-        if term is None or self.elsewhere.covers(label, term):
-            return ()
-        return (term,)
+        term, _ = self._term(text, label, found)
+        return () if term is None else (term,)
+
+    def _term(self, text: str, label: str, found: Found | None) -> tuple[str | None, bool]:
+        """Return the service term that counts against `label`, and whether purposes are story.
+
+        A term `label`'s own texts name counts for nothing; so does one named only as what a
+        document of the label is wanted for (with the document's own name), when another
+        agency handles it. A purpose naming the document's own agency's service is what is
+        asked: it counts, and the coverage check weighs the purpose too.
+        """
+        if found is None or self.elsewhere.covers(label, found.term):
+            return None, True
+        story = self.coverage.story(text, label)
+        # found through the purpose, and maybe the document's own name ("kcpe" of "birth
+        # certificate for kcpe registration" finds "kcpe certificate")
+        if not story or not set(found.named) <= story | self.coverage.documents(label):
+            return found.term, True
+        if self._same_agency(label, found):
+            return found.term, False
+        return None, True
+
+    def _same_agency(self, label: str, found: Found) -> bool:
+        """Return True when article `label`'s `agency:` handles the service found, in a language."""
+        return any(article.agency == found.service.agency.get(language)
+                   for language in ("en", "sw")
+                   if (article := self.knowledge.articles.get((label, language))) is not None)
 
     def top_intent(self, result: ParseResult) -> IntentScore:
         """Return the top intent, or `out_of_scope` when the assistant would not answer.

@@ -104,3 +104,27 @@ def test_every_ranked_label_is_checked_for_the_service_named(real_knowledge: Liv
     assert len(parsed.ranking) > 3  # beyond the few whose salient words are weighed
     assert all("nssf" in score.uncovered for score in parsed.ranking
                if not real_knowledge.matcher.elsewhere.covers(score.name, "nssf"))
+
+
+@pytest.mark.parametrize(("question", "article"), [
+    ("good conduct certificate for kdf recruitment", "good-conduct-certificate"),
+    ("nahitaji pin ya kra ili niombe mkopo wa helb", "kra-pin"),
+    ("my id got lost and i need it for my helb loan application", "national-id"),
+])
+def test_another_agency_as_the_purpose_of_our_document_withholds_nothing(
+        real_knowledge: LiveKnowledge, question: str, article: str) -> None:
+    parsed = real_knowledge.matcher.parse(question)
+    assert parsed.elsewhere is not None  # the service is still named: the reply may say where
+    assert next(s for s in parsed.ranking if s.name == article).uncovered == ()
+
+
+@pytest.mark.parametrize(("question", "term"), [
+    ("kra pin for vat registration", "vat registration"),  # KRA's own: asked of KRA
+    ("nssf wants my id, how do i check my nssf statement", "nssf"),  # asked outside the story
+    ("how do i apply for a helb loan with my id", "apply helb loan"),  # no purpose of the id
+])
+def test_another_agency_asked_about_beside_our_document_still_withholds(
+        real_knowledge: LiveKnowledge, question: str, term: str) -> None:
+    parsed = real_knowledge.matcher.parse(question)
+    assert parsed.elsewhere is not None and parsed.elsewhere.term == term
+    assert term in parsed.ranking[0].uncovered

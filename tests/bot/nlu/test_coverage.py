@@ -430,3 +430,42 @@ def test_a_trip_to_a_place_is_the_story(coverage: Coverage) -> None:
 def test_a_travel_document_still_names_a_service(coverage: Coverage) -> None:
     assert "travel" in coverage.assess("travel permit to tanzania for a refugee",
                                        "work-permit").uncovered
+
+
+@pytest.mark.parametrize(("text", "article"), [
+    ("good conduct certificate for a kenya power job interview", "good-conduct-certificate"),
+    ("cheti cha tabia njema kwa ajili ya kujiunga na jeshi", "good-conduct-certificate"),
+    ("my company wants a police clearance before the tender", "good-conduct-certificate"),
+    ("tunahitaji cheti cha kifo ili tugawe shamba la babu", "death-certificate"),
+    ("pin ya kra ya internship naipata aje", "kra-pin"),
+    ("a birth certificate for my daughter's knec registration", "birth-certificate"),
+])
+def test_what_our_document_is_wanted_for_withholds_nothing(coverage: Coverage, text: str,
+                                                           article: str) -> None:
+    assert coverage.uncovered(text, article) == ()
+
+
+def test_weighing_purposes_too_finds_them_uncovered(coverage: Coverage) -> None:
+    # the matcher asks so when the purpose is a service of the document's own agency
+    text = "good conduct certificate for kdf recruitment"
+    assert coverage.uncovered(text, "good-conduct-certificate") == ()
+    assert "kdf" in coverage.uncovered(text, "good-conduct-certificate", purposes=False)
+
+
+@pytest.mark.parametrize(("text", "article", "word"), [
+    ("kra pin for vat", "kra-pin", "vat"),  # KRA's own service, asked of KRA
+    ("pin ya kra kwa ajili ya kusajili vat", "kra-pin", "vat"),
+    ("cheti cha kuzaliwa cha tanzania kwa ajili ya shule", "birth-certificate", "tanzania"),
+    ("a tanzanian birth certificate for my son's school", "birth-certificate", "tanzanian"),
+])
+def test_a_purpose_still_withholds_the_issuer_and_the_agencys_own_service(
+        coverage: Coverage, text: str, article: str, word: str) -> None:
+    assert word in coverage.uncovered(text, article)
+
+
+def test_an_article_covers_the_listed_documents_its_terms_name(coverage: Coverage) -> None:
+    assert coverage.documents("good-conduct-certificate") == {"good", "conduct"}
+    assert coverage.documents("national-id") == {"id"}
+    assert coverage.documents("refund") == frozenset()
+    assert coverage.story("kra pin ya internship", "kra-pin") == {"internship"}
+    assert coverage.story("kra pin ya internship", "refund") == frozenset()
