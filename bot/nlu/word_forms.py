@@ -22,7 +22,8 @@ KNOWN_BASE = 3.0  # Zipf frequency from which the word left without an ending is
 
 # A Swahili verb form: a tense, habitual, infinitive or negative prefix ("inagharimu",
 # "huwekwa", "kumiliki"); the chat present without a subject ("naanzia", "naulizwa"); a
-# subject with the subjunctive's -e ("nibofye", "nirekebishe"); a passive ending, also on an
+# subject with the subjunctive's -e ("nibofye", "nirekebishe"), and the plural "you" asking for
+# me or us ("mnisaidie", "mtuambie": what a citizen asks of an office); a passive ending, also on an
 # English stem in Sheng ("kupakiwa", "refundiwa"); the negatives, where "si" (I) and "ha" with
 # a class prefix are the subject ("sijapata", "haikuja", "hayajathibitishwa") and the present
 # ends in -i ("sipati", "haiendi", "haikubaliki"), or is a place ("haipo": it is not there);
@@ -36,6 +37,7 @@ SWAHILI_VERB = re.compile(r"^(?:(?:ha|si)?(?:ni|u|a|tu|m|wa|i|li|ya|ki|vi|zi|ku)
                            r"|^(?:si|hu|ha(?:i|u|ya|wa|li|ki|vi|zi|tu|m))[a-z]{2,}i$"
                            r"|^(?:si|ha(?:i|yu|ya|wa|li|ki|vi|zi|tu|m))(?:po|ko|mo)$"
                            r"|^(?:ni|u|a|tu|wa|i|li|ki|vi|zi)[a-z]{3,}e$"
+                           r"|^m(?:ni|tu)[a-z]{3,}e$"
                            r"|^[a-z]{3,}[ie]wa$")
 # The one-syllable verbs "-ja" (come) and "-na" (have) in the negative ("haiji", "hana",
 # "hatuna"): too short for the pattern above, and some are English names ("Hana").

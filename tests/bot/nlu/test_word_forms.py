@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.nlu.word_forms import forms, inflected, is_number, skeleton, swahili_zipf
+from bot.nlu.word_forms import SWAHILI_VERB, forms, inflected, is_number, skeleton, swahili_zipf
 
 
 def test_swahili_forms_reach_the_dictionary_form() -> None:
@@ -48,3 +48,13 @@ def test_numbers_written_as_words_agree_with_their_class() -> None:
 
 def test_the_skeleton_of_a_word_is_its_consonants() -> None:
     assert skeleton("lakini") == skeleton("lakin") == "lkn"
+
+
+@pytest.mark.parametrize("word", ["mnisaidie", "mtuambie", "mtuelezee"])
+def test_the_plural_you_asking_for_me_or_us_is_a_verb(word: str) -> None:
+    assert SWAHILI_VERB.match(word)
+
+
+@pytest.mark.parametrize("word", ["mwanamke", "mzee", "mtoto"])
+def test_nouns_of_the_m_class_are_not_taken_for_that_subjunctive(word: str) -> None:
+    assert not SWAHILI_VERB.match(word)
