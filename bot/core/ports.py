@@ -21,12 +21,15 @@ class IntentScore:
     """One intent with the matcher's confidence in it, between 0 and 1.
 
     `uncovered` lists the salient words of the message the article does not cover (see
-    bot/nlu/coverage.py): the router then does not assert it.
+    bot/nlu/coverage.py): the router then does not assert it. `storied` marks an article
+    that covers the message only once what its document is wanted for is read as the story
+    (bot/nlu/purposes.py): the router offers it, never asserts it.
     """
 
     name: str
     confidence: float
     uncovered: tuple[str, ...] = ()
+    storied: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -134,7 +134,8 @@ def decide(ranking: Sequence[IntentScore], bands: Bands) -> Decision:
         return Decision("miss")
     top = ranking[0]
     runner_up = ranking[1].confidence if len(ranking) > 1 else 0.0
-    if top.confidence >= bands.answer and top.confidence - runner_up >= bands.margin:
+    if (top.confidence >= bands.answer and top.confidence - runner_up >= bands.margin
+            and not top.storied):  # covered only by reading a purpose as story: offered
         return Decision("answer", (top,))
     options = tuple(s for s in ranking[: bands.max_suggestions] if s.confidence >= bands.suggest)
     return Decision("suggest", options) if options else Decision("miss")
@@ -310,6 +311,8 @@ class Router:
             # the pick is not even ranked: nothing says it covers what the best match leaves
             # uncovered ("nssf statement" asked with "how"), so honesty comes first
             return Plan("not_covered", (pick,), terms=ranking[0].uncovered)
+        if score is not None and score.storied:
+            return Plan("suggest", (pick, top))  # covered only by reading a purpose as story
         if (rule.prefer in (ANY_ARTICLE, ANY_ACTION)
                 and (score is None or score.confidence < self.bands.answer)):
             return Plan("suggest", (pick, top))  # a general cue, a weak match: offer both
@@ -326,7 +329,7 @@ class Router:
             return Plan("not_covered", picks, terms=missing)
         first = scores.get(picks[0])
         if (best is None and first is not None and first is ranking[0]
-                and first.confidence >= self.bands.answer):
+                and first.confidence >= self.bands.answer and not first.storied):
             return None  # the first side is the confident best match: the bands answer it
         return Plan("suggest", picks)
 

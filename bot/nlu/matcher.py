@@ -170,35 +170,43 @@ class KnowledgeMatcher:
             language=detected,
             ranking=tuple(
                 IntentScore(r.label, round(r.confidence, 4),
-                            self._uncovered(text, r.label, found) if i < COVERAGE_CHECKED
-                            else self._elsewhere_uncovered(text, r.label, found))
+                            *(self._uncovered(text, r.label, found) if i < COVERAGE_CHECKED
+                              else self._elsewhere_uncovered(text, r.label, found)))
                 for i, r in enumerate(ranked)),
             entities=extract_entities(text),
             matched_example=ranked[0].example if ranked else None,
             elsewhere=found.service.referral(found.term) if found else None,
         )
 
-    def _uncovered(self, text: str, label: str, found: Found | None) -> tuple[str, ...]:
-        """Return what of `text` the label leaves uncovered: salient words, another's service.
+    def _uncovered(self, text: str, label: str,
+                   found: Found | None) -> tuple[tuple[str, ...], bool]:
+        """Return what of `text` the label leaves uncovered, and whether only a story hid it.
 
         Both checks read the purpose of a document the label covers alike: the story
         ("good conduct for a tsc job application"), unless it names a service of the
         document's own agency, which is then what is asked ("kra pin for vat registration").
+        A label that covers the question only thanks to that reading is offered, never
+        asserted: the purpose may be what the citizen really asks about ("i already have a
+        good conduct for the tsc job, how do i apply").
         """
-        term, purposes = self._term(text, label, found)
+        term, purposes, hidden = self._term(text, label, found)
         words = self.coverage.uncovered(text, label, purposes=purposes)
         if term is not None and term not in words:
-            return (*words, term)
-        return words
+            return (*words, term), False
+        storied = not words and (hidden or (
+            purposes and bool(self.coverage.story(text, label))
+            and bool(self.coverage.uncovered(text, label, purposes=False))))
+        return words, storied
 
     def _elsewhere_uncovered(self, text: str, label: str,
-                             found: Found | None) -> tuple[str, ...]:
+                             found: Found | None) -> tuple[tuple[str, ...], bool]:
         """Return the other agency's service term when `label` does not cover it."""
-        term, _ = self._term(text, label, found)
-        return () if term is None else (term,)
+        term, _, hidden = self._term(text, label, found)
+        return ((), hidden) if term is None else ((term,), False)
 
-    def _term(self, text: str, label: str, found: Found | None) -> tuple[str | None, bool]:
-        """Return the service term that counts against `label`, and whether purposes are story.
+    def _term(self, text: str, label: str,
+              found: Found | None) -> tuple[str | None, bool, bool]:
+        """Return the term counting against `label`, if purposes are story, if a story hid one.
 
         A term `label`'s own texts name counts for nothing; so does one named only as what a
         document of the label is wanted for (with the document's own name), when another
@@ -206,15 +214,15 @@ class KnowledgeMatcher:
         asked: it counts, and the coverage check weighs the purpose too.
         """
         if found is None or self.elsewhere.covers(label, found.term):
-            return None, True
+            return None, True, False
         story = self.coverage.story(text, label)
         # found through the purpose, and maybe the document's own name ("kcpe" of "birth
         # certificate for kcpe registration" finds "kcpe certificate")
         if not story or not set(found.named) <= story | self.coverage.documents(label):
-            return found.term, True
+            return found.term, True, False
         if self._same_agency(label, found):
-            return found.term, False
-        return None, True
+            return found.term, False, False
+        return None, True, True
 
     def _same_agency(self, label: str, found: Found) -> bool:
         """Return True when article `label`'s `agency:` handles the service found, in a language."""

@@ -26,6 +26,11 @@ tabia njema" "good conduct", "pin ya kra" "kra pin", "kitambulisho" "id"):
   subject ("my internship wants", "the county requires", "shule inataka", "boss wangu
   anataka"), never the citizen ("i need", "nataka").
 
+An article that covers a question only through this reading is offered ("did you mean"),
+never asserted (bot/nlu/matcher.py marks it `storied`): the purpose may be the question.
+A document the citizen already holds ("i already have a good conduct for the tsc job, how do
+i apply") or the citizen's own "and I want to ..." tells no story: the purpose is asked.
+
 Which documents are ours is data: `coverage/documents` in knowledge/vocabulary.yaml; an
 article covers those its own title, keywords or synonyms name. Licences, permits and visas
 are not listed: what follows theirs names their kind or their country ("a licence for guns",
@@ -60,6 +65,19 @@ _TO = frozenset(("to",))
 _AND = frozenset(("and", "na"))
 _WANT = re.compile(r"^(?:want|wants|need|needs|(?:ni|a|tu|wa|u|m)?(?:na|ta|li|me)?"
                    r"(?:taka|hitaji))$")
+# Someone else who wants to do something with the document: "hana kra pin na anataka kuopen
+# bank account". The citizen's own "and i want to" asks about what they want to do.
+_THEY_WANT = re.compile(r"^(?:wants|needs|(?:a|wa)(?:na|ta|li|me)?(?:taka|hitaji))$")
+# The citizen already holds the document: "i already have a good conduct for the tsc job, how
+# do i apply", "nimepata kra pin ya hustler fund": what it is for is then the question.
+_HOLDING = frozenset(("have", "has", "got", "already", "nina", "tuna", "nimepata", "tumepata",
+                      "nishapata", "tushapata", "nimeshapata", "nimepokea", "received"))
+_HOLDING_WITH = frozenset(("niko", "tuko", "nikiwa", "tukiwa"))  # "niko na kra pin"
+# Whom a one-word document is for, which makes it another card: "an id for a refugee".
+_HOLDERS = frozenset(("refugee", "refugees", "asylum", "foreigner", "foreigners", "alien",
+                      "aliens", "staff", "student", "students", "soldier", "soldiers",
+                      "worker", "workers", "employee", "employees", "mgeni", "wageni",
+                      "mkimbizi", "wakimbizi"))
 _PRONOUNS = frozenset(("it", "one", "them"))
 # "nakihitaji kwa", "naihitaji", "tunakitaka": the verb holds the document as its object.
 _HOLDS_IT = re.compile(r"^(?:ni|tu|a|wa|u|m)?(?:na|ta|li|me)(?:ki|i|vi|zi|li)(?:hitaji|taka)$")
@@ -172,7 +190,8 @@ def _anchors(words: Sequence[str], documents: Collection[tuple[str, ...]],
     for i in range(len(words)):
         for name in documents:
             if tuple(words[i:i + len(name)]) == name:
-                found.append((i, i + len(name), len(name) == 1))
+                if not _held(words, i):
+                    found.append((i, i + len(name), len(name) == 1))
                 named_before = True
                 break
         else:
@@ -181,6 +200,16 @@ def _anchors(words: Sequence[str], documents: Collection[tuple[str, ...]],
                     word in _PRONOUNS and i > 0 and _WANT.match(words[i - 1]))):
                 found.append((i, i + 1, False))
     return found
+
+
+def _held(words: Sequence[str], start: int) -> bool:
+    """Return True when the citizen says they hold the document at `start` ("i have my id")."""
+    j = start - 1
+    while j >= 0 and (words[j] in _DETERMINERS or words[j] in POSSESSIVES):
+        j -= 1
+    if j < 0:
+        return False
+    return words[j] in _HOLDING or (words[j] == "na" and j > 0 and words[j - 1] in _HOLDING_WITH)
 
 
 def _purpose(words: Sequence[str], end: int, generic: bool, people: Collection[str]) -> range:
@@ -198,15 +227,15 @@ def _purpose(words: Sequence[str], end: int, generic: bool, people: Collection[s
         elif word == "so" and after == "that":
             j += 1
         start = j + 1
-        if word == "for" and generic and _bare_plural(after):
-            return range(0)  # "an id for refugees": whom it is for, its kind
+        if word == "for" and generic and _for_holder(words, start):
+            return range(0)  # "an id for refugees", "for a refugee": whom it is for, its kind
     elif word in _TO and after and after not in _DETERMINERS and after not in POSSESSIVES:
         start = j + 1  # "to claim my father s benefits", "to open a bank account"
     elif word in _CONNECTIVES and (not generic or _INFINITIVE.match(after)):
         start = j + 1  # "good conduct ya internship", "passport ya kuenda hajj"
     elif _SUBJUNCTIVE.match(word) and zipf_english(word) == 0 and word not in people:
         start = j  # "good conduct nipate job ya rider"
-    elif word in _AND and _WANT.match(after):
+    elif word in _AND and _THEY_WANT.match(after):
         k = j + 2 + (j + 2 < len(words) and words[j + 2] == "to")
         if k >= len(words) or not (_INFINITIVE.match(words[k]) or words[k - 1] == "to"):
             return range(0)
@@ -242,6 +271,15 @@ def _past_owner(words: Sequence[str], j: int, people: Collection[str]) -> int:
         else:
             return j
     return j
+
+
+def _for_holder(words: Sequence[str], start: int) -> bool:
+    """Return True when a one-word document's "for" names whom it is for, not a purpose."""
+    k = start
+    while k < len(words) and words[k] in _DETERMINERS:
+        k += 1
+    holder = words[k] if k < len(words) else ""
+    return holder in _HOLDERS or (k == start and _bare_plural(holder))
 
 
 def _bare_plural(word: str) -> bool:

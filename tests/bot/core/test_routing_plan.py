@@ -63,6 +63,15 @@ def test_plan_uncovered_top_article_is_not_asserted() -> None:
     assert plan.intents[0] == "driving-licence-renewal"  # what is close is still offered
 
 
+def test_plan_article_covered_only_through_a_story_is_offered_not_asserted() -> None:
+    # "i already have a good conduct for the tsc job, how do i apply" reads as the article
+    # only when "for the tsc job" is the story: the citizen chooses
+    ranking = [IntentScore("driving-licence-renewal", 0.95, storied=True),
+               IntentScore("payment-methods", 0.01)]
+    plan = make_router().plan(turn("dl for my tsc job", ranking))
+    assert (plan.kind, plan.intents) == ("suggest", ("driving-licence-renewal",))
+
+
 def test_plan_uncovered_first_suggestion_is_not_offered_as_a_guess() -> None:
     ranking = [IntentScore("driving-licence-renewal", 0.4, ("beekeeping",)),
                IntentScore("payment-methods", 0.3)]

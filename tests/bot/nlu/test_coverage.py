@@ -469,3 +469,11 @@ def test_an_article_covers_the_listed_documents_its_terms_name(coverage: Coverag
     assert coverage.documents("refund") == frozenset()
     assert coverage.story("kra pin ya internship", "kra-pin") == {"internship"}
     assert coverage.story("kra pin ya internship", "refund") == frozenset()
+
+
+def test_an_article_covered_only_through_a_purpose_is_marked_storied(real_knowledge) -> None:
+    told = real_knowledge.parse("good conduct certificate for a tsc job application", "en")
+    assert told.top is not None and told.top.name == "good-conduct-certificate"
+    assert told.top.uncovered == () and told.top.storied
+    plain = real_knowledge.parse("how do i apply for a certificate of good conduct", "en")
+    assert plain.top is not None and not plain.top.storied

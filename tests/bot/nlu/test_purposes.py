@@ -65,6 +65,13 @@ def test_whoever_wants_the_document_reaches_back_to_a_verb_only() -> None:
     "my kra pin is fine, how do i file a vat refund",
     "i need a good conduct",  # the citizen wants it: no one else's story
     "helb clearance certificate for a government job",  # no document of ours
+    "i already have a good conduct for the tsc job, how do i apply",  # held: the purpose asks
+    "i got my kra pin for the hustler fund, how do i borrow",
+    "nimepata kra pin ya hustler fund, nitakopa aje",
+    "niko na kra pin na nataka kuapply hustler fund",
+    "i have a passport and want to apply for a canada visa",  # the citizen's own "and want to"
+    "an id for a refugee",  # whom it is for, after its determiner
+    "id for an asylum seeker",
 ])
 def test_no_story_without_a_purpose_of_our_document(text: str) -> None:
     assert told(text) == set()
@@ -82,3 +89,9 @@ def test_a_word_also_said_outside_the_story_is_not_story() -> None:
 
 def test_without_documents_nothing_is_the_story() -> None:
     assert stories([["good", "conduct", "for", "a", "tsc", "job"]], ()) == frozenset()
+
+
+def test_a_document_asked_for_still_has_its_story_beside_one_held() -> None:
+    assert "helb" in told("i have lost my id and need it for my helb application")
+    assert told("msee hana kra pin na anataka kuopen bank account") == {"kuopen", "bank",
+                                                                       "account"}
