@@ -36,6 +36,7 @@ from bot.nlu.model import stemmed_words
 from bot.nlu.model_store import kept_state, restored_from
 from bot.nlu.purposes import Purposes
 from bot.nlu.word_forms import (
+    INFINITIVE,
     OF_A_PLACE,
     POSSESSIVES,
     SHORT_NEGATIVE,
@@ -89,7 +90,6 @@ DOCUMENTS = frozenset(("licence", "licences", "permit", "permits", "leseni", "ki
                        "vibali"))
 _OF = frozenset(("ya", "za", "cha", "vya", "la"))
 _PURPOSE = frozenset(("ya", "cha", "la", "to", "for"))  # "leseni ya kuchimba", "permit to hold"
-_INFINITIVE = re.compile(r"^ku[a-z]{3,}$")
 _DETERMINERS = frozenset(("a", "an", "the", "my", "our", "his", "her", "their"))
 _JOURNEY = frozenset(("travel", "travelling", "traveling", "fly", "flying"))
 # Where something happened or someone is: "born at Pumwani", "I live in Kitengela", "huko Ruai".
@@ -430,7 +430,7 @@ class Coverage:
         j = i + 1
         if j < len(words) and words[j] in _PURPOSE:
             j += 1
-        if j >= len(words) or not (words[j - 1] == "to" or _INFINITIVE.match(words[j])):
+        if j >= len(words) or not (words[j - 1] == "to" or INFINITIVE.match(words[j])):
             return []
         objects = self._objects(words[j + 1:])
         if label and self._about_verb(label, words[j]):

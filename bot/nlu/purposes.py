@@ -49,7 +49,7 @@ from typing import Self
 from bot.core.vocabulary import Word
 from bot.knowledge.loader import Knowledge
 from bot.nlu.english_frequency import zipf_english
-from bot.nlu.word_forms import POSSESSIVES, forms, inflected
+from bot.nlu.word_forms import INFINITIVE, POSSESSIVES, forms, inflected
 
 _WORDS = re.compile(r"(?u)\b[^\W\d_]+\b")
 SPAN = 8  # words a purpose may run to ("for my son s knec registration next year")
@@ -58,7 +58,6 @@ _OWNED_BY = frozenset(("ya", "cha", "za", "la", "wa", "vya", "of"))  # "cheti ch
 _NEEDED = frozenset(("needed", "required", "wanted", "is", "i", "we", "need", "needs"))
 _PURPOSE = frozenset(("for", "kwa", "ili", "ndio", "ndiyo", "so", "before", "kabla"))
 _CONNECTIVES = frozenset(("ya", "cha", "za", "la", "vya"))
-_INFINITIVE = re.compile(r"^ku[a-z]{3,}$")
 # A Swahili subjunctive of the citizen or another after the document: "nipate", "tupate".
 _SUBJUNCTIVE = re.compile(r"^(?:ni|tu|a|wa|u|m)[a-z]{2,}e$")
 _TO = frozenset(("to",))
@@ -231,13 +230,13 @@ def _purpose(words: Sequence[str], end: int, generic: bool, people: Collection[s
             return range(0)  # "an id for refugees", "for a refugee": whom it is for, its kind
     elif word in _TO and after and after not in _DETERMINERS and after not in POSSESSIVES:
         start = j + 1  # "to claim my father s benefits", "to open a bank account"
-    elif word in _CONNECTIVES and (not generic or _INFINITIVE.match(after)):
+    elif word in _CONNECTIVES and (not generic or INFINITIVE.match(after)):
         start = j + 1  # "good conduct ya internship", "passport ya kuenda hajj"
     elif _SUBJUNCTIVE.match(word) and zipf_english(word) == 0 and word not in people:
         start = j  # "good conduct nipate job ya rider"
     elif word in _AND and _THEY_WANT.match(after):
         k = j + 2 + (j + 2 < len(words) and words[j + 2] == "to")
-        if k >= len(words) or not (_INFINITIVE.match(words[k]) or words[k - 1] == "to"):
+        if k >= len(words) or not (INFINITIVE.match(words[k]) or words[k - 1] == "to"):
             return range(0)
         start = k  # "hana kra pin na anataka kuopen bank account"
     else:
@@ -251,7 +250,7 @@ def _purpose(words: Sequence[str], end: int, generic: bool, people: Collection[s
 
 def _joins(words: Sequence[str], i: int) -> bool:
     """Return True for a "na" an infinitive governs ("kujiunga na kdf"): no conjunction."""
-    return words[i] == "na" and i > 0 and _INFINITIVE.match(words[i - 1]) is not None
+    return words[i] == "na" and i > 0 and INFINITIVE.match(words[i - 1]) is not None
 
 
 def _past_owner(words: Sequence[str], j: int, people: Collection[str]) -> int:

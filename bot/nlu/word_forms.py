@@ -42,6 +42,7 @@ SWAHILI_VERB = re.compile(r"^(?:(?:ha|si)?(?:ni|u|a|tu|m|wa|i|li|ya|ki|vi|zi|ku)
 # The one-syllable verbs "-ja" (come) and "-na" (have) in the negative ("haiji", "hana",
 # "hatuna"): too short for the pattern above, and some are English names ("Hana").
 # Their subjunctive too ("tuje": that we come, "nile", "tupe"): a person and the verb alone.
+INFINITIVE = re.compile(r"^ku[a-z]{3,}$")  # a Swahili infinitive: "kuchimba", "kuopen"
 SHORT_NEGATIVE = re.compile(r"^(?:si|ha(?:i|u|ya|wa|li|ki|vi|tu|m)?)(?:ji|na)$"
                              r"|^(?:ni|u|a|tu|m|wa)(?:je|le|pe|fe|nywe)$")
 
