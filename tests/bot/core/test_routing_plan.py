@@ -36,7 +36,8 @@ def turn(text: str, ranking: Sequence[IntentScore], *, reference: str | None = N
 
 
 def make_router(table: RouteTable | None = None) -> Router:
-    names = [*sorted(ARTICLES), "check_status", "talk_to_human", "report_security_incident",
+    names = [*sorted(ARTICLES), "check_status", "talk_to_human", "ticket_status",
+             "report_security_incident",
              "my_data", "delete_my_data", "start_payment", "link_account", "greet",
              "change_language"]
     return Router([Simple(n) for n in names], Honest(),
@@ -236,6 +237,36 @@ def test_table_someone_claiming_to_be_ecitizen_in_swahili(table: RouteTable, tex
     ranking = [IntentScore("report_security_incident", 0.9)]
     plan = make_router(table).plan(turn(text, ranking))
     assert plan.intents == ("phishing-messages", "report_security_incident")
+
+
+@pytest.mark.parametrize("text", ["someone called saying he is from ecitizen and wants the code",
+                                  "a lady called claiming to work for immigration",
+                                  "got a call from a man posing as ecitizen support"])
+def test_table_a_caller_saying_he_is_from_ecitizen_is_a_scam_contact(table: RouteTable,
+                                                                    text: str) -> None:
+    ranking = [IntentScore("report_security_incident", 0.95)]
+    plan = make_router(table).plan(turn(text, ranking))
+    assert (plan.kind, plan.intents) == ("suggest",
+                                         ("phishing-messages", "report_security_incident"))
+
+
+@pytest.mark.parametrize("text", ["any update on the complaint i raised last week",
+                                  "what is the status of the issue i reported",
+                                  "malalamiko yangu yamefika wapi"])
+def test_table_news_of_a_complaint_made_is_the_ticket_status(table: RouteTable,
+                                                             text: str) -> None:
+    ranking = [IntentScore("talk_to_human", 0.8), IntentScore("ticket_status", 0.3)]
+    plan = make_router(table).plan(turn(text, ranking))
+    assert (plan.kind, plan.intents) == ("answer", ("ticket_status",))
+
+
+@pytest.mark.parametrize("text", ["i want to make a complaint about your service",
+                                  "can i talk to someone about the status of my passport"])
+def test_table_a_new_complaint_or_status_alone_stays_with_a_person(table: RouteTable,
+                                                                   text: str) -> None:
+    ranking = [IntentScore("talk_to_human", 0.8), IntentScore("ticket_status", 0.3)]
+    plan = make_router(table).plan(turn(text, ranking))
+    assert plan.intents == ("talk_to_human",)
 
 
 def test_table_demanding_a_bribe_is_no_claim_to_be_ecitizen(table: RouteTable) -> None:
