@@ -101,6 +101,23 @@ FOREIGNER = "foreigner"
 _REBUILT = frozenset({"_normalise", "_swahili", "_weights"})  # not kept: rebuilt or shared
 
 
+_ARTICLES = frozenset(("a", "an", "the"))
+
+
+def _kind_after(words: list[str], i: int) -> str:
+    """Return the word after the licence at `i` and its "of" or "for" (past a/the), if any.
+
+    "For my shop" says whose the permit is, not its kind: a possessive ends the search.
+    """
+    j = i + 1
+    if j >= len(words) or words[j] not in _OF and words[j] != "for":
+        return ""
+    j += 1
+    while words[i + 1] == "for" and j < len(words) and words[j] in _ARTICLES:
+        j += 1
+    return words[j] if j < len(words) else ""
+
+
 class Coverage:
     """Per-article vocabularies and the weight of words, built once per knowledge version."""
 
@@ -361,8 +378,8 @@ class Coverage:
     def _kinds(self, words: list[str], label: str = "") -> set[str]:
         """Return the words that say which kind of licence or permit is asked for.
 
-        The word before one ("gun licence") or after its "of" ("leseni ya uvuvi"), unless it
-        is grammar, a Swahili verb ("kibali cha kuingiza": what it is for) or everyday.
+        The word before one ("gun licence") or after its "of" ("leseni ya uvuvi") or its "for"
+        ("an export licence for avocados", "a permit for a rally"), unless it is grammar, a Swahili verb ("kibali cha kuingiza": what it is for) or everyday.
         `words` are all of the question's, the short connectives ("ya", "la") too; an English
         word is never taken for a Swahili verb ("hunting" is no habitual "hu-" form). What a
         licence is for counts unless article `label` is about that very verb (`_purpose`).
@@ -372,8 +389,8 @@ class Coverage:
             if word not in DOCUMENTS:
                 continue
             before = words[i - 1] if i > 0 else ""
-            after = words[i + 2] if i + 2 < len(words) and words[i + 1] in _OF else ""
-            found.update(kind for kind in (before, after) if self._names_kind(kind))
+            found.update(kind for kind in (before, _kind_after(words, i))
+                         if self._names_kind(kind))
             found.update(self._purpose(words, i, label))
         return found
 

@@ -45,6 +45,8 @@ def test_covered_questions_have_nothing_uncovered(coverage: Coverage, text: str,
     ("gun licence inapatikana aje kenya", "driving-licence-renewal", "gun"),
     ("tour guide licence application", "driving-licence-renewal", "guide"),
     ("how to apply for a mining permit", "work-permit", "mining"),
+    ("how do i get a permit for a rally", "work-permit", "rally"),  # after its "for"
+    ("licence for a gun", "driving-licence-renewal", "gun"),
 ])
 def test_the_kind_of_licence_or_permit_is_salient_however_common_the_word(
         coverage: Coverage, text: str, article: str, kind: str) -> None:
@@ -61,6 +63,11 @@ def test_the_kind_of_licence_or_permit_is_salient_however_common_the_word(
 def test_a_covered_or_everyday_kind_withholds_nothing(coverage: Coverage, text: str,
                                                       article: str) -> None:
     assert coverage.uncovered(text, article) == ()
+
+
+def test_whose_permit_it_is_names_no_kind(coverage: Coverage) -> None:
+    # "for my shop": the holder; a kind would only weigh a word the article covers anyway
+    assert coverage._kinds("a business permit for my shop".split()) == set()
 
 
 def test_a_derived_word_is_not_as_common_as_its_stem(coverage: Coverage) -> None:
