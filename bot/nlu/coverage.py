@@ -98,6 +98,11 @@ _DRIVING = "driving"  # what the normaliser makes of "ya kuendesha" before a lic
 _OBJECT_WORDS = 2  # "a public rally", "duka la dawa": the object's noun and one more word
 # What the synonyms of articles for foreigners normalise to ("raia wa kigeni", "expat").
 FOREIGNER = "foreigner"
+# A payment article (tag `payment`: a receipt, a refund, a payment not reflected) covers the
+# agencies whose fees eCitizen collects, named by the titles and keywords of the articles
+# tagged `agencies` ("SHA, HELB, KNEC, KWS park fees"): "the receipt for the knec fee I paid".
+PAYMENT_TAG = "payment"
+PAID_AGENCIES_TAG = "agencies"
 _REBUILT = frozenset({"_normalise", "_swahili", "_weights"})  # not kept: rebuilt or shared
 
 
@@ -110,7 +115,7 @@ def _kind_after(words: list[str], i: int) -> str:
     "For my shop" says whose the permit is, not its kind: a possessive ends the search.
     """
     j = i + 1
-    if j >= len(words) or words[j] not in _OF and words[j] != "for":
+    if j >= len(words) or (words[j] not in _OF and words[j] != "for"):
         return ""
     j += 1
     while words[i + 1] == "for" and j < len(words) and words[j] in _ARTICLES:
@@ -127,7 +132,13 @@ class Coverage:
         self.settings = settings or CoverageSettings()
         texts: dict[str, list[str]] = {}
         terms: dict[str, list[str]] = {}  # what editors declared an article is about
+        paid: list[str] = []  # the agencies whose fees eCitizen collects
+        payments: set[str] = set()  # the articles about paying
         for (article_id, _), article in knowledge.articles.items():
+            if PAID_AGENCIES_TAG in article.tags:
+                paid.extend([article.title, *article.keywords])
+            if PAYMENT_TAG in article.tags:
+                payments.add(article_id)
             named = [article.title, *article.keywords,
                      *(w for term, variants in article.synonyms for w in (term, *variants))]
             terms.setdefault(article_id, []).extend(named)
@@ -136,9 +147,11 @@ class Coverage:
             if intent.intent != "out_of_scope":
                 texts.setdefault(intent.intent, []).extend(intent.examples)
         vocabularies = {label: self._vocabulary(t) for label, t in texts.items()}
-        # Only articles are checked: an action covers what it does, whatever the words.
-        self._words = {a: v for a, v in vocabularies.items() if a in terms}
         labels = list(vocabularies.values())
+        # Only articles are checked: an action covers what it does, whatever the words.
+        agencies = self._vocabulary(paid)
+        self._words = {a: v | agencies if a in payments else v
+                       for a, v in vocabularies.items() if a in terms}
         self._users = Counter(word for vocabulary in labels for word in vocabulary)
         # Terms as written (no stems): "processing time" makes no domain term of "process".
         own = {label: frozenset(w for t in named for w in _WORD.findall(
@@ -379,7 +392,8 @@ class Coverage:
         """Return the words that say which kind of licence or permit is asked for.
 
         The word before one ("gun licence") or after its "of" ("leseni ya uvuvi") or its "for"
-        ("an export licence for avocados", "a permit for a rally"), unless it is grammar, a Swahili verb ("kibali cha kuingiza": what it is for) or everyday.
+        ("a permit for a rally"), unless it is grammar, a Swahili verb ("kibali cha kuingiza":
+        what it is for) or everyday.
         `words` are all of the question's, the short connectives ("ya", "la") too; an English
         word is never taken for a Swahili verb ("hunting" is no habitual "hu-" form). What a
         licence is for counts unless article `label` is about that very verb (`_purpose`).

@@ -484,3 +484,21 @@ def test_an_article_covered_only_through_a_purpose_is_marked_storied(real_knowle
     assert told.top.uncovered == () and told.top.storied
     plain = real_knowledge.parse("how do i apply for a certificate of good conduct", "en")
     assert plain.top is not None and not plain.top.storied
+
+
+@pytest.mark.parametrize(("text", "article"), [
+    ("download the receipt for the knec fee i paid on ecitizen", "payment-receipt"),
+    ("nimelipa helb kwa ecitizen lakini malipo hayajaonekana", "payment-not-reflected"),
+    ("i was charged twice for kws park fees on ecitizen, i want my money back", "refund"),
+])
+def test_a_payment_article_covers_the_agencies_ecitizen_collects_for(coverage: Coverage,
+                                                                      text: str,
+                                                                      article: str) -> None:
+    # the agencies the articles tagged `agencies` name are paid through eCitizen
+    assert coverage.uncovered(text, article) == ()
+
+
+def test_the_agencies_are_covered_by_payment_articles_only(coverage: Coverage) -> None:
+    # a payment problem, not the agency's own service: a HELB loan is no national ID matter
+    assert "helb" in coverage.uncovered("helb wants a copy of my id", "national-id")
+    assert "knec" in coverage.uncovered("knec certificate replacement", "birth-certificate")

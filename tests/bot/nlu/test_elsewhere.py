@@ -36,6 +36,12 @@ INDEX = ElsewhereIndex(KNOWLEDGE, build_normalizer(KNOWLEDGE))
     ("my teacher's pension has not been paid", "public-service-pensions"),
     ("pensheni yangu ya ualimu haijaingia", "public-service-pensions"),
     ("nataka kuconnect stima kwa plot", "kplc"),  # Sheng "kuconnect" is "connect"
+    ("nawezaje kupata uraia wa kenya nikiwa mgeni", "citizenship"),
+    ("steps to register a sacco for our boda boda group", "cooperatives"),
+    ("nataka kusajili chama cha ushirika", "cooperatives"),
+    ("how do i register an ngo in kenya", "pbo"),
+    ("jinsi ya kusajili shirika lisilo la kiserikali", "pbo"),
+    ("niaje, nataka ku-apply tour guide licence", "tourism-licensing"),
 ])
 def test_find_names_the_service_of_the_term_the_question_uses(question: str,
                                                               service: str) -> None:
