@@ -67,7 +67,7 @@ def test_a_covered_or_everyday_kind_withholds_nothing(coverage: Coverage, text: 
 
 def test_whose_permit_it_is_names_no_kind(coverage: Coverage) -> None:
     # "for my shop": the holder; a kind would only weigh a word the article covers anyway
-    assert coverage._kinds("a business permit for my shop".split()) == set()
+    assert coverage._kinds(["a", "business", "permit", "for", "my", "shop"]) == set()
 
 
 def test_a_derived_word_is_not_as_common_as_its_stem(coverage: Coverage) -> None:
