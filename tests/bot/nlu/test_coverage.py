@@ -477,3 +477,22 @@ def test_an_article_covered_only_through_a_purpose_is_marked_storied(real_knowle
     assert told.top.uncovered == () and told.top.storied
     plain = real_knowledge.parse("how do i apply for a certificate of good conduct", "en")
     assert plain.top is not None and not plain.top.storied
+
+
+@pytest.mark.parametrize("word", ["kuelekezwa", "mnielekeze", "nifahamishe", "nijulishwe",
+                                  "nililopewa", "dogo", "hasa", "utaratibu", "heshima",
+                                  "mkulima"])
+def test_everyday_swahili_of_polite_requests_and_stories_weighs_nothing(coverage: Coverage,
+                                                                         word: str) -> None:
+    # vocabulary.yaml's coverage/everyday (in any form of the verb), courtesies and people
+    assert coverage.weight(word) == 0.0
+
+
+@pytest.mark.parametrize(("text", "article"), [
+    ("ningependa kusajili jina la duka langu dogo, naomba kuelekezwa",
+     "business-name-registration"),
+    ("Kwa heshima, naomba kujulishwa utaratibu wa kupata pasipoti", "passport-apply"),
+])
+def test_a_polite_formal_request_does_not_withhold_the_article(coverage: Coverage, text: str,
+                                                               article: str) -> None:
+    assert coverage.uncovered(text, article) == ()
