@@ -183,6 +183,9 @@ class Coverage:
         # The vehicles a driving licence covers ("boda", "lorry"): any of them is covered by
         # an article whose own terms name driving or a vehicle.
         self._vehicles = words.folded("vehicles")
+        # Everyday Swahili that never names a service, in any of its forms: a polite request
+        # ("naomba kuelekezwa", "mnifahamishe"), a size ("duka langu dogo"), "hasa".
+        self._everyday = words.folded("everyday")
         self._vehicular = frozenset(label for label, named in own.items()
                                     if named & self._vehicles or self._about_verb(label, "drive"))
         self._people = words.folded("people") | frozenset(
@@ -235,7 +238,12 @@ class Coverage:
     def _weightless(self, word: str) -> bool:
         """Return True for words that never name a service: grammar, numbers, places, people."""
         return (word in POSSESSIVES or is_number(word) or word in self._grammar
-                or word in self._people or self.is_place(word) or self._chat_grammar(word))
+                or word in self._people or self.is_place(word) or self._chat_grammar(word)
+                or self._everyday_word(word))
+
+    def _everyday_word(self, word: str) -> bool:
+        """Return True for an everyday Swahili word or any form of one ("kuelekezwa")."""
+        return word in self._everyday or any(f in self._everyday for f in forms(word))
 
     def _chat_grammar(self, word: str) -> bool:
         """Return True for a grammar word typed without (or with other) vowels ("lkn")."""

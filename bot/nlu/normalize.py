@@ -47,6 +47,11 @@ _DROPPED_VOWEL = re.compile(r"^(?:n(?=[mlkfspw][aeiou])|([kzvl])(?=me[a-z]{2})"
 # "Murang'a"): it is one letter, so the word stays whole ("muranga", as the places list spells
 # it) rather than splitting into "murang" and "a". English "ng's" ("nothing's") is left alone.
 _NG = re.compile(r"(?<=ng)['\u2018\u2019`](?=[aeiou])", re.IGNORECASE)
+# The coast and careful Swahili write the perfect with "-mekwisha" (has finished) before the
+# verb, with or without its "ku": "nimekwisha lipa", "amekwisha kuondoka". It says what
+# "nimelipa" says, so the two words become that one, which the lexicon and examples know.
+_ALREADY = re.compile(r"\b(ni|u|a|tu|m|mu|wa|i|li|ya|ki|vi|zi)mekwisha (?:ku(?=[a-z]{3}))?"
+                      r"(?=[a-z]{2})")
 _NON_WORD = re.compile(r"[^\w\s]|_")
 _REPEATS = re.compile(r"([^\W\d_])\1{2,}")  # letters only: 222222 stays a number
 _SPACES = re.compile(r"\s+")
@@ -119,7 +124,7 @@ class Normalizer:
         """Return the normalised form of `text`."""
         for pattern, token in _PLACEHOLDERS:
             text = pattern.sub(token, text)
-        text = self._basic(_SHENG_PREFIX.sub("", text))
+        text = _ALREADY.sub(r"\1me", self._basic(_SHENG_PREFIX.sub("", text)))
         words = [self._spellings.get(w) or self._spellings.get(r, r)
                  for w in text.split() for r in (restore_vowels(w),)]
         words = [part for w in words for part in split_how(w)]

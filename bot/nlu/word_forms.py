@@ -80,11 +80,15 @@ _TENSED = tuple(subject + tense
 _PREFIXES = (*_TENSED, "na", "ni",
              "ku", "tu", "ha", "si",  # Sheng verbs built on English stems: "naopen", "kuregister"
              # negatives and the coast's future: "sijapata", "haijaonekana", "ntapata"
-             "sija", "siku", "haja", "haija", "hayaja", "hawaja", "hazija", "haku", "haiku", "nta")
+             "sija", "siku", "haja", "haija", "hayaja", "hawaja", "hazija", "haku", "haiku", "nta",
+             "mni")  # "you (plural), ... me", in polite requests: "mnielekeze", "mnisaidie"
 # Passive endings: "kupakiwa" is "pakia" made passive, "refundiwa" is Sheng for "refunded".
 _PASSIVES = ("iwa", "ewa")
 
 
+# The object a verb carries after its subject and tense, "me" or "us": "ananiuliza" (he asks
+# me), "kunielekeza", "mnielekeze" (you, direct me), "tuelekezeni".
+_OBJECTS = ("ni", "tu")
 _RELATIVES = ("vyo", "cho", "yo", "ye", "lo", "po", "ko", "mo", "zo")  # "niliyolipa": I paid
 _PEOPLE = ("wa", "mw", "m")  # a person or people of a place: "Mkenya", "Wamarekani"
 # ...and the manner or language of a place too: "kitanzania", "kiganda", "kikenya".
@@ -121,6 +125,8 @@ def forms(word: str) -> tuple[str, ...]:
     rests = [bare[len(x):] for x in _PREFIXES if bare.startswith(x) and len(bare) - len(x) >= 4]
     rests += [r[len(x):] for r in rests for x in _RELATIVES
               if r.startswith(x) and len(r) - len(x) >= 3]
+    rests += [r[len(x):] for r in rests for x in _OBJECTS
+              if r.startswith(x) and len(r) - len(x) >= 4]
     for ending in _PASSIVES:
         if bare.endswith(ending) and len(bare) - len(ending) >= 4:
             active = (bare[: -len(ending)], bare[:-2] + "a")  # "refund", "pakia"
@@ -129,8 +135,10 @@ def forms(word: str) -> tuple[str, ...]:
     # The subjunctive and the negative end in -e and -i where the dictionary form ends in -a.
     if bare[-1:] in ("e", "i") and len(bare) >= 5:
         changed = bare[:-1] + "a"
-        rests += [changed, *(changed[len(x):] for x in (*_PREFIXES, *_SUBJECTS)
-                             if changed.startswith(x) and len(changed) - len(x) >= 4)]
+        unprefixed = [changed[len(x):] for x in (*_PREFIXES, *_SUBJECTS)
+                      if changed.startswith(x) and len(changed) - len(x) >= 4]
+        rests += [changed, *unprefixed, *(r[len(x):] for r in unprefixed for x in _OBJECTS
+                                          if r.startswith(x) and len(r) - len(x) >= 4)]
     return tuple(dict.fromkeys([*found, *rests]))
 
 

@@ -34,6 +34,10 @@ NORMALISE = build_normalizer(load_knowledge(REPO / "knowledge"))
     ("malipo yangu hayajathibitishwa", "not reflected"),
     ("walimwibia pasipoti", "lost"),  # they stole from him: object infix
     ("jina la duka langu", "business name"),
+    ("tunahamisha kadi ya umiliki", "logbook"),  # the ownership card
+    ("hati ya tabia njema kutoka idara ya upelelezi", "dci"),  # the DCI's short Swahili name
+    ("sina tarakilishi", "kompyuta"),  # the formal word for a computer
+    ("nimekwisha lipa lakini", "nimelipa"),  # the coast's perfect
     ("jina la kibanda changu", "business name"),  # a stall, with the possessive between
     ("tovuti hauwaki", "not loading"),  # "does not light up", agreeing with a u-class noun
     ("nataka ulinzi wa hatua mbili", "2fa"),

@@ -502,3 +502,22 @@ def test_the_agencies_are_covered_by_payment_articles_only(coverage: Coverage) -
     # a payment problem, not the agency's own service: a HELB loan is no national ID matter
     assert "helb" in coverage.uncovered("helb wants a copy of my id", "national-id")
     assert "knec" in coverage.uncovered("knec certificate replacement", "birth-certificate")
+
+
+@pytest.mark.parametrize("word", ["kuelekezwa", "mnielekeze", "nifahamishe", "nijulishwe",
+                                  "nililopewa", "dogo", "hasa", "utaratibu", "heshima",
+                                  "mkulima"])
+def test_everyday_swahili_of_polite_requests_and_stories_weighs_nothing(coverage: Coverage,
+                                                                         word: str) -> None:
+    # vocabulary.yaml's coverage/everyday (in any form of the verb), courtesies and people
+    assert coverage.weight(word) == 0.0
+
+
+@pytest.mark.parametrize(("text", "article"), [
+    ("ningependa kusajili jina la duka langu dogo, naomba kuelekezwa",
+     "business-name-registration"),
+    ("Kwa heshima, naomba kujulishwa utaratibu wa kupata pasipoti", "passport-apply"),
+])
+def test_a_polite_formal_request_does_not_withhold_the_article(coverage: Coverage, text: str,
+                                                               article: str) -> None:
+    assert coverage.uncovered(text, article) == ()

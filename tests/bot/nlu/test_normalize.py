@@ -152,3 +152,14 @@ def test_normalizer_keeps_a_word_with_the_swahili_ng_apostrophe_whole(typed: str
 ])
 def test_normalizer_splits_other_apostrophes_as_before(typed: str, expected: str) -> None:
     assert Normalizer()(typed) == expected
+
+
+@pytest.mark.parametrize(("typed", "perfect"), [
+    ("nimekwisha lipa kwa mpesa", "nimelipa kwa mpesa"),  # the coast's perfect, without "ku"
+    ("amekwisha kuondoka", "ameondoka"),  # ...and with it
+    ("tumekwisha kuomba", "tumeomba"),
+    ("nimekwisha kuja", "nimekuja"),  # "ku" of a two-letter stem is the verb's own
+    ("nimekwisha", "nimekwisha"),  # alone, it is "I have finished"
+])
+def test_the_perfect_written_with_kwisha_is_the_perfect(typed: str, perfect: str) -> None:
+    assert Normalizer()(typed) == perfect

@@ -58,3 +58,16 @@ def test_the_plural_you_asking_for_me_or_us_is_a_verb(word: str) -> None:
 @pytest.mark.parametrize("word", ["mwanamke", "mzee", "mtoto"])
 def test_nouns_of_the_m_class_are_not_taken_for_that_subjunctive(word: str) -> None:
     assert not SWAHILI_VERB.match(word)
+
+
+@pytest.mark.parametrize(("word", "stem"), [("ananiuliza", "uliza"), ("kunielekeza", "elekeza"),
+                                            ("mnielekeze", "elekeza"), ("kutuelekeza", "elekeza"),
+                                            ("mnifahamishe", "fahamisha")])
+def test_the_object_me_or_us_after_the_subject_reaches_the_stem(word: str, stem: str) -> None:
+    # "ananiuliza" (he asks me): subject "a", tense "na", object "ni", then the verb
+    assert stem in forms(word)
+
+
+def test_only_me_and_us_are_taken_for_objects() -> None:
+    # an m-class noun keeps its "m": "mtoto" is no "you (plural) ... toto"
+    assert "toto" not in forms("mtoto") and "pesa" not in forms("mpesa")
