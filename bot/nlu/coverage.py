@@ -98,9 +98,11 @@ _DRIVING = "driving"  # what the normaliser makes of "ya kuendesha" before a lic
 _OBJECT_WORDS = 2  # "a public rally", "duka la dawa": the object's noun and one more word
 # What the synonyms of articles for foreigners normalise to ("raia wa kigeni", "expat").
 FOREIGNER = "foreigner"
-# A payment article (tag `payment`: a receipt, a refund, a payment not reflected) covers the
-# agencies whose fees eCitizen collects, named by the titles and keywords of the articles
-# tagged `agencies` ("SHA, HELB, KNEC, KWS park fees"): "the receipt for the knec fee I paid".
+# A payment article (first tag `payment`: a receipt, a refund, a payment not reflected) may
+# cover the agencies whose fees eCitizen collects, named by the titles and keywords of the
+# articles tagged `agencies` ("SHA, HELB, KNEC, KWS park fees"): "the receipt for the knec fee
+# I paid". Only lent: the agency may be the actor ("a refund from HELB after overpaying"), so
+# an article covered only so is offered, never asserted (the matcher marks it `storied`).
 PAYMENT_TAG = "payment"
 PAID_AGENCIES_TAG = "agencies"
 _REBUILT = frozenset({"_normalise", "_swahili", "_weights"})  # not kept: rebuilt or shared
@@ -137,7 +139,7 @@ class Coverage:
         for (article_id, _), article in knowledge.articles.items():
             if PAID_AGENCIES_TAG in article.tags:
                 paid.extend([article.title, *article.keywords])
-            if PAYMENT_TAG in article.tags:
+            if article.tags[:1] == (PAYMENT_TAG,):
                 payments.add(article_id)
             named = [article.title, *article.keywords,
                      *(w for term, variants in article.synonyms for w in (term, *variants))]
@@ -149,9 +151,9 @@ class Coverage:
         vocabularies = {label: self._vocabulary(t) for label, t in texts.items()}
         labels = list(vocabularies.values())
         # Only articles are checked: an action covers what it does, whatever the words.
+        self._words = {a: v for a, v in vocabularies.items() if a in terms}
         agencies = self._vocabulary(paid)
-        self._words = {a: v | agencies if a in payments else v
-                       for a, v in vocabularies.items() if a in terms}
+        self._lent = {a: self._words[a] | agencies for a in payments if a in self._words}
         self._users = Counter(word for vocabulary in labels for word in vocabulary)
         # Terms as written (no stems): "processing time" makes no domain term of "process".
         own = {label: frozenset(w for t in named for w in _WORD.findall(
@@ -298,9 +300,13 @@ class Coverage:
         """Return True for a vehicle a driving licence covers ("boda", "lorries", "probox")."""
         return any(f in self._vehicles for f in forms(word))
 
-    def _covers(self, label: str, word: str) -> bool:
+    def lends(self, label: str) -> bool:
+        """Return True when article `label` may cover the agencies eCitizen collects for."""
+        return label in self._lent
+
+    def _covers(self, label: str, word: str, lent: bool = True) -> bool:
         variants = forms(word)
-        vocabulary = self._words[label]
+        vocabulary = self._lent.get(label, self._words[label]) if lent else self._words[label]
         if any(f in vocabulary for f in variants):
             return True
         if label in self._vehicular and self.is_vehicle(word):
@@ -329,7 +335,8 @@ class Coverage:
     def _story(self, clauses: list[list[str]], label: str) -> frozenset[str]:
         return self._purposes.story(clauses, label, self._people)
 
-    def assess(self, text: str, label: str, *, purposes: bool = True) -> Assessment:
+    def assess(self, text: str, label: str, *, purposes: bool = True,
+               lent: bool = True) -> Assessment:
         """Weigh the salient words of `text` and find those article `label` leaves uncovered.
 
         Labels that are not articles (actions) are never checked. With `purposes`, what a
@@ -371,7 +378,7 @@ class Coverage:
                 # a story word ("kinyozi", "hosi") is then not all the question says
                 weight = max(weight, self.settings.own_weight)
             total += weight
-            if weight > 0 and not self._covers(label, word):
+            if weight > 0 and not self._covers(label, word, lent):
                 missing.append((word, weight))
         lost = sum(w for _, w in missing)
         return Assessment(tuple(w for w, _ in missing), max((w for _, w in missing), default=0.0),
@@ -494,13 +501,15 @@ class Coverage:
         stems = set(forms(verb))
         return any(stems.intersection((w, *stemmed_words(w))) for w in self._own.get(label, ()))
 
-    def uncovered(self, text: str, label: str, *, purposes: bool = True) -> tuple[str, ...]:
+    def uncovered(self, text: str, label: str, *, purposes: bool = True,
+                  lent: bool = True) -> tuple[str, ...]:
         """Return the uncovered salient words when they are enough to withhold article `label`.
 
         `purposes=False` weighs what a document is wanted for too: the matcher asks so when
         the purpose names a service of the document's own agency ("kra pin for vat").
+        `lent=False` reads a payment article without the agencies eCitizen collects for.
         """
-        found = self.assess(text, label, purposes=purposes)
+        found = self.assess(text, label, purposes=purposes, lent=lent)
         s = self.settings
         # Another country's document, or a driving licence for no vehicle, is not ours however
         # much else the question says about it.

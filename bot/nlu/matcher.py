@@ -185,17 +185,19 @@ class KnowledgeMatcher:
         Both checks read the purpose of a document the label covers alike: the story
         ("good conduct for a tsc job application"), unless it names a service of the
         document's own agency, which is then what is asked ("kra pin for vat registration").
-        A label that covers the question only thanks to that reading is offered, never
-        asserted: the purpose may be what the citizen really asks about ("i already have a
-        good conduct for the tsc job, how do i apply").
+        A label that covers the question only thanks to that reading, or to the agencies a
+        payment article lends itself, is offered, never asserted: the purpose may be what the
+        citizen really asks ("i already have a good conduct for the tsc job, how do i apply"),
+        the agency the actor ("a refund from HELB after overpaying my loan").
         """
         term, purposes, hidden = self._term(text, label, found)
         words = self.coverage.uncovered(text, label, purposes=purposes)
         if term is not None and term not in words:
             return (*words, term), False
-        storied = not words and (hidden or (
-            purposes and bool(self.coverage.story(text, label))
-            and bool(self.coverage.uncovered(text, label, purposes=False))))
+        lenient = self.coverage.lends(label) or (
+            purposes and bool(self.coverage.story(text, label)))
+        storied = not words and (hidden or (lenient and bool(
+            self.coverage.uncovered(text, label, purposes=False, lent=False))))
         return words, storied
 
     def _elsewhere_uncovered(self, text: str, label: str,

@@ -521,3 +521,19 @@ def test_everyday_swahili_of_polite_requests_and_stories_weighs_nothing(coverage
 def test_a_polite_formal_request_does_not_withhold_the_article(coverage: Coverage, text: str,
                                                                article: str) -> None:
     assert coverage.uncovered(text, article) == ()
+
+
+def test_the_agencies_a_payment_article_lends_itself_are_read_strictly_on_request(
+        coverage: Coverage) -> None:
+    text = "how do i get a refund from helb after overpaying my loan"
+    assert coverage.lends("refund") and not coverage.lends("ecitizen-down")
+    assert "helb" not in coverage.uncovered(text, "refund")
+    assert "helb" in coverage.uncovered(text, "refund", lent=False)
+
+
+def test_a_payment_article_covered_only_through_an_agency_is_offered(real_knowledge) -> None:
+    parsed = real_knowledge.parse("how do i get a refund from helb after overpaying my loan", "en")
+    assert parsed.top is not None and parsed.top.name == "refund"
+    assert parsed.top.uncovered == () and parsed.top.storied
+    ours = real_knowledge.parse("i was charged twice on ecitizen, i want my money back", "en")
+    assert ours.top is not None and not ours.top.storied
