@@ -92,6 +92,10 @@ _OF = frozenset(("ya", "za", "cha", "vya", "la"))
 _PURPOSE = frozenset(("ya", "cha", "la", "to", "for"))  # "leseni ya kuchimba", "permit to hold"
 _DETERMINERS = frozenset(("a", "an", "the", "my", "our", "his", "her", "their"))
 _JOURNEY = frozenset(("travel", "travelling", "traveling", "fly", "flying"))
+# What a document or a registration is "in" or "at" names its subject or body, not a place.
+_EARNED = DOCUMENTS | frozenset(("certificate", "certificates", "cheti", "vyeti", "diploma",
+                                 "degree", "course", "training", "register", "registered",
+                                 "registration", "enrol", "enroll", "enrolled"))
 # Where something happened or someone is: "born at Pumwani", "I live in Kitengela", "huko Ruai".
 _LOCATIVE = frozenset(("at", "in", "near", "huko", "kule"))
 _DRIVING = "driving"  # what the normaliser makes of "ya kuendesha" before a licence
@@ -436,10 +440,13 @@ class Coverage:
 
         A word after "at" or "in" that English hardly uses and no Swahili list nor article
         knows is the name of a place the lists lack (a hospital, an estate); an
-        agency's name is left alone, since it follows "from" or "by", not "at" or "in".
+        agency's name is left alone, since it follows "from" or "by", not "at" or "in", and
+        so is what a document or a registration is in or at ("a certificate in phlebotomy",
+        "register at KNQA"): a subject, a body or a system, not where someone is.
         """
-        return {word for before, word in itertools.pairwise(words)
-                if before in _LOCATIVE and len(word) >= 4 and self._unknown(word)}
+        return {word for i, (before, word) in enumerate(itertools.pairwise(words))
+                if before in _LOCATIVE and len(word) >= 4 and self._unknown(word)
+                and (i == 0 or words[i - 1] not in _EARNED)}
 
     def _unknown(self, word: str) -> bool:
         """Return True for a word English hardly uses, and no Swahili list nor label uses."""

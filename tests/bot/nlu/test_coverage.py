@@ -194,6 +194,8 @@ def test_a_name_after_at_or_in_is_a_place_the_lists_lack(coverage: Coverage, tex
 @pytest.mark.parametrize(("text", "article", "word"), [
     ("apply for a liquor licence in my bar", "driving-licence-renewal", "liquor"),  # English
     ("how do i get a certificate from kebs", "birth-certificate", "kebs"),  # not after at/in
+    ("how do i get a certificate in phlebotomy", "birth-certificate", "phlebotomy"),  # subject
+    ("how to get a certificate at kasneb", "birth-certificate", "kasneb"),  # a body
 ])
 def test_a_known_word_or_a_name_after_from_still_counts(coverage: Coverage, text: str,
                                                        article: str, word: str) -> None:
