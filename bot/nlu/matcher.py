@@ -190,12 +190,12 @@ class KnowledgeMatcher:
         citizen really asks ("i already have a good conduct for the tsc job, how do i apply"),
         the agency the actor ("a refund from HELB after overpaying my loan").
         """
-        term, purposes, hidden = self._term(text, label, found)
+        story = self.coverage.story(text, label)
+        term, purposes, hidden = self._term(text, label, found, story)
         words = self.coverage.uncovered(text, label, purposes=purposes)
         if term is not None and term not in words:
             return (*words, term), False
-        lenient = self.coverage.lends(label) or (
-            purposes and bool(self.coverage.story(text, label)))
+        lenient = self.coverage.lends(label) or (purposes and bool(story))
         storied = not words and (hidden or (lenient and bool(
             self.coverage.uncovered(text, label, purposes=False, lent=False))))
         return words, storied
@@ -206,18 +206,20 @@ class KnowledgeMatcher:
         term, _, hidden = self._term(text, label, found)
         return ((), hidden) if term is None else ((term,), False)
 
-    def _term(self, text: str, label: str,
-              found: Found | None) -> tuple[str | None, bool, bool]:
+    def _term(self, text: str, label: str, found: Found | None,
+              story: frozenset[str] | None = None) -> tuple[str | None, bool, bool]:
         """Return the term counting against `label`, if purposes are story, if a story hid one.
 
         A term `label`'s own texts name counts for nothing; so does one named only as what a
         document of the label is wanted for (with the document's own name), when another
         agency handles it. A purpose naming the document's own agency's service is what is
-        asked: it counts, and the coverage check weighs the purpose too.
+        asked: it counts, and the coverage check weighs the purpose too. `story` is the
+        label's, when the caller has read it already.
         """
         if found is None or self.elsewhere.covers(label, found.term):
             return None, True, False
-        story = self.coverage.story(text, label)
+        if story is None:
+            story = self.coverage.story(text, label)
         # found through the purpose, and maybe the document's own name ("kcpe" of "birth
         # certificate for kcpe registration" finds "kcpe certificate")
         if not story or not set(found.named) <= story | self.coverage.documents(label):
