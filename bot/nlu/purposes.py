@@ -88,7 +88,7 @@ _REQUIRES = re.compile(r"^(?:wants|needs|requires|demands|asks|asked|requested"
 _THEY = frozenset(("they", "wao"))
 # What happened before someone wanted the document: "mtoto wangu amefika miaka 18 anataka".
 _TOLD = re.compile(r"^(?:(?:ni|u|a|tu|m|wa|i|ki|li|ya|vi|zi)me|(?:ni|a|tu|wa)li)[a-z]{3,}$")
-_ASKED_FOR = frozenset(("asks", "asked", "asking"))
+_ASKED_FOR = frozenset(("asks", "asked"))  # the verbs of `_REQUIRES` that take "for"
 # Where a purpose or a subject ends: the question itself, or another matter.
 STOPS = frozenset((
     "how", "where", "what", "when", "which", "why", "who", "can", "could", "do", "does",
