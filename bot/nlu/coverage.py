@@ -23,7 +23,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Self
 
 from rapidfuzz import fuzz, process
@@ -73,6 +73,20 @@ class CoverageSettings:
     issuer_weight: float = 3.0  # a place that issues the document ("pasipoti ya Uganda")
     own_weight: float = 3.0  # a word naming what the article itself is about ("birth")...
     own_shared_by: int = 5  # ...that at most this many articles' titles and keywords name
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What of a question the check of every article reads alike, read once per question."""
+
+    clauses: list[list[str]]  # the words of each clause, after the normaliser
+    words: tuple[str, ...]  # the words that may be salient (three letters or more)
+    all_words: list[str]  # every word, the short connectives ("ya", "la") too
+    issuers: dict[str, str]  # places abroad that issue a document, with its noun
+    journeys: frozenset[str]  # the story of a trip or of where someone is: never salient
+    undriven: frozenset[str]  # what a driving licence is asked for that is no vehicle
+    bystanders: frozenset[str]  # nationalities that say who someone is
+    stories: dict[str, frozenset[str]] = field(default_factory=dict)  # per label, once read
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,47 +338,63 @@ class Coverage:
         return [_ALL_WORDS.findall(self._normalise(c)) for c in _CLAUSES.split(text)
                 if c.strip()]
 
-    def story(self, text: str, label: str) -> frozenset[str]:
+    def story(self, text: str | Reading, label: str) -> frozenset[str]:
         """Return the words telling what a document article `label` covers is wanted for.
 
         "good conduct for a tsc job application": "tsc", "job", "application" (see
         bot/nlu/purposes.py); none when the question names no document of the article.
         """
-        return self._story(self._clauses(text), label)
+        reading = self._reading(text)
+        told = reading.stories.get(label)
+        if told is None:  # the matcher and the check of one label both ask for it
+            told = reading.stories[label] = self._purposes.story(reading.clauses, label,
+                                                                  self._people)
+        return told
 
     def documents(self, label: str) -> frozenset[str]:
         """Return the words of the listed documents article `label` covers ("good", "conduct")."""
         return self._purposes.documents(label)
 
-    def _story(self, clauses: list[list[str]], label: str) -> frozenset[str]:
-        return self._purposes.story(clauses, label, self._people)
+    def read(self, text: str) -> Reading:
+        """Return what of `text` every article's check reads alike (see `Reading`)."""
+        normalised = self._normalise(text)
+        # a comma ends a clause: each is read alone for whose document it is, and for whom
+        clauses = self._clauses(text)
+        all_words = _ALL_WORDS.findall(normalised)
+        return Reading(
+            clauses=clauses, words=tuple(_WORD.findall(normalised)),
+            all_words=all_words, issuers=self._issuers(clauses),
+            journeys=frozenset(self._journeys(all_words) | self._located(all_words)),
+            undriven=frozenset(self._undriven(all_words)),
+            bystanders=frozenset(bystanders(clauses, self.is_nationality, self._people)))
 
-    def assess(self, text: str, label: str, *, purposes: bool = True,
+    def _reading(self, text: str | Reading) -> Reading:
+        return text if isinstance(text, Reading) else self.read(text)
+
+    def assess(self, text: str | Reading, label: str, *, purposes: bool = True,
                lent: bool = True) -> Assessment:
         """Weigh the salient words of `text` and find those article `label` leaves uncovered.
 
         Labels that are not articles (actions) are never checked. With `purposes`, what a
         document the article covers is wanted for, or by whom, is the story and weighs
-        nothing, unless it names an issuer or a nationality.
+        nothing, unless it names an issuer or a nationality. `text` may be its `read`ing,
+        when several articles are checked against one question.
         """
         if label not in self._words:
             return Assessment()
+        reading = self._reading(text)
         total, missing = 0.0, []
-        normalised = self._normalise(text)
-        # a comma ends a clause: each is read alone for whose document it is, and for whom
-        clauses = self._clauses(text)
         documents = self._documents.get(label, frozenset())
-        issuing = {place for place, document in self._issuers(clauses).items()
+        issuing = {place for place, document in reading.issuers.items()
                    if document == ANY or document in documents}
         # a short name that issues the document ("tz", "uk") is salient however short
-        words = [*_WORD.findall(normalised), *sorted(issuing)]
-        all_words = _ALL_WORDS.findall(normalised)
-        kinds = self._kinds(all_words, label)
-        undriven = set(self._undriven(all_words)) if label in self._vehicular else set()
-        journeys = self._journeys(all_words) | self._located(all_words)
+        words = [*reading.words, *sorted(issuing)]
+        kinds = self._kinds(reading.all_words, label)
+        undriven = reading.undriven if label in self._vehicular else frozenset()
+        journeys = reading.journeys
         own = self._own.get(label, frozenset())
-        story = bystanders(clauses, self.is_nationality, self._people)
-        told = self._story(clauses, label) if purposes else frozenset()
+        story = reading.bystanders
+        told = self.story(reading, label) if purposes else frozenset()
         for word in dict.fromkeys(words):
             if word in told and word not in issuing and not self.is_nationality(word):
                 continue  # what the document is wanted for: "good conduct for a tsc job"
@@ -508,7 +538,7 @@ class Coverage:
         stems = set(forms(verb))
         return any(stems.intersection((w, *stemmed_words(w))) for w in self._own.get(label, ()))
 
-    def uncovered(self, text: str, label: str, *, purposes: bool = True,
+    def uncovered(self, text: str | Reading, label: str, *, purposes: bool = True,
                   lent: bool = True) -> tuple[str, ...]:
         """Return the uncovered salient words when they are enough to withhold article `label`.
 

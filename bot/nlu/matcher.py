@@ -12,7 +12,7 @@ from bot.core.ports import IntentScore, ParseResult
 from bot.core.vocabulary import vocabulary
 from bot.knowledge.fingerprint import knowledge_digest
 from bot.knowledge.loader import Knowledge
-from bot.nlu.coverage import Coverage
+from bot.nlu.coverage import Coverage, Reading
 from bot.nlu.elsewhere import ElsewhereIndex, Found
 from bot.nlu.english_frequency import zipf_english
 from bot.nlu.entities import extract_entities
@@ -163,6 +163,7 @@ class KnowledgeMatcher:
         ranked = self.model.rank(text, k=self._size)
         detected = detect_language(text).language or language or "en"
         found = self.elsewhere.find(text)
+        reading = self.coverage.read(text)  # what every label's check reads alike, read once
         # The salient words are weighed for the best few; another agency's service named in
         # the question is checked for every label, since the routing table may pick any.
         return ParseResult(
@@ -170,15 +171,15 @@ class KnowledgeMatcher:
             language=detected,
             ranking=tuple(
                 IntentScore(r.label, round(r.confidence, 4),
-                            *(self._uncovered(text, r.label, found) if i < COVERAGE_CHECKED
-                              else self._elsewhere_uncovered(text, r.label, found)))
+                            *(self._uncovered(reading, r.label, found) if i < COVERAGE_CHECKED
+                              else self._elsewhere_uncovered(reading, r.label, found)))
                 for i, r in enumerate(ranked)),
             entities=extract_entities(text),
             matched_example=ranked[0].example if ranked else None,
             elsewhere=found.service.referral(found.term) if found else None,
         )
 
-    def _uncovered(self, text: str, label: str,
+    def _uncovered(self, text: Reading, label: str,
                    found: Found | None) -> tuple[tuple[str, ...], bool]:
         """Return what of `text` the label leaves uncovered, and whether only a story hid it.
 
@@ -190,8 +191,8 @@ class KnowledgeMatcher:
         citizen really asks ("i already have a good conduct for the tsc job, how do i apply"),
         the agency the actor ("a refund from HELB after overpaying my loan").
         """
-        story = self.coverage.story(text, label)
-        term, purposes, hidden = self._term(text, label, found, story)
+        story = self.coverage.story(text, label)  # read once: the reading keeps it
+        term, purposes, hidden = self._term(text, label, found)
         words = self.coverage.uncovered(text, label, purposes=purposes)
         if term is not None and term not in words:
             return (*words, term), False
@@ -200,26 +201,24 @@ class KnowledgeMatcher:
             self.coverage.uncovered(text, label, purposes=False, lent=False))))
         return words, storied
 
-    def _elsewhere_uncovered(self, text: str, label: str,
+    def _elsewhere_uncovered(self, text: Reading, label: str,
                              found: Found | None) -> tuple[tuple[str, ...], bool]:
         """Return the other agency's service term when `label` does not cover it."""
         term, _, hidden = self._term(text, label, found)
         return ((), hidden) if term is None else ((term,), False)
 
-    def _term(self, text: str, label: str, found: Found | None,
-              story: frozenset[str] | None = None) -> tuple[str | None, bool, bool]:
+    def _term(self, text: Reading, label: str,
+              found: Found | None) -> tuple[str | None, bool, bool]:
         """Return the term counting against `label`, if purposes are story, if a story hid one.
 
         A term `label`'s own texts name counts for nothing; so does one named only as what a
         document of the label is wanted for (with the document's own name), when another
         agency handles it. A purpose naming the document's own agency's service is what is
-        asked: it counts, and the coverage check weighs the purpose too. `story` is the
-        label's, when the caller has read it already.
+        asked: it counts, and the coverage check weighs the purpose too.
         """
         if found is None or self.elsewhere.covers(label, found.term):
             return None, True, False
-        if story is None:
-            story = self.coverage.story(text, label)
+        story = self.coverage.story(text, label)
         # found through the purpose, and maybe the document's own name ("kcpe" of "birth
         # certificate for kcpe registration" finds "kcpe certificate")
         if not story or not set(found.named) <= story | self.coverage.documents(label):
