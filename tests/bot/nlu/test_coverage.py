@@ -52,6 +52,11 @@ def test_a_date_is_no_service_asked_about(coverage: Coverage, text: str, article
     assert coverage.uncovered(text, article) == ()
 
 
+def test_a_fellow_is_a_person_not_a_service(coverage: Coverage) -> None:
+    text = "jamaa mmoja alinipigia akisema ni afisa wa ecitizen akaniomba pesa"
+    assert "jamaa" not in coverage.assess(text, "phishing-messages").uncovered
+
+
 def test_a_date_an_article_names_still_counts_for_it(coverage: Coverage) -> None:
     assert coverage.assess("file by the end of june", "tax-returns").uncovered == ()
 
