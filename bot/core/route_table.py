@@ -2,9 +2,10 @@
 
 `knowledge/routing.yaml` lists rules, tried in order. A rule fits a message when every cue of
 its `when:` is in it (a meaning of the `routing` group of knowledge/vocabulary.yaml, or
-`reference` for an application reference number) and the best candidate for the message is
-one of its two sides. The rule then `prefer:`s one side, or offers `both` as numbered choices.
-A side is an article id, an action (intent) name, `any article` or `any action`.
+`reference` for an application reference number), no cue of its `unless:` is, and the best
+candidate for the message is one of its two sides. The rule then `prefer:`s one side, or
+offers `both` as numbered choices. A side is an article id, an action (intent) name,
+`any article` or `any action`.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class RouteRule:
     between: tuple[str, str]
     prefer: str
     line: int = 0
+    unless: tuple[str, ...] = ()  # cues none of which may be in the message
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +80,9 @@ class RouteTable:
                 continue
             if not all(has_reference if cue == REFERENCE else words.anywhere(cue).matches(text)
                        for cue in rule.when):
+                continue
+            if any(has_reference if cue == REFERENCE else words.anywhere(cue).matches(text)
+                   for cue in rule.unless):
                 continue
             first, second = (candidates.side(s) for s in rule.between)
             if first is None or second is None or first == second:
@@ -124,10 +129,14 @@ def _rule(item: Any, line: int, problems: list[tuple[int, str]]) -> RouteRule | 
     if not isinstance(item, dict):
         problems.append((line, "a rule is name:, when:, between: and prefer:"))
         return None
-    when, between, prefer = item.get("when"), item.get("between"), item.get("prefer")
+    when, between, prefer = item.get("when", []), item.get("between"), item.get("prefer")
+    unless = item.get("unless", [])
     found = []
-    if not isinstance(when, list) or not when or any(c not in cues for c in when):
-        found.append(f"'when' lists cues among {', '.join(sorted(cues))}")
+    for field_name, listed in (("when", when), ("unless", unless)):
+        if not isinstance(listed, list) or any(c not in cues for c in listed):
+            found.append(f"'{field_name}' lists cues among {', '.join(sorted(cues))}")
+    if isinstance(when, list) and isinstance(unless, list) and not when and not unless:
+        found.append("a rule names its cues: 'when' (all present), 'unless' (none present)")
     if not isinstance(between, list) or len(between) != 2 or not all(
             isinstance(s, str) and s for s in between):
         found.append("'between' names two sides: an article id, an action, 'any article' "
@@ -138,9 +147,11 @@ def _rule(item: Any, line: int, problems: list[tuple[int, str]]) -> RouteRule | 
         problems.append((line, "; ".join(found)))
         return None
     assert isinstance(when, list)
+    assert isinstance(unless, list)
     assert isinstance(between, list)
     return RouteRule(str(item.get("name", "")), tuple(str(c) for c in when),
-                     (str(between[0]), str(between[1])), str(prefer), line)
+                     (str(between[0]), str(between[1])), str(prefer), line,
+                     tuple(str(c) for c in unless))
 
 
 def read_route_table(path: Path = DEFAULT_FILE) -> RouteTable:

@@ -40,13 +40,13 @@ MEANINGS: Mapping[str, tuple[str, ...]] = {
                           "nationalities", "people"),
     "routing": ("status", "how_to", "do_it_for_me", "contact_details", "data_use", "see_my_data",
                 "erase_my_data", "scam_contact", "collection", "message_link",
-                "language_question", "bribery", "portal_place", "complaint_made"),
-    "coverage": ("vehicles", "documents", "everyday"),
+                "language_question", "bribery", "portal_place", "complaint_made", "incident"),
+    "coverage": ("vehicles", "documents", "everyday", "calendar"),
 }
 # Meanings the code compares word by word: a phrase there would never match.
 SINGLE_WORDS = frozenset({"request", "swahili_words", "english_words", "shared_words",
                           "places", "abroad", "nationalities", "people",
-                          "vehicles", "everyday"})
+                          "vehicles", "everyday", "calendar"})
 
 
 @lru_cache(maxsize=256)

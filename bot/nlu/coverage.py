@@ -203,6 +203,10 @@ class Coverage:
         # The vehicles a driving licence covers ("boda", "lorry"): any of them is covered by
         # an article whose own terms name driving or a vehicle.
         self._vehicles = words.folded("vehicles")
+        # A date ("a wedding in june", "mwezi juni", "by friday") is when, not what: a month,
+        # weekday or holiday (vocabulary.yaml, coverage/calendar) counts against no article;
+        # for an article that names it ("the 30 June deadline") it still counts as covered.
+        self._calendar = words.folded("calendar")
         # Everyday Swahili that never names a service, in any of its forms: a polite request
         # ("naomba kuelekezwa", "mnifahamishe"), a size ("duka langu dogo"), "hasa".
         self._everyday = words.folded("everyday")
@@ -398,6 +402,8 @@ class Coverage:
         for word in dict.fromkeys(words):
             if word in told and word not in issuing and not self.is_nationality(word):
                 continue  # what the document is wanted for: "good conduct for a tsc job"
+            if word in self._calendar and not self._covers(label, word, lent):
+                continue  # when it happened: "my daughter turned eighteen in june"
             weight = (0.0 if word.startswith(_PLACEHOLDER) or word in journeys
                       else self.weight(word))
             if word in kinds or word in undriven:

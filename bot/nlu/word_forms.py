@@ -93,7 +93,9 @@ _RELATIVES = ("vyo", "cho", "yo", "ye", "lo", "po", "ko", "mo", "zo")  # "niliyo
 _PEOPLE = ("wa", "mw", "m")  # a person or people of a place: "Mkenya", "Wamarekani"
 # ...and the manner or language of a place too: "kitanzania", "kiganda", "kikenya".
 OF_A_PLACE = (*_PEOPLE, "ki")
-_SUBJECTS = ("a", "u", "i")  # "apate" (that he gets): the subjunctive of "pata"
+# "apate" (that he gets): the subjunctive of "pata"; things of a plural class or of "li-"
+# too: "malipo yarudishwe" (that the payments be returned), "pesa zirudishwe", "ombi lirudiwe".
+_SUBJECTS = ("a", "u", "i", "ya", "zi", "li")
 
 
 _VOWELS = re.compile(r"[aeiou]+")

@@ -57,3 +57,20 @@ def test_generic_side_needs_a_candidate_of_its_kind() -> None:
                               lambda intent: intent == "payment-methods")
     chosen = table.choose("how do i pay", False, with_article)
     assert chosen is not None and chosen[1] == ("payment-methods",)
+
+
+def test_unless_cue_present_keeps_the_rule_out() -> None:
+    table, problems = parse_route_table(
+        "rules:\n  - unless: [bribery]\n    between: [report_security_incident, any article]\n"
+        "    prefer: any article\n")
+    assert problems == []
+    story = Candidates("report_security_incident", ("document-collection",),
+                       lambda intent: intent == "document-collection")
+    chosen = table.choose("i was in hospital when my passport got ready", False, story)
+    assert chosen is not None and chosen[1] == ("document-collection",)
+    assert table.choose("the officer wants a bribe", False, story) is None
+
+
+def test_rule_without_any_cue_is_a_problem() -> None:
+    _, problems = parse_route_table("rules:\n  - between: [a, b]\n    prefer: a\n")
+    assert "names its cues" in problems[0][1]

@@ -372,3 +372,27 @@ def test_table_choice_keeps_coverage(table: RouteTable) -> None:
                IntentScore("contact-support", 0.3, ("electricity",))]
     plan = make_router(table).plan(turn("electricity company phone number", ranking))
     assert plan.kind == "not_covered"
+
+
+def test_table_story_without_an_incident_offers_the_article_before_the_report(
+        table: RouteTable) -> None:
+    # a long story reads like the report's examples; no word of an incident, caller or link
+    ranking = [IntentScore("report_security_incident", 0.6),
+               IntentScore("document-collection", 0.3)]
+    plan = make_router(table).plan(turn(
+        "my passport has been ready for weeks but i was in hospital, what happens now", ranking))
+    assert (plan.kind, plan.intents) == ("suggest",
+                                         ("document-collection", "report_security_incident"))
+
+
+@pytest.mark.parametrize("text", [
+    "someone logged into my account and changed the email",
+    "nimeibiwa pesa na mtu aliyejifanya afisa wa ecitizen",
+    "i keep getting codes i never requested",
+    "akaunti yangu imedukuliwa jana usiku",
+])
+def test_table_incident_words_keep_the_security_report(table: RouteTable, text: str) -> None:
+    ranking = [IntentScore("report_security_incident", 0.9),
+               IntentScore("document-collection", 0.3)]
+    plan = make_router(table).plan(turn(text, ranking))
+    assert (plan.kind, plan.intents) == ("answer", ("report_security_incident",))

@@ -41,6 +41,26 @@ def test_covered_questions_have_nothing_uncovered(coverage: Coverage, text: str,
     assert coverage.uncovered(text, article) == ()
 
 
+@pytest.mark.parametrize(("text", "article"), [
+    ("we want a small wedding at the registrar in june, what is the process",
+     "marriage-certificate"),
+    ("my daughter turns eighteen in june, where does she get her first id", "national-id"),
+    ("mwanangu alitimiza miaka kumi na nane mwezi juni, kitambulisho anapata wapi", "national-id"),
+])
+def test_a_date_is_no_service_asked_about(coverage: Coverage, text: str, article: str) -> None:
+    # "june" is a keyword of the tax-returns article ("30 June deadline"), yet it says when
+    assert coverage.uncovered(text, article) == ()
+
+
+def test_a_fellow_is_a_person_not_a_service(coverage: Coverage) -> None:
+    text = "jamaa mmoja alinipigia akisema ni afisa wa ecitizen akaniomba pesa"
+    assert "jamaa" not in coverage.assess(text, "phishing-messages").uncovered
+
+
+def test_a_date_an_article_names_still_counts_for_it(coverage: Coverage) -> None:
+    assert coverage.assess("file by the end of june", "tax-returns").uncovered == ()
+
+
 @pytest.mark.parametrize(("text", "article", "kind"), [
     ("gun licence inapatikana aje kenya", "driving-licence-renewal", "gun"),
     ("tour guide licence application", "driving-licence-renewal", "guide"),

@@ -71,3 +71,10 @@ def test_the_object_me_or_us_after_the_subject_reaches_the_stem(word: str, stem:
 def test_only_me_and_us_are_taken_for_objects() -> None:
     # an m-class noun keeps its "m": "mtoto" is no "you (plural) ... toto"
     assert "toto" not in forms("mtoto") and "pesa" not in forms("mpesa")
+
+
+@pytest.mark.parametrize(("word", "stem"), [("yarudishwe", "rudishwa"), ("zirudishwe", "rudishwa"),
+                                            ("lirudiwe", "rudiwa")])
+def test_a_subjunctive_of_a_class_of_things_reaches_the_stem(word: str, stem: str) -> None:
+    # "malipo yarudishwe": that the payments be returned
+    assert stem in forms(word)
