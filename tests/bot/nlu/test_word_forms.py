@@ -71,3 +71,14 @@ def test_the_object_me_or_us_after_the_subject_reaches_the_stem(word: str, stem:
 def test_only_me_and_us_are_taken_for_objects() -> None:
     # an m-class noun keeps its "m": "mtoto" is no "you (plural) ... toto"
     assert "toto" not in forms("mtoto") and "pesa" not in forms("mpesa")
+
+
+@pytest.mark.parametrize(("word", "verb"), [("nimetry", "try"), ("kubuy", "buy"), ("kudo", "do"),
+                                            ("naget", "get"), ("alipay", "pay")])
+def test_sheng_verbs_on_short_english_stems_reach_the_english_verb(word: str, verb: str) -> None:
+    assert verb in forms(word)
+
+
+def test_a_class_prefix_before_a_short_english_word_stays_a_noun() -> None:
+    assert "me" not in forms("umeme")  # electricity, not "u-me-" + "me"
+    assert forms("tume") == ("tume",)
