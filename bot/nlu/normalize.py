@@ -52,6 +52,15 @@ _NG = re.compile(r"(?<=ng)['\u2018\u2019`](?=[aeiou])", re.IGNORECASE)
 # "nimelipa" says, so the two words become that one, which the lexicon and examples know.
 _ALREADY = re.compile(r"\b(ni|u|a|tu|m|mu|wa|i|li|ya|ki|vi|zi)mekwisha (?:ku(?=[a-z]{3}))?"
                       r"(?=[a-z]{2})")
+# Chat drops the vowels inside long words too ("kitmbulisho", "pspoti", "cheti cha kzaliwa"):
+# a word that is one of the lexicon's long words with vowels left out (its first letter kept,
+# at most three missing) is that word. Only a vowel between two consonants: Swahili puts no
+# two consonants together there ("tmb", "ps"), while its verb extensions add a vowel beside
+# another or a glide ("funga", "fungua": close, open; "fungwa", "fungiwa"; "fika", "fikia").
+LONG_WORD = 7
+_DROPPED_AT_MOST = 3
+_VOWEL_LETTERS = frozenset("aeiou")
+_NOT_CONSONANTS = _VOWEL_LETTERS | frozenset("wy")
 _NON_WORD = re.compile(r"[^\w\s]|_")
 _REPEATS = re.compile(r"([^\W\d_])\1{2,}")  # letters only: 222222 stays a number
 _SPACES = re.compile(r"\s+")
@@ -103,6 +112,9 @@ class Normalizer:
             [[self._basic(w) for w in group if self._basic(w)] for group in synonym_groups]
         )
         canonical = _with_agreement(canonical)
+        self._long = _by_consonants(
+            w for words in (self._spellings.values(), canonical, canonical.values())
+            for phrase in words for w in phrase.split() if len(w) >= LONG_WORD)
         self._phrases = {k: v for k, v in canonical.items() if " " in k}
         self._words = {k: v for k, v in canonical.items() if " " not in k}
         self._phrase_re = (
@@ -125,7 +137,7 @@ class Normalizer:
         for pattern, token in _PLACEHOLDERS:
             text = pattern.sub(token, text)
         text = _ALREADY.sub(r"\1me", self._basic(_SHENG_PREFIX.sub("", text)))
-        words = [self._spellings.get(w) or self._spellings.get(r, r)
+        words = [self._spellings.get(w) or self._spellings.get(r) or self._voweled(r)
                  for w in text.split() for r in (restore_vowels(w),)]
         words = [part for w in words for part in split_how(w)]
         text = " ".join(words)
@@ -134,6 +146,15 @@ class Normalizer:
         if self._words:
             text = " ".join(self._words.get(w, w) for w in text.split())
         return text
+
+    def _voweled(self, word: str) -> str:
+        """Return the long lexicon word `word` is with vowels dropped ("kitmbulisho"), or itself."""
+        if len(word) < LONG_WORD - _DROPPED_AT_MOST or word in self._words:
+            return word
+        found = [c for c in self._long.get(_consonants(word), ())
+                 if 0 < len(c) - len(word) <= _DROPPED_AT_MOST and c[0] == word[0]
+                 and _vowels_dropped(c, word)]
+        return found[0] if len(found) == 1 else word
 
     def _canonical_phrase(self, match: re.Match[str]) -> str:
         """Return the canonical form of a matched phrase, also when a possessive split it."""
@@ -182,6 +203,30 @@ def _phrase_pattern(phrase: str) -> str:
     if rest.split(" ", 1)[0] not in _OF:
         return re.escape(phrase)
     return rf"{re.escape(first)}(?: (?:{_POSSESSIVE}))? {re.escape(rest)}"
+
+
+def _consonants(word: str) -> str:
+    return "".join(ch for ch in word if ch not in _VOWEL_LETTERS)
+
+
+def _by_consonants(words: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    found: dict[str, set[str]] = {}
+    for word in words:
+        if word.isalpha():
+            found.setdefault(_consonants(word), set()).add(word)
+    return {k: tuple(sorted(v)) for k, v in found.items()}
+
+
+def _vowels_dropped(full: str, short: str) -> bool:
+    """Return True when `short` is `full` with vowels between consonants left out, only."""
+    i = 0
+    for at, ch in enumerate(full):
+        if i < len(short) and short[i] == ch:
+            i += 1
+        elif (ch not in _VOWEL_LETTERS or at == 0 or at == len(full) - 1
+              or full[at - 1] in _NOT_CONSONANTS or full[at + 1] in _NOT_CONSONANTS):
+            return False
+    return i == len(short)
 
 
 def singular(word: str) -> str:

@@ -82,6 +82,12 @@ _PREFIXES = (*_TENSED, "na", "ni",
              # negatives and the coast's future: "sijapata", "haijaonekana", "ntapata"
              "sija", "siku", "haja", "haija", "hayaja", "hawaja", "hazija", "haku", "haiku", "nta",
              "mni")  # "you (plural), ... me", in polite requests: "mnielekeze", "mnisaidie"
+# Sheng also builds verbs on English ones too short for the prefixes above ("nimetry",
+# "kubuy", "kudo", "naget", "alipay"): after a verb's prefix, these are the dictionary form.
+# Listed, since a class prefix before a short English word is often a Swahili noun ("umeme").
+_SHORT_ENGLISH = frozenset(("try", "buy", "do", "get", "pay", "put", "use", "fix", "log",
+                            "set", "run"))
+_VERB_PREFIXES = (*_TENSED, "ku", "na", "nta", "haku", "haiku", "siku", "sija", "haija")
 # Passive endings: "kupakiwa" is "pakia" made passive, "refundiwa" is Sheng for "refunded".
 _PASSIVES = ("iwa", "ewa")
 
@@ -125,6 +131,8 @@ def forms(word: str) -> tuple[str, ...]:
     bare = next((word[: -len(x)] for x in _SUFFIXES if word.endswith(x) and len(word) > 5), word)
     found += [bare, *stemmed_words(bare)]
     rests = [bare[len(x):] for x in _PREFIXES if bare.startswith(x) and len(bare) - len(x) >= 4]
+    rests += [bare[len(x):] for x in _VERB_PREFIXES
+              if bare.startswith(x) and bare[len(x):] in _SHORT_ENGLISH]
     rests += [r[len(x):] for r in rests for x in _RELATIVES
               if r.startswith(x) and len(r) - len(x) >= 3]
     rests += [r[len(x):] for r in rests for x in _OBJECTS

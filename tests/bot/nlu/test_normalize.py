@@ -163,3 +163,17 @@ def test_normalizer_splits_other_apostrophes_as_before(typed: str, expected: str
 ])
 def test_the_perfect_written_with_kwisha_is_the_perfect(typed: str, perfect: str) -> None:
     assert Normalizer()(typed) == perfect
+
+
+def test_normalizer_restores_vowels_dropped_between_consonants_of_long_words() -> None:
+    n = Normalizer({}, [["id", "kitambulisho"], ["passport", "pasipoti"],
+                        ["locked", "imefungiwa"]])
+    assert n("kitmbulisho changu") == "id changu"
+    assert n("pspoti yangu") == "passport yangu"
+
+
+def test_normalizer_keeps_verb_extensions_that_differ_by_a_vowel() -> None:
+    # "imefungwa" (it is closed) is a word, not "imefungiwa" without its "i"
+    n = Normalizer({}, [["locked", "imefungiwa"], ["open", "kufungua"]])
+    assert n("imefungwa") == "imefungwa"
+    assert n("kufunga ndoa") == "kufunga ndoa"

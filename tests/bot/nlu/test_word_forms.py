@@ -41,6 +41,8 @@ def test_negative_and_future_forms_reach_the_stem(word: str, stem: str) -> None:
     assert stem in forms(word)
 
 
+
+
 def test_numbers_written_as_words_agree_with_their_class() -> None:
     assert is_number("minane") and is_number("wawili") and is_number("eighteen")
     assert not is_number("mtoto")
@@ -68,6 +70,8 @@ def test_the_object_me_or_us_after_the_subject_reaches_the_stem(word: str, stem:
     assert stem in forms(word)
 
 
+
+
 def test_only_me_and_us_are_taken_for_objects() -> None:
     # an m-class noun keeps its "m": "mtoto" is no "you (plural) ... toto"
     assert "toto" not in forms("mtoto") and "pesa" not in forms("mpesa")
@@ -78,3 +82,14 @@ def test_only_me_and_us_are_taken_for_objects() -> None:
 def test_a_subjunctive_of_a_class_of_things_reaches_the_stem(word: str, stem: str) -> None:
     # "malipo yarudishwe": that the payments be returned
     assert stem in forms(word)
+
+
+@pytest.mark.parametrize(("word", "verb"), [("nimetry", "try"), ("kubuy", "buy"), ("kudo", "do"),
+                                            ("naget", "get"), ("alipay", "pay")])
+def test_sheng_verbs_on_short_english_stems_reach_the_english_verb(word: str, verb: str) -> None:
+    assert verb in forms(word)
+
+
+def test_a_class_prefix_before_a_short_english_word_stays_a_noun() -> None:
+    assert "me" not in forms("umeme")  # electricity, not "u-me-" + "me"
+    assert forms("tume") == ("tume",)
