@@ -306,7 +306,11 @@ class Router:
             return None  # the table agrees with the bands and rules: let them decide
         score = scores.get(pick)
         if score is not None and score.uncovered:
-            return Plan("not_covered", (pick,), terms=score.uncovered)
+            # a general cue ("how", a story) turned the choice to a side that does not cover
+            # the question: the natural winner stays offered beside it, never dropped
+            general = rule.prefer in (ANY_ARTICLE, ANY_ACTION) and self._is_topic(top)
+            return Plan("not_covered", (pick, top) if general else (pick,),
+                        terms=score.uncovered)
         if score is None and ranking and ranking[0].uncovered:
             # the pick is not even ranked: nothing says it covers what the best match leaves
             # uncovered ("nssf statement" asked with "how"), so honesty comes first

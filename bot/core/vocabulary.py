@@ -40,7 +40,8 @@ MEANINGS: Mapping[str, tuple[str, ...]] = {
                           "nationalities", "people"),
     "routing": ("status", "how_to", "do_it_for_me", "contact_details", "data_use", "see_my_data",
                 "erase_my_data", "scam_contact", "collection", "message_link",
-                "language_question", "bribery", "portal_place", "complaint_made", "incident"),
+                "language_question", "bribery", "portal_place", "complaint_made", "incident",
+                "disowned"),
     "coverage": ("vehicles", "documents", "everyday", "calendar"),
 }
 # Meanings the code compares word by word: a phrase there would never match.

@@ -396,3 +396,29 @@ def test_table_incident_words_keep_the_security_report(table: RouteTable, text: 
                IntentScore("document-collection", 0.3)]
     plan = make_router(table).plan(turn(text, ranking))
     assert (plan.kind, plan.intents) == ("answer", ("report_security_incident",))
+
+
+def test_table_story_whose_article_is_withheld_keeps_the_report_offered(
+        table: RouteTable) -> None:
+    # the general rule turns to an article that does not cover the question: the report,
+    # the natural winner, must stay offered rather than vanish
+    ranking = [IntentScore("report_security_incident", 0.72),
+               IntentScore("driving-licence-renewal", 0.3, ("statement",))]
+    plan = make_router(table).plan(turn(
+        "a payment for a driving licence appeared on my ecitizen statement", ranking))
+    assert (plan.kind, plan.intents) == ("not_covered",
+                                         ("driving-licence-renewal", "report_security_incident"))
+
+
+@pytest.mark.parametrize("text", [
+    "my driving licence was renewed without me knowing",
+    "a licence was issued on my name and i never gave them permission",
+    "leseni imetolewa kwa jina langu bila mimi kujua",
+])
+def test_table_disowned_deed_offers_the_report_before_the_article(
+        table: RouteTable, text: str) -> None:
+    ranking = [IntentScore("driving-licence-renewal", 0.8),
+               IntentScore("report_security_incident", 0.5)]
+    plan = make_router(table).plan(turn(text, ranking))
+    assert (plan.kind, plan.intents) == ("suggest",
+                                         ("report_security_incident", "driving-licence-renewal"))
