@@ -42,6 +42,12 @@ INDEX = ElsewhereIndex(KNOWLEDGE, build_normalizer(KNOWLEDGE))
     ("how do i register an ngo in kenya", "pbo"),
     ("jinsi ya kusajili shirika lisilo la kiserikali", "pbo"),
     ("niaje, nataka ku-apply tour guide licence", "tourism-licensing"),
+    ("someone stole the number plates off my probox", "ntsa-vehicles"),
+    ("vibao vya nambari vya gari langu vimeibiwa", "ntsa-vehicles"),
+    ("steps to get a learners licence before driving lessons", "ntsa-vehicles"),
+    ("naomba leseni ya kujifunza udereva", "ntsa-vehicles"),  # a learner's, not a smart DL
+    ("tunataka kugawanya shamba la urithi", "ardhisasa"),
+    ("nataka kuongeza watoto wangu kwa sha", "sha"),  # dependants, not a payment
 ])
 def test_find_names_the_service_of_the_term_the_question_uses(question: str,
                                                               service: str) -> None:
@@ -60,6 +66,8 @@ def test_find_names_the_service_of_the_term_the_question_uses(question: str,
     "land rates clearance certificate ministry of lands",  # the land rent article's confusion
     "cheti cha kifo kinahitajika kwa mirathi",  # succession needs the death certificate
     "do i need a police abstract for a lost passport",  # the passport article answers that
+    "leseni yangu ya udereva imeisha muda",  # an expired licence is the smart DL's
+    "transfer a car with number plate kca",  # a plate named, nothing done to it
 ])
 def test_find_ignores_questions_that_name_no_such_service(question: str) -> None:
     assert INDEX.find(question) is None
