@@ -355,6 +355,14 @@ class Coverage:
                                                                   self._people)
         return told
 
+    def held_only(self, text: str | Reading, label: str) -> bool:
+        """Return True when the documents of `label` the question names are all ones it holds."""
+        return self._purposes.held_only(self._reading(text).clauses, label)
+
+    def asks(self, text: str | Reading, label: str) -> bool:
+        """Return True when the question names a document of `label` it does not hold."""
+        return self._purposes.asks(self._reading(text).clauses, label)
+
     def documents(self, label: str) -> frozenset[str]:
         """Return the words of the listed documents article `label` covers ("good", "conduct")."""
         return self._purposes.documents(label)

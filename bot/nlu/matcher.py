@@ -166,18 +166,40 @@ class KnowledgeMatcher:
         reading = self.coverage.read(text)  # what every label's check reads alike, read once
         # The salient words are weighed for the best few; another agency's service named in
         # the question is checked for every label, since the routing table may pick any.
+        ranking = [IntentScore(r.label, round(r.confidence, 4),
+                               *(self._uncovered(reading, r.label, found) if i < COVERAGE_CHECKED
+                                 else self._elsewhere_uncovered(reading, r.label, found)))
+                   for i, r in enumerate(ranked)]
         return ParseResult(
             text=text,
             language=detected,
-            ranking=tuple(
-                IntentScore(r.label, round(r.confidence, 4),
-                            *(self._uncovered(reading, r.label, found) if i < COVERAGE_CHECKED
-                              else self._elsewhere_uncovered(reading, r.label, found)))
-                for i, r in enumerate(ranked)),
+            ranking=self._held_first(reading, ranking, found),
             entities=extract_entities(text),
             matched_example=ranked[0].example if ranked else None,
             elsewhere=found.service.referral(found.term) if found else None,
         )
+
+    def _held_first(self, text: Reading, ranking: list[IntentScore],
+                    found: Found | None) -> tuple[IntentScore, ...]:
+        """Put the document asked about before the one the citizen says they already hold.
+
+        "nina cheti cha kuzaliwa tayari, nifanye nini kupata kitambulisho": the model ranks
+        the birth certificate first, for its long name; the ID is asked. When every document
+        the best article covers is named as held, the best-ranked article naming another
+        document not held comes first, offered, never asserted (as sure as the best), and
+        the best stays second.
+        """
+        if len(ranking) < 2 or not self.coverage.held_only(text, ranking[0].name):
+            return tuple(ranking)
+        asked = next((i for i, s in enumerate(ranking[1:], 1)
+                      if self.coverage.asks(text, s.name)), None)
+        if asked is None:
+            return tuple(ranking)
+        top, pick = ranking[0], ranking[asked]
+        words, _ = (self._uncovered(text, pick.name, found) if asked >= COVERAGE_CHECKED
+                    else (pick.uncovered, pick.storied))
+        first = IntentScore(pick.name, top.confidence, words, True)
+        return (first, top, *(s for i, s in enumerate(ranking[1:], 1) if i != asked))
 
     def _uncovered(self, text: Reading, label: str,
                    found: Found | None) -> tuple[tuple[str, ...], bool]:

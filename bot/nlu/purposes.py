@@ -72,6 +72,9 @@ _THEY_WANT = re.compile(r"^(?:wants|needs|(?:a|wa)(?:na|ta|li|me)?(?:taka|hitaji
 _HOLDING = frozenset(("have", "has", "got", "already", "nina", "tuna", "nimepata", "tumepata",
                       "nishapata", "tushapata", "nimeshapata", "nimepokea", "received"))
 _HOLDING_WITH = frozenset(("niko", "tuko", "nikiwa", "tukiwa"))  # "niko na kra pin"
+# After a document, that the citizen has it: "my id is ready", "kitambulisho kiko tayari".
+_READY_VERBS = frozenset(("is", "iko", "kiko", "ni", "imeshakuwa", "ishakuwa"))
+_READY = frozenset(("ready", "tayari", "already"))
 # Whom a one-word document is for, which makes it another card: "an id for a refugee".
 _HOLDERS = frozenset(("refugee", "refugees", "asylum", "foreigner", "foreigners", "alien",
                       "aliens", "staff", "student", "students", "soldier", "soldiers",
@@ -141,6 +144,20 @@ class Purposes:
         """Return the words of the listed documents article `label` covers ("good", "conduct")."""
         return frozenset(w for name in self.wanted.get(label, ()) for w in name)
 
+    def held_only(self, clauses: Sequence[Sequence[str]], label: str) -> bool:
+        """Return True when every document `label` covers that the question names is held.
+
+        "nina cheti cha kuzaliwa tayari, nifanye nini kupata kitambulisho", "my id is ready,
+        now how do i apply for the passport": the birth certificate, the ID, are what the
+        citizen has; the question is about the other document (see `asks`).
+        """
+        held, asked = _mentions(clauses, self.wanted.get(label, ()))
+        return held and not asked
+
+    def asks(self, clauses: Sequence[Sequence[str]], label: str) -> bool:
+        """Return True when the question names a document `label` covers, not as one held."""
+        return _mentions(clauses, self.wanted.get(label, ()))[1]
+
     def story(self, clauses: Sequence[Sequence[str]], label: str,
               people: Collection[str] = ()) -> frozenset[str]:
         """Return what a document `label` covers is wanted for, or by whom (see `stories`).
@@ -199,6 +216,36 @@ def _anchors(words: Sequence[str], documents: Collection[tuple[str, ...]],
                     word in _PRONOUNS and i > 0 and _WANT.match(words[i - 1]))):
                 found.append((i, i + 1, False))
     return found
+
+
+def _mentions(clauses: Sequence[Sequence[str]],
+              documents: Collection[tuple[str, ...]]) -> tuple[bool, bool]:
+    """Return whether `documents` are named as held (before or after), and as not held."""
+    held = asked = False
+    for words in clauses:
+        for i in range(len(words)):
+            name = next((n for n in documents if tuple(words[i:i + len(n)]) == n), None)
+            if name is None:
+                continue
+            if _held(words, i) or _held_after(words, i + len(name)):
+                held = True
+            else:
+                asked = True
+    return held, asked
+
+
+def _held_after(words: Sequence[str], end: int) -> bool:
+    """Return True when what follows a document says the citizen has it ("id yangu iko tayari").
+
+    "my id is ready", "kitambulisho changu kiko tayari", "birth cert already": read only
+    when another document is asked about (a ready document alone is to be collected).
+    """
+    j = end
+    while j < len(words) and (words[j] in POSSESSIVES or words[j] in _DETERMINERS):
+        j += 1
+    if j < len(words) and words[j] in _READY_VERBS:
+        j += 1
+    return j < len(words) and words[j] in _READY
 
 
 def _held(words: Sequence[str], start: int) -> bool:

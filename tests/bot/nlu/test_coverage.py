@@ -508,6 +508,31 @@ def test_an_article_covered_only_through_a_purpose_is_marked_storied(real_knowle
     assert plain.top is not None and not plain.top.storied
 
 
+@pytest.mark.parametrize(("text", "asked", "held"), [
+    ("nina cheti cha kuzaliwa tayari, nataka kujua jinsi ya kupata kitambulisho",
+     "national-id", "birth-certificate"),
+    ("niko na birth cert ya mtoto, ID yake tutapata aje", "national-id", "birth-certificate"),
+])
+def test_a_document_the_citizen_holds_comes_after_the_one_asked(real_knowledge, text: str,
+                                                                asked: str, held: str) -> None:
+    told = real_knowledge.parse(text, "sw")
+    assert [s.name for s in told.ranking[:2]] == [asked, held]
+    assert told.ranking[0].storied  # offered, never asserted
+
+
+def test_a_held_document_alone_keeps_its_article(real_knowledge) -> None:
+    # one document, held or ready: nothing else is asked ("where do i collect it")
+    told = real_knowledge.parse("my birth certificate is ready, where do i collect it", "en")
+    assert told.top is not None and not told.top.storied
+
+
+def test_a_held_document_is_read_before_or_after_its_name(coverage: Coverage) -> None:
+    assert coverage.held_only("nina kitambulisho, nataka passport", "national-id")
+    assert coverage.held_only("my id is ready, how do i apply for a passport", "national-id")
+    assert coverage.asks("my id is ready, how do i apply for a passport", "passport-apply")
+    assert not coverage.held_only("where do i collect my id", "national-id")
+
+
 @pytest.mark.parametrize(("text", "article"), [
     ("download the receipt for the knec fee i paid on ecitizen", "payment-receipt"),
     ("nimelipa helb kwa ecitizen lakini malipo hayajaonekana", "payment-not-reflected"),
