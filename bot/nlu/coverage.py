@@ -34,6 +34,7 @@ from bot.nlu.english_frequency import zipf_contraction, zipf_english
 from bot.nlu.issuers import ANY, bystanders, is_kenyan, issuers
 from bot.nlu.model import stemmed_words
 from bot.nlu.model_store import kept_state, restored_from
+from bot.nlu.normalize import skeleton
 from bot.nlu.purposes import Purposes
 from bot.nlu.word_forms import (
     INFINITIVE,
@@ -45,7 +46,6 @@ from bot.nlu.word_forms import (
     inflected,
     is_number,
     named_in,
-    skeleton,
     swahili_zipf,
 )
 

@@ -112,7 +112,7 @@ class Normalizer:
             [[self._basic(w) for w in group if self._basic(w)] for group in synonym_groups]
         )
         canonical = _with_agreement(canonical)
-        self._long = _by_consonants(
+        self._long = _by_skeleton(
             w for words in (self._spellings.values(), canonical, canonical.values())
             for phrase in words for w in phrase.split() if len(w) >= LONG_WORD)
         self._phrases = {k: v for k, v in canonical.items() if " " in k}
@@ -151,7 +151,7 @@ class Normalizer:
         """Return the long lexicon word `word` is with vowels dropped ("kitmbulisho"), or itself."""
         if len(word) < LONG_WORD - _DROPPED_AT_MOST or word in self._words:
             return word
-        found = [c for c in self._long.get(_consonants(word), ())
+        found = [c for c in self._long.get(skeleton(word), ())
                  if 0 < len(c) - len(word) <= _DROPPED_AT_MOST and c[0] == word[0]
                  and _vowels_dropped(c, word)]
         return found[0] if len(found) == 1 else word
@@ -205,15 +205,16 @@ def _phrase_pattern(phrase: str) -> str:
     return rf"{re.escape(first)}(?: (?:{_POSSESSIVE}))? {re.escape(rest)}"
 
 
-def _consonants(word: str) -> str:
+def skeleton(word: str) -> str:
+    """Return the consonants of `word` in order ("lakini", "lkn" and "lakin": "lkn")."""
     return "".join(ch for ch in word if ch not in _VOWEL_LETTERS)
 
 
-def _by_consonants(words: Iterable[str]) -> dict[str, tuple[str, ...]]:
+def _by_skeleton(words: Iterable[str]) -> dict[str, tuple[str, ...]]:
     found: dict[str, set[str]] = {}
     for word in words:
         if word.isalpha():
-            found.setdefault(_consonants(word), set()).add(word)
+            found.setdefault(skeleton(word), set()).add(word)
     return {k: tuple(sorted(v)) for k, v in found.items()}
 
 

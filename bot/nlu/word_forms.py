@@ -104,8 +104,6 @@ OF_A_PLACE = (*_PEOPLE, "ki")
 _SUBJECTS = ("a", "u", "i", "ya", "zi", "li")
 
 
-_VOWELS = re.compile(r"[aeiou]+")
-
 def named_in(word: str, places: frozenset[str], prefixes: tuple[str, ...] = _PEOPLE) -> bool:
     """Return True when `word` is one of `places`, or the name of its people ("Wamarekani").
 
@@ -117,11 +115,6 @@ def named_in(word: str, places: frozenset[str], prefixes: tuple[str, ...] = _PEO
         if rest != word and len(rest) >= 4:
             rests += [rest, "u" + rest]
     return any(rest in places for rest in rests)
-
-
-def skeleton(word: str) -> str:
-    """Return the consonants of `word` in order ("lakini", "lkn" and "lakin": "lkn")."""
-    return _VOWELS.sub("", word)
 
 
 @lru_cache(maxsize=65536)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.nlu.normalize import Normalizer, singular, split_how, strip_accents
+from bot.nlu.normalize import Normalizer, singular, skeleton, split_how, strip_accents
 
 
 def test_normalizer_basic_clean_up() -> None:
@@ -177,3 +177,7 @@ def test_normalizer_keeps_verb_extensions_that_differ_by_a_vowel() -> None:
     n = Normalizer({}, [["locked", "imefungiwa"], ["open", "kufungua"]])
     assert n("imefungwa") == "imefungwa"
     assert n("kufunga ndoa") == "kufunga ndoa"
+
+
+def test_the_skeleton_of_a_word_is_its_consonants() -> None:
+    assert skeleton("lakini") == skeleton("lakin") == "lkn"

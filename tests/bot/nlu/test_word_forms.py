@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.nlu.word_forms import SWAHILI_VERB, forms, inflected, is_number, skeleton, swahili_zipf
+from bot.nlu.word_forms import SWAHILI_VERB, forms, inflected, is_number, swahili_zipf
 
 
 def test_swahili_forms_reach_the_dictionary_form() -> None:
@@ -46,10 +46,6 @@ def test_negative_and_future_forms_reach_the_stem(word: str, stem: str) -> None:
 def test_numbers_written_as_words_agree_with_their_class() -> None:
     assert is_number("minane") and is_number("wawili") and is_number("eighteen")
     assert not is_number("mtoto")
-
-
-def test_the_skeleton_of_a_word_is_its_consonants() -> None:
-    assert skeleton("lakini") == skeleton("lakin") == "lkn"
 
 
 @pytest.mark.parametrize("word", ["mnisaidie", "mtuambie", "mtuelezee"])
