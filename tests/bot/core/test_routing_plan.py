@@ -374,15 +374,20 @@ def test_table_choice_keeps_coverage(table: RouteTable) -> None:
     assert plan.kind == "not_covered"
 
 
+def planned(table: RouteTable, text: str,
+            *ranking: IntentScore) -> tuple[str, tuple[str, ...]]:
+    """Return the kind and the intents the router with the shipped table plans for `text`."""
+    plan = make_router(table).plan(turn(text, ranking))
+    return plan.kind, plan.intents
+
+
 def test_table_story_without_an_incident_offers_the_article_before_the_report(
         table: RouteTable) -> None:
     # a long story reads like the report's examples; no word of an incident, caller or link
-    ranking = [IntentScore("report_security_incident", 0.6),
-               IntentScore("document-collection", 0.3)]
-    plan = make_router(table).plan(turn(
-        "my passport has been ready for weeks but i was in hospital, what happens now", ranking))
-    assert (plan.kind, plan.intents) == ("suggest",
-                                         ("document-collection", "report_security_incident"))
+    text = "my passport has been ready for weeks but i was in hospital, what happens now"
+    assert planned(table, text, IntentScore("report_security_incident", 0.6),
+                   IntentScore("document-collection", 0.3)) == (
+        "suggest", ("document-collection", "report_security_incident"))
 
 
 @pytest.mark.parametrize("text", [
@@ -392,22 +397,19 @@ def test_table_story_without_an_incident_offers_the_article_before_the_report(
     "akaunti yangu imedukuliwa jana usiku",
 ])
 def test_table_incident_words_keep_the_security_report(table: RouteTable, text: str) -> None:
-    ranking = [IntentScore("report_security_incident", 0.9),
-               IntentScore("document-collection", 0.3)]
-    plan = make_router(table).plan(turn(text, ranking))
-    assert (plan.kind, plan.intents) == ("answer", ("report_security_incident",))
+    assert planned(table, text, IntentScore("report_security_incident", 0.9),
+                   IntentScore("document-collection", 0.3)) == (
+        "answer", ("report_security_incident",))
 
 
 def test_table_story_whose_article_is_withheld_keeps_the_report_offered(
         table: RouteTable) -> None:
     # the general rule turns to an article that does not cover the question: the report,
     # the natural winner, must stay offered rather than vanish
-    ranking = [IntentScore("report_security_incident", 0.72),
-               IntentScore("driving-licence-renewal", 0.3, ("statement",))]
-    plan = make_router(table).plan(turn(
-        "a payment for a driving licence appeared on my ecitizen statement", ranking))
-    assert (plan.kind, plan.intents) == ("not_covered",
-                                         ("driving-licence-renewal", "report_security_incident"))
+    text = "a payment for a driving licence appeared on my ecitizen statement"
+    assert planned(table, text, IntentScore("report_security_incident", 0.72),
+                   IntentScore("driving-licence-renewal", 0.3, ("statement",))) == (
+        "not_covered", ("driving-licence-renewal", "report_security_incident"))
 
 
 @pytest.mark.parametrize("text", [
@@ -417,8 +419,6 @@ def test_table_story_whose_article_is_withheld_keeps_the_report_offered(
 ])
 def test_table_disowned_deed_offers_the_report_before_the_article(
         table: RouteTable, text: str) -> None:
-    ranking = [IntentScore("driving-licence-renewal", 0.8),
-               IntentScore("report_security_incident", 0.5)]
-    plan = make_router(table).plan(turn(text, ranking))
-    assert (plan.kind, plan.intents) == ("suggest",
-                                         ("report_security_incident", "driving-licence-renewal"))
+    assert planned(table, text, IntentScore("driving-licence-renewal", 0.8),
+                   IntentScore("report_security_incident", 0.5)) == (
+        "suggest", ("report_security_incident", "driving-licence-renewal"))
